@@ -1,0 +1,153 @@
+// Package awsx builds the AWS SDK configuration Guardrail's clients share:
+// the standard credential chain and profiles, the retryer, a custom
+// endpoint (--endpoint-url or AWS_ENDPOINT_URL, e.g. the simulator), and
+// per-account configurations through sts:AssumeRole.
+//
+// Clients are never converted to interfaces here (that would link every
+// operation of a service into the binary); awsx only hands out aws.Config.
+package awsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Options select how to reach AWS.
+type Options struct {
+	// Profile is a shared config profile (AWS_PROFILE when empty).
+	Profile string
+	// Region is the default region (AWS_REGION / the profile when empty).
+	Region string
+	// EndpointURL sends every client to one endpoint (the simulator).
+	// AWS_ENDPOINT_URL does the same when this is empty.
+	EndpointURL string
+	// AccessKeyID and SecretAccessKey, when set, are static credentials
+	// that replace the credential chain (the demo uses them).
+	AccessKeyID, SecretAccessKey string
+	// MaxAttempts bounds the SDK's retries per call (default 8).
+	MaxAttempts int
+	// RetryMode is "adaptive" (default) or "standard".
+	RetryMode string
+}
+
+// Load returns the base configuration: the standard credential chain (or
+// static keys), the region, the adaptive retryer and the endpoint.
+func Load(ctx context.Context, o Options) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.AccessKeyID != "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(o.AccessKeyID, o.SecretAccessKey, "")))
+	}
+	max := o.MaxAttempts
+	if max <= 0 {
+		max = 8
+	}
+	mode := o.RetryMode
+	switch mode {
+	case "", "adaptive":
+		opts = append(opts, config.WithRetryer(func() aws.Retryer {
+			return retry.AddWithMaxAttempts(retry.NewAdaptiveMode(), max)
+		}))
+	case "standard":
+		opts = append(opts, config.WithRetryer(func() aws.Retryer {
+			return retry.AddWithMaxAttempts(retry.NewStandard(), max)
+		}))
+	default:
+		return aws.Config{}, fmt.Errorf("retry mode %q: want adaptive or standard", mode)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if o.EndpointURL != "" {
+		cfg.BaseEndpoint = aws.String(o.EndpointURL)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.BaseEndpoint != nil {
+		hc, err := endpointClient(*cfg.BaseEndpoint)
+		if err != nil {
+			return aws.Config{}, err
+		}
+		cfg.HTTPClient = hc
+	}
+	return cfg, nil
+}
+
+// Endpoint returns the custom endpoint of cfg, or "" for AWS itself.
+func Endpoint(cfg aws.Config) string {
+	if cfg.BaseEndpoint == nil {
+		return ""
+	}
+	return *cfg.BaseEndpoint
+}
+
+// endpointClient returns an HTTP client for a custom endpoint. Some
+// services put a label in front of the endpoint's host: S3 Control always
+// prefixes the account ID (123456789012.127.0.0.1), S3 may use
+// virtual-hosted buckets. Such names resolve nowhere, so the client dials
+// the endpoint's own host for any subdomain of it; the Host header (and
+// so the signature) keeps the full name, which is how the server routes.
+func endpointClient(endpoint string) (aws.HTTPClient, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("endpoint URL %q: want scheme://host[:port]", endpoint)
+	}
+	base := u.Hostname()
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = 256
+		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(addr)
+			if err == nil && strings.HasSuffix(host, "."+base) {
+				addr = net.JoinHostPort(base, port)
+			}
+			return dialer.DialContext(ctx, network, addr)
+		}
+	}), nil
+}
+
+// AssumeRole returns a copy of cfg whose credentials come from assuming
+// roleARN, cached and refreshed before they expire. The first call that
+// needs them performs the AssumeRole; its error names the role.
+func AssumeRole(cfg aws.Config, roleARN, session string) aws.Config {
+	client := sts.NewFromConfig(cfg)
+	prov := stscreds.NewAssumeRoleProvider(client, roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = session
+	})
+	out := cfg.Copy()
+	out.Credentials = aws.NewCredentialsCache(prov)
+	return out
+}
+
+// CallerIdentity returns the account and ARN cfg's credentials act as.
+func CallerIdentity(ctx context.Context, cfg aws.Config) (account, arn string, err error) {
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", "", fmt.Errorf("sts get-caller-identity: %w", err)
+	}
+	return aws.ToString(out.Account), aws.ToString(out.Arn), nil
+}
+
+// ErrNoCredentials is returned when no credential source was found.
+var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID")

@@ -1,0 +1,184 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"path"
+	"sync"
+	"time"
+)
+
+// Faults are the costs and failures the simulator injects, set per run
+// (Server.SetFaults, or POST /_sim/faults with this document as JSON).
+type Faults struct {
+	// Latency is added to every call.
+	Latency Latency `json:"latency"`
+	// Throttle enables AWS-like token buckets per (account, region, service).
+	Throttle bool `json:"throttle"`
+	// Limits overrides the default bucket of a service (by signing name).
+	Limits map[string]Limit `json:"limits,omitempty"`
+	// Deny answers AccessDenied to matching calls.
+	Deny []DenyRule `json:"deny,omitempty"`
+	// ErrorRate is the fraction of calls answered with a 5xx (0..1).
+	ErrorRate float64 `json:"error_rate"`
+	// Seed makes latency and error injection reproducible.
+	Seed uint64 `json:"seed"`
+}
+
+// Latency is a per-call latency distribution: uniform in [Min, Max].
+type Latency struct {
+	Min Duration `json:"min"`
+	Max Duration `json:"max"`
+}
+
+// Duration is a time.Duration that reads and writes as "25ms" in JSON.
+type Duration time.Duration
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	*d = Duration(v)
+	return err
+}
+
+// DenyRule matches calls by glob patterns ("" matches everything).
+type DenyRule struct {
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Service string `json:"service,omitempty"` // signing name: ec2, s3, iam...
+	Action  string `json:"action,omitempty"`  // operation: Describe*, GetBucketPolicy
+}
+
+func (d DenyRule) match(account, region, service, op string) bool {
+	return glob(d.Account, account) && glob(d.Region, region) && glob(d.Service, service) && glob(d.Action, op)
+}
+
+func glob(pattern, s string) bool {
+	if pattern == "" || pattern == "*" {
+		return true
+	}
+	ok, _ := path.Match(pattern, s)
+	return ok
+}
+
+// Limit is a token bucket: Burst tokens, refilled at Rate per second.
+type Limit struct {
+	Rate  float64 `json:"rate"`
+	Burst float64 `json:"burst"`
+}
+
+// DefaultLimits are the request-rate limits AWS documents or that are
+// observed, per (account, region, service). They are what the simulator
+// enforces when Faults.Throttle is on, and what a benchmark's lower bound
+// is computed from.
+//
+//   - ec2: non-mutating actions, bucket 100, refill 20/s
+//     https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+//   - iam: global per account; AWS does not publish it, ~20 TPS observed.
+//   - sts: 600 requests/s per account and region (STS quotas page).
+//   - organizations: ~10 TPS observed, shared by the organization.
+//   - s3: bucket-configuration calls are not published; generous.
+//   - everything else: 20/s, burst 40, the order of the documented
+//     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
+var DefaultLimits = map[string]Limit{
+	"ec2":           {Rate: 20, Burst: 100},
+	"iam":           {Rate: 20, Burst: 40},
+	"sts":           {Rate: 600, Burst: 600},
+	"organizations": {Rate: 10, Burst: 20},
+	"s3":            {Rate: 100, Burst: 200},
+	"cloudtrail":    {Rate: 10, Burst: 20},
+	"config":        {Rate: 12, Burst: 24},
+}
+
+// DefaultLimit applies to services not in DefaultLimits.
+var DefaultLimit = Limit{Rate: 20, Burst: 40}
+
+// limit returns the bucket of service under f.
+func (f *Faults) limit(service string) Limit {
+	if l, ok := f.Limits[service]; ok {
+		return l
+	}
+	if l, ok := DefaultLimits[service]; ok {
+		return l
+	}
+	return DefaultLimit
+}
+
+// bucket is a token bucket that is refilled lazily.
+type bucket struct {
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+	lim    Limit
+}
+
+// take takes one token and reports whether one was there.
+func (b *bucket) take(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last.IsZero() {
+		b.tokens = b.lim.Burst
+	} else {
+		b.tokens = math.Min(b.lim.Burst, b.tokens+now.Sub(b.last).Seconds()*b.lim.Rate)
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true
+	}
+	return false
+}
+
+// faultState is the live state of the injected faults.
+type faultState struct {
+	mu      sync.Mutex
+	f       Faults
+	rng     *rand.Rand
+	buckets map[key]*bucket
+}
+
+func newFaultState(f Faults) *faultState {
+	return &faultState{f: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15)), buckets: map[key]*bucket{}}
+}
+
+// decide returns the latency to add, and whether to answer 5xx.
+func (s *faultState) decide() (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lat := time.Duration(s.f.Latency.Min)
+	if span := time.Duration(s.f.Latency.Max) - lat; span > 0 {
+		lat += time.Duration(s.rng.Int64N(int64(span)))
+	}
+	fail := s.f.ErrorRate > 0 && s.rng.Float64() < s.f.ErrorRate
+	return lat, fail
+}
+
+func (s *faultState) denied(account, region, service, op string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.f.Deny {
+		if d.match(account, region, service, op) {
+			return true
+		}
+	}
+	return false
+}
+
+// allow takes a token from the (account, region, service) bucket.
+func (s *faultState) allow(k key, now time.Time) bool {
+	s.mu.Lock()
+	if !s.f.Throttle {
+		s.mu.Unlock()
+		return true
+	}
+	b := s.buckets[k]
+	if b == nil {
+		b = &bucket{lim: s.f.limit(k.Service)}
+		s.buckets[k] = b
+	}
+	s.mu.Unlock()
+	return b.take(now)
+}

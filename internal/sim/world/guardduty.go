@@ -1,0 +1,4 @@
+package world
+
+// GuardDuty is an account's GuardDuty state in one region.
+type GuardDuty struct{}

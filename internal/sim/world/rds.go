@@ -1,0 +1,4 @@
+package world
+
+// RDS is an account's RDS state in one region.
+type RDS struct{}

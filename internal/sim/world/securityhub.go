@@ -1,0 +1,4 @@
+package world
+
+// SecurityHub is an account's Security Hub state in one region.
+type SecurityHub struct{}

@@ -1,0 +1,4 @@
+package world
+
+// SNS is an account's SNS topics in one region.
+type SNS struct{}
