@@ -23,6 +23,14 @@ type Organization struct {
 	ServiceAccess map[string]time.Time
 	// Policies are the organization's policies (SCPs), by ID.
 	Policies map[string]*Policy
+	// RootTags are the tags of the root.
+	RootTags map[string]string `yaml:"-"`
+
+	// Trails are copies of the management account's organization trails
+	// (kept by the CloudTrail simulator) so members can see them;
+	// TrailsSynced says they were copied from the management account's state.
+	Trails       []OrgTrail `yaml:"-"`
+	TrailsSynced bool       `yaml:"-"`
 }
 
 // OU is an organizational unit.
@@ -58,4 +66,5 @@ type Policy struct {
 	Content     string
 	AWSManaged  bool
 	Targets     []string // root, OU or account IDs
+	Tags        map[string]string
 }
