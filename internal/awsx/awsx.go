@@ -38,6 +38,10 @@ type Options struct {
 	// AccessKeyID and SecretAccessKey, when set, are static credentials
 	// that replace the credential chain (the demo uses them).
 	AccessKeyID, SecretAccessKey string
+	// Isolated ignores the shared config and credentials files and
+	// AWS_PROFILE: for the demo and tests, which must not depend on (or
+	// touch) the user's real AWS setup.
+	Isolated bool
 	// MaxAttempts bounds the SDK's retries per call (default 8).
 	MaxAttempts int
 	// RetryMode is "adaptive" (default) or "standard".
@@ -57,26 +61,26 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if o.AccessKeyID != "" {
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(o.AccessKeyID, o.SecretAccessKey, "")))
 	}
-	max := o.MaxAttempts
-	if max <= 0 {
-		max = 8
-	}
-	mode := o.RetryMode
-	switch mode {
-	case "", "adaptive":
-		opts = append(opts, config.WithRetryer(func() aws.Retryer {
-			return retry.AddWithMaxAttempts(retry.NewAdaptiveMode(), max)
-		}))
-	case "standard":
-		opts = append(opts, config.WithRetryer(func() aws.Retryer {
-			return retry.AddWithMaxAttempts(retry.NewStandard(), max)
-		}))
-	default:
-		return aws.Config{}, fmt.Errorf("retry mode %q: want adaptive or standard", mode)
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	retryer, err := newRetryer(o.RetryMode, o.MaxAttempts)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+		return aws.Config{}, err
+	}
+	opts = append(opts, config.WithRetryer(retryer))
+	var cfg aws.Config
+	if o.Isolated {
+		if o.AccessKeyID == "" {
+			return aws.Config{}, errors.New("isolated AWS configuration needs static credentials")
+		}
+		cfg = *aws.NewConfig()
+		cfg.Region = o.Region
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(o.AccessKeyID, o.SecretAccessKey, "")
+		cfg.Retryer = retryer
+		cfg.HTTPClient = awshttp.NewBuildableClient()
+	} else {
+		cfg, err = config.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+		}
 	}
 	if o.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(o.EndpointURL)
@@ -92,6 +96,20 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		cfg.HTTPClient = hc
 	}
 	return cfg, nil
+}
+
+// newRetryer returns the SDK retryer for mode with max attempts per call.
+func newRetryer(mode string, max int) (func() aws.Retryer, error) {
+	if max <= 0 {
+		max = 8
+	}
+	switch mode {
+	case "", "adaptive":
+		return func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewAdaptiveMode(), max) }, nil
+	case "standard":
+		return func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewStandard(), max) }, nil
+	}
+	return nil, fmt.Errorf("retry mode %q: want adaptive or standard", mode)
 }
 
 // Endpoint returns the custom endpoint of cfg, or "" for AWS itself.

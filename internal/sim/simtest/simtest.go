@@ -63,6 +63,7 @@ func (s *Sim) Config(t testing.TB, account, region string, attempts ...int) aws.
 		max = attempts[0]
 	}
 	cfg, err := awsx.Load(context.Background(), awsx.Options{
+		Isolated:        true,
 		Region:          region,
 		EndpointURL:     s.URL,
 		AccessKeyID:     world.RootKey(account),

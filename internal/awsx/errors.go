@@ -1,0 +1,65 @@
+package awsx
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/aws/smithy-go"
+)
+
+// Class is what an AWS error means for Guardrail, whatever the service's
+// spelling of it.
+type Class int
+
+// The classes of AWS errors.
+const (
+	Other Class = iota
+	AccessDenied
+	NotFound
+	Throttled
+	RegionDisabled
+	Unsupported
+)
+
+func (c Class) String() string {
+	return [...]string{"error", "access denied", "not found", "throttled", "region disabled", "unsupported"}[c]
+}
+
+// Code returns the AWS error code of err, or "".
+func Code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// Classify sorts err by its AWS error code.
+func Classify(err error) Class {
+	code := Code(err)
+	switch code {
+	case "":
+		return Other
+	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+		"AWSOrganizationsNotInUseException", "InvalidAccessException", "UnauthorizedException":
+		return AccessDenied
+	case "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded",
+		"TooManyRequestsException", "SlowDown", "RequestThrottled", "RequestThrottledException":
+		return Throttled
+	case "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired":
+		return RegionDisabled
+	case "UnsupportedOperation", "UnsupportedOperationException", "InvalidAction", "UnknownOperationException":
+		return Unsupported
+	}
+	if strings.HasPrefix(code, "NoSuch") || strings.HasSuffix(code, "NotFound") ||
+		strings.HasSuffix(code, "NotFoundException") || strings.HasSuffix(code, "NotFoundError") {
+		return NotFound
+	}
+	return Other
+}
+
+// IsAccessDenied reports whether err is an AWS access-denied answer.
+func IsAccessDenied(err error) bool { return Classify(err) == AccessDenied }
+
+// IsNotFound reports whether err says the resource does not exist.
+func IsNotFound(err error) bool { return Classify(err) == NotFound }

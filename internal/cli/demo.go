@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+)
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var d discoverFlags
+	var sf simFlags
+	var noServe bool
+	var addr string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Run Guardrail on a simulated organization: no AWS account needed",
+		Long: `Start the AWS simulator in-process with the demo organization (13 accounts
+in Security, Workloads/Production, Workloads/Development and Sandbox OUs,
+4 regions, the misconfigurations real organizations have) and run Guardrail
+against it through the same code as a real organization.
+
+Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
+--no-serve exits when the work is done.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			opts, err := d.options()
+			if err != nil {
+				return err
+			}
+			if noServe {
+				addr = "127.0.0.1:0"
+			} else if err := checkLoopback(addr, false); err != nil {
+				return err
+			}
+			srv, err := sf.build()
+			if err != nil {
+				return err
+			}
+			return runDemo(c.Context(), srv, addr, noServe, opts, c.OutOrStdout())
+		},
+	}
+	d.register(c)
+	sf.register(c)
+	c.Flags().BoolVar(&noServe, "no-serve", false, "exit when done instead of serving")
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address the simulator serves on")
+	return c
+}
+
+// runDemo serves srv on addr, runs the main job against it, and keeps
+// serving until ctx is done unless noServe.
+func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, opts org.Options, w io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- srv.Listen(ctx, addr, func(a net.Addr) { ready <- "http://" + a.String() })
+	}()
+	var url string
+	select {
+	case url = <-ready:
+	case err := <-done:
+		return err
+	}
+	wd := srv.World()
+	mgmt := wd.Org.ManagementAccount
+	cfg, err := awsx.Load(ctx, awsx.Options{
+		Isolated:        true,
+		Region:          wd.HomeRegion,
+		EndpointURL:     url,
+		AccessKeyID:     world.RootKey(mgmt),
+		SecretAccessKey: world.RootSecret(mgmt),
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Demo organization served by the in-process AWS simulator at %s\n\n", url)
+	if err := runOrg(ctx, cfg, opts, "text", w); err != nil {
+		return err
+	}
+	if noServe {
+		cancel()
+		<-done
+		return nil
+	}
+	fmt.Fprintln(w)
+	printSimBanner(w, srv, url)
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+	<-ctx.Done()
+	return <-done
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+)
+
+// simFlags choose the simulated world and its faults.
+type simFlags struct {
+	accounts   int
+	regions    int
+	latency    string
+	throttle   bool
+	errorRate  float64
+	faultsFile string
+}
+
+func (s *simFlags) register(c *cobra.Command) {
+	f := c.Flags()
+	f.IntVar(&s.accounts, "accounts", 0, "generate an organization of this many accounts with the demo's mix (default: the demo organization)")
+	f.IntVar(&s.regions, "sim-regions", 4, "regions enabled per generated account (with --accounts)")
+	f.StringVar(&s.latency, "latency", "", "latency added to every call: a duration (25ms) or a range (20ms-50ms)")
+	f.BoolVar(&s.throttle, "throttle", false, "throttle like AWS: token buckets per account, region and service")
+	f.Float64Var(&s.errorRate, "error-rate", 0, "fraction of calls answered with a 5xx (0 to 1)")
+	f.StringVar(&s.faultsFile, "faults", "", "JSON file of faults to inject (the document PUT /_sim/faults takes)")
+}
+
+// build makes the world and the server.
+func (s *simFlags) build() (*sim.Server, error) {
+	faults, err := s.faults()
+	if err != nil {
+		return nil, err
+	}
+	var w *world.World
+	if s.accounts > 0 {
+		w, err = demo.Generate(s.accounts, s.regions)
+		if err != nil {
+			return nil, usageErr("--accounts/--sim-regions: %v", err)
+		}
+	} else {
+		w, err = demo.Load()
+		if err != nil {
+			return nil, fmt.Errorf("load the demo organization: %w", err)
+		}
+	}
+	srv := sim.New(w, sim.Services())
+	srv.SetFaults(faults)
+	return srv, nil
+}
+
+func (s *simFlags) faults() (sim.Faults, error) {
+	var f sim.Faults
+	if s.faultsFile != "" {
+		b, err := os.ReadFile(s.faultsFile)
+		if err != nil {
+			return f, usageErr("--faults: %v", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return f, usageErr("--faults %s: %v", s.faultsFile, err)
+		}
+	}
+	if s.latency != "" {
+		lo, hi, ok := strings.Cut(s.latency, "-")
+		min, err := time.ParseDuration(lo)
+		if err != nil {
+			return f, usageErr("--latency %q: %v", s.latency, err)
+		}
+		max := min
+		if ok {
+			if max, err = time.ParseDuration(hi); err != nil || max < min {
+				return f, usageErr("--latency %q: want MIN-MAX with MIN <= MAX, like 20ms-50ms", s.latency)
+			}
+		}
+		f.Latency = sim.Latency{Min: sim.Duration(min), Max: sim.Duration(max)}
+	}
+	if s.throttle {
+		f.Throttle = true
+	}
+	if s.errorRate != 0 {
+		if s.errorRate < 0 || s.errorRate > 1 {
+			return f, usageErr("--error-rate %v: want a fraction from 0 to 1", s.errorRate)
+		}
+		f.ErrorRate = s.errorRate
+	}
+	return f, nil
+}
+
+func newSimCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "sim",
+		Short: "The AWS API simulator the demo, tests and benchmarks run against",
+	}
+	var sf simFlags
+	var addr string
+	var allowRemote bool
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the simulated organization over HTTP for any AWS tool",
+		Long: `Serve a simulated AWS Organization (the demo organization, or a generated
+one with --accounts) on --addr. The AWS SDKs and the AWS CLI work against it
+unchanged: it prints the endpoint and the management account's credentials
+to export. Its own endpoints: GET /_sim/stats (calls per account, region and
+service), GET|PUT /_sim/faults, POST /_sim/region {"Account","Region","Status"}.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkLoopback(addr, allowRemote); err != nil {
+				return err
+			}
+			srv, err := sf.build()
+			if err != nil {
+				return err
+			}
+			return serveSim(c.Context(), srv, addr, c.OutOrStdout())
+		},
+	}
+	sf.register(serve)
+	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address to listen on")
+	serve.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr (the simulator has no access control)")
+	c.AddCommand(serve)
+	return c
+}
+
+// checkLoopback refuses to expose the simulator beyond this machine
+// unless asked: it answers anyone, and its admin endpoints change faults.
+func checkLoopback(addr string, allow bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageErr("--addr %q: %v", addr, err)
+	}
+	if allow || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return usageErr("--addr %s is not a loopback address: the simulator has no access control; pass --allow-remote to serve it anyway", addr)
+}
+
+// serveSim serves srv on addr until ctx is done.
+func serveSim(ctx context.Context, srv *sim.Server, addr string, w io.Writer) error {
+	return srv.Listen(ctx, addr, func(a net.Addr) {
+		printSimBanner(w, srv, "http://"+a.String())
+		fmt.Fprintln(w, "Press Ctrl-C to stop.")
+	})
+}
+
+func printSimBanner(w io.Writer, srv *sim.Server, url string) {
+	wd := srv.World()
+	mgmt := wd.Org.ManagementAccount
+	fmt.Fprintf(w, "Guardrail AWS simulator at %s: organization %s, %d accounts, management account %s\n",
+		url, wd.Org.ID, len(wd.Accounts), mgmt)
+	fmt.Fprintf(w, "Point any AWS tool at it (simulator credentials, valid nowhere else):\n")
+	fmt.Fprintf(w, "  export AWS_ENDPOINT_URL=%s\n", url)
+	fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=%s\n", world.RootKey(mgmt))
+	fmt.Fprintf(w, "  export AWS_SECRET_ACCESS_KEY=%s\n", world.RootSecret(mgmt))
+	fmt.Fprintf(w, "  export AWS_REGION=%s\n", wd.HomeRegion)
+}

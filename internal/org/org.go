@@ -1,0 +1,335 @@
+// Package org discovers what Guardrail assesses: the accounts of an AWS
+// Organization with their OU path, tags and status, and the regions each
+// account has enabled, reached by assuming a role in every member account.
+// Without an organization (or with SingleAccount) it is the account of the
+// current credentials.
+//
+// An account whose role cannot be assumed is kept, with the reason in
+// Account.Err: partial failure is normal, and the report must say what was
+// not assessed and why.
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	accountapi "github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
+	orgapi "github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+)
+
+// DefaultRole is the role Organizations creates in member accounts.
+const DefaultRole = "OrganizationAccountAccessRole"
+
+// Options control discovery.
+type Options struct {
+	// Role is assumed in member accounts (DefaultRole when empty).
+	Role string
+	// SessionName names the assumed-role sessions (default "guardrail").
+	SessionName string
+	// SingleAccount skips Organizations: only the current account.
+	SingleAccount bool
+	// Regions keeps only these regions (all enabled regions when empty).
+	Regions []string
+	// Include and Exclude select accounts by account ID, OU ID, OU name or
+	// path ("Workloads/Production"), or tag ("key=value"). Exclude wins.
+	Include, Exclude []string
+	// Concurrency bounds the accounts examined at once (default 16).
+	Concurrency int
+}
+
+// Organization is what Discover found.
+type Organization struct {
+	ID                string    `json:"id,omitempty"`
+	ManagementAccount string    `json:"management_account"`
+	Caller            string    `json:"caller_arn"`
+	OUs               []OU      `json:"ous"`
+	Accounts          []Account `json:"accounts"`
+}
+
+// OU is an organizational unit with its path from the root.
+type OU struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Path   string `json:"path"` // "Workloads/Production"; "" is the root
+	Parent string `json:"parent"`
+}
+
+// Account is one account to assess.
+type Account struct {
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	Email  string            `json:"email,omitempty"`
+	Status string            `json:"status"`
+	OUID   string            `json:"ou_id,omitempty"`
+	Path   string            `json:"ou_path"`
+	Tags   map[string]string `json:"tags,omitempty"`
+	// Regions are the enabled regions that will be assessed.
+	Regions []string `json:"regions"`
+	// RegionSource says which API listed the regions.
+	RegionSource string `json:"region_source,omitempty"`
+	// Skipped lists requested regions that are not enabled, with why.
+	Skipped map[string]string `json:"skipped_regions,omitempty"`
+	// Err says why the account cannot be assessed (role not assumable).
+	Err error `json:"-"`
+	// Error is Err as text, for reports.
+	Error string `json:"error,omitempty"`
+
+	cfg aws.Config
+}
+
+// Config returns the SDK configuration that acts in the account (the
+// assumed role for members, the caller's own for the calling account).
+func (a *Account) Config() aws.Config { return a.cfg }
+
+// Discover lists the accounts and regions to assess.
+func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, error) {
+	if o.Role == "" {
+		o.Role = DefaultRole
+	}
+	if o.SessionName == "" {
+		o.SessionName = "guardrail"
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	caller, arn, err := awsx.CallerIdentity(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discover: who am I: %w", err)
+	}
+	out := &Organization{ManagementAccount: caller, Caller: arn}
+	if !o.SingleAccount {
+		err = listOrganization(ctx, cfg, out)
+		switch {
+		case err == nil:
+		case awsx.Code(err) == "AWSOrganizationsNotInUseException":
+			out.ID, out.OUs, out.Accounts = "", nil, nil // fall back to the single account
+		default:
+			return nil, err
+		}
+	}
+	if len(out.Accounts) == 0 {
+		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
+	}
+	out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.Concurrency)
+	for i := range out.Accounts {
+		a := &out.Accounts[i]
+		a.cfg = cfg
+		if a.ID != caller {
+			a.cfg = awsx.AssumeRole(cfg, "arn:aws:iam::"+a.ID+":role/"+o.Role, o.SessionName)
+		}
+		if a.Status != "ACTIVE" {
+			a.Err = fmt.Errorf("account status is %s", a.Status)
+			a.Error = a.Err.Error()
+			continue
+		}
+		g.Go(func() error {
+			if err := a.discoverRegions(gctx, o.Regions); err != nil {
+				if gctx.Err() != nil {
+					return gctx.Err()
+				}
+				a.Err = err
+				a.Error = err.Error()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// listOrganization walks the organization from its root.
+func listOrganization(ctx context.Context, cfg aws.Config, out *Organization) error {
+	client := orgapi.NewFromConfig(cfg)
+	desc, err := client.DescribeOrganization(ctx, &orgapi.DescribeOrganizationInput{})
+	if err != nil {
+		return fmt.Errorf("organizations describe-organization: %w", err)
+	}
+	out.ID = aws.ToString(desc.Organization.Id)
+	out.ManagementAccount = aws.ToString(desc.Organization.MasterAccountId)
+	roots, err := client.ListRoots(ctx, &orgapi.ListRootsInput{})
+	if err != nil {
+		return fmt.Errorf("organizations list-roots: %w", err)
+	}
+	if len(roots.Roots) == 0 {
+		return errors.New("organizations list-roots: the organization has no root")
+	}
+	type parent struct{ id, path string }
+	queue := []parent{{aws.ToString(roots.Roots[0].Id), ""}}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		accounts := orgapi.NewListAccountsForParentPaginator(client, &orgapi.ListAccountsForParentInput{ParentId: aws.String(p.id)})
+		for accounts.HasMorePages() {
+			page, err := accounts.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("organizations list-accounts-for-parent %s: %w", p.id, err)
+			}
+			for _, a := range page.Accounts {
+				out.Accounts = append(out.Accounts, Account{
+					ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
+					Status: accountStatus(a), OUID: p.id, Path: p.path,
+				})
+			}
+		}
+		ous := orgapi.NewListOrganizationalUnitsForParentPaginator(client, &orgapi.ListOrganizationalUnitsForParentInput{ParentId: aws.String(p.id)})
+		for ous.HasMorePages() {
+			page, err := ous.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("organizations list-organizational-units-for-parent %s: %w", p.id, err)
+			}
+			for _, ou := range page.OrganizationalUnits {
+				path := strings.TrimPrefix(p.path+"/"+aws.ToString(ou.Name), "/")
+				out.OUs = append(out.OUs, OU{ID: aws.ToString(ou.Id), Name: aws.ToString(ou.Name), Path: path, Parent: p.id})
+				queue = append(queue, parent{aws.ToString(ou.Id), path})
+			}
+		}
+	}
+	sort.Slice(out.OUs, func(i, j int) bool { return out.OUs[i].Path < out.OUs[j].Path })
+	sort.Slice(out.Accounts, func(i, j int) bool {
+		a, b := out.Accounts[i], out.Accounts[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.ID < b.ID
+	})
+	// Tags: one call per account, concurrently; the SDK retries throttles.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	var mu sync.Mutex
+	for i := range out.Accounts {
+		a := &out.Accounts[i]
+		g.Go(func() error {
+			tags := map[string]string{}
+			p := orgapi.NewListTagsForResourcePaginator(client, &orgapi.ListTagsForResourceInput{ResourceId: aws.String(a.ID)})
+			for p.HasMorePages() {
+				page, err := p.NextPage(gctx)
+				if err != nil {
+					return fmt.Errorf("organizations list-tags-for-resource %s: %w", a.ID, err)
+				}
+				for _, t := range page.Tags {
+					tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+				}
+			}
+			mu.Lock()
+			a.Tags = tags
+			mu.Unlock()
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func accountStatus(a orgtypes.Account) string {
+	if a.State != "" {
+		return string(a.State)
+	}
+	return string(a.Status)
+}
+
+// discoverRegions lists the account's enabled regions with the Account
+// API, falling back to EC2 DescribeRegions where that is denied.
+func (a *Account) discoverRegions(ctx context.Context, want []string) error {
+	// Get the credentials first, so a role that cannot be assumed is
+	// reported as that, not as a failure of the first API call.
+	if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("cannot act in account %s: %w", a.ID, err)
+	}
+	var enabled []string
+	p := accountapi.NewListRegionsPaginator(accountapi.NewFromConfig(a.cfg), &accountapi.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
+	})
+	a.RegionSource = "account:ListRegions"
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			if awsx.Classify(err) != awsx.AccessDenied && awsx.Classify(err) != awsx.Unsupported {
+				return fmt.Errorf("account list-regions in %s: %w", a.ID, err)
+			}
+			enabled = nil
+			out, ec2err := ec2api.NewFromConfig(a.cfg).DescribeRegions(ctx, &ec2api.DescribeRegionsInput{})
+			if ec2err != nil {
+				return fmt.Errorf("list regions of %s: account list-regions: %v; ec2 describe-regions: %w", a.ID, err, ec2err)
+			}
+			for _, r := range out.Regions {
+				enabled = append(enabled, aws.ToString(r.RegionName))
+			}
+			a.RegionSource = "ec2:DescribeRegions"
+			break
+		}
+		for _, r := range page.Regions {
+			enabled = append(enabled, aws.ToString(r.RegionName))
+		}
+	}
+	sort.Strings(enabled)
+	if len(want) == 0 {
+		a.Regions = enabled
+		return nil
+	}
+	on := map[string]bool{}
+	for _, r := range enabled {
+		on[r] = true
+	}
+	for _, r := range want {
+		if on[r] {
+			a.Regions = append(a.Regions, r)
+		} else {
+			if a.Skipped == nil {
+				a.Skipped = map[string]string{}
+			}
+			a.Skipped[r] = "region not enabled (opt-in required)"
+		}
+	}
+	return nil
+}
+
+// selectAccounts applies include and exclude selectors.
+func selectAccounts(all []Account, include, exclude []string) []Account {
+	var out []Account
+	for _, a := range all {
+		if len(include) > 0 && !matchAny(a, include) {
+			continue
+		}
+		if matchAny(a, exclude) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func matchAny(a Account, sels []string) bool {
+	for _, s := range sels {
+		if k, v, ok := strings.Cut(s, "="); ok {
+			if tv, has := a.Tags[k]; has && tv == v {
+				return true
+			}
+			continue
+		}
+		if s == a.ID || s == a.OUID || s == a.Path || strings.HasPrefix(a.Path+"/", s+"/") || lastElem(a.Path) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func lastElem(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,73 @@
+package org
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText prints the organization as a tree of OUs and accounts, with
+// each account's enabled regions or the reason it cannot be assessed.
+func WriteText(w io.Writer, o *Organization) error {
+	ok, failed, targets := 0, 0, 0
+	for _, a := range o.Accounts {
+		if a.Err != nil {
+			failed++
+		} else {
+			ok++
+			targets += len(a.Regions)
+		}
+	}
+	id := o.ID
+	if id == "" {
+		id = "(no organization: single account)"
+	}
+	fmt.Fprintf(w, "Organization %s  management account %s\n", id, o.ManagementAccount)
+	fmt.Fprintf(w, "%d accounts (%d reachable, %d not), %d OUs, %d account-region targets\n\n", len(o.Accounts), ok, failed, len(o.OUs), targets)
+	byPath := map[string][]Account{}
+	for _, a := range o.Accounts {
+		byPath[a.Path] = append(byPath[a.Path], a)
+	}
+	paths := []string{""}
+	for _, ou := range o.OUs {
+		paths = append(paths, ou.Path)
+	}
+	sort.Strings(paths)
+	width := 0
+	for _, a := range o.Accounts {
+		width = max(width, len(a.Name))
+	}
+	for _, p := range paths {
+		depth := 0
+		label := "Root"
+		if p != "" {
+			depth = strings.Count(p, "/") + 1
+			label = lastElem(p) + "/"
+		}
+		indent := strings.Repeat("  ", depth)
+		fmt.Fprintf(w, "%s%s\n", indent, label)
+		for _, a := range byPath[p] {
+			fmt.Fprintf(w, "%s  %-*s  %s  ", indent, width, a.Name, a.ID)
+			switch {
+			case a.Err != nil:
+				fmt.Fprintf(w, "NOT ASSESSED: %v\n", a.Err)
+			default:
+				fmt.Fprintf(w, "%s\n", strings.Join(a.Regions, " "))
+			}
+			for _, r := range sortedKeys(a.Skipped) {
+				fmt.Fprintf(w, "%s  %-*s  %s  skipped %s: %s\n", indent, width, "", strings.Repeat(" ", len(a.ID)), r, a.Skipped[r])
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

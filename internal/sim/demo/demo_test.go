@@ -1,0 +1,112 @@
+package demo
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoadDemo(t *testing.T) {
+	w, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.Accounts); n < 13 {
+		t.Fatalf("demo has %d accounts, want management + security + log archive + at least 9 workloads + more", n)
+	}
+	o := w.Org
+	if o.ManagementAccount != "111111111111" || len(o.Members) != len(w.Accounts) {
+		t.Fatalf("org: management %s, %d members for %d accounts", o.ManagementAccount, len(o.Members), len(w.Accounts))
+	}
+	names := map[string]bool{}
+	for _, ou := range o.OUs {
+		names[ou.Name] = true
+	}
+	for _, want := range []string{"Security", "Workloads", "Production", "Development", "Sandbox"} {
+		if !names[want] {
+			t.Errorf("no OU %s", want)
+		}
+	}
+	enabled := 0
+	for _, s := range w.Accounts["444444444401"].RegionStatus {
+		if s != "DISABLED" {
+			enabled++
+		}
+	}
+	if enabled != 4 {
+		t.Errorf("payments-prod has %d regions enabled, want 4", enabled)
+	}
+	if w.Accounts["444444444403"].RegionStatus["eu-south-1"] != "ENABLED" {
+		t.Errorf("data-platform-prod should have opted in to eu-south-1")
+	}
+	denied := w.Accounts["444444444404"].IAM.Role("OrganizationAccountAccessRole")
+	if denied == nil || strings.Contains(denied.AssumeRolePolicy, "111111111111") {
+		t.Errorf("legacy-erp-prod's scanner role must exist and not trust the management account: %+v", denied)
+	}
+	if r := w.Accounts["444444444401"].IAM.Role("OrganizationAccountAccessRole"); r == nil || !strings.Contains(r.AssumeRolePolicy, "111111111111") {
+		t.Errorf("payments-prod's scanner role must trust the management account: %+v", r)
+	}
+	if w.Accounts["111111111111"].IAM.Role("OrganizationAccountAccessRole") != nil {
+		t.Errorf("the management account has no OrganizationAccountAccessRole")
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	w, err := Generate(50, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Accounts) != 50 {
+		t.Fatalf("%d accounts, want 50", len(w.Accounts))
+	}
+	denies := 0
+	for _, a := range w.Accounts {
+		enabled := 0
+		for _, s := range a.RegionStatus {
+			if s != "DISABLED" {
+				enabled++
+			}
+		}
+		if enabled != 6 {
+			t.Fatalf("account %s has %d regions, want 6", a.ID, enabled)
+		}
+		if r := a.IAM.Role("OrganizationAccountAccessRole"); r != nil && strings.Contains(r.AssumeRolePolicy, "999900000000") {
+			denies++
+		}
+	}
+	if denies < 3 || denies > 8 {
+		t.Errorf("%d of 50 accounts deny the scanner, want about one in ten", denies)
+	}
+	if _, err := Generate(2, 4); err == nil {
+		t.Errorf("Generate(2, 4) should fail: too few accounts")
+	}
+	if _, err := Generate(10, 40); err == nil {
+		t.Errorf("Generate(10, 40) should fail: too many regions")
+	}
+}
+
+func TestParseSpecErrors(t *testing.T) {
+	base := "org_id: o-x\nroot_id: r-x\nhome_region: us-east-1\nregions: [us-east-1]\nscanner_role: R\n"
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"unknown field": {base + "managment: {}\n", "org.yaml: yaml: unmarshal errors:\n  line 6: field managment not found"},
+		"bad id":        {base + "management: {id: \"12\", name: m, email: m@x, profile: managed}\n", "management: id \"12\" is not a 12-digit account ID"},
+		"bad profile":   {base + "management: {id: \"111111111111\", name: m, email: m@x, profile: shiny}\n", `profile "shiny" is not one of`},
+		"bad region":    {strings.Replace(base, "[us-east-1]", "[us-east-9]", 1), `unknown region "us-east-9"`},
+		"duplicate": {base + "management: {id: \"111111111111\", name: m, email: m@x, profile: managed}\nous: [{name: A, accounts: [{id: \"111111111111\", name: a, email: a@x, profile: weak}]}]\n",
+			"A: account 111111111111 is listed twice"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseSpec("org.yaml", []byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func BenchmarkGenerate200x17(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := Generate(200, 17); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
