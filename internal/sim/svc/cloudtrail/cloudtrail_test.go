@@ -190,7 +190,7 @@ func TestEventSelectorsAndTags(t *testing.T) {
 		t.Fatalf("default selectors = %+v %v", es, err)
 	}
 	_, err = c.PutEventSelectors(ctx, &ctsdk.PutEventSelectorsInput{TrailName: aws.String("main"),
-		EventSelectors: []types.EventSelector{{ReadWriteType: types.ReadWriteTypeAll}},
+		EventSelectors:         []types.EventSelector{{ReadWriteType: types.ReadWriteTypeAll}},
 		AdvancedEventSelectors: []types.AdvancedEventSelector{{FieldSelectors: []types.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}}})
 	wantCode(t, "both kinds", err, "InvalidEventSelectorsException")
 	_, err = c.PutEventSelectors(ctx, &ctsdk.PutEventSelectorsInput{TrailName: aws.String("main"),
