@@ -155,14 +155,14 @@ func TestHubLifecycleAndStandards(t *testing.T) {
 func finding(id, sev, compliance string) types.AwsSecurityFinding {
 	return types.AwsSecurityFinding{
 		SchemaVersion: aws.String("2018-10-08"), Id: aws.String(id),
-		ProductArn:    aws.String("arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default"),
-		GeneratorId:   aws.String("guardrail"), AwsAccountId: aws.String("222222222222"),
-		Types:         []string{"Software and Configuration Checks"},
-		CreatedAt:     aws.String("2024-01-01T00:00:00Z"), UpdatedAt: aws.String("2024-01-02T00:00:00.000Z"),
-		Severity:      &types.Severity{Label: types.SeverityLabel(sev)},
-		Title:         aws.String("title " + id), Description: aws.String("description"),
-		Resources:     []types.Resource{{Type: aws.String("AwsS3Bucket"), Id: aws.String("arn:aws:s3:::b-" + id)}},
-		Compliance:    &types.Compliance{Status: types.ComplianceStatus(compliance)},
+		ProductArn:  aws.String("arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default"),
+		GeneratorId: aws.String("guardrail"), AwsAccountId: aws.String("222222222222"),
+		Types:     []string{"Software and Configuration Checks"},
+		CreatedAt: aws.String("2024-01-01T00:00:00Z"), UpdatedAt: aws.String("2024-01-02T00:00:00.000Z"),
+		Severity: &types.Severity{Label: types.SeverityLabel(sev)},
+		Title:    aws.String("title " + id), Description: aws.String("description"),
+		Resources:  []types.Resource{{Type: aws.String("AwsS3Bucket"), Id: aws.String("arn:aws:s3:::b-" + id)}},
+		Compliance: &types.Compliance{Status: types.ComplianceStatus(compliance)},
 	}
 }
 
@@ -256,7 +256,7 @@ func TestFindings(t *testing.T) {
 	}
 	if got := get(&types.AwsSecurityFindingFilters{Id: []types.StringFilter{{Value: aws.String("f"), Comparison: types.StringFilterComparisonPrefix}},
 		AwsAccountId: eq("222222222222"), RecordState: eq("ACTIVE"),
-		ProductArn:   eq("arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default")}); len(got) != 6 {
+		ProductArn: eq("arn:aws:securityhub:eu-west-1:222222222222:product/222222222222/default")}); len(got) != 6 {
 		t.Errorf("prefix = %d", len(got))
 	}
 	if _, err := c.GetFindings(ctx, &sh.GetFindingsInput{MaxResults: aws.Int32(101)}); code(err) != "InvalidInputException" {
