@@ -63,3 +63,14 @@ func IsAccessDenied(err error) bool { return Classify(err) == AccessDenied }
 
 // IsNotFound reports whether err says the resource does not exist.
 func IsNotFound(err error) bool { return Classify(err) == NotFound }
+
+// Brief returns the AWS error code and message of err ("AccessDenied:
+// User ... is not authorized ..."), without the SDK's operation and
+// request-ID wrapping; other errors as they are.
+func Brief(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -130,8 +131,34 @@ service), GET|PUT /_sim/faults, POST /_sim/region {"Account","Region","Status"}.
 	sf.register(serve)
 	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address to listen on")
 	serve.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr (the simulator has no access control)")
-	c.AddCommand(serve)
+	ops := &cobra.Command{
+		Use:   "ops",
+		Short: "List the simulated services and operations (a Markdown table)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			writeOps(c.OutOrStdout())
+			return nil
+		},
+	}
+	c.AddCommand(serve, ops)
 	return c
+}
+
+// writeOps prints every simulated service with its protocol and operations.
+func writeOps(w io.Writer) {
+	fmt.Fprintln(w, "| service | signing name | protocol | operations |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	total := 0
+	for _, s := range sim.Services() {
+		names := make([]string, 0, len(s.Ops))
+		for op := range s.Ops {
+			names = append(names, op)
+		}
+		sort.Strings(names)
+		total += len(names)
+		fmt.Fprintf(w, "| %s | %s | %s | %d: %s |\n", s.RouteKey(), s.Name, s.Protocol, len(names), strings.Join(names, ", "))
+	}
+	fmt.Fprintf(w, "\n%d operations\n", total)
 }
 
 // checkLoopback refuses to expose the simulator beyond this machine

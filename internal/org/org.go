@@ -241,13 +241,26 @@ func accountStatus(a orgtypes.Account) string {
 	return string(a.Status)
 }
 
+// AccessError says Guardrail could not get credentials for an account
+// (the role cannot be assumed).
+type AccessError struct {
+	Account string
+	Err     error
+}
+
+func (e *AccessError) Error() string {
+	return "cannot act in account " + e.Account + ": " + awsx.Brief(e.Err)
+}
+
+func (e *AccessError) Unwrap() error { return e.Err }
+
 // discoverRegions lists the account's enabled regions with the Account
 // API, falling back to EC2 DescribeRegions where that is denied.
 func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 	// Get the credentials first, so a role that cannot be assumed is
 	// reported as that, not as a failure of the first API call.
 	if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
-		return fmt.Errorf("cannot act in account %s: %w", a.ID, err)
+		return &AccessError{Account: a.ID, Err: err}
 	}
 	var enabled []string
 	p := accountapi.NewListRegionsPaginator(accountapi.NewFromConfig(a.cfg), &accountapi.ListRegionsInput{

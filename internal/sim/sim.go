@@ -118,9 +118,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.URL.RawPath = ""
 		}
 	}
-	if e.router != nil {
+	switch {
+	case e.router != nil:
 		call.Op, call.Path, err = e.router.Match(r)
-	} else {
+	case e.svc.Protocol == wire.RestJSON || e.svc.Protocol == wire.RestXML:
+		err = wire.Errorf(400, "UnknownOperationException", "the simulator does not implement %s %s on %s", r.Method, r.URL.Path, e.svc.Name)
+	default:
 		call.Op, call.Form, err = wire.ResolveOp(e.svc.Protocol, r, body)
 	}
 	if err != nil {

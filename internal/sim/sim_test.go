@@ -147,4 +147,3 @@ func TestLowerBound(t *testing.T) {
 		t.Fatalf("LowerBound = %v, want %v", got, want)
 	}
 }
-
