@@ -45,6 +45,7 @@ type DeliveryChannel struct {
 // ConfigAggregator is a configuration aggregator.
 type ConfigAggregator struct {
 	Name string `yaml:"name"`
+	ID   string `yaml:"id,omitempty"` // config-aggregator-xxxxxxxx
 	// Organization source (RoleARN set) or account sources.
 	OrgRoleARN string            `yaml:"org_role_arn,omitempty"`
 	AccountIDs []string          `yaml:"account_ids,omitempty"`
