@@ -56,6 +56,9 @@ func New(w *world.World, services []*svc.Service) *Server {
 	s := &Server{world: w, services: map[string]*entry{}, hosts: []string{"127.0.0.1", "localhost"}}
 	for _, sv := range services {
 		s.services[sv.RouteKey()] = &entry{svc: sv, router: sv.Router(), enc: sv.Encoder(), codes: sv.ErrorCodes()}
+		if sv.Init != nil {
+			sv.Init(w)
+		}
 	}
 	s.faults.Store(newFaultState(Faults{}))
 	return s

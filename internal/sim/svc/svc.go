@@ -37,6 +37,10 @@ type Service struct {
 	Routes []wire.Route
 	// Ops maps an operation name to its handler.
 	Ops map[string]Handler
+	// Init, when set, runs once when a server starts serving a world, to
+	// derive state the service keeps besides the seeded data (CloudTrail
+	// copies organization trails where members can see them).
+	Init func(w *world.World)
 	// Codes overrides the protocol's default error codes where the service
 	// differs (nil: wire.DefaultCodes).
 	Codes *wire.Codes

@@ -27,6 +27,7 @@ func Service() *svc.Service {
 	return &svc.Service{
 		Name:     "cloudtrail",
 		Protocol: wire.JSON11,
+		Init:     SyncOrgTrails,
 		Ops: map[string]svc.Handler{
 			"DescribeTrails":      describeTrails,
 			"GetTrail":            getTrail,
