@@ -1,0 +1,242 @@
+package rds_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	rdssdk "github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/smithy-go"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+)
+
+const region = "eu-west-1"
+
+var created = time.Date(2023, 3, 4, 5, 6, 7, 0, time.UTC)
+
+func code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func seed() *world.World {
+	w := simtest.NewWorld()
+	r := w.Accounts[simtest.Member].In(region)
+	r.RDS = world.RDS{
+		Instances: []*world.DBInstance{
+			{ID: "prod", Engine: "postgres", StorageEncrypted: true, KMSKeyID: "arn:aws:kms:eu-west-1:222222222222:key/k", BackupRetentionPeriod: 1,
+				DeletionProtection: true, IAMAuth: true, MultiAZ: true, AutoMinorVersionUpgrade: true, LogExports: []string{"postgresql"},
+				VpcSecurityGroups: []string{"sg-1"}, VpcID: "vpc-1", Created: created},
+			{ID: "dev", Engine: "mysql", PubliclyAccessible: true, Created: created},
+		},
+		Snapshots: []*world.DBSnapshot{
+			{ID: "public-snap", InstanceID: "dev", Engine: "mysql", Restore: []string{"all"}, Created: created},
+			{ID: "enc-snap", InstanceID: "prod", Encrypted: true, Created: created},
+			{ID: "prod-2024", InstanceID: "prod", Type: "automated", Encrypted: true, Created: created},
+		},
+		ClusterSnapshots:   []*world.DBClusterSnapshot{{ID: "cs", ClusterID: "c1", Created: created}},
+		EventSubscriptions: []*world.RDSEventSubscription{{Name: "es", SNSTopicARN: "arn:aws:sns:eu-west-1:222222222222:t", SourceType: "db-instance", EventCategories: []string{"failure"}, Enabled: true, Created: created}},
+	}
+	return w
+}
+
+func TestInstances(t *testing.T) {
+	s := simtest.Start(t, seed())
+	c := rdssdk.NewFromConfig(s.Config(t, simtest.Member, region))
+	ctx := context.Background()
+	out, err := c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{})
+	if err != nil || len(out.DBInstances) != 2 {
+		t.Fatalf("%+v %v", out, err)
+	}
+	d := out.DBInstances[0]
+	if aws.ToString(d.DBInstanceIdentifier) != "prod" || !aws.ToBool(d.StorageEncrypted) || aws.ToBool(d.PubliclyAccessible) || !aws.ToBool(d.MultiAZ) ||
+		!aws.ToBool(d.AutoMinorVersionUpgrade) || aws.ToInt32(d.BackupRetentionPeriod) != 1 || !aws.ToBool(d.DeletionProtection) ||
+		!aws.ToBool(d.IAMDatabaseAuthenticationEnabled) || aws.ToString(d.Engine) != "postgres" ||
+		aws.ToString(d.DBInstanceArn) != "arn:aws:rds:eu-west-1:222222222222:db:prod" || fmt.Sprint(d.EnabledCloudwatchLogsExports) != "[postgresql]" ||
+		len(d.VpcSecurityGroups) != 1 || aws.ToString(d.VpcSecurityGroups[0].VpcSecurityGroupId) != "sg-1" || !aws.ToTime(d.InstanceCreateTime).Equal(created) ||
+		aws.ToString(d.KmsKeyId) == "" || d.Endpoint == nil || aws.ToInt32(d.Endpoint.Port) != 5432 || aws.ToString(d.DBSubnetGroup.VpcId) != "vpc-1" {
+		t.Errorf("instance = %+v", d)
+	}
+	_, err = c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("nope")})
+	var nf *types.DBInstanceNotFoundFault
+	if !errors.As(err, &nf) || code(err) != "DBInstanceNotFound" {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{MaxRecords: aws.Int32(5)}); code(err) != "InvalidParameterValue" {
+		t.Errorf("MaxRecords 5: %v", err)
+	}
+	// Modify.
+	m, err := c.ModifyDBInstance(ctx, &rdssdk.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("dev"), PubliclyAccessible: aws.Bool(false),
+		DeletionProtection: aws.Bool(true), BackupRetentionPeriod: aws.Int32(14), AutoMinorVersionUpgrade: aws.Bool(true), ApplyImmediately: aws.Bool(true),
+		CloudwatchLogsExportConfiguration: &types.CloudwatchLogsExportConfiguration{EnableLogTypes: []string{"error", "audit"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToBool(m.DBInstance.PubliclyAccessible) || !aws.ToBool(m.DBInstance.DeletionProtection) || aws.ToInt32(m.DBInstance.BackupRetentionPeriod) != 14 {
+		t.Errorf("modify result %+v", m.DBInstance)
+	}
+	o, _ := c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("dev")})
+	d = o.DBInstances[0]
+	if aws.ToBool(d.PubliclyAccessible) || !aws.ToBool(d.DeletionProtection) || aws.ToInt32(d.BackupRetentionPeriod) != 14 ||
+		!aws.ToBool(d.AutoMinorVersionUpgrade) || fmt.Sprint(d.EnabledCloudwatchLogsExports) != "[error audit]" {
+		t.Errorf("after modify %+v", d)
+	}
+	if _, err := c.ModifyDBInstance(ctx, &rdssdk.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("dev"), BackupRetentionPeriod: aws.Int32(36)}); code(err) != "InvalidParameterValue" {
+		t.Errorf("retention 36: %v", err)
+	}
+	if _, err := c.ModifyDBInstance(ctx, &rdssdk.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("nope")}); !errors.As(err, &nf) {
+		t.Errorf("modify missing: %v", err)
+	}
+	// Pagination over 45 instances.
+	w := seed()
+	for i := 0; i < 43; i++ {
+		w.Accounts[simtest.Member].In(region).RDS.Instances = append(w.Accounts[simtest.Member].In(region).RDS.Instances, &world.DBInstance{ID: fmt.Sprintf("db%02d", i)})
+	}
+	s2 := simtest.Start(t, w)
+	c2 := rdssdk.NewFromConfig(s2.Config(t, simtest.Member, region))
+	p := rdssdk.NewDescribeDBInstancesPaginator(c2, &rdssdk.DescribeDBInstancesInput{MaxRecords: aws.Int32(20)})
+	var sizes []int
+	for p.HasMorePages() {
+		o, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, len(o.DBInstances))
+	}
+	if fmt.Sprint(sizes) != "[20 20 5]" {
+		t.Errorf("pages %v", sizes)
+	}
+	// Isolation.
+	for _, cfg := range []aws.Config{s.Config(t, simtest.Member, "us-east-1"), s.Config(t, simtest.Management, region)} {
+		o, err := rdssdk.NewFromConfig(cfg).DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{})
+		if err != nil || len(o.DBInstances) != 0 {
+			t.Errorf("isolation: %+v %v", o, err)
+		}
+	}
+}
+
+func restore(t *testing.T, c *rdssdk.Client, id string) []string {
+	t.Helper()
+	o, err := c.DescribeDBSnapshotAttributes(context.Background(), &rdssdk.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := o.DBSnapshotAttributesResult
+	if aws.ToString(r.DBSnapshotIdentifier) != id || len(r.DBSnapshotAttributes) != 1 || aws.ToString(r.DBSnapshotAttributes[0].AttributeName) != "restore" {
+		t.Fatalf("attributes %+v", r)
+	}
+	return r.DBSnapshotAttributes[0].AttributeValues
+}
+
+func TestSnapshotsAndOthers(t *testing.T) {
+	s := simtest.Start(t, seed())
+	c := rdssdk.NewFromConfig(s.Config(t, simtest.Member, region))
+	ctx := context.Background()
+	o, err := c.DescribeDBSnapshots(ctx, &rdssdk.DescribeDBSnapshotsInput{})
+	if err != nil || len(o.DBSnapshots) != 3 {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if sn := o.DBSnapshots[2]; aws.ToString(sn.DBSnapshotIdentifier) != "rds:prod-2024" || aws.ToString(sn.SnapshotType) != "automated" || !aws.ToBool(sn.Encrypted) {
+		t.Errorf("automated %+v", sn)
+	}
+	o, _ = c.DescribeDBSnapshots(ctx, &rdssdk.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String("prod"), SnapshotType: aws.String("manual")})
+	if len(o.DBSnapshots) != 1 || aws.ToString(o.DBSnapshots[0].DBSnapshotArn) != "arn:aws:rds:eu-west-1:222222222222:snapshot:enc-snap" {
+		t.Errorf("filtered %+v", o.DBSnapshots)
+	}
+	_, err = c.DescribeDBSnapshots(ctx, &rdssdk.DescribeDBSnapshotsInput{DBSnapshotIdentifier: aws.String("nope")})
+	var snf *types.DBSnapshotNotFoundFault
+	if !errors.As(err, &snf) {
+		t.Errorf("missing snapshot: %v", err)
+	}
+	if v := restore(t, c, "public-snap"); fmt.Sprint(v) != "[all]" {
+		t.Errorf("public restore %v", v)
+	}
+	if _, err := c.ModifyDBSnapshotAttribute(ctx, &rdssdk.ModifyDBSnapshotAttributeInput{DBSnapshotIdentifier: aws.String("public-snap"), AttributeName: aws.String("restore"),
+		ValuesToRemove: []string{"all"}, ValuesToAdd: []string{"333333333333"}}); err != nil {
+		t.Fatal(err)
+	}
+	if v := restore(t, c, "public-snap"); fmt.Sprint(v) != "[333333333333]" {
+		t.Errorf("after modify %v", v)
+	}
+	for _, in := range []rdssdk.ModifyDBSnapshotAttributeInput{
+		{DBSnapshotIdentifier: aws.String("enc-snap"), AttributeName: aws.String("restore"), ValuesToAdd: []string{"all"}},
+		{DBSnapshotIdentifier: aws.String("enc-snap"), AttributeName: aws.String("copy"), ValuesToAdd: []string{"all"}},
+	} {
+		if _, err := c.ModifyDBSnapshotAttribute(ctx, &in); code(err) != "InvalidParameterValue" {
+			t.Errorf("modify %+v: %v", in, err)
+		}
+	}
+	if _, err := c.DescribeDBSnapshotAttributes(ctx, &rdssdk.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: aws.String("nope")}); !errors.As(err, &snf) {
+		t.Errorf("attributes of missing: %v", err)
+	}
+	cl, err := c.DescribeDBClusters(ctx, &rdssdk.DescribeDBClustersInput{})
+	if err != nil || len(cl.DBClusters) != 0 {
+		t.Errorf("clusters %+v %v", cl, err)
+	}
+	var cnf *types.DBClusterNotFoundFault
+	if _, err := c.DescribeDBClusters(ctx, &rdssdk.DescribeDBClustersInput{DBClusterIdentifier: aws.String("x")}); !errors.As(err, &cnf) {
+		t.Errorf("missing cluster: %v", err)
+	}
+	cs, err := c.DescribeDBClusterSnapshots(ctx, &rdssdk.DescribeDBClusterSnapshotsInput{})
+	if err != nil || len(cs.DBClusterSnapshots) != 1 || aws.ToString(cs.DBClusterSnapshots[0].DBClusterIdentifier) != "c1" {
+		t.Errorf("cluster snapshots %+v %v", cs, err)
+	}
+	es, err := c.DescribeEventSubscriptions(ctx, &rdssdk.DescribeEventSubscriptionsInput{})
+	if err != nil || len(es.EventSubscriptionsList) != 1 {
+		t.Fatalf("event subs %+v %v", es, err)
+	}
+	e := es.EventSubscriptionsList[0]
+	if aws.ToString(e.CustSubscriptionId) != "es" || !aws.ToBool(e.Enabled) || aws.ToString(e.Status) != "active" || fmt.Sprint(e.EventCategoriesList) != "[failure]" {
+		t.Errorf("event sub %+v", e)
+	}
+}
+
+// TestDemoData decodes every profile of the demo data file.
+func TestDemoData(t *testing.T) {
+	b, err := os.ReadFile("../../demo/data/rds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`\$\{days_ago:\d+\}`).ReplaceAllString(string(b), "2024-01-01T00:00:00Z")
+	text = strings.NewReplacer("${account}", "444444444401", "${account_name}", "payments-prod", "${region}", "us-east-1",
+		"${home_region}", "us-east-1", "${org_id}", "o-gr7demo0rg", "${management}", "111111111111",
+		"${log_archive}", "333333333333", "${security}", "222222222222").Replace(text)
+	var profiles map[string]map[string]yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &profiles); err != nil {
+		t.Fatal(err)
+	}
+	if len(profiles) == 0 {
+		t.Fatal("no profiles")
+	}
+	for name, regions := range profiles {
+		for reg, node := range regions {
+			var st world.RDS
+			dec := yaml.NewDecoder(strings.NewReader(nodeText(t, &node)))
+			dec.KnownFields(true)
+			if err := dec.Decode(&st); err != nil {
+				t.Errorf("%s/%s: %v", name, reg, err)
+			}
+		}
+	}
+}
+
+func nodeText(t *testing.T, n *yaml.Node) string {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
