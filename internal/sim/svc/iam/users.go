@@ -397,7 +397,7 @@ func listVirtualMFADevices(c *svc.Ctx) (any, error) {
 	}{page, trunc, marker}, nil
 }
 
-// allSerials lists every MFA serial in use or created in the account.
+// serialTaken reports whether an MFA serial is in use or created in the account.
 func serialTaken(c *svc.Ctx, serial string) bool {
 	i := iamOf(c)
 	if i.Root.MFA != "" && rootMFASerial(c) == serial {
