@@ -281,6 +281,7 @@ func Build(spec *Spec, now time.Time) (*world.World, error) {
 	if err := addOUs(spec.RootID, spec.OUs); err != nil {
 		return nil, err
 	}
+	world.RegisterBuckets(w)
 	return w, nil
 }
 

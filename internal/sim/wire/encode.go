@@ -169,7 +169,11 @@ func (e Encoder) WriteError(w http.ResponseWriter, c *Call, err error) {
 		w.Header().Set("Content-Type", "application/cbor")
 		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 		w.Header().Set("X-Amzn-Query-Error", ae.Code+";"+fault)
-		body, _ = EncodeCBOR(map[string]any{"__type": ae.Code, "message": ae.Message})
+		typ := ae.Type
+		if typ == "" {
+			typ = ae.Code
+		}
+		body, _ = EncodeCBOR(map[string]any{"__type": typ, "message": ae.Message})
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -155,8 +155,15 @@ type Response struct {
 
 // Error is an AWS error response.
 type Error struct {
-	Status  int
-	Code    string
+	Status int
+	Code   string
+	// Type is the error's shape name where the protocol sends it apart
+	// from the code: an awsQueryCompatible CBOR service (CloudWatch) puts
+	// the shape ("com.amazonaws.cloudwatch#InvalidParameterValueException")
+	// in the body's __type, which the SDK maps to a typed error, and the
+	// query code ("InvalidParameterValue") in X-Amzn-Query-Error. Empty
+	// means Code.
+	Type    string
 	Message string
 	Server  bool // fault lies with the service (5xx), not the caller
 	Header  http.Header

@@ -3,7 +3,6 @@
 package cloudwatch
 
 import (
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -38,16 +37,9 @@ func Service() *svc.Service {
 // map InvalidParameterValue to *types.InvalidParameterValueException;
 // this writes the whole error response itself.
 func apiError(status int, shape, queryCode, format string, args ...any) (any, error) {
-	msg := wire.Errorf(status, queryCode, format, args...).Message
-	body, err := wire.EncodeCBOR(map[string]any{"__type": "com.amazonaws.cloudwatch#" + shape, "message": msg})
-	if err != nil {
-		return nil, err
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/cbor")
-	h.Set("Smithy-Protocol", "rpc-v2-cbor")
-	h.Set("X-Amzn-Query-Error", queryCode+";Sender")
-	return &wire.Response{Status: status, Header: h, Body: body}, nil
+	e := wire.Errorf(status, queryCode, format, args...)
+	e.Type = "com.amazonaws.cloudwatch#" + shape
+	return nil, e
 }
 
 func invalidValue(format string, args ...any) (any, error) {
