@@ -402,8 +402,14 @@ func updateDetector(c *svc.Ctx) (any, error) {
 }
 
 func deleteDetector(c *svc.Ctx) (any, error) {
-	if _, err := detector(c); err != nil {
+	d, err := detector(c)
+	if err != nil {
 		return nil, err
+	}
+	for _, m := range d.Members {
+		if m.RelationshipStatus == "Enabled" || m.RelationshipStatus == "Invited" || m.RelationshipStatus == "Created" {
+			return nil, badRequest("The request is rejected because the detector has member accounts; disassociate and delete the members first.")
+		}
 	}
 	c.Regional().GuardDuty.Detector = nil
 	return nil, nil

@@ -183,6 +183,9 @@ func TestSeededDetectorAndMembersPagination(t *testing.T) {
 	if _, err := c.ListMembers(ctx, &gd.ListMembersInput{DetectorId: aws.String(id), NextToken: aws.String("bogus")}); code(err) != "BadRequestException" {
 		t.Errorf("bad token = %v", err)
 	}
+	if _, err := c.DeleteDetector(ctx, &gd.DeleteDetectorInput{DetectorId: aws.String(id)}); code(err) != "BadRequestException" {
+		t.Errorf("delete detector with members = %v", err)
+	}
 	if _, err := c.ListDetectors(ctx, &gd.ListDetectorsInput{MaxResults: aws.Int32(51)}); code(err) != "BadRequestException" {
 		t.Errorf("maxResults 51 = %v", err)
 	}

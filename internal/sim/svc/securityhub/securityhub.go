@@ -75,7 +75,8 @@ func Service() *svc.Service {
 
 var codes = func() wire.Codes {
 	c := wire.DefaultCodes(wire.RestJSON)
-	c.Throttle = "TooManyRequestsException"
+	// Security Hub answers throttling with LimitExceededException (429).
+	c.Throttle = "LimitExceededException"
 	c.Internal = "InternalException"
 	return c
 }()
@@ -991,6 +992,26 @@ func FindingDoc(region string, f *world.SecurityHubFinding) map[string]any {
 	}
 	if _, ok := doc["Region"]; !ok {
 		doc["Region"] = region
+	}
+	company, product := "Personal", "Default"
+	if i := strings.Index(f.ProductARN, ":product/"); i >= 0 {
+		if p := strings.SplitN(f.ProductARN[i+len(":product/"):], "/", 2); len(p) == 2 && (p[0] == "aws" || p[0] == "amazon") {
+			company = "AWS"
+			if p[0] == "amazon" {
+				company = "Amazon"
+			}
+			product = map[string]string{"securityhub": "Security Hub", "guardduty": "GuardDuty", "inspector": "Inspector",
+				"access-analyzer": "IAM Access Analyzer", "config": "Config", "detective": "Detective"}[p[1]]
+			if product == "" {
+				product = p[1]
+			}
+		}
+	}
+	if _, ok := doc["CompanyName"]; !ok {
+		doc["CompanyName"] = company
+	}
+	if _, ok := doc["ProductName"]; !ok {
+		doc["ProductName"] = product
 	}
 	return doc
 }

@@ -251,7 +251,7 @@ func TestFindings(t *testing.T) {
 		t.Errorf("CRITICAL = %d", len(crit))
 	}
 	if got := get(&types.AwsSecurityFindingFilters{Id: eq("f0")}); len(got) != 1 || got[0].Severity.Label != types.SeverityLabelCritical || aws.ToString(got[0].Title) != "title f0" ||
-		got[0].Workflow.Status != types.WorkflowStatusNew || got[0].RecordState != types.RecordStateActive || got[0].Compliance.Status != types.ComplianceStatusFailed {
+		got[0].Workflow.Status != types.WorkflowStatusNew || aws.ToString(got[0].CompanyName) != "Personal" || aws.ToString(got[0].Region) != "eu-west-1" || got[0].RecordState != types.RecordStateActive || got[0].Compliance.Status != types.ComplianceStatusFailed {
 		t.Errorf("f0 = %+v", got)
 	}
 	if got := get(&types.AwsSecurityFindingFilters{Id: []types.StringFilter{{Value: aws.String("f"), Comparison: types.StringFilterComparisonPrefix}},
