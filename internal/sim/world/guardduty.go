@@ -29,6 +29,11 @@ type GuardDutyDetector struct {
 	Features []GuardDutyFeature `yaml:"features,omitempty"`
 	Tags     map[string]string  `yaml:"tags,omitempty"`
 	Members  []GuardDutyMember  `yaml:"members,omitempty"`
+	// AdministratorID is the GuardDuty administrator account this
+	// detector's account is a member of (empty: standalone), as the member
+	// sees it; AdministratorStatus is its relationship (Enabled default).
+	AdministratorID     string `yaml:"administrator_id,omitempty"`
+	AdministratorStatus string `yaml:"administrator_status,omitempty"`
 }
 
 // GuardDutyFeature is one detector feature or additional configuration.

@@ -35,6 +35,11 @@ func Service() *svc.Service {
 			{Method: "GET", Pattern: "/detector/{DetectorId}/member", Op: "ListMembers"},
 			{Method: "POST", Pattern: "/detector/{DetectorId}/findings", Op: "ListFindings"},
 			{Method: "POST", Pattern: "/detector/{DetectorId}/findings/statistics", Op: "GetFindingsStatistics"},
+			{Method: "GET", Pattern: "/detector/{DetectorId}/administrator", Op: "GetAdministratorAccount"},
+			{Method: "GET", Pattern: "/detector/{DetectorId}/master", Op: "GetMasterAccount"},
+			{Method: "GET", Pattern: "/tags/{ResourceArn}", Op: "ListTagsForResource"},
+			{Method: "POST", Pattern: "/tags/{ResourceArn}", Op: "TagResource"},
+			{Method: "DELETE", Pattern: "/tags/{ResourceArn}", Op: "UntagResource"},
 		},
 		Ops: map[string]svc.Handler{
 			"ListDetectors":                     listDetectors,
@@ -50,6 +55,11 @@ func Service() *svc.Service {
 			"ListMembers":                       listMembers,
 			"ListFindings":                      listFindings,
 			"GetFindingsStatistics":             getFindingsStatistics,
+			"GetAdministratorAccount":           getAdministrator("administrator"),
+			"GetMasterAccount":                  getAdministrator("master"),
+			"ListTagsForResource":               listTags,
+			"TagResource":                       tagResource,
+			"UntagResource":                     untagResource,
 		},
 	}
 }
@@ -819,4 +829,91 @@ func getFindingsStatistics(c *svc.Ctx) (any, error) {
 		stats["groupedBySeverity"] = []any{}
 	}
 	return map[string]any{"findingStatistics": stats}, nil
+}
+
+// getAdministrator answers GetAdministratorAccount (key "administrator")
+// and its deprecated twin GetMasterAccount ("master").
+func getAdministrator(key string) svc.Handler {
+	return func(c *svc.Ctx) (any, error) {
+		d, err := detector(c)
+		if err != nil {
+			return nil, err
+		}
+		if d.AdministratorID == "" {
+			return map[string]any{}, nil
+		}
+		st := d.AdministratorStatus
+		if st == "" {
+			st = "Enabled"
+		}
+		return map[string]any{key: map[string]string{"accountId": d.AdministratorID, "relationshipStatus": st,
+			"invitedAt": ts(d.CreatedAt)}}, nil
+	}
+}
+
+// tagged returns the detector a GuardDuty ARN names (only detectors are
+// modelled).
+func tagged(c *svc.Ctx) (*world.GuardDutyDetector, error) {
+	arn := c.Path["ResourceArn"]
+	d := c.Regional().GuardDuty.Detector
+	if d != nil && d.ID == "" {
+		d.ID = DetectorID(c.Account.ID, c.Region)
+	}
+	if d == nil || arn != c.ARN("guardduty", "detector/"+d.ID) {
+		return nil, badRequest("The request is rejected because the resource %s is not valid or does not exist.", arn)
+	}
+	return d, nil
+}
+
+func listTags(c *svc.Ctx) (any, error) {
+	d, err := tagged(c)
+	if err != nil {
+		return nil, err
+	}
+	tags := d.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return map[string]any{"tags": tags}, nil
+}
+
+func tagResource(c *svc.Ctx) (any, error) {
+	d, err := tagged(c)
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Tags map[string]string `json:"tags"`
+	}
+	if err := c.DecodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, badRequest("The request is rejected because a required parameter 'tags' is missing.")
+	}
+	if d.Tags == nil {
+		d.Tags = map[string]string{}
+	}
+	for k, v := range in.Tags {
+		d.Tags[k] = v
+	}
+	if len(d.Tags) > 50 {
+		return nil, badRequest("The request is rejected because the number of tags exceeds 50.")
+	}
+	return map[string]any{}, nil
+}
+
+func untagResource(c *svc.Ctx) (any, error) {
+	d, err := tagged(c)
+	if err != nil {
+		return nil, err
+	}
+	keys := c.Req.URL.Query()["tagKeys"]
+	if len(keys) == 0 {
+		return nil, badRequest("The request is rejected because a required parameter 'tagKeys' is missing.")
+	}
+	for _, k := range keys {
+		delete(d.Tags, k)
+	}
+	return map[string]any{}, nil
 }

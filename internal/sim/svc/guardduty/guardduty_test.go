@@ -121,6 +121,25 @@ func TestDetectorLifecycle(t *testing.T) {
 		t.Errorf("GetDetector of another account = %v", err)
 	}
 
+	// Tags on the detector ARN.
+	arn := aws.String("arn:aws:guardduty:eu-west-1:222222222222:detector/" + id)
+	if _, err := c.TagResource(ctx, &gd.TagResourceInput{ResourceArn: arn, Tags: map[string]string{"a": "1", "b": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &gd.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if tg, err := c.ListTagsForResource(ctx, &gd.ListTagsForResourceInput{ResourceArn: arn}); err != nil || len(tg.Tags) != 1 || tg.Tags["b"] != "2" {
+		t.Errorf("tags = %+v %v", tg, err)
+	}
+	if _, err := c.ListTagsForResource(ctx, &gd.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:guardduty:eu-west-1:222222222222:detector/nope")}); code(err) != "BadRequestException" {
+		t.Errorf("tags of unknown detector = %v", err)
+	}
+	// A standalone detector has no administrator.
+	if a, err := c.GetAdministratorAccount(ctx, &gd.GetAdministratorAccountInput{DetectorId: aws.String(id)}); err != nil || a.Administrator != nil {
+		t.Errorf("GetAdministratorAccount standalone = %+v %v", a, err)
+	}
+
 	// Findings are empty.
 	lf, err := c.ListFindings(ctx, &gd.ListFindingsInput{DetectorId: aws.String(id)})
 	if err != nil || len(lf.FindingIds) != 0 {
@@ -151,7 +170,7 @@ func TestSeededDetectorAndMembersPagination(t *testing.T) {
 		members = append(members, world.GuardDutyMember{AccountID: a, RelationshipStatus: "Enabled", InvitedAt: now})
 	}
 	members = append(members, world.GuardDutyMember{AccountID: "300000000005", RelationshipStatus: "Removed"})
-	w.Accounts[simtest.Member].In("eu-west-1").GuardDuty.Detector = &world.GuardDutyDetector{Status: "ENABLED", CreatedAt: now, Members: members}
+	w.Accounts[simtest.Member].In("eu-west-1").GuardDuty.Detector = &world.GuardDutyDetector{Status: "ENABLED", CreatedAt: now, Members: members, AdministratorID: "999999999999"}
 	s := simtest.Start(t, w)
 	c := gd.NewFromConfig(s.Config(t, simtest.Member, "eu-west-1"))
 	l, err := c.ListDetectors(ctx, &gd.ListDetectorsInput{})
@@ -162,6 +181,12 @@ func TestSeededDetectorAndMembersPagination(t *testing.T) {
 	g, err := c.GetDetector(ctx, &gd.GetDetectorInput{DetectorId: aws.String(id)})
 	if err != nil || g.Status != types.DetectorStatusEnabled || g.FindingPublishingFrequency != types.FindingPublishingFrequencySixHours {
 		t.Fatalf("GetDetector = %+v %v", g, err)
+	}
+	if a, err := c.GetAdministratorAccount(ctx, &gd.GetAdministratorAccountInput{DetectorId: aws.String(id)}); err != nil || aws.ToString(a.Administrator.AccountId) != "999999999999" || aws.ToString(a.Administrator.RelationshipStatus) != "Enabled" {
+		t.Errorf("GetAdministratorAccount = %+v %v", a, err)
+	}
+	if m, err := c.GetMasterAccount(ctx, &gd.GetMasterAccountInput{DetectorId: aws.String(id)}); err != nil || aws.ToString(m.Master.AccountId) != "999999999999" {
+		t.Errorf("GetMasterAccount = %+v %v", m, err)
 	}
 	p := gd.NewListMembersPaginator(c, &gd.ListMembersInput{DetectorId: aws.String(id), MaxResults: aws.Int32(3)})
 	var got, pages int

@@ -28,6 +28,7 @@ func Service() *svc.Service {
 			{Method: "GET", Pattern: "/accounts", Op: "DescribeHub"},
 			{Method: "POST", Pattern: "/accounts", Op: "EnableSecurityHub"},
 			{Method: "DELETE", Pattern: "/accounts", Op: "DisableSecurityHub"},
+			{Method: "PATCH", Pattern: "/accounts", Op: "UpdateSecurityHubConfiguration"},
 			{Method: "GET", Pattern: "/standards", Op: "DescribeStandards"},
 			{Method: "POST", Pattern: "/standards/get", Op: "GetEnabledStandards"},
 			{Method: "POST", Pattern: "/standards/register", Op: "BatchEnableStandards"},
@@ -51,6 +52,7 @@ func Service() *svc.Service {
 			"DescribeHub":                       describeHub,
 			"EnableSecurityHub":                 enableHub,
 			"DisableSecurityHub":                disableHub,
+			"UpdateSecurityHubConfiguration":    updateHub,
 			"DescribeStandards":                 describeStandards,
 			"GetEnabledStandards":               getEnabledStandards,
 			"BatchEnableStandards":              batchEnableStandards,
@@ -159,6 +161,32 @@ func enableHub(c *svc.Ctx) (any, error) {
 				sh.Standards = append(sh.Standards, world.SecurityHubStandard{StandardsARN: s.arn, Status: "READY"})
 			}
 		}
+	}
+	return nil, nil
+}
+
+func updateHub(c *svc.Ctx) (any, error) {
+	sh, err := hub(c)
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		AutoEnableControls      *bool
+		ControlFindingGenerator string
+	}
+	if err := c.DecodeJSON(&in); err != nil {
+		return nil, err
+	}
+	switch in.ControlFindingGenerator {
+	case "", "SECURITY_CONTROL", "STANDARD_CONTROL":
+	default:
+		return nil, invalidInput("Invalid ControlFindingGenerator %s", in.ControlFindingGenerator)
+	}
+	if in.AutoEnableControls != nil {
+		sh.Hub.AutoEnableControls = *in.AutoEnableControls
+	}
+	if in.ControlFindingGenerator != "" {
+		sh.Hub.ControlFindingGenerator = in.ControlFindingGenerator
 	}
 	return nil, nil
 }

@@ -61,6 +61,12 @@ func TestHubLifecycleAndStandards(t *testing.T) {
 	if err != nil || aws.ToString(h.HubArn) != "arn:aws:securityhub:eu-west-1:222222222222:hub/default" || h.SubscribedAt == nil || !aws.ToBool(h.AutoEnableControls) || h.ControlFindingGenerator != types.ControlFindingGeneratorSecurityControl {
 		t.Errorf("DescribeHub = %+v %v", h, err)
 	}
+	if _, err := c.UpdateSecurityHubConfiguration(ctx, &sh.UpdateSecurityHubConfigurationInput{AutoEnableControls: aws.Bool(false), ControlFindingGenerator: types.ControlFindingGeneratorStandardControl}); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := c.DescribeHub(ctx, &sh.DescribeHubInput{}); aws.ToBool(h.AutoEnableControls) || h.ControlFindingGenerator != types.ControlFindingGeneratorStandardControl {
+		t.Errorf("after UpdateSecurityHubConfiguration = %+v", h)
+	}
 	if _, err := c.DescribeHub(ctx, &sh.DescribeHubInput{HubArn: aws.String("arn:aws:securityhub:eu-west-1:222222222222:hub/other")}); code(err) != "ResourceNotFoundException" {
 		t.Errorf("DescribeHub other arn = %v", err)
 	}
