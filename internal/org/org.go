@@ -307,6 +307,7 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 			a.Skipped[r] = "region not enabled (opt-in required)"
 		}
 	}
+	sort.Strings(a.Regions)
 	return nil
 }
 
