@@ -48,6 +48,23 @@ func BenchmarkServeHTTP(b *testing.B) {
 		{"awsJson/organizations.ListAccounts", func() *http.Request {
 			return signed("POST", "/", "organizations", "us-east-1", "AWSOrganizationsV20161128.ListAccounts", "application/x-amz-json-1.1", "{}")
 		}},
+		{"awsJson/logs.DescribeLogGroups", func() *http.Request {
+			return signed("POST", "/", "logs", "us-east-1", "Logs_20140328.DescribeLogGroups", "application/x-amz-json-1.1", "{}")
+		}},
+		{"ec2Query/ec2.DescribeSecurityGroups", func() *http.Request {
+			return signed("POST", "/", "ec2", "us-east-1", "", "application/x-www-form-urlencoded", "Action=DescribeSecurityGroups&Version=2016-11-15")
+		}},
+		{"restXml/s3.ListBuckets", func() *http.Request {
+			return signed("GET", "/", "s3", "us-east-1", "", "", "")
+		}},
+		{"restJson/guardduty.ListDetectors", func() *http.Request {
+			return signed("GET", "/detector", "guardduty", "us-east-1", "", "", "")
+		}},
+		{"rpcv2Cbor/cloudwatch.DescribeAlarms", func() *http.Request {
+			r := signed("POST", "/service/GraniteServiceVersion20100801/operation/DescribeAlarms", "monitoring", "us-east-1", "", "application/cbor", "\xa0")
+			r.Header.Set("Smithy-Protocol", "rpc-v2-cbor")
+			return r
+		}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
