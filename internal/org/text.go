@@ -34,9 +34,13 @@ func WriteText(w io.Writer, o *Organization) error {
 		paths = append(paths, ou.Path)
 	}
 	sort.Strings(paths)
-	width := 0
+	// Names are padded so the IDs line up whatever the OU depth.
+	width, deepest := 0, 0
 	for _, a := range o.Accounts {
 		width = max(width, len(a.Name))
+		if a.Path != "" {
+			deepest = max(deepest, strings.Count(a.Path, "/")+1)
+		}
 	}
 	for _, p := range paths {
 		depth := 0
@@ -46,9 +50,10 @@ func WriteText(w io.Writer, o *Organization) error {
 			label = lastElem(p) + "/"
 		}
 		indent := strings.Repeat("  ", depth)
+		pad := width + 2*(deepest-depth)
 		fmt.Fprintf(w, "%s%s\n", indent, label)
 		for _, a := range byPath[p] {
-			fmt.Fprintf(w, "%s  %-*s  %s  ", indent, width, a.Name, a.ID)
+			fmt.Fprintf(w, "%s  %-*s  %s  ", indent, pad, a.Name, a.ID)
 			switch {
 			case a.Err != nil:
 				fmt.Fprintf(w, "NOT ASSESSED: %v\n", a.Err)
@@ -56,7 +61,7 @@ func WriteText(w io.Writer, o *Organization) error {
 				fmt.Fprintf(w, "%s\n", strings.Join(a.Regions, " "))
 			}
 			for _, r := range sortedKeys(a.Skipped) {
-				fmt.Fprintf(w, "%s  %-*s  %s  skipped %s: %s\n", indent, width, "", strings.Repeat(" ", len(a.ID)), r, a.Skipped[r])
+				fmt.Fprintf(w, "%s  %-*s  %s  skipped %s: %s\n", indent, pad, "", strings.Repeat(" ", len(a.ID)), r, a.Skipped[r])
 			}
 		}
 	}
