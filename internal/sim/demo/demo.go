@@ -365,6 +365,7 @@ func fieldsByTag(t reflect.Type) map[string]int {
 }
 
 func loadProfiles(now time.Time) (*profiles, error) {
+	w0 := world.New() // for the region list
 	ps := &profiles{global: map[string]map[string]reflect.Value{}, regional: map[string]map[string]map[string]reflect.Value{}}
 	files, err := fs.Glob(data, "data/*.yaml")
 	if err != nil {
@@ -391,6 +392,9 @@ func loadProfiles(now time.Time) (*profiles, error) {
 			t := reflect.TypeOf(world.Account{}).Field(gi).Type
 			ps.global[field] = map[string]reflect.Value{}
 			for prof, node := range doc {
+				if !known(prof) {
+					return nil, fmt.Errorf("demo data %s:%d: profile %q is not one of %s", f, node.Line, prof, strings.Join(Profiles, ", "))
+				}
 				v, err := decodeNode(f, prof, &node, t)
 				if err != nil {
 					return nil, err
@@ -406,12 +410,18 @@ func loadProfiles(now time.Time) (*profiles, error) {
 		t := reflect.TypeOf(world.Region{}).Field(ri).Type
 		ps.regional[field] = map[string]map[string]reflect.Value{}
 		for prof, node := range doc {
+			if !known(prof) {
+				return nil, fmt.Errorf("demo data %s:%d: profile %q is not one of %s", f, node.Line, prof, strings.Join(Profiles, ", "))
+			}
 			var byRegion map[string]yaml.Node
 			if err := node.Decode(&byRegion); err != nil {
 				return nil, fmt.Errorf("demo data %s:%d: profile %s: want {default: ..., <region>: ...}: %w", f, node.Line, prof, err)
 			}
 			ps.regional[field][prof] = map[string]reflect.Value{}
 			for region, rn := range byRegion {
+				if _, ok := w0.Region(region); !ok && region != "default" {
+					return nil, fmt.Errorf("demo data %s:%d: profile %s: %q is neither default nor a region", f, rn.Line, prof, region)
+				}
 				v, err := decodeNode(f, prof+"."+region, &rn, t)
 				if err != nil {
 					return nil, err
