@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
 	"strings"
 	"testing"
 )
@@ -108,5 +109,28 @@ func BenchmarkGenerate200x17(b *testing.B) {
 		if _, err := Generate(200, 17); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSampleProfiles(t *testing.T) {
+	iam, err := Global[world.IAM]("iam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iam) != len(Profiles) {
+		t.Errorf("iam profiles = %d, want %d", len(iam), len(Profiles))
+	}
+	ec2, err := Regional[world.EC2]("ec2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ec2["hardened"]["default"]; !ok {
+		t.Errorf("ec2 hardened has no default")
+	}
+	if _, err := Regional[world.KMS]("ec2"); err == nil {
+		t.Errorf("Regional with the wrong type should fail")
+	}
+	if _, err := Global[world.IAM]("nope"); err == nil {
+		t.Errorf("Global of an unknown service should fail")
 	}
 }
