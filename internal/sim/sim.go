@@ -133,11 +133,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.enc.WriteError(w, call, err)
 		return
 	}
-	if werr := s.serve(call, e, sc); werr != nil {
+	cred, acct, werr := s.serve(call, e, sc)
+	if werr != nil {
 		e.enc.WriteError(w, call, werr)
 		return
 	}
-	out, herr := s.handle(call, e, sc)
+	out, herr := s.handle(call, e, cred, acct, sc.Region)
 	if herr != nil {
 		e.enc.WriteError(w, call, herr)
 		return
@@ -145,12 +146,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.enc.WriteResult(w, call, out)
 }
 
-// serve checks the caller and injects faults; a non-nil error is the answer.
-func (s *Server) serve(c *wire.Call, e *entry, sc scope) error {
+// serve checks the caller and injects faults. It returns who is calling,
+// or the error to answer.
+func (s *Server) serve(c *wire.Call, e *entry, sc scope) (*world.Credential, *world.Account, error) {
 	cred := s.world.Credential(sc.AccessKey)
 	codes := e.codes
 	if cred == nil {
-		return wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
+		return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
 	}
 	if cred.SessionToken != "" {
 		tok := c.Req.Header.Get("X-Amz-Security-Token")
@@ -158,15 +160,15 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) error {
 			tok = c.Req.URL.Query().Get("X-Amz-Security-Token")
 		}
 		if tok != cred.SessionToken {
-			return wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
+			return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
 		}
 		if !cred.Expires.IsZero() && s.world.Now().After(cred.Expires) {
-			return wire.Errorf(400, "ExpiredToken", "The security token included in the request is expired")
+			return nil, nil, wire.Errorf(400, "ExpiredToken", "The security token included in the request is expired")
 		}
 	}
 	acct := s.world.Account(cred.Principal.Account)
 	if acct == nil {
-		return wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
+		return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid.")
 	}
 	k := key{Account: acct.ID, Region: sc.Region, Service: e.svc.Name}
 	if e.svc.Global {
@@ -182,47 +184,44 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) error {
 		case <-t.C:
 		case <-c.Ctx.Done():
 			t.Stop()
-			return wire.Errorf(499, "RequestCanceled", "client closed the request")
+			return nil, nil, wire.Errorf(499, "RequestCanceled", "client closed the request")
 		}
 	}
 	if !e.svc.Global {
 		if _, known := s.world.Region(sc.Region); !known {
-			return wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid: unknown region %q.", sc.Region)
+			return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid: unknown region %q.", sc.Region)
 		}
 		acct.Mu.Lock()
 		enabled := acct.RegionEnabled(sc.Region)
 		acct.Mu.Unlock()
 		if !enabled {
-			return wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid: region %s is not enabled for account %s (OptInRequired).", sc.Region, acct.ID)
+			return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid: region %s is not enabled for account %s (OptInRequired).", sc.Region, acct.ID)
 		}
 	}
 	if !fs.allow(k, time.Now()) {
 		ctr.throttled.Add(1)
 		if e.svc.Protocol == wire.RestXML {
-			return wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Please reduce your request rate.")
+			return nil, nil, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Please reduce your request rate.")
 		}
-		return wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Rate exceeded")
+		return nil, nil, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Rate exceeded")
 	}
 	if fs.denied(acct.ID, k.Region, e.svc.Name, c.Op) {
 		ctr.faults.Add(1)
-		return wire.Errorf(codes.DeniedStatus, codes.AccessDenied, "User: %s is not authorized to perform: %s:%s because no identity-based policy allows the %s:%s action",
+		return nil, nil, wire.Errorf(codes.DeniedStatus, codes.AccessDenied, "User: %s is not authorized to perform: %s:%s because no identity-based policy allows the %s:%s action",
 			cred.Principal.ARN, e.svc.Name, c.Op, e.svc.Name, c.Op)
 	}
 	if fail {
 		ctr.faults.Add(1)
-		return wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
+		return nil, nil, wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
 	}
-	return nil
+	return cred, acct, nil
 }
 
-func (s *Server) handle(c *wire.Call, e *entry, sc scope) (out any, err error) {
+func (s *Server) handle(c *wire.Call, e *entry, cred *world.Credential, acct *world.Account, region string) (out any, err error) {
 	h := e.svc.Ops[c.Op]
 	if h == nil {
 		return nil, wire.Errorf(400, "InvalidAction", "the simulator does not implement %s:%s", e.svc.Name, c.Op)
 	}
-	cred := s.world.Credential(sc.AccessKey)
-	acct := s.world.Account(cred.Principal.Account)
-	region := sc.Region
 	if !e.svc.Unlocked {
 		acct.Mu.Lock()
 		defer acct.Mu.Unlock()
