@@ -68,3 +68,58 @@ type Policy struct {
 	Targets     []string // root, OU or account IDs
 	Tags        map[string]string
 }
+
+// The methods below are the organization bookkeeping every service with an
+// organization integration shares. Callers hold World.Mu.
+
+// Belongs reports whether account is the management account or a member.
+func (o *Organization) Belongs(account string) bool {
+	if o == nil {
+		return false
+	}
+	_, member := o.Members[account]
+	return member || o.ManagementAccount == account
+}
+
+// Admins returns a copy of the delegated administrators of a service
+// principal (guardduty.amazonaws.com, ...).
+func (o *Organization) Admins(principal string) []DelegatedAdmin {
+	return append([]DelegatedAdmin(nil), o.DelegatedAdmins[principal]...)
+}
+
+// AddAdmin registers account as a delegated administrator of principal.
+func (o *Organization) AddAdmin(principal, account string, now time.Time) {
+	if o.DelegatedAdmins == nil {
+		o.DelegatedAdmins = map[string][]DelegatedAdmin{}
+	}
+	o.DelegatedAdmins[principal] = append(o.DelegatedAdmins[principal], DelegatedAdmin{Account: account, Since: now})
+}
+
+// RemoveAdmin deregisters account for principal and reports whether it was
+// registered.
+func (o *Organization) RemoveAdmin(principal, account string) bool {
+	list := o.DelegatedAdmins[principal]
+	for i, a := range list {
+		if a.Account == account {
+			list = append(list[:i:i], list[i+1:]...)
+			if len(list) == 0 {
+				delete(o.DelegatedAdmins, principal)
+			} else {
+				o.DelegatedAdmins[principal] = list
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// EnableServiceAccess turns on trusted access for principal, as enabling a
+// service's organization administrator does; it keeps an earlier date.
+func (o *Organization) EnableServiceAccess(principal string, now time.Time) {
+	if o.ServiceAccess == nil {
+		o.ServiceAccess = map[string]time.Time{}
+	}
+	if _, ok := o.ServiceAccess[principal]; !ok {
+		o.ServiceAccess[principal] = now
+	}
+}

@@ -79,13 +79,10 @@ func org(c *svc.Ctx) (in, mgmt bool, admins []world.DelegatedAdmin) {
 	c.World.Mu.Lock()
 	defer c.World.Mu.Unlock()
 	o := c.World.Org
-	if o == nil {
+	if !o.Belongs(c.Account.ID) {
 		return false, false, nil
 	}
-	if _, member := o.Members[c.Account.ID]; !member && o.ManagementAccount != c.Account.ID {
-		return false, false, nil
-	}
-	return true, o.ManagementAccount == c.Account.ID, append([]world.DelegatedAdmin(nil), o.DelegatedAdmins[Principal]...)
+	return true, o.ManagementAccount == c.Account.ID, o.Admins(Principal)
 }
 
 // adminSince returns when the caller became Detective's delegated
@@ -248,16 +245,8 @@ func enableAdmin(c *svc.Ctx) (any, error) {
 		}
 		return nil, validation("Account %s is already the Detective administrator account for the organization.", a.Account)
 	}
-	if o.DelegatedAdmins == nil {
-		o.DelegatedAdmins = map[string][]world.DelegatedAdmin{}
-	}
-	o.DelegatedAdmins[Principal] = []world.DelegatedAdmin{{Account: in.AccountId, Since: c.Now()}}
-	if o.ServiceAccess == nil {
-		o.ServiceAccess = map[string]time.Time{}
-	}
-	if _, ok := o.ServiceAccess[Principal]; !ok {
-		o.ServiceAccess[Principal] = c.Now()
-	}
+	o.AddAdmin(Principal, in.AccountId, c.Now())
+	o.EnableServiceAccess(Principal, c.Now())
 	return nil, nil
 }
 

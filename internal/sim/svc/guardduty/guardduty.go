@@ -431,13 +431,10 @@ func org(c *svc.Ctx) (in, mgmt bool, admins []world.DelegatedAdmin) {
 	c.World.Mu.Lock()
 	defer c.World.Mu.Unlock()
 	o := c.World.Org
-	if o == nil {
+	if !o.Belongs(c.Account.ID) {
 		return false, false, nil
 	}
-	if _, member := o.Members[c.Account.ID]; !member && o.ManagementAccount != c.Account.ID {
-		return false, false, nil
-	}
-	return true, o.ManagementAccount == c.Account.ID, append([]world.DelegatedAdmin(nil), o.DelegatedAdmins[Principal]...)
+	return true, o.ManagementAccount == c.Account.ID, o.Admins(Principal)
 }
 
 func requireManagement(c *svc.Ctx) error {
@@ -500,16 +497,8 @@ func enableAdmin(c *svc.Ctx) (any, error) {
 		}
 		return nil, badRequest("The request failed because another account is already enabled as GuardDuty delegated administrator for the organization.")
 	}
-	if o.DelegatedAdmins == nil {
-		o.DelegatedAdmins = map[string][]world.DelegatedAdmin{}
-	}
-	o.DelegatedAdmins[Principal] = append(o.DelegatedAdmins[Principal], world.DelegatedAdmin{Account: in.AdminAccountID, Since: c.Now()})
-	if o.ServiceAccess == nil {
-		o.ServiceAccess = map[string]time.Time{}
-	}
-	if _, ok := o.ServiceAccess[Principal]; !ok {
-		o.ServiceAccess[Principal] = c.Now()
-	}
+	o.AddAdmin(Principal, in.AdminAccountID, c.Now())
+	o.EnableServiceAccess(Principal, c.Now())
 	return nil, nil
 }
 
@@ -527,15 +516,8 @@ func disableAdmin(c *svc.Ctx) (any, error) {
 	c.World.Mu.Lock()
 	defer c.World.Mu.Unlock()
 	o := c.World.Org
-	list := o.DelegatedAdmins[Principal]
-	for i, a := range list {
-		if a.Account == in.AdminAccountID {
-			o.DelegatedAdmins[Principal] = append(list[:i:i], list[i+1:]...)
-			if len(o.DelegatedAdmins[Principal]) == 0 {
-				delete(o.DelegatedAdmins, Principal)
-			}
-			return nil, nil
-		}
+	if o.RemoveAdmin(Principal, in.AdminAccountID) {
+		return nil, nil
 	}
 	return nil, badRequest("The request is rejected because the account %s is not a delegated administrator for GuardDuty.", in.AdminAccountID)
 }

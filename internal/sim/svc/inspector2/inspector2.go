@@ -2,8 +2,6 @@
 package inspector2
 
 import (
-	"time"
-
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/wire"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -230,13 +228,10 @@ func org(c *svc.Ctx) (in, mgmt bool, admins []world.DelegatedAdmin) {
 	c.World.Mu.Lock()
 	defer c.World.Mu.Unlock()
 	o := c.World.Org
-	if o == nil {
+	if !o.Belongs(c.Account.ID) {
 		return false, false, nil
 	}
-	if _, member := o.Members[c.Account.ID]; !member && o.ManagementAccount != c.Account.ID {
-		return false, false, nil
-	}
-	return true, o.ManagementAccount == c.Account.ID, append([]world.DelegatedAdmin(nil), o.DelegatedAdmins[Principal]...)
+	return true, o.ManagementAccount == c.Account.ID, o.Admins(Principal)
 }
 
 func requireManagement(c *svc.Ctx) error {
@@ -277,16 +272,8 @@ func enableAdmin(c *svc.Ctx) (any, error) {
 		}
 		return nil, wire.Errorf(409, "ConflictException", "Another account (%s) is already the delegated administrator for the organization.", a.Account)
 	}
-	if o.DelegatedAdmins == nil {
-		o.DelegatedAdmins = map[string][]world.DelegatedAdmin{}
-	}
-	o.DelegatedAdmins[Principal] = []world.DelegatedAdmin{{Account: in.DelegatedAdminAccountID, Since: c.Now()}}
-	if o.ServiceAccess == nil {
-		o.ServiceAccess = map[string]time.Time{}
-	}
-	if _, ok := o.ServiceAccess[Principal]; !ok {
-		o.ServiceAccess[Principal] = c.Now()
-	}
+	o.AddAdmin(Principal, in.DelegatedAdminAccountID, c.Now())
+	o.EnableServiceAccess(Principal, c.Now())
 	return map[string]string{"delegatedAdminAccountId": in.DelegatedAdminAccountID}, nil
 }
 
@@ -304,11 +291,8 @@ func disableAdmin(c *svc.Ctx) (any, error) {
 	c.World.Mu.Lock()
 	defer c.World.Mu.Unlock()
 	o := c.World.Org
-	for _, a := range o.DelegatedAdmins[Principal] {
-		if a.Account == in.DelegatedAdminAccountID {
-			delete(o.DelegatedAdmins, Principal)
-			return map[string]string{"delegatedAdminAccountId": in.DelegatedAdminAccountID}, nil
-		}
+	if o.RemoveAdmin(Principal, in.DelegatedAdminAccountID) {
+		return map[string]string{"delegatedAdminAccountId": in.DelegatedAdminAccountID}, nil
 	}
 	return nil, wire.Errorf(404, "ResourceNotFoundException", "Account %s is not the delegated administrator.", in.DelegatedAdminAccountID)
 }

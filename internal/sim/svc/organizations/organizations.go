@@ -710,10 +710,7 @@ func registerDelegatedAdmin(c *call) (any, error) {
 			return nil, errf("AccountAlreadyRegisteredException", "The provided account is already a delegated administrator for your organization.")
 		}
 	}
-	if c.org.DelegatedAdmins == nil {
-		c.org.DelegatedAdmins = map[string][]world.DelegatedAdmin{}
-	}
-	c.org.DelegatedAdmins[in.ServicePrincipal] = append(c.org.DelegatedAdmins[in.ServicePrincipal], world.DelegatedAdmin{Account: in.AccountId, Since: c.Now()})
+	c.org.AddAdmin(in.ServicePrincipal, in.AccountId, c.Now())
 	return nil, nil
 }
 
@@ -728,17 +725,8 @@ func deregisterDelegatedAdmin(c *call) (any, error) {
 	if c.member(in.AccountId) == nil {
 		return nil, errf("AccountNotFoundException", "You specified an account that doesn't exist.")
 	}
-	das := c.org.DelegatedAdmins[in.ServicePrincipal]
-	for i, d := range das {
-		if d.Account == in.AccountId {
-			das = append(das[:i:i], das[i+1:]...)
-			if len(das) == 0 {
-				delete(c.org.DelegatedAdmins, in.ServicePrincipal)
-			} else {
-				c.org.DelegatedAdmins[in.ServicePrincipal] = das
-			}
-			return nil, nil
-		}
+	if c.org.RemoveAdmin(in.ServicePrincipal, in.AccountId) {
+		return nil, nil
 	}
 	return nil, errf("AccountNotRegisteredException", "The provided account is not a registered delegated administrator for your organization.")
 }
