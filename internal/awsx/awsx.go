@@ -112,14 +112,6 @@ func newRetryer(mode string, max int) (func() aws.Retryer, error) {
 	return nil, fmt.Errorf("retry mode %q: want adaptive or standard", mode)
 }
 
-// Endpoint returns the custom endpoint of cfg, or "" for AWS itself.
-func Endpoint(cfg aws.Config) string {
-	if cfg.BaseEndpoint == nil {
-		return ""
-	}
-	return *cfg.BaseEndpoint
-}
-
 // endpointClient returns an HTTP client for a custom endpoint. Some
 // services put a label in front of the endpoint's host: S3 Control always
 // prefixes the account ID (123456789012.127.0.0.1), S3 may use
@@ -166,6 +158,3 @@ func CallerIdentity(ctx context.Context, cfg aws.Config) (account, arn string, e
 	}
 	return aws.ToString(out.Account), aws.ToString(out.Arn), nil
 }
-
-// ErrNoCredentials is returned when no credential source was found.
-var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID")
