@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +11,8 @@ import (
 	ctsdk "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/smithy-go"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -309,37 +307,14 @@ func TestOrgTrailLazySync(t *testing.T) {
 	}
 }
 
-var subst = strings.NewReplacer("${account}", "444444444401", "${account_name}", "payments-prod", "${region}", "us-east-1",
-	"${home_region}", "us-east-1", "${org_id}", "o-gr7demo0rg", "${management}", "111111111111",
-	"${log_archive}", "333333333333", "${security}", "222222222222")
-
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/cloudtrail.yaml")
+	profiles, err := demo.Regional[world.CloudTrail]("cloudtrail")
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := subst.Replace(string(b))
-	for strings.Contains(text, "${days_ago:") {
-		i := strings.Index(text, "${days_ago:")
-		j := strings.Index(text[i:], "}")
-		text = text[:i] + time.Now().AddDate(0, 0, -3).UTC().Format(time.RFC3339) + text[i+j+1:]
-	}
-	var raw map[string]yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &raw); err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range []string{"managed", "partial", "weak"} {
-		if _, ok := raw[p]; !ok {
+		if _, ok := profiles[p]; !ok {
 			t.Errorf("profile %s missing", p)
-		}
-	}
-	for name, node := range raw {
-		out, _ := yaml.Marshal(&node)
-		dec := yaml.NewDecoder(strings.NewReader(string(out)))
-		dec.KnownFields(true)
-		var regions map[string]world.CloudTrail
-		if err := dec.Decode(&regions); err != nil {
-			t.Errorf("profile %s: %v", name, err)
 		}
 	}
 }

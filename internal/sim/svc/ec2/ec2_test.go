@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -788,28 +787,21 @@ func TestIsolation(t *testing.T) {
 	}
 }
 
-var daysAgo = regexp.MustCompile(`\$\{days_ago:[0-9]+\}`)
-
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/ec2.yaml")
+	profiles, err := demo.Regional[world.EC2]("ec2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := daysAgo.ReplaceAllString(string(b), "2024-01-01T00:00:00Z")
-	for k, v := range map[string]string{
-		"${account}": "444444444401", "${account_name}": "demo", "${region}": "us-west-2", "${home_region}": "us-east-1",
-		"${org_id}": "o-demo", "${management}": "111111111111", "${log_archive}": "333333333333", "${security}": "222222222222",
-	} {
-		text = strings.ReplaceAll(text, k, v)
-	}
-	if strings.Contains(text, "${") {
-		t.Fatalf("unsubstituted placeholder in ec2.yaml")
-	}
-	var profiles map[string]map[string]world.EC2
-	dec := yaml.NewDecoder(strings.NewReader(text))
-	dec.KnownFields(true)
-	if err := dec.Decode(&profiles); err != nil {
-		t.Fatal(err)
+	for p, regions := range profiles {
+		for r, e := range regions {
+			out, err := yaml.Marshal(&e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(out), "${") {
+				t.Errorf("%s/%s: unsubstituted placeholder in ec2.yaml", p, r)
+			}
+		}
 	}
 	for _, p := range []string{"hardened", "managed", "partial", "weak", "neglected"} {
 		regions, ok := profiles[p]

@@ -1,11 +1,8 @@
 package guardduty_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +11,8 @@ import (
 	gd "github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/smithy-go"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -296,34 +293,12 @@ func TestNoOrganization(t *testing.T) {
 	}
 }
 
-var daysAgo = regexp.MustCompile(`\$\{days_ago:([0-9]+)\}`)
-
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/guardduty.yaml")
+	profiles, err := demo.Regional[world.GuardDuty]("guardduty")
 	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{"${account}": "123456789012", "${account_name}": "x", "${region}": "us-east-1",
-		"${home_region}": "us-east-1", "${org_id}": "o-x", "${management}": "111111111111", "${log_archive}": "333333333333", "${security}": "222222222222"} {
-		b = bytes.ReplaceAll(b, []byte(k), []byte(v))
-	}
-	b = daysAgo.ReplaceAll(b, []byte("2024-01-01T00:00:00Z"))
-	var profiles map[string]map[string]yaml.Node
-	if err := yaml.Unmarshal(b, &profiles); err != nil {
 		t.Fatal(err)
 	}
 	if len(profiles) < 4 {
 		t.Errorf("only %d profiles", len(profiles))
-	}
-	for p, regions := range profiles {
-		for r, n := range regions {
-			out, _ := yaml.Marshal(&n)
-			dec := yaml.NewDecoder(bytes.NewReader(out))
-			dec.KnownFields(true)
-			var st world.GuardDuty
-			if err := dec.Decode(&st); err != nil && err.Error() != "EOF" {
-				t.Errorf("%s/%s: %v", p, r, err)
-			}
-		}
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/url"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -67,33 +66,22 @@ const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action
 const trustEC2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 func TestDemoDataDecodes(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/iam.yaml")
-	must(t, "read", err)
-	days := regexp.MustCompile(`\$\{days_ago:[0-9]+\}`)
-	// As the demo loader does: ${days_ago:N} before parsing, the other
-	// tokens inside the decoded strings afterwards.
-	b = days.ReplaceAll(b, []byte("2025-01-01T00:00:00Z"))
-	var doc map[string]yaml.Node
-	must(t, "parse", yaml.Unmarshal(b, &doc))
+	profiles, err := demo.Global[world.IAM]("iam")
+	must(t, "decode", err)
 	for _, p := range []string{"hardened", "managed", "partial", "weak", "neglected"} {
-		node, ok := doc[p]
+		v, ok := profiles[p]
 		if !ok {
 			t.Errorf("profile %s missing", p)
 			continue
 		}
-		text, _ := yaml.Marshal(&node)
-		var v world.IAM
-		dec := yaml.NewDecoder(bytes.NewReader(text))
-		dec.KnownFields(true)
-		if err := dec.Decode(&v); err != nil {
-			t.Errorf("profile %s: %v", p, err)
-		}
-		if strings.Contains(string(text), "${") && !strings.Contains(string(text), "${account}") && !strings.Contains(string(text), "${account_name}") {
+		text, err := yaml.Marshal(&v)
+		must(t, "marshal", err)
+		if strings.Contains(string(text), "${") {
 			t.Errorf("profile %s: unexpected token", p)
 		}
 	}
-	if len(doc) != 5 {
-		t.Errorf("profiles = %d, want 5", len(doc))
+	if len(profiles) != 5 {
+		t.Errorf("profiles = %d, want 5", len(profiles))
 	}
 }
 

@@ -1,12 +1,10 @@
 package lambda_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,8 +14,8 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -378,20 +376,9 @@ func TestListTags(t *testing.T) {
 	}
 }
 
-var daysAgo = regexp.MustCompile(`\$\{days_ago:([0-9]+)\}`)
-
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/lambda.yaml")
+	profiles, err := demo.Regional[world.Lambda]("lambda")
 	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{"${account}": "123456789012", "${account_name}": "x", "${region}": "us-east-1",
-		"${home_region}": "us-east-1", "${org_id}": "o-x", "${management}": "111111111111", "${log_archive}": "333333333333", "${security}": "222222222222"} {
-		b = bytes.ReplaceAll(b, []byte(k), []byte(v))
-	}
-	b = daysAgo.ReplaceAll(b, []byte("2024-01-01T00:00:00Z"))
-	var profiles map[string]map[string]yaml.Node
-	if err := yaml.Unmarshal(b, &profiles); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"hardened", "managed", "partial", "weak", "neglected"} {
@@ -400,14 +387,7 @@ func TestDemoData(t *testing.T) {
 		}
 	}
 	for p, regions := range profiles {
-		for r, n := range regions {
-			out, _ := yaml.Marshal(&n)
-			dec := yaml.NewDecoder(bytes.NewReader(out))
-			dec.KnownFields(true)
-			var st world.Lambda
-			if err := dec.Decode(&st); err != nil && err.Error() != "EOF" {
-				t.Errorf("%s/%s: %v", p, r, err)
-			}
+		for r, st := range regions {
 			for _, f := range st.Functions {
 				if f.Name == "" || f.Role == "" || f.LastModified.IsZero() {
 					t.Errorf("%s/%s: incomplete function %+v", p, r, f)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,8 +11,8 @@ import (
 	rdssdk "github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/smithy-go"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -206,37 +203,11 @@ func TestSnapshotsAndOthers(t *testing.T) {
 
 // TestDemoData decodes every profile of the demo data file.
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/rds.yaml")
+	profiles, err := demo.Regional[world.RDS]("rds")
 	if err != nil {
-		t.Fatal(err)
-	}
-	text := regexp.MustCompile(`\$\{days_ago:\d+\}`).ReplaceAllString(string(b), "2024-01-01T00:00:00Z")
-	text = strings.NewReplacer("${account}", "444444444401", "${account_name}", "payments-prod", "${region}", "us-east-1",
-		"${home_region}", "us-east-1", "${org_id}", "o-gr7demo0rg", "${management}", "111111111111",
-		"${log_archive}", "333333333333", "${security}", "222222222222").Replace(text)
-	var profiles map[string]map[string]yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &profiles); err != nil {
 		t.Fatal(err)
 	}
 	if len(profiles) == 0 {
 		t.Fatal("no profiles")
 	}
-	for name, regions := range profiles {
-		for reg, node := range regions {
-			var st world.RDS
-			dec := yaml.NewDecoder(strings.NewReader(nodeText(t, &node)))
-			dec.KnownFields(true)
-			if err := dec.Decode(&st); err != nil {
-				t.Errorf("%s/%s: %v", name, reg, err)
-			}
-		}
-	}
-}
-
-func nodeText(t *testing.T, n *yaml.Node) string {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

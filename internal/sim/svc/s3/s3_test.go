@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -607,24 +607,32 @@ func TestPolicyStatus(t *testing.T) {
 	wantErr(t, "public policy under account BPA", err, "AccessDenied", 403)
 }
 
-// TestDemoData decodes every profile of the demo's s3.yaml, then serves
-// each profile from one account and reads the misconfigurations back.
+// TestDemoData decodes every profile of the demo's s3.yaml through the
+// demo loader, then serves each profile from its own world (the sample
+// substitutions give every profile the same account, so bucket names would
+// clash in one world) and reads the misconfigurations back.
 func TestDemoData(t *testing.T) {
-	profiles := demoProfiles(t)
-	w := world.New()
-	ids := map[string]string{"hardened": "333333333333", "managed": "111111111111", "partial": "444444444401", "weak": "444444444411", "neglected": "444444444421"}
-	for p, id := range ids {
-		a := w.AddAccount(id, p, p+"@example.com")
-		a.S3 = profiles[p]
+	profiles, err := demo.Global[world.S3]("s3")
+	if err != nil {
+		t.Fatal(err)
 	}
-	world.RegisterBuckets(w)
-	s := simtest.Start(t, w)
-	client := func(p, region string) *s3sdk.Client {
-		return s3sdk.NewFromConfig(s.Config(t, ids[p], region), func(o *s3sdk.Options) { o.UsePathStyle = true })
+	account, name := demo.SampleSubs["${account}"], demo.SampleSubs["${account_name}"]
+	clients := map[string]*s3sdk.Client{}
+	for _, p := range []string{"hardened", "managed", "partial", "weak", "neglected"} {
+		st, ok := profiles[p]
+		if !ok {
+			t.Fatalf("profile %s missing", p)
+		}
+		checkDemoProfile(t, p, st)
+		w := world.New()
+		w.AddAccount(account, p, p+"@example.com").S3 = st
+		world.RegisterBuckets(w)
+		s := simtest.Start(t, w)
+		clients[p] = s3sdk.NewFromConfig(s.Config(t, account, "us-east-1"), func(o *s3sdk.Options) { o.UsePathStyle = true })
 	}
 	// hardened: the log archive is locked and versioned, policies deny plain HTTP.
-	h := client("hardened", "us-east-1")
-	arch := aws.String("org-log-archive-333333333333")
+	h := clients["hardened"]
+	arch := aws.String("org-log-archive-" + account)
 	ol := must[*s3sdk.GetObjectLockConfigurationOutput](t, "lock")(h.GetObjectLockConfiguration(ctx, &s3sdk.GetObjectLockConfigurationInput{Bucket: arch}))
 	if ol.ObjectLockConfiguration.Rule.DefaultRetention.Mode != types.ObjectLockRetentionModeCompliance {
 		t.Errorf("log archive lock = %+v", ol.ObjectLockConfiguration)
@@ -638,79 +646,33 @@ func TestDemoData(t *testing.T) {
 		t.Errorf("log archive holds no logs")
 	}
 	// weak: a public-read ACL, an unencrypted bucket, no BPA.
-	wk := client("weak", "us-east-1")
-	acl := must[*s3sdk.GetBucketAclOutput](t, "acl")(wk.GetBucketAcl(ctx, &s3sdk.GetBucketAclInput{Bucket: aws.String("weak-static-site-444444444411")}))
+	wk := clients["weak"]
+	acl := must[*s3sdk.GetBucketAclOutput](t, "acl")(wk.GetBucketAcl(ctx, &s3sdk.GetBucketAclInput{Bucket: aws.String(name + "-static-site-" + account)}))
 	if len(acl.Grants) != 2 {
 		t.Errorf("static site grants = %+v", acl.Grants)
 	}
-	_, err := wk.GetBucketEncryption(ctx, &s3sdk.GetBucketEncryptionInput{Bucket: aws.String("weak-scratch-444444444411")})
+	_, err = wk.GetBucketEncryption(ctx, &s3sdk.GetBucketEncryptionInput{Bucket: aws.String(name + "-scratch-" + account)})
 	wantErr(t, "weak scratch encryption", err, "ServerSideEncryptionConfigurationNotFoundError", 404)
-	_, err = client("weak", "us-east-1").GetBucketVersioning(ctx, &s3sdk.GetBucketVersioningInput{Bucket: aws.String("weak-ci-artifacts-444444444411")})
+	_, err = wk.GetBucketVersioning(ctx, &s3sdk.GetBucketVersioningInput{Bucket: aws.String(name + "-ci-artifacts-" + account)})
 	wantErr(t, "bucket in us-west-2", err, "PermanentRedirect", 301)
 	// neglected: a policy open to everyone.
-	ng := client("neglected", "us-east-1")
-	ps = must[*s3sdk.GetBucketPolicyStatusOutput](t, "status")(ng.GetBucketPolicyStatus(ctx, &s3sdk.GetBucketPolicyStatusInput{Bucket: aws.String("neglected-public-share-444444444421")}))
+	ng := clients["neglected"]
+	ps = must[*s3sdk.GetBucketPolicyStatusOutput](t, "status")(ng.GetBucketPolicyStatus(ctx, &s3sdk.GetBucketPolicyStatusInput{Bucket: aws.String(name + "-public-share-" + account)}))
 	if !aws.ToBool(ps.PolicyStatus.IsPublic) {
 		t.Errorf("neglected public share is not public")
 	}
 }
 
-// demoProfiles reads s3.yaml with placeholder substitutions (account
-// name = profile name) and decodes every profile strictly.
-func demoProfiles(t *testing.T) map[string]world.S3 {
+// checkDemoProfile asserts a decoded profile has no token left and only
+// buckets with a known region, a unique name and a creation date.
+func checkDemoProfile(t *testing.T, p string, s world.S3) {
 	t.Helper()
-	ids := map[string]string{"hardened": "333333333333", "managed": "111111111111", "partial": "444444444401", "weak": "444444444411", "neglected": "444444444421"}
-	res := map[string]world.S3{}
-	for _, p := range []string{"hardened", "managed", "partial", "weak", "neglected"} {
-		s := demoProfile(t, p, ids[p])
-		res[p] = s
-	}
-	return res
-}
-
-func demoProfile(t *testing.T, p, account string) world.S3 {
-	raw, err := os.ReadFile("../../demo/data/s3.yaml")
+	out, err := yaml.Marshal(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// As the demo loader does: only ${days_ago:N} is replaced in the text;
-	// the file must parse with the other tokens in place, which are then
-	// replaced in the decoded strings.
-	text := string(raw)
-	for strings.Contains(text, "${days_ago:") {
-		i := strings.Index(text, "${days_ago:")
-		j := strings.Index(text[i:], "}")
-		text = text[:i] + time.Now().AddDate(0, 0, -30).UTC().Format(time.RFC3339) + text[i+j+1:]
-	}
-	var profiles map[string]yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &profiles); err != nil {
-		t.Fatal(err)
-	}
-	node, ok := profiles[p]
-	if !ok {
-		t.Fatalf("profile %s missing", p)
-	}
-	rep := strings.NewReplacer("${account}", account, "${account_name}", p, "${home_region}", "us-east-1",
-		"${org_id}", "o-gr7demo0rg", "${management}", "111111111111", "${log_archive}", "333333333333", "${security}", "222222222222")
-	var subst func(n *yaml.Node)
-	subst = func(n *yaml.Node) {
-		if n.Kind == yaml.ScalarNode {
-			n.Value = rep.Replace(n.Value)
-			if strings.Contains(n.Value, "${") {
-				t.Errorf("unknown substitution in %q", n.Value)
-			}
-		}
-		for _, c := range n.Content {
-			subst(c)
-		}
-	}
-	subst(&node)
-	out, _ := yaml.Marshal(&node)
-	var s world.S3
-	dec := yaml.NewDecoder(strings.NewReader(string(out)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
-		t.Fatalf("profile %s: %v", p, err)
+	if strings.Contains(string(out), "${") {
+		t.Errorf("profile %s: unknown substitution left in the decoded state", p)
 	}
 	if len(s.Buckets) == 0 {
 		t.Errorf("profile %s has no buckets", p)
@@ -722,5 +684,4 @@ func demoProfile(t *testing.T, p, account string) world.S3 {
 		}
 		seen[b.Name] = true
 	}
-	return s
 }

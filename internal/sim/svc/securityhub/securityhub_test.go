@@ -1,12 +1,9 @@
 package securityhub_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -15,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -412,34 +409,12 @@ func TestAggregatorsAndProducts(t *testing.T) {
 	}
 }
 
-var daysAgo = regexp.MustCompile(`\$\{days_ago:([0-9]+)\}`)
-
 func TestDemoData(t *testing.T) {
-	b, err := os.ReadFile("../../demo/data/securityhub.yaml")
+	profiles, err := demo.Regional[world.SecurityHub]("securityhub")
 	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{"${account}": "123456789012", "${account_name}": "x", "${region}": "us-east-1",
-		"${home_region}": "us-east-1", "${org_id}": "o-x", "${management}": "111111111111", "${log_archive}": "333333333333", "${security}": "222222222222"} {
-		b = bytes.ReplaceAll(b, []byte(k), []byte(v))
-	}
-	b = daysAgo.ReplaceAll(b, []byte("2024-01-01T00:00:00Z"))
-	var profiles map[string]map[string]yaml.Node
-	if err := yaml.Unmarshal(b, &profiles); err != nil {
 		t.Fatal(err)
 	}
 	if len(profiles) < 3 {
 		t.Errorf("only %d profiles", len(profiles))
-	}
-	for p, regions := range profiles {
-		for r, n := range regions {
-			out, _ := yaml.Marshal(&n)
-			dec := yaml.NewDecoder(bytes.NewReader(out))
-			dec.KnownFields(true)
-			var st world.SecurityHub
-			if err := dec.Decode(&st); err != nil && err.Error() != "EOF" {
-				t.Errorf("%s/%s: %v", p, r, err)
-			}
-		}
 	}
 }
