@@ -1,0 +1,71 @@
+package scan
+
+import (
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/score"
+	"github.com/guardrail-sec/guardrail/internal/snapshot"
+)
+
+// Report is the outcome of one scan: what was assessed, every result,
+// what could not be collected and why, and the scores.
+type Report struct {
+	// ID identifies the scan ("scan-20261123T101500Z").
+	ID       string    `json:"id"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Scope    Scope     `json:"scope"`
+	// Accounts are every account in scope, assessed or not, by ID.
+	Accounts []Account `json:"accounts"`
+	// Controls are the controls evaluated, by ID; Standards the standards
+	// they map to.
+	Controls  []*control.Control `json:"controls"`
+	Standards []control.Standard `json:"standards"`
+	// Results are sorted by account, region, control, resource.
+	Results []control.Result `json:"results"`
+	// Gaps are the (account, region, collector) whose state could not be
+	// read, with why.
+	Gaps   []snapshot.Gap `json:"gaps"`
+	Scores score.Scores   `json:"scores"`
+	Stats  Stats          `json:"stats"`
+}
+
+// Scope is what was asked for.
+type Scope struct {
+	OrgID      string   `json:"org_id,omitempty"`
+	Management string   `json:"management_account,omitempty"`
+	Caller     string   `json:"caller_arn,omitempty"`
+	Regions    []string `json:"regions,omitempty"`
+	Include    []string `json:"include,omitempty"`
+	Exclude    []string `json:"exclude,omitempty"`
+	Standards  []string `json:"standards,omitempty"`
+}
+
+// Account is an account in scope.
+type Account struct {
+	ID      string            `json:"id"`
+	Name    string            `json:"name"`
+	OUPath  string            `json:"ou_path,omitempty"`
+	Status  string            `json:"status,omitempty"`
+	Tags    map[string]string `json:"tags,omitempty"`
+	Regions []string          `json:"regions"`
+	Skipped map[string]string `json:"skipped_regions,omitempty"`
+	// Error says why the account was not assessed at all.
+	Error string `json:"error,omitempty"`
+}
+
+// Stats measure the work the scan did.
+type Stats struct {
+	Accounts int `json:"accounts"`
+	// Targets are the (account, region) pairs assessed.
+	Targets int `json:"targets"`
+	Tasks   int `json:"tasks"`
+	// APICalls counts every AWS call, retries included.
+	APICalls int64 `json:"api_calls"`
+	// Retries counts calls the SDK made again after a throttle or a
+	// server error.
+	Retries  int64   `json:"retries"`
+	Errors   int     `json:"errors"`
+	WallSecs float64 `json:"wall_s"`
+}
