@@ -74,3 +74,21 @@ func Brief(err error) string {
 	}
 	return err.Error()
 }
+
+// Describe returns err for a report: the AWS operation, error code and
+// message ("iam:ListUsers: AccessDenied: User ... is not authorized"),
+// after whatever context the caller wrapped around it, without the SDK's
+// HTTP details.
+func Describe(err error) string {
+	var oe *smithy.OperationError
+	var ae smithy.APIError
+	if !errors.As(err, &oe) || !errors.As(err, &ae) {
+		return err.Error()
+	}
+	msg := err.Error()
+	prefix := ""
+	if i := strings.Index(msg, oe.Error()); i > 0 {
+		prefix = msg[:i]
+	}
+	return prefix + strings.ToLower(strings.ReplaceAll(oe.ServiceID, " ", "")) + ":" + oe.OperationName + ": " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+}

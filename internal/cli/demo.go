@@ -9,13 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
-	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
-	var d discoverFlags
+	var s scanFlags
 	var sf simFlags
 	var noServe bool
 	var addr string
@@ -25,13 +24,15 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Long: `Start the AWS simulator in-process with the demo organization (13 accounts
 in Security, Workloads/Production, Workloads/Development and Sandbox OUs,
 4 regions, the misconfigurations real organizations have) and run Guardrail
-against it through the same code as a real organization.
+against it through the same code as a real organization: a full scan whose
+summary it prints (--format and --output write any report format, as with
+'guardrail scan').
 
 Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
 --no-serve exits when the work is done.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			opts, err := d.options()
+			j, err := s.job(c.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -44,10 +45,10 @@ Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
 			if err != nil {
 				return err
 			}
-			return runDemo(c.Context(), srv, addr, noServe, opts, c.OutOrStdout())
+			return runDemo(c.Context(), srv, addr, noServe, j, c.OutOrStdout())
 		},
 	}
-	d.register(c)
+	s.register(c)
 	sf.register(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "exit when done instead of serving")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address the simulator serves on")
@@ -56,7 +57,7 @@ Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
 
 // runDemo serves srv on addr, runs the main job against it, and keeps
 // serving until ctx is done unless noServe.
-func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, opts org.Options, w io.Writer) error {
+func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, j *scanJob, w io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan string, 1)
@@ -83,7 +84,7 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, op
 		return err
 	}
 	fmt.Fprintf(w, "Demo organization served by the in-process AWS simulator at %s\n\n", url)
-	if err := runOrg(ctx, cfg, opts, "text", w); err != nil {
+	if err := runScan(ctx, cfg, j, w); err != nil {
 		return err
 	}
 	if noServe {

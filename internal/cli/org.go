@@ -25,13 +25,18 @@ type discoverFlags struct {
 }
 
 func (d *discoverFlags) register(c *cobra.Command) {
+	d.registerSelection(c)
+	c.Flags().IntVar(&d.concurrency, "concurrency", 16, "accounts examined at once")
+}
+
+// registerSelection registers the flags that select accounts and regions.
+func (d *discoverFlags) registerSelection(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVar(&d.role, "role", org.DefaultRole, "role to assume in each member account")
 	f.StringSliceVar(&d.regions, "regions", nil, "only these regions (default: every enabled region)")
 	f.StringSliceVar(&d.include, "include", nil, "only accounts matching: account ID, OU ID, OU name or path, or tag key=value")
 	f.StringSliceVar(&d.exclude, "exclude", nil, "skip accounts matching (same selectors as --include)")
 	f.BoolVar(&d.singleAccount, "single-account", false, "assess only the account of the current credentials, not the organization")
-	f.IntVar(&d.concurrency, "concurrency", 16, "accounts examined at once")
 }
 
 func (d *discoverFlags) options() (org.Options, error) {

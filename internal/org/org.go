@@ -46,6 +46,26 @@ type Options struct {
 	Include, Exclude []string
 	// Concurrency bounds the accounts examined at once (default 16).
 	Concurrency int
+	// Configure, when set, adapts the configuration used in each account
+	// (the scanner installs its rate limits and call counters with it).
+	Configure func(account string, cfg aws.Config) aws.Config
+	// Ready, when set, is called for each account as soon as its regions
+	// are known (or it is known it cannot be assessed), from Discover's
+	// goroutines, so work on it can start before discovery ends. The
+	// account's Tags may still be filled in until Discover returns.
+	Ready func(*Account)
+}
+
+// tagSelectors reports whether any selector needs account tags.
+func tagSelectors(sels ...[]string) bool {
+	for _, ss := range sels {
+		for _, s := range ss {
+			if strings.Contains(s, "=") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Organization is what Discover found.
@@ -107,7 +127,14 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if err != nil {
 		return nil, fmt.Errorf("discover: who am I: %w", err)
 	}
+	if o.Configure == nil {
+		o.Configure = func(_ string, c aws.Config) aws.Config { return c }
+	}
+	if o.Ready == nil {
+		o.Ready = func(*Account) {}
+	}
 	out := &Organization{ManagementAccount: caller, Caller: arn}
+	var tagsDone func() error
 	if !o.SingleAccount {
 		err = listOrganization(ctx, cfg, out)
 		switch {
@@ -121,7 +148,25 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if len(out.Accounts) == 0 {
 		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
 	}
-	out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	if out.ID != "" {
+		// Tags cost one throttled Organizations call per account: fetch
+		// them first only when selectors need them, else alongside the
+		// rest of discovery.
+		client := orgapi.NewFromConfig(cfg)
+		if tagSelectors(o.Include, o.Exclude) {
+			if err := listTags(ctx, client, out.Accounts); err != nil {
+				return nil, err
+			}
+			out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+		} else {
+			out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+			tg, tctx := errgroup.WithContext(ctx)
+			tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
+			tagsDone = tg.Wait
+		}
+	} else {
+		out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Concurrency)
 	for i := range out.Accounts {
@@ -130,9 +175,11 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 		if a.ID != caller {
 			a.cfg = awsx.AssumeRole(cfg, "arn:aws:iam::"+a.ID+":role/"+o.Role, o.SessionName)
 		}
+		a.cfg = o.Configure(a.ID, a.cfg)
 		if a.Status != "ACTIVE" {
 			a.Err = fmt.Errorf("account status is %s", a.Status)
 			a.Error = a.Err.Error()
+			o.Ready(a)
 			continue
 		}
 		g.Go(func() error {
@@ -143,10 +190,17 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 				a.Err = err
 				a.Error = err.Error()
 			}
+			o.Ready(a)
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if tagsDone != nil {
+		if terr := tagsDone(); err == nil {
+			err = terr
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -207,12 +261,17 @@ func listOrganization(ctx context.Context, cfg aws.Config, out *Organization) er
 		}
 		return a.ID < b.ID
 	})
-	// Tags: one call per account, concurrently; the SDK retries throttles.
+	return nil
+}
+
+// listTags fills the accounts' tags: one call per account, concurrently
+// (the rate limiter or the SDK's retries pace them).
+func listTags(ctx context.Context, client *orgapi.Client, accounts []Account) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(4)
+	g.SetLimit(16)
 	var mu sync.Mutex
-	for i := range out.Accounts {
-		a := &out.Accounts[i]
+	for i := range accounts {
+		a := &accounts[i]
 		g.Go(func() error {
 			tags := map[string]string{}
 			p := orgapi.NewListTagsForResourcePaginator(client, &orgapi.ListTagsForResourceInput{ResourceId: aws.String(a.ID)})

@@ -1,0 +1,184 @@
+// Package ratelimit keeps Guardrail's AWS calls under the request rates
+// AWS allows, with one token bucket per (account, region, service), and
+// counts the calls made. It is installed as SDK middleware on each
+// account's configuration, so every collector is limited without knowing
+// it; each attempt (retries included) takes a token.
+//
+// AWS throttles per account and region for each service (IAM and
+// Organizations per account, on their single global endpoint), so buckets
+// are keyed the same way and buckets of different accounts never slow
+// each other down.
+package ratelimit
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// Limit is a bucket: Rate requests per second, Burst at once.
+type Limit struct {
+	Rate  float64
+	Burst int
+}
+
+// DefaultLimits are the request rates AWS documents or that are observed
+// for the read calls Guardrail makes, per (account, region, service),
+// keyed by the service's signing name.
+//
+//   - ec2: non-mutating actions, bucket 100, refill 20/s
+//     https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+//   - iam: global per account; AWS does not publish it, ~20/s observed.
+//   - sts: 600 requests/s per account and region
+//     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+//   - organizations: ~10/s observed, shared by the whole organization.
+//   - cloudtrail: 10/s for Describe*/Get* (CloudTrail quotas page)
+//     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
+//   - config: 12/s for Describe* (AWS Config service limits).
+//   - s3: bucket-configuration reads are not published; generous.
+//   - everything else: 20/s, burst 40, the order of the documented
+//     control-plane quotas.
+var DefaultLimits = map[string]Limit{
+	"ec2":           {Rate: 20, Burst: 100},
+	"iam":           {Rate: 20, Burst: 40},
+	"sts":           {Rate: 600, Burst: 600},
+	"organizations": {Rate: 10, Burst: 20},
+	"s3":            {Rate: 100, Burst: 200},
+	"cloudtrail":    {Rate: 10, Burst: 20},
+	"config":        {Rate: 12, Burst: 24},
+}
+
+// DefaultLimit applies to services not in DefaultLimits.
+var DefaultLimit = Limit{Rate: 20, Burst: 40}
+
+// signingNames maps SDK service IDs to signing names, where they differ
+// from the lower-cased ID.
+var signingNames = map[string]string{
+	"S3 Control":      "s3",
+	"Config Service":  "config",
+	"AccessAnalyzer":  "access-analyzer",
+	"CloudWatch Logs": "logs",
+	"CloudWatch":      "monitoring",
+}
+
+// globalServices sign every call in the partition's global region.
+var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true}
+
+// Service returns the signing name of an SDK service ID ("Config
+// Service" is "config").
+func Service(serviceID string) string {
+	if s, ok := signingNames[serviceID]; ok {
+		return s
+	}
+	return strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+}
+
+type key struct{ account, region, service string }
+
+// Limiter holds the buckets and the call counters.
+type Limiter struct {
+	limits map[string]Limit
+	def    Limit
+
+	mu      sync.Mutex
+	buckets map[key]*rate.Limiter
+
+	ops      atomic.Int64
+	attempts atomic.Int64
+	failed   atomic.Int64
+}
+
+// New returns a limiter with limits (DefaultLimits when nil) and def for
+// other services (DefaultLimit when zero).
+func New(limits map[string]Limit, def Limit) *Limiter {
+	if limits == nil {
+		limits = DefaultLimits
+	}
+	if def.Rate == 0 {
+		def = DefaultLimit
+	}
+	return &Limiter{limits: limits, def: def, buckets: map[key]*rate.Limiter{}}
+}
+
+func (l *Limiter) bucket(k key) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[k]
+	if b == nil {
+		lim, ok := l.limits[k.service]
+		if !ok {
+			lim = l.def
+		}
+		b = rate.NewLimiter(rate.Limit(lim.Rate), lim.Burst)
+		l.buckets[k] = b
+	}
+	return b
+}
+
+// Wait takes a token of (account, region, service), waiting for one.
+func (l *Limiter) Wait(ctx context.Context, account, region, service string) error {
+	if globalServices[service] {
+		region = "global"
+	}
+	return l.bucket(key{account, region, service}).Wait(ctx)
+}
+
+// Counts are the calls made through a limiter.
+type Counts struct {
+	// Operations are API operations started (what the code asked for).
+	Operations int64 `json:"operations"`
+	// Attempts are requests sent, retries included.
+	Attempts int64 `json:"attempts"`
+	// Failed are operations that returned an error after retries.
+	Failed int64 `json:"failed"`
+}
+
+// Counts returns the calls counted so far.
+func (l *Limiter) Counts() Counts {
+	return Counts{Operations: l.ops.Load(), Attempts: l.attempts.Load(), Failed: l.failed.Load()}
+}
+
+const (
+	countID = "guardrail.count"
+	limitID = "guardrail.ratelimit"
+)
+
+// Instrument returns a copy of cfg whose calls count against account's
+// buckets. It replaces an earlier instrumentation (a member account's
+// configuration is derived from the management account's).
+func (l *Limiter) Instrument(cfg aws.Config, account string) aws.Config {
+	out := cfg.Copy()
+	out.APIOptions = append(append([]func(*middleware.Stack) error{}, cfg.APIOptions...), func(s *middleware.Stack) error {
+		s.Initialize.Remove(countID)
+		s.Finalize.Remove(limitID)
+		err := s.Initialize.Add(middleware.InitializeMiddlewareFunc(countID,
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				l.ops.Add(1)
+				out, md, err := next.HandleInitialize(ctx, in)
+				if err != nil {
+					l.failed.Add(1)
+				}
+				return out, md, err
+			}), middleware.Before)
+		if err != nil {
+			return err
+		}
+		// After the retry middleware: every attempt waits for a token.
+		return s.Finalize.Add(middleware.FinalizeMiddlewareFunc(limitID,
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				svc := Service(awsmiddleware.GetServiceID(ctx))
+				if err := l.Wait(ctx, account, awsmiddleware.GetRegion(ctx), svc); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				l.attempts.Add(1)
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	})
+	return out
+}

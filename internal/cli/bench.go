@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+)
+
+func newBenchCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure Guardrail against a simulated organization with AWS-like latency and throttles",
+	}
+	var accounts, regions, concurrency int
+	var latency string
+	sc := &cobra.Command{
+		Use:   "scan",
+		Short: "Scan a generated organization and print one JSON line of measurements",
+		Long: `Start the simulator in a child process with a generated organization
+(--accounts x --regions), realistic latency and AWS's throttles, scan it with
+the same code as 'guardrail scan', and print one JSON line:
+
+  targets        account x region pairs assessed
+  api_calls      requests the simulator received (retries included)
+  wall_s         the scan's wall time
+  lower_bound_s  what the simulator's throttles and latency imply a perfect
+                 client would need for the same successful calls
+  ratio          wall_s / lower_bound_s
+  peak_rss_mb    this process's peak resident memory (the simulator runs
+                 in its own process and is not counted)
+
+--concurrency 1 runs one task at a time, as teams did by hand.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if accounts < 1 || regions < 1 || regions > len(world.DefaultRegions()) {
+				return usageErr("--accounts must be at least 1 and --regions from 1 to %d", len(world.DefaultRegions()))
+			}
+			if concurrency < 1 {
+				return usageErr("--concurrency must be at least 1, got %d", concurrency)
+			}
+			return runBenchScan(c.Context(), benchOptions{accounts, regions, latency, concurrency}, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	sc.Flags().IntVar(&accounts, "accounts", 200, "accounts in the generated organization")
+	sc.Flags().IntVar(&regions, "regions", 17, "regions enabled per account")
+	sc.Flags().StringVar(&latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
+	sc.Flags().IntVar(&concurrency, "concurrency", 64, "collection tasks at once")
+	c.AddCommand(sc)
+	return c
+}
+
+type benchOptions struct {
+	accounts, regions int
+	latency           string
+	concurrency       int
+}
+
+// benchLine is what bench scan prints.
+type benchLine struct {
+	Accounts    int     `json:"accounts"`
+	Targets     int     `json:"targets"`
+	Concurrency int     `json:"concurrency"`
+	APICalls    int64   `json:"api_calls"`
+	Throttled   int64   `json:"throttled"`
+	Results     int     `json:"results"`
+	Errors      int     `json:"errors"`
+	WallS       float64 `json:"wall_s"`
+	LowerBoundS float64 `json:"lower_bound_s"`
+	Ratio       float64 `json:"ratio"`
+	PeakRSSMB   float64 `json:"peak_rss_mb"`
+}
+
+func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
+	url, stop, err := startSimProcess(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	mgmt := "111111111111"
+	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: url,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
+	if err != nil {
+		return err
+	}
+	s := scanFlags{concurrency: o.concurrency, format: "text"}
+	j, err := s.job(stderr)
+	if err != nil {
+		return err
+	}
+	j.opts.Discover.Concurrency = min(o.concurrency, 16)
+	start := time.Now()
+	rep, err := scanQuiet(ctx, cfg, j)
+	if err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	var stats sim.Stats
+	var faults sim.Faults
+	if err := getJSON(url+"/_sim/stats", &stats); err != nil {
+		return err
+	}
+	if err := getJSON(url+"/_sim/faults", &faults); err != nil {
+		return err
+	}
+	lb := sim.LowerBound(stats, faults)
+	line := benchLine{
+		Accounts: len(rep.Accounts), Targets: rep.Stats.Targets, Concurrency: o.concurrency,
+		APICalls: stats.Calls, Throttled: stats.Throttled, Results: len(rep.Results), Errors: rep.Stats.Errors,
+		WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3),
+		Ratio: round(wall.Seconds()/lb.Seconds(), 3), PeakRSSMB: round(peakRSSMB(), 1),
+	}
+	return json.NewEncoder(w).Encode(line)
+}
+
+var simURL = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+
+// startSimProcess runs 'guardrail sim serve' with the generated world in
+// a child process and returns its endpoint.
+func startSimProcess(ctx context.Context, o benchOptions) (string, func(), error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "sim", "serve", "--addr", "127.0.0.1:0",
+		"--accounts", strconv.Itoa(o.accounts), "--sim-regions", strconv.Itoa(o.regions),
+		"--latency", o.latency, "--throttle")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("start the simulator: %w", err)
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if u := simURL.FindString(sc.Text()); u != "" {
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return u, stop, nil
+		}
+	}
+	stop()
+	return "", nil, fmt.Errorf("the simulator exited before serving")
+}
+
+func getJSON(url string, v any) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// peakRSSMB is the process's peak resident set size in MiB.
+func peakRSSMB() float64 {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+				return kb / 1024
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		return float64(ru.Maxrss) / 1024
+	}
+	return 0
+}
+
+func round(f float64, digits int) float64 {
+	p, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', digits, 64), 64)
+	return p
+}

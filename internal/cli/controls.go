@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+)
+
+func newControlsCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "controls",
+		Short: "The control catalog: what Guardrail checks, mapped to CIS and AWS FSBP",
+	}
+	var std, format string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the controls, or a standard's requirements with the controls that assess them",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return usageErr("--format %q: want text or json", format)
+			}
+			cat, err := catalog.Default()
+			if err != nil {
+				return fmt.Errorf("control catalog: %w", err)
+			}
+			return listControls(c.OutOrStdout(), cat, std, format)
+		},
+	}
+	list.Flags().StringVar(&std, "standard", "", "show this standard's requirements (cis-3.0, fsbp)")
+	list.Flags().StringVar(&format, "format", "text", "text or json")
+	c.AddCommand(list)
+	return c
+}
+
+func listControls(w io.Writer, cat *control.Catalog, std, format string) error {
+	if std == "" {
+		if format == "json" {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(cat.Controls())
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSEVERITY\tSCOPE\tSTANDARDS\tTITLE")
+		for _, ctl := range cat.Controls() {
+			scope := "region"
+			if ctl.Global {
+				scope = "account"
+			}
+			var refs []string
+			for _, r := range ctl.Standards {
+				if s, ok := cat.Standard(r.Standard); ok {
+					refs = append(refs, s.Short+":"+r.ID)
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ctl.ID, ctl.Severity, scope, strings.Join(refs, ","), ctl.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n%d controls\n", len(cat.Controls()))
+		return nil
+	}
+	s, ok := cat.Standard(std)
+	if !ok {
+		return usageErr("--standard %q: want one of %s", std, standardNames(cat))
+	}
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	fmt.Fprintf(w, "%s %s (%s)\n\n", s.Name, s.Version, s.ID)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REQ\tLEVEL\tASSESSMENT\tCONTROLS\tTITLE")
+	automated := 0
+	for _, r := range s.Requirements {
+		kind := "automated"
+		if r.Manual {
+			kind = "manual"
+		}
+		if len(r.Controls) > 0 {
+			automated++
+		}
+		level := "-"
+		if r.Level > 0 {
+			level = fmt.Sprint(r.Level)
+		}
+		ctls := strings.Join(r.Controls, ",")
+		if ctls == "" {
+			ctls = "(needs a person)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, level, kind, ctls, r.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%d requirements, %d assessed by Guardrail controls\n", len(s.Requirements), automated)
+	return nil
+}
+
+func newIAMPolicyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "iam-policy",
+		Short: "Print the least-privilege read-only IAM policy a scan needs",
+		Long: `Print the IAM policy (JSON) a scan needs: every action discovery and the
+collectors call, generated from the collectors' own declarations. Attach it
+to the scanning role in each account (and the management account).`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			_, err := c.OutOrStdout().Write(registry.Policy().JSON())
+			return err
+		},
+	}
+}

@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/report"
+	"github.com/guardrail-sec/guardrail/internal/scan"
+)
+
+// formats are the output formats of scan and demo.
+var formats = []string{"text", "json", "csv", "asff", "ocsf", "html"}
+
+func known(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scanFlags are the flags of scan (and demo, which scans).
+type scanFlags struct {
+	discover    discoverFlags
+	format      string
+	output      string
+	failOn      string
+	standards   []string
+	controls    []string
+	concurrency int
+	quiet       bool
+}
+
+func (s *scanFlags) register(c *cobra.Command) {
+	s.discover.registerSelection(c)
+	f := c.Flags()
+	f.StringVar(&s.format, "format", "text", "output format: "+strings.Join(formats, ", "))
+	f.StringVarP(&s.output, "output", "o", "", "write the output to this file (the summary still goes to the terminal)")
+	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical)")
+	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
+	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
+	f.IntVar(&s.concurrency, "concurrency", 64, "collection tasks at once (each is one service in one account and region)")
+	f.BoolVarP(&s.quiet, "quiet", "q", false, "no progress display")
+}
+
+// scanJob is a checked scan request.
+type scanJob struct {
+	opts     scan.Options
+	format   string
+	output   string
+	failOn   *control.Severity
+	quiet    bool
+	progress io.Writer
+}
+
+func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
+	dopts, err := s.discover.options()
+	if err != nil {
+		return nil, err
+	}
+	if !known(formats, s.format) {
+		return nil, usageErr("--format %q: want one of %s", s.format, strings.Join(formats, ", "))
+	}
+	if s.concurrency < 1 {
+		return nil, usageErr("--concurrency must be at least 1, got %d", s.concurrency)
+	}
+	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
+	if s.failOn != "" {
+		sev, err := control.ParseSeverity(s.failOn)
+		if err != nil {
+			return nil, usageErr("--fail-on: %v", err)
+		}
+		j.failOn = &sev
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, fmt.Errorf("control catalog: %w", err)
+	}
+	ctls, err := selectControls(cat, s.standards, s.controls)
+	if err != nil {
+		return nil, err
+	}
+	j.opts = scan.Options{
+		Discover:    dopts,
+		Collectors:  registry.All(),
+		Controls:    ctls,
+		Standards:   cat.Standards(),
+		Concurrency: s.concurrency,
+	}
+	return j, nil
+}
+
+// selectControls applies --standard and --controls.
+func selectControls(cat *control.Catalog, stds, ids []string) ([]*control.Control, error) {
+	var stdIDs []string
+	for _, s := range stds {
+		st, ok := cat.Standard(s)
+		if !ok {
+			return nil, usageErr("--standard %q: want one of %s", s, standardNames(cat))
+		}
+		stdIDs = append(stdIDs, st.ID)
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		if cat.Control(id) == nil {
+			return nil, usageErr("--controls: no control %q (see 'guardrail controls list')", id)
+		}
+		want[id] = true
+	}
+	var out []*control.Control
+	for _, c := range cat.Controls() {
+		if len(want) > 0 && !want[c.ID] {
+			continue
+		}
+		if len(stdIDs) > 0 {
+			in := false
+			for _, s := range stdIDs {
+				in = in || cat.In(c.ID, s)
+			}
+			if !in {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func standardNames(cat *control.Catalog) string {
+	var names []string
+	for _, s := range cat.Standards() {
+		names = append(names, s.Short)
+	}
+	return strings.Join(names, ", ")
+}
+
+func newScanCmd(g *globals) *cobra.Command {
+	var s scanFlags
+	c := &cobra.Command{
+		Use:   "scan",
+		Short: "Assess every account and region of the organization against CIS and AWS FSBP",
+		Long: `Discover the organization, collect the state of every account and enabled
+region through the AWS APIs (read-only; see 'guardrail iam-policy'), and
+evaluate every control of the catalog ('guardrail controls list').
+
+Prints a summary: scores per standard and account, the worst failures first,
+and what could not be assessed and why. --format and --output write the full
+results as JSON, CSV, ASFF (Security Hub), OCSF or a self-contained HTML
+report. --fail-on makes the exit code 1 when a control fails at or above a
+severity, for pipelines.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			j, err := s.job(c.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			cfg, err := awsx.Load(c.Context(), g.awsOptions())
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			return runScan(c.Context(), cfg, j, c.OutOrStdout())
+		},
+	}
+	s.register(c)
+	return c
+}
+
+// runScan scans, writes the outputs and applies --fail-on.
+func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error {
+	var prog *progress
+	if !j.quiet {
+		prog = newProgress(j.progress)
+		j.opts.Progress = prog.update
+	}
+	rep, err := scan.Run(ctx, cfg, j.opts)
+	if prog != nil {
+		prog.finish()
+	}
+	if err != nil {
+		return err
+	}
+	if j.output != "" {
+		if err := writeFile(j.output, func(f io.Writer) error { return report.Write(f, rep, j.format) }); err != nil {
+			return err
+		}
+		if err := report.Write(w, rep, "text"); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n%s report written to %s\n", j.format, j.output)
+	} else if err := report.Write(w, rep, j.format); err != nil {
+		return err
+	}
+	return failOn(rep, j.failOn)
+}
+
+// failOn returns exit code 1 when a result at or over sev failed.
+func failOn(rep *scan.Report, sev *control.Severity) error {
+	if sev == nil {
+		return nil
+	}
+	bySev := map[string]control.Severity{}
+	for _, c := range rep.Controls {
+		bySev[c.ID] = c.Severity
+	}
+	n := 0
+	for _, r := range rep.Results {
+		if r.Status == control.Failed && bySev[r.Control] >= *sev {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d failed results at or above %s (--fail-on)", n, *sev)}
+}
+
+// writeFile writes path whole or not at all: to a temporary file in the
+// same directory, renamed into place when complete.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--output %s: %w", path, err)}
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// scanQuiet runs the scan of j without progress or output.
+func scanQuiet(ctx context.Context, cfg aws.Config, j *scanJob) (*scan.Report, error) {
+	j.opts.Progress = nil
+	return scan.Run(ctx, cfg, j.opts)
+}
