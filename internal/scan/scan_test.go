@@ -1,0 +1,214 @@
+package scan_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/scan"
+	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// demoScan scans the demo organization served by s with the full
+// catalog. attempts bounds the SDK's attempts per call.
+func demoScan(t *testing.T, s *simtest.Sim, o scan.Options, attempts int) *scan.Report {
+	t.Helper()
+	mgmt := s.World().Org.ManagementAccount
+	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt), MaxAttempts: attempts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Collectors = registry.All()
+	o.Controls = cat.Controls()
+	o.Standards = cat.Standards()
+	if o.Now == nil {
+		o.Now = func() time.Time { return s.World().Now() }
+	}
+	rep, err := scan.Run(context.Background(), cfg, o)
+	if err != nil {
+		t.Fatalf("scan: %v", err)
+	}
+	return rep
+}
+
+func startDemo(t *testing.T) *simtest.Sim {
+	t.Helper()
+	w, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return simtest.Start(t, w)
+}
+
+// line is one result as the golden file shows it.
+func line(r control.Result) string {
+	return fmt.Sprintf("%s %s %-16s %-14s %s | %s", r.Resource.Account, r.Resource.Region, r.Control, r.Status, r.Resource.ARN, r.Reason)
+}
+
+// TestDemoGolden scans the demo organization, with the opt-in region
+// eu-south-1 asked for everywhere (only data-platform-prod has it), and
+// compares every result with the reviewed golden file. legacy-erp-prod
+// denies the scanner's role: all its results are ERROR.
+func TestDemoGolden(t *testing.T) {
+	s := startDemo(t)
+	regions := []string{"eu-central-1", "eu-south-1", "eu-west-1", "us-east-1", "us-west-2"}
+	rep := demoScan(t, s, scan.Options{Discover: org.Options{Regions: regions}}, 0)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# guardrail scan of the demo organization, --regions %s\n", strings.Join(regions, ","))
+	fmt.Fprintf(&b, "# accounts %d, targets %d, results %d, gaps %d\n", len(rep.Accounts), rep.Stats.Targets, len(rep.Results), len(rep.Gaps))
+	for _, g := range rep.Gaps {
+		fmt.Fprintf(&b, "gap %s %s %s: %s\n", g.Account, g.Region, g.Collector, g.Reason)
+	}
+	for _, r := range rep.Results {
+		b.WriteString(line(r) + "\n")
+	}
+	golden(t, "demo.golden", b.String())
+
+	// The invariants the golden file shows, checked in code too.
+	for _, r := range rep.Results {
+		if r.Resource.Account == "444444444404" && r.Status != control.Error {
+			t.Errorf("denied account has a %s result: %s", r.Status, line(r))
+		}
+		if r.Resource.Region == "eu-south-1" && r.Resource.Account != "444444444403" && r.Status != control.Error {
+			t.Errorf("not-opted-in region has a %s result: %s", r.Status, line(r))
+		}
+	}
+	if len(rep.Gaps) != 0 {
+		t.Errorf("a fault-free demo scan has gaps: %v", rep.Gaps)
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) || i < len(wl); i++ {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run go test -update after reviewing)", name, i+1, g, w)
+			}
+		}
+	}
+}
+
+// key identifies a result across scans.
+func key(r control.Result) string {
+	return r.Control + " " + r.Resource.Account + " " + r.Resource.Region + " " + r.Resource.ARN
+}
+
+// TestFaults scans the demo organization under faults and checks the scan
+// completes, reports what it could not assess, and never counts an
+// unassessed resource as passed: every PASSED result under faults is
+// PASSED in a fault-free scan too, and every gap shows as ERROR.
+func TestFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the demo organization several times")
+	}
+	clean := demoScan(t, startDemo(t), scan.Options{}, 0)
+	passed := map[string]bool{}
+	for _, r := range clean.Results {
+		if r.Status == control.Passed {
+			passed[key(r)] = true
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		faults   sim.Faults
+		attempts int
+		during   func(*simtest.Sim, scan.Progress)
+		wantGap  func(g string) bool
+	}{
+		{name: "throttling storm", faults: sim.Faults{Throttle: true, Seed: 1,
+			Limits: map[string]sim.Limit{"ec2": {Rate: 5, Burst: 2}, "iam": {Rate: 5, Burst: 2}, "s3": {Rate: 5, Burst: 2}}}},
+		{name: "5xx", faults: sim.Faults{ErrorRate: 0.2, Seed: 2}},
+		{name: "AccessDenied on one service", faults: sim.Faults{Deny: []sim.DenyRule{{Account: "555555555501", Service: "ec2", Action: "Describe*"}}},
+			wantGap: func(g string) bool { return strings.HasPrefix(g, "555555555501 ") && strings.Contains(g, " ec2 ") }},
+		{name: "region disabled mid-scan", during: func(s *simtest.Sim, p scan.Progress) {
+			if p.TasksDone == 40 {
+				_ = s.SetRegionStatus("666666666601", "eu-central-1", "DISABLED")
+			}
+		}, wantGap: func(g string) bool { return strings.HasPrefix(g, "666666666601 eu-central-1 ") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startDemo(t)
+			s.SetFaults(tc.faults)
+			var once sync.Mutex
+			o := scan.Options{}
+			if tc.during != nil {
+				o.Concurrency = 4
+				o.Progress = func(p scan.Progress) { once.Lock(); tc.during(s, p); once.Unlock() }
+			}
+			rep := demoScan(t, s, o, tc.attempts)
+			if len(rep.Accounts) != len(clean.Accounts) {
+				t.Fatalf("%d accounts, want %d", len(rep.Accounts), len(clean.Accounts))
+			}
+			for _, r := range rep.Results {
+				if r.Status == control.Passed && !passed[key(r)] {
+					t.Errorf("PASSED under faults but not in a clean scan: %s", line(r))
+				}
+			}
+			errs := map[string]bool{}
+			for _, r := range rep.Results {
+				if r.Status == control.Error {
+					errs[r.Resource.Account+" "+r.Resource.Region] = true
+				}
+			}
+			found := tc.wantGap == nil
+			for _, g := range rep.Gaps {
+				gs := g.Account + " " + g.Region + " " + g.Collector + " "
+				if tc.wantGap != nil && tc.wantGap(gs) {
+					found = true
+				}
+				region := g.Region
+				if region == "" {
+					region = "us-east-1"
+				}
+				if !errs[g.Account+" "+region] {
+					t.Errorf("gap %s (%s) has no ERROR result", gs, g.Reason)
+				}
+			}
+			if !found {
+				t.Errorf("expected gap not reported; gaps: %v", rep.Gaps)
+			}
+			t.Logf("%s: %d results, %d gaps, %d API calls, %d retries", tc.name, len(rep.Results), len(rep.Gaps), rep.Stats.APICalls, rep.Stats.Retries)
+		})
+	}
+}
