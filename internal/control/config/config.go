@@ -72,7 +72,11 @@ func checkEnabled(in *control.Input) {
 	case !r.Status.Recording:
 		bad = append(bad, fmt.Sprintf("recorder %s is stopped", r.Name))
 	case strings.EqualFold(r.Status.LastStatus, "Failure"):
-		bad = append(bad, fmt.Sprintf("recorder %s last failed to record (%s)", r.Name, strings.TrimPrefix(r.Status.LastErrorCode+": "+r.Status.LastErrorMessage, ": ")))
+		why := strings.Trim(r.Status.LastErrorCode+": "+r.Status.LastErrorMessage, ": ")
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		bad = append(bad, fmt.Sprintf("recorder %s last failed to record%s", r.Name, why))
 	}
 	if !r.AllSupported {
 		switch {
