@@ -9,7 +9,7 @@ import (
 // Standard is a published set of requirements (CIS AWS Foundations, AWS
 // FSBP) and the controls that implement each.
 type Standard struct {
-	// ID is how Security Hub names it ("cis-aws-foundations-benchmark/v/3.0.0").
+	// ID is how Security Hub names it ("standards/cis-aws-foundations-benchmark/v/3.0.0").
 	ID string `yaml:"id" json:"id"`
 	// Short is the name used on the command line ("cis-3.0", "fsbp").
 	Short        string    `yaml:"short" json:"short"`

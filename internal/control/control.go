@@ -110,7 +110,7 @@ type Control struct {
 
 // Requirement is one item of a standard.
 type Requirement struct {
-	// Standard is the standard's ID ("cis-aws-foundations-benchmark/v/3.0.0").
+	// Standard is the standard's ID ("standards/cis-aws-foundations-benchmark/v/3.0.0").
 	Standard string `json:"standard"`
 	// ID is the item within it ("1.4", "IAM.4").
 	ID string `json:"id"`

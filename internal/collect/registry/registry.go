@@ -4,11 +4,22 @@ package registry
 
 import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
+	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
+	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
+	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
+	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
+	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 )
 
 // All returns every collector, global ones first.
 func All() []collect.Collector {
-	return []collect.Collector{}
+	return []collect.Collector{
+		accessanalyzercollect.Collector(),
+		configcollect.Collector(),
+		guarddutycollect.Collector(),
+		inspector2collect.Collector(),
+		securityhubcollect.Collector(),
+	}
 }
 
 // DiscoveryActions are the IAM actions discovery itself calls, in the

@@ -4,13 +4,24 @@ package catalog
 
 import (
 	"github.com/guardrail-sec/guardrail/internal/control"
+	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
+	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
+	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
+	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
+	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
 
 // Controls returns every control, unlinked.
 func Controls() []*control.Control {
 	var out []*control.Control
-	for _, cs := range [][]*control.Control{} {
+	for _, cs := range [][]*control.Control{
+		accessanalyzercontrol.Controls(),
+		configcontrol.Controls(),
+		guarddutycontrol.Controls(),
+		inspectorcontrol.Controls(),
+		securityhubcontrol.Controls(),
+	} {
 		out = append(out, cs...)
 	}
 	return out
