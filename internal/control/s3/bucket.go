@@ -33,10 +33,13 @@ func tlsOnly() *control.Control {
 					in.Fail(m, "no bucket policy, so requests over plain HTTP are not denied")
 					return
 				}
-				if sid, ok := deniesHTTP(b.Policy, m.ARN); ok {
-					in.Pass(m, "bucket policy statement %s denies requests without TLS", sidName(sid))
-				} else {
-					in.Fail(m, "no bucket policy statement denies every S3 action on the bucket and its objects when aws:SecureTransport is false")
+				switch sids, ok := deniesHTTP(b.Policy, m.ARN); {
+				case ok:
+					in.Pass(m, "bucket policy statement %s denies requests without TLS", strings.Join(sids, ", "))
+				case len(sids) > 0:
+					in.Fail(m, "bucket policy statement %s denies requests without TLS, but not on both the bucket and its objects", strings.Join(sids, ", "))
+				default:
+					in.Fail(m, "no bucket policy statement denies every S3 action to everyone when aws:SecureTransport is false")
 				}
 			})
 		},
@@ -163,7 +166,7 @@ func noACLs() *control.Control {
 				// Grants beyond the owner mean ACLs are enabled, whatever
 				// the Object Ownership setting (even if it was not read).
 				if others := aclGrantees(b.ACL); len(others) > 0 {
-					in.Fail(m, "the ACL grants access to %s (Object Ownership: %s)", strings.Join(others, ", "), ownership(b))
+					in.Fail(m, "the ACL grants %s (Object Ownership: %s)", strings.Join(others, ", "), ownership(b))
 				} else {
 					in.Pass(m, "the ACL grants access to the owner only (Object Ownership: %s)", ownership(b))
 				}
@@ -273,7 +276,7 @@ func mfaDelete() *control.Control {
 				case b.MFADelete == "Enabled":
 					in.Pass(m, "MFA delete is enabled")
 				case b.Versioning != "Enabled":
-					in.Fail(m, "versioning is %s, so MFA delete is not enabled", versioning(b.Versioning))
+					in.Fail(m, "MFA delete is not enabled (versioning %s)", versioning(b.Versioning))
 				default:
 					in.Fail(m, "MFA delete is not enabled")
 				}

@@ -104,12 +104,11 @@ func eachTrail(in *control.Input, f func(m snapshot.Meta, owner *snapshot.Accoun
 				continue
 			}
 			owner, b := findBucket(in.Snapshot, tr.S3BucketName)
-			switch {
-			case b == nil:
+			if b == nil {
 				in.Error(m, "the trail's bucket %s could not be examined: it is in no account whose S3 state was collected", tr.S3BucketName)
-			case b.Errors[s3snap.DetailLocation] != "":
-				in.Error(m, "the trail's bucket %s (account %s) could not be read: %s", b.Name, owner.ID, b.Errors[s3snap.DetailLocation])
-			default:
+			} else if e, ok := b.Err(s3snap.DetailLocation); ok {
+				in.Error(m, "the trail's bucket %s (account %s) could not be read: %s", b.Name, owner.ID, e)
+			} else {
 				f(m, owner, b)
 			}
 		}

@@ -281,26 +281,25 @@ func onlyValue(vals []string, v string) bool {
 	return len(vals) > 0
 }
 
-// deniesHTTP returns the statement of p that denies everyone every S3
-// action on the bucket and its objects when aws:SecureTransport is false,
-// and whether there is one.
-func deniesHTTP(p *s3snap.Policy, bucketARN string) (string, bool) {
+// deniesHTTP returns the statements of p that deny everyone every S3
+// action when aws:SecureTransport is false, and whether, together, they
+// cover the bucket and its objects.
+func deniesHTTP(p *s3snap.Policy, bucketARN string) ([]string, bool) {
 	if p == nil {
-		return "", false
+		return nil, false
 	}
+	var sids, resources []string
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect != "Deny" || !everyone(st) || len(st.NotActions) > 0 || len(st.NotResources) > 0 {
-			continue
-		}
-		if !allActions(st.Actions) || !covers(st.Resources, bucketARN) || !covers(st.Resources, bucketARN+"/object") {
+		if st.Effect != "Deny" || !everyone(st) || len(st.NotActions) > 0 || len(st.NotResources) > 0 || !allActions(st.Actions) {
 			continue
 		}
 		if len(st.Conditions) == 1 && insecureTransport(st.Conditions[0]) {
-			return st.Sid, true
+			sids = append(sids, sidName(st.Sid))
+			resources = append(resources, st.Resources...)
 		}
 	}
-	return "", false
+	return sids, len(sids) > 0 && covers(resources, bucketARN) && covers(resources, bucketARN+"/object")
 }
 
 // allActions reports whether the patterns cover every S3 action.
