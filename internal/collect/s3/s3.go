@@ -69,7 +69,6 @@ func collectS3(ctx context.Context, in collect.Input) error {
 		s3:      s3api.NewFromConfig(in.Config),
 		ctl:     s3control.NewFromConfig(in.Config),
 		account: in.Account.ID,
-		home:    in.Config.Region,
 		part:    in.Target.Partition,
 	}
 	if c.part == "" {
@@ -87,7 +86,7 @@ func collectS3(ctx context.Context, in collect.Input) error {
 		g.Go(func() error { return c.bucket(gctx, &st.Buckets[i]) })
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return fmt.Errorf("read buckets: %w", err)
 	}
 	if err := c.accessPoints(ctx, st, apRegions(in.Account.RegionNames(), st.Buckets)); err != nil {
 		return err
@@ -100,7 +99,6 @@ type collector struct {
 	s3      *s3api.Client
 	ctl     *s3control.Client
 	account string
-	home    string
 	part    string
 }
 
@@ -281,7 +279,7 @@ func (c *collector) accessPoints(ctx context.Context, st *s3snap.S3, regions []s
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return fmt.Errorf("list access points: %w", err)
 	}
 	for _, r := range regions {
 		if aps, ok := found[r]; ok {
