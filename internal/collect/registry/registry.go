@@ -8,12 +8,14 @@ import (
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
+	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 )
 
 // All returns every collector, global ones first.
 func All() []collect.Collector {
 	return []collect.Collector{
+		s3collect.Collector(),
 		accessanalyzercollect.Collector(),
 		configcollect.Collector(),
 		guarddutycollect.Collector(),

@@ -8,6 +8,7 @@ import (
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
+	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
@@ -20,6 +21,7 @@ func Controls() []*control.Control {
 		configcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		inspectorcontrol.Controls(),
+		s3control.Controls(),
 		securityhubcontrol.Controls(),
 	} {
 		out = append(out, cs...)
