@@ -225,7 +225,7 @@ func rds11() *control.Control {
 		case i.BackupRetentionDays == 0:
 			in.Fail(m, "automated backups disabled")
 		case i.BackupRetentionDays < minBackupDays:
-			in.Fail(m, "backups kept %d days, less than %d", i.BackupRetentionDays, minBackupDays)
+			in.Fail(m, "backups kept %d day(s), fewer than %d", i.BackupRetentionDays, minBackupDays)
 		default:
 			in.Pass(m, "backups kept %d days", i.BackupRetentionDays)
 		}
