@@ -48,12 +48,16 @@ func collectKMS(ctx context.Context, in collect.Input) error {
 		}
 	}
 	// Aliases only name keys: without them the keys are still judged.
-	if aliases, err := aliasesByKey(ctx, c); err == nil {
+	aliases, err := aliasesByKey(ctx, c)
+	switch {
+	case err == nil:
 		for _, k := range out.Keys {
 			k.Aliases = aliases[k.ID]
 		}
-	} else if ctx.Err() != nil {
+	case ctx.Err() != nil:
 		return err
+	default:
+		out.Errors = map[string]string{"aliases": awsx.Brief(err)}
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(detailLimit)

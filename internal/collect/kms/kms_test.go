@@ -131,6 +131,9 @@ func TestDetailDenied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.HasPrefix(k.Errors["aliases"], "AccessDeniedException") {
+		t.Errorf("alias list denied: errors %v", k.Errors)
+	}
 	for _, x := range k.Keys {
 		if !strings.HasPrefix(x.Errors["describe"], "AccessDeniedException") || x.Manager != "" || x.Policy == "" || x.Aliases != nil || x.ARN == "" {
 			t.Errorf("describe denied = %+v", x)

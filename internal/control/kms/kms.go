@@ -148,7 +148,7 @@ func kms5() *control.Control {
 		}
 		var public []string
 		for _, s := range doc.Public() {
-			public = append(public, fmt.Sprintf("%s allows %s to any principal", doc.Name(s), strings.Join(s.Actions, ", ")))
+			public = append(public, doc.Describe(s))
 		}
 		if len(public) > 0 {
 			in.Fail(m, "public key policy: %s", strings.Join(public, "; "))

@@ -75,7 +75,7 @@ func lambda1() *control.Control {
 		for _, s := range doc.Statements {
 			switch {
 			case s.Public():
-				public = append(public, fmt.Sprintf("%s allows %s to any principal", doc.Name(s), strings.Join(s.Actions, ", ")))
+				public = append(public, doc.Describe(s))
 			case confusedDeputy(s):
 				public = append(public, fmt.Sprintf("%s allows s3.amazonaws.com without aws:SourceAccount (any account's bucket)", doc.Name(s)))
 			}

@@ -7,6 +7,9 @@ import "time"
 // KMS is the KMS state of one region.
 type KMS struct {
 	Keys []*Key `json:"keys"`
+	// Errors records what could not be read for the region as a whole,
+	// keyed "aliases" (the keys are then named by their IDs).
+	Errors map[string]string `json:"errors,omitempty"`
 }
 
 // Key is one KMS key.

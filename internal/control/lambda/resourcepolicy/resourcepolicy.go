@@ -183,6 +183,19 @@ func (d *Document) Name(s *Statement) string {
 	return "?"
 }
 
+// Describe says what a public statement s of d grants, for a result's
+// reason: "public-invoke allows lambda:InvokeFunction to any principal".
+func (d *Document) Describe(s *Statement) string {
+	what := strings.Join(s.Actions, ", ")
+	if s.NotAction {
+		what = "every action but " + what
+	}
+	if what == "" {
+		what = "no action"
+	}
+	return d.Name(s) + " allows " + what + " to any principal"
+}
+
 // Public returns the statements of d that grant access to anyone.
 func (d *Document) Public() []*Statement {
 	var out []*Statement

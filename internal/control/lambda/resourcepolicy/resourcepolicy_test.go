@@ -76,6 +76,16 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestDescribe(t *testing.T) {
+	d, _ := Parse(`{"Statement":[{"Sid":"a","Effect":"Allow","Principal":"*","Action":["kms:Decrypt","kms:Encrypt"]},
+		{"Effect":"Allow","Principal":"*","NotAction":"kms:Delete*"}]}`)
+	for i, want := range []string{"a allows kms:Decrypt, kms:Encrypt to any principal", "#2 allows every action but kms:Delete* to any principal"} {
+		if got := d.Describe(d.Statements[i]); got != want {
+			t.Errorf("Describe = %q, want %q", got, want)
+		}
+	}
+}
+
 func TestFixed(t *testing.T) {
 	d, _ := Parse(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}}]}`)
 	s := d.Statements[0]
