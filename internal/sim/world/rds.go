@@ -13,37 +13,36 @@ type RDS struct {
 
 // DBInstance is an RDS DB instance.
 type DBInstance struct {
-	ID                      string   `yaml:"id"`
-	Class                   string   `yaml:"class"`
-	Engine                  string   `yaml:"engine"`
-	EngineVersion           string   `yaml:"engine_version"`
-	Status                  string   `yaml:"status"` // available (default)
-	MasterUsername          string   `yaml:"master_username"`
-	DBName                  string   `yaml:"db_name"`
-	AllocatedStorage        int      `yaml:"allocated_storage"`
-	StorageType             string   `yaml:"storage_type"`
-	StorageEncrypted        bool     `yaml:"storage_encrypted"`
-	KMSKeyID                string   `yaml:"kms_key_id"`
-	PubliclyAccessible      bool     `yaml:"publicly_accessible"`
-	MultiAZ                 bool     `yaml:"multi_az"`
-	AutoMinorVersionUpgrade bool     `yaml:"auto_minor_version_upgrade"`
-	BackupRetentionPeriod   int      `yaml:"backup_retention_period"`
-	DeletionProtection      bool     `yaml:"deletion_protection"`
-	IAMAuth                 bool     `yaml:"iam_auth"`
-	CopyTagsToSnapshot      bool     `yaml:"copy_tags_to_snapshot"`
-	MonitoringInterval      int      `yaml:"monitoring_interval"`
-	PerformanceInsights     bool     `yaml:"performance_insights"`
-	LogExports              []string `yaml:"log_exports"`
-	VpcSecurityGroups       []string `yaml:"vpc_security_groups"`
-	SubnetGroup             string   `yaml:"subnet_group"`
-	VpcID                   string   `yaml:"vpc_id"`
-	AvailabilityZone        string   `yaml:"availability_zone"`
-	// Port is where the database listens; 0 means the engine's default.
-	Port       int               `yaml:"port"`
-	ClusterID  string            `yaml:"cluster_id"`
-	ResourceID string            `yaml:"resource_id"`
-	Created    time.Time         `yaml:"created"`
-	Tags       map[string]string `yaml:"tags"`
+	ID                      string            `yaml:"id"`
+	Class                   string            `yaml:"class"`
+	Engine                  string            `yaml:"engine"`
+	EngineVersion           string            `yaml:"engine_version"`
+	Status                  string            `yaml:"status"` // available (default)
+	MasterUsername          string            `yaml:"master_username"`
+	DBName                  string            `yaml:"db_name"`
+	AllocatedStorage        int               `yaml:"allocated_storage"`
+	StorageType             string            `yaml:"storage_type"`
+	StorageEncrypted        bool              `yaml:"storage_encrypted"`
+	KMSKeyID                string            `yaml:"kms_key_id"`
+	PubliclyAccessible      bool              `yaml:"publicly_accessible"`
+	MultiAZ                 bool              `yaml:"multi_az"`
+	AutoMinorVersionUpgrade bool              `yaml:"auto_minor_version_upgrade"`
+	BackupRetentionPeriod   int               `yaml:"backup_retention_period"`
+	DeletionProtection      bool              `yaml:"deletion_protection"`
+	IAMAuth                 bool              `yaml:"iam_auth"`
+	CopyTagsToSnapshot      bool              `yaml:"copy_tags_to_snapshot"`
+	MonitoringInterval      int               `yaml:"monitoring_interval"`
+	PerformanceInsights     bool              `yaml:"performance_insights"`
+	LogExports              []string          `yaml:"log_exports"`
+	VpcSecurityGroups       []string          `yaml:"vpc_security_groups"`
+	SubnetGroup             string            `yaml:"subnet_group"`
+	VpcID                   string            `yaml:"vpc_id"`
+	AvailabilityZone        string            `yaml:"availability_zone"`
+	Port                    int               `yaml:"port"` // 0: the engine's default
+	ClusterID               string            `yaml:"cluster_id"`
+	ResourceID              string            `yaml:"resource_id"`
+	Created                 time.Time         `yaml:"created"`
+	Tags                    map[string]string `yaml:"tags"`
 }
 
 // DBSnapshot is a manual or automated RDS DB snapshot.
