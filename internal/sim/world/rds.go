@@ -38,6 +38,7 @@ type DBInstance struct {
 	SubnetGroup             string            `yaml:"subnet_group"`
 	VpcID                   string            `yaml:"vpc_id"`
 	AvailabilityZone        string            `yaml:"availability_zone"`
+	Port                    int               `yaml:"port"` // 0: the engine's default
 	ClusterID               string            `yaml:"cluster_id"`
 	ResourceID              string            `yaml:"resource_id"`
 	Created                 time.Time         `yaml:"created"`

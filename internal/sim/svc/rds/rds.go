@@ -19,14 +19,15 @@ func Service() *svc.Service {
 		Protocol:  wire.Query,
 		Namespace: "http://rds.amazonaws.com/doc/2014-10-31/",
 		Ops: map[string]svc.Handler{
-			"DescribeDBInstances":          describeDBInstances,
-			"ModifyDBInstance":             modifyDBInstance,
-			"DescribeDBSnapshots":          describeDBSnapshots,
-			"DescribeDBSnapshotAttributes": describeDBSnapshotAttributes,
-			"ModifyDBSnapshotAttribute":    modifyDBSnapshotAttribute,
-			"DescribeDBClusters":           describeDBClusters,
-			"DescribeDBClusterSnapshots":   describeDBClusterSnapshots,
-			"DescribeEventSubscriptions":   describeEventSubscriptions,
+			"DescribeDBInstances":                 describeDBInstances,
+			"ModifyDBInstance":                    modifyDBInstance,
+			"DescribeDBSnapshots":                 describeDBSnapshots,
+			"DescribeDBSnapshotAttributes":        describeDBSnapshotAttributes,
+			"ModifyDBSnapshotAttribute":           modifyDBSnapshotAttribute,
+			"DescribeDBClusters":                  describeDBClusters,
+			"DescribeDBClusterSnapshots":          describeDBClusterSnapshots,
+			"DescribeDBClusterSnapshotAttributes": describeDBClusterSnapshotAttributes,
+			"DescribeEventSubscriptions":          describeEventSubscriptions,
 		},
 	}
 }
@@ -130,6 +131,9 @@ func instanceView(c *svc.Ctx, d *world.DBInstance) dbInstance {
 	}
 	v.Endpoint.Address = d.ID + ".c" + c.Account.ID[:8] + "." + c.Region + ".rds.amazonaws.com"
 	v.Endpoint.Port = port(v.Engine)
+	if d.Port != 0 {
+		v.Endpoint.Port = d.Port
+	}
 	v.Endpoint.HostedZoneId = "Z2R2ITUGPM61AM"
 	for _, sg := range d.VpcSecurityGroups {
 		v.VpcSecurityGroups = append(v.VpcSecurityGroups, vpcSG{sg, "active"})
@@ -490,6 +494,38 @@ func describeDBClusterSnapshots(c *svc.Ctx) (any, error) {
 		DBClusterSnapshots []dbClusterSnapshot `xml:"DBClusterSnapshots>DBClusterSnapshot"`
 		Marker             string              `xml:",omitempty"`
 	}{p, next}, nil
+}
+
+type clusterAttrResult struct {
+	DBClusterSnapshotAttributesResult struct {
+		DBClusterSnapshotIdentifier string
+		DBClusterSnapshotAttributes []struct {
+			AttributeName   string
+			AttributeValues []string `xml:"AttributeValues>AttributeValue"`
+		} `xml:"DBClusterSnapshotAttributes>DBClusterSnapshotAttribute"`
+	}
+}
+
+// describeDBClusterSnapshotAttributes answers the restore attribute of a
+// cluster snapshot: the accounts it is shared with, or "all" (public).
+func describeDBClusterSnapshotAttributes(c *svc.Ctx) (any, error) {
+	id := c.Form.Get("DBClusterSnapshotIdentifier")
+	if id == "" {
+		return nil, wire.Errorf(400, "MissingParameter", "The request must contain the parameter DBClusterSnapshotIdentifier")
+	}
+	for _, s := range c.Regional().RDS.ClusterSnapshots {
+		if s.ID != id {
+			continue
+		}
+		var out clusterAttrResult
+		out.DBClusterSnapshotAttributesResult.DBClusterSnapshotIdentifier = s.ID
+		out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes = append(out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes, struct {
+			AttributeName   string
+			AttributeValues []string `xml:"AttributeValues>AttributeValue"`
+		}{"restore", s.Restore})
+		return out, nil
+	}
+	return nil, wire.Errorf(404, "DBClusterSnapshotNotFoundFault", "DBClusterSnapshot %s not found.", id)
 }
 
 type eventSubscription struct {

@@ -211,3 +211,39 @@ func TestDemoData(t *testing.T) {
 		t.Fatal("no profiles")
 	}
 }
+
+// TestPortAndClusterSnapshotAttributes covers the fields the RDS.23 and
+// RDS.1 controls read: a non-default port, and who may restore a cluster
+// snapshot.
+func TestPortAndClusterSnapshotAttributes(t *testing.T) {
+	w := seed()
+	r := w.Accounts[simtest.Member].In(region)
+	r.RDS.Instances = append(r.RDS.Instances, &world.DBInstance{ID: "custom-port", Engine: "mysql", Port: 13306, Created: created})
+	r.RDS.ClusterSnapshots = append(r.RDS.ClusterSnapshots, &world.DBClusterSnapshot{ID: "cs-public", ClusterID: "c1", Restore: []string{"all", "333333333333"}, Created: created})
+	s := simtest.Start(t, w)
+	c := rdssdk.NewFromConfig(s.Config(t, simtest.Member, region))
+	ctx := context.Background()
+	o, err := c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("custom-port")})
+	if err != nil || aws.ToInt32(o.DBInstances[0].Endpoint.Port) != 13306 {
+		t.Errorf("custom port: %+v %v", o, err)
+	}
+	o, _ = c.DescribeDBInstances(ctx, &rdssdk.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String("dev")})
+	if p := aws.ToInt32(o.DBInstances[0].Endpoint.Port); p != 3306 {
+		t.Errorf("default mysql port = %d", p)
+	}
+	for id, want := range map[string]string{"cs": "[]", "cs-public": "[all 333333333333]"} {
+		a, err := c.DescribeDBClusterSnapshotAttributes(ctx, &rdssdk.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := a.DBClusterSnapshotAttributesResult
+		if aws.ToString(res.DBClusterSnapshotIdentifier) != id || len(res.DBClusterSnapshotAttributes) != 1 ||
+			aws.ToString(res.DBClusterSnapshotAttributes[0].AttributeName) != "restore" || fmt.Sprint(res.DBClusterSnapshotAttributes[0].AttributeValues) != want {
+			t.Errorf("%s: attributes %+v", id, res)
+		}
+	}
+	var nf *types.DBClusterSnapshotNotFoundFault
+	if _, err := c.DescribeDBClusterSnapshotAttributes(ctx, &rdssdk.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String("nope")}); !errors.As(err, &nf) {
+		t.Errorf("attributes of missing cluster snapshot: %v", err)
+	}
+}
