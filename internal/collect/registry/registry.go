@@ -8,6 +8,9 @@ import (
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
+	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
+	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
+	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 )
@@ -20,6 +23,9 @@ func All() []collect.Collector {
 		configcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
+		kmscollect.Collector(),
+		lambdacollect.Collector(),
+		rdscollect.Collector(),
 		securityhubcollect.Collector(),
 	}
 }

@@ -8,6 +8,9 @@ import (
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
+	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
+	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
+	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
@@ -21,6 +24,9 @@ func Controls() []*control.Control {
 		configcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		inspectorcontrol.Controls(),
+		kmscontrol.Controls(),
+		lambdacontrol.Controls(),
+		rdscontrol.Controls(),
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
 	} {
