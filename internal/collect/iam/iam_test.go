@@ -163,8 +163,14 @@ func TestWeakAccount(t *testing.T) {
 	if strings.Join(roles, ",") != "OrganizationAccountAccessRole,lambda-dev-role" {
 		t.Errorf("roles = %v", roles)
 	}
-	if len(i.Groups) != 1 || i.Groups[0].Name != "developers" || len(i.Groups[0].AttachedPolicies) != 1 {
+	if len(i.Groups) != 1 || i.Groups[0].Name != "developers" || len(i.Groups[0].AttachedPolicies) != 2 {
 		t.Errorf("groups = %+v", i.Groups)
+	}
+	if e := i.ManagedPolicyUse[iam.AWSCloudShellFullAccess]; e == nil || strings.Join(e.Groups, ",") != "developers" || e.Count() != 1 {
+		t.Errorf("AWSCloudShellFullAccess use = %+v", e)
+	}
+	if len(i.ServerCertificates) != 0 {
+		t.Errorf("server certificates = %+v", i.ServerCertificates)
 	}
 	if i.ReportGenerated.IsZero() {
 		t.Error("report generation time not set")
@@ -249,6 +255,23 @@ func TestPartialAccountDefaultVersion(t *testing.T) {
 	}
 	if a := task.InlinePolicies[0].Document.Statements[0].Resources; len(a) != 1 || a[0] != "arn:aws:s3:::payments-prod-data/*" {
 		t.Errorf("app-data resources = %v", a)
+	}
+	// The web certificate valid for a year, the previous one expired 40 days ago.
+	if len(i.ServerCertificates) != 2 {
+		t.Fatalf("server certificates = %+v", i.ServerCertificates)
+	}
+	for _, c := range i.ServerCertificates {
+		switch c.Name {
+		case "payments-prod-web":
+			daysAgo(t, c.Name+" expiration", c.Expiration, -245)
+		case "payments-prod-web-previous":
+			daysAgo(t, c.Name+" expiration", c.Expiration, 40)
+		default:
+			t.Errorf("certificate %+v", c)
+		}
+		if c.ARN != "arn:aws:iam::"+partial+":server-certificate/"+c.Name {
+			t.Errorf("certificate ARN %s", c.ARN)
+		}
 	}
 }
 

@@ -77,7 +77,9 @@ func TestKMS1(t *testing.T) {
 }
 
 func TestKMS2(t *testing.T) {
-	inline := func(name, text string) *iam.InlinePolicy { return &iam.InlinePolicy{Name: name, Document: doc(t, text)} }
+	inline := func(name, text string) *iam.InlinePolicy {
+		return &iam.InlinePolicy{Name: name, Document: doc(t, text)}
+	}
 	u := newUser("jenkins")
 	u.InlinePolicies = []*iam.InlinePolicy{inline("everything", admin)}
 	clean := newUser("clean")

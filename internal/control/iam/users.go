@@ -297,7 +297,11 @@ func grIAM3() *control.Control {
 				in.Fail(userMeta(u), "user %s has %d active access keys: %s", u.Name, len(active), join(active))
 				return
 			}
-			in.Pass(userMeta(u), "user %s has %s", u.Name, plural(len(active), "active access key", "active access keys"))
+			if len(active) == 0 {
+				in.Pass(userMeta(u), "user %s has no active access key", u.Name)
+				return
+			}
+			in.Pass(userMeta(u), "user %s has 1 active access key (%s)", u.Name, active[0])
 		}),
 	}
 }

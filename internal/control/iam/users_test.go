@@ -138,7 +138,7 @@ func TestGRIAM2(t *testing.T) {
 			withKey(newUser("api-only"), "AKIAAPI", true, 300, -1),
 			keyNotInReport,
 		),
-			want: statuses{userARN("unused-key"): F, userARN("used-key"): P, userARN("inactive-unused"): P, userARN("api-only"): NA, userARN("fresh-key"): E},
+			want:   statuses{userARN("unused-key"): F, userARN("used-key"): P, userARN("inactive-unused"): P, userARN("api-only"): NA, userARN("fresh-key"): E},
 			reason: map[string]string{userARN("unused-key"): "never used: AKIAUNUSED"}},
 	})
 }
