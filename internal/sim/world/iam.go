@@ -183,6 +183,18 @@ type ServerCertificate struct {
 	ID       string    `yaml:"id"`
 	Uploaded time.Time `yaml:"uploaded"`
 	Expires  time.Time `yaml:"expires"`
+	// ValidDays, when Expires is zero, is the certificate's validity from
+	// Uploaded (so demo data can say "valid for a year" with stable ages).
+	ValidDays int `yaml:"valid_days"`
+}
+
+// Expiration is when the certificate expires: Expires, or Uploaded +
+// ValidDays; zero when neither is set.
+func (s *ServerCertificate) Expiration() time.Time {
+	if s.Expires.IsZero() && s.ValidDays > 0 {
+		return s.Uploaded.AddDate(0, 0, s.ValidDays)
+	}
+	return s.Expires
 }
 
 // CredentialReport is a generated credential report.

@@ -350,7 +350,7 @@ func listServerCertificates(c *svc.Ctx) (any, error) {
 		if id == "" {
 			id = stableID("ASCA", c.Account.ID, "server-certificate", s.Name)
 		}
-		all = append(all, xServerCert{orSlash(s.Path), s.Name, id, c.GlobalARN("iam", "server-certificate"+orSlash(s.Path)+s.Name), ts(s.Uploaded), ts(s.Expires)})
+		all = append(all, xServerCert{orSlash(s.Path), s.Name, id, c.GlobalARN("iam", "server-certificate"+orSlash(s.Path)+s.Name), ts(s.Uploaded), ts(s.Expiration())})
 	}
 	page, trunc, marker, err := paginate(c, all)
 	if err != nil {

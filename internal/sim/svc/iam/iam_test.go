@@ -687,7 +687,8 @@ func TestAccountLists(t *testing.T) {
 	i := &w.Accounts[simtest.Member].IAM
 	i.SAMLProviders = []*world.SAMLProvider{{Name: "Okta", Created: ago(now, 10), ValidUntil: ago(now, -300)}}
 	i.OIDCProviders = []*world.OIDCProvider{{URL: "token.actions.githubusercontent.com"}}
-	i.ServerCertificates = []*world.ServerCertificate{{Name: "legacy", Uploaded: ago(now, 900), Expires: ago(now, 100)}}
+	i.ServerCertificates = []*world.ServerCertificate{{Name: "legacy", Uploaded: ago(now, 900), Expires: ago(now, 100)},
+		{Name: "current", Path: "/cloudfront/", Uploaded: ago(now, 100), ValidDays: 365}}
 	i.Users = []*world.User{{Name: "u", InlinePolicies: map[string]string{"x": allowAll}, AttachedPolicies: []string{"arn:aws:iam::aws:policy/SecurityAudit"}}}
 	c := client(t, w, simtest.Member)
 
@@ -715,8 +716,10 @@ func TestAccountLists(t *testing.T) {
 	certs, err := c.ListServerCertificates(ctx, nil)
 	must(t, "ListServerCertificates", err)
 	if len(saml.SAMLProviderList) != 1 || aws.ToString(saml.SAMLProviderList[0].Arn) != "arn:aws:iam::222222222222:saml-provider/Okta" ||
-		len(oidc.OpenIDConnectProviderList) != 1 || len(certs.ServerCertificateMetadataList) != 1 ||
-		!aws.ToTime(certs.ServerCertificateMetadataList[0].Expiration).Equal(ago(now, 100)) {
+		len(oidc.OpenIDConnectProviderList) != 1 || len(certs.ServerCertificateMetadataList) != 2 ||
+		!aws.ToTime(certs.ServerCertificateMetadataList[0].Expiration).Equal(ago(now, 100)) ||
+		!aws.ToTime(certs.ServerCertificateMetadataList[1].Expiration).Equal(ago(now, -265)) ||
+		aws.ToString(certs.ServerCertificateMetadataList[1].Arn) != "arn:aws:iam::222222222222:server-certificate/cloudfront/current" {
 		t.Errorf("saml %+v oidc %+v certs %+v", saml.SAMLProviderList, oidc.OpenIDConnectProviderList, certs.ServerCertificateMetadataList)
 	}
 	empty := client(t, nil, simtest.Management)
