@@ -5,8 +5,10 @@ package registry
 import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
+	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
+	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
@@ -18,6 +20,8 @@ import (
 // All returns every collector, global ones first.
 func All() []collect.Collector {
 	return []collect.Collector{
+		iamcollect.Collector(),
+		accountcollect.Collector(),
 		s3collect.Collector(),
 		accessanalyzercollect.Collector(),
 		configcollect.Collector(),

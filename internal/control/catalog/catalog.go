@@ -5,8 +5,10 @@ package catalog
 import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
+	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
+	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
@@ -21,8 +23,10 @@ func Controls() []*control.Control {
 	var out []*control.Control
 	for _, cs := range [][]*control.Control{
 		accessanalyzercontrol.Controls(),
+		accountcontrol.Controls(),
 		configcontrol.Controls(),
 		guarddutycontrol.Controls(),
+		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),
 		kmscontrol.Controls(),
 		lambdacontrol.Controls(),
