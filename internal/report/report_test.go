@@ -244,3 +244,20 @@ func TestOCSF(t *testing.T) {
 		t.Errorf("compliance statuses = %v", statuses)
 	}
 }
+
+func TestEmptyReport(t *testing.T) {
+	r := &scan.Report{ID: "scan-empty"}
+	for _, format := range report.Formats() {
+		got := render(t, format, r)
+		switch format {
+		case "asff", "ocsf":
+			if strings.TrimSpace(string(got)) != "[]" {
+				t.Errorf("%s of an empty report = %s", format, got)
+			}
+		case "text":
+			if !strings.Contains(string(got), "Everything in scope was assessed.") || !strings.Contains(string(got), "FAILING CONTROLS  none") {
+				t.Errorf("text of an empty report:\n%s", got)
+			}
+		}
+	}
+}

@@ -26,7 +26,11 @@ func Text(w io.Writer, r *scan.Report, opts Options) error {
 	if org == "" {
 		org = "(single account)"
 	}
-	p.printf("Guardrail scan %s, %s\n", r.ID, when(r).Format("2006-01-02 15:04 MST"))
+	if t := when(r); t.IsZero() {
+		p.printf("Guardrail scan %s\n", r.ID)
+	} else {
+		p.printf("Guardrail scan %s, %s\n", r.ID, t.Format("2006-01-02 15:04 MST"))
+	}
 	line := "Organization " + org
 	if r.Scope.Management != "" {
 		line += " (management account " + r.Scope.Management + ")"
