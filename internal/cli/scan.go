@@ -19,9 +19,6 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/scan"
 )
 
-// formats are the output formats of scan and demo.
-var formats = []string{"text", "json", "csv", "asff", "ocsf", "html"}
-
 func known(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -46,7 +43,7 @@ type scanFlags struct {
 func (s *scanFlags) register(c *cobra.Command) {
 	s.discover.registerSelection(c)
 	f := c.Flags()
-	f.StringVar(&s.format, "format", "text", "output format: "+strings.Join(formats, ", "))
+	f.StringVar(&s.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&s.output, "output", "o", "", "write the output to this file (the summary still goes to the terminal)")
 	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical)")
 	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
@@ -70,8 +67,8 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !known(formats, s.format) {
-		return nil, usageErr("--format %q: want one of %s", s.format, strings.Join(formats, ", "))
+	if !known(report.Formats(), s.format) {
+		return nil, usageErr("--format %q: want one of %s", s.format, strings.Join(report.Formats(), ", "))
 	}
 	if s.concurrency < 1 {
 		return nil, usageErr("--concurrency must be at least 1, got %d", s.concurrency)

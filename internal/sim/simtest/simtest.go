@@ -5,11 +5,14 @@ package simtest
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -54,8 +57,8 @@ func Start(t testing.TB, w *world.World) *Sim {
 }
 
 // Config returns an SDK configuration that signs as account's root
-// credential in region, reaching the simulator through awsx. Retries are
-// limited to one attempt unless attempts > 0 says otherwise.
+// credential in region, reaching the simulator through awsx. Calls are
+// not retried (but see retryClosedConn) unless attempts > 1 says otherwise.
 func (s *Sim) Config(t testing.TB, account, region string, attempts ...int) aws.Config {
 	t.Helper()
 	max := 1
@@ -74,5 +77,27 @@ func (s *Sim) Config(t testing.TB, account, region string, attempts ...int) aws.
 	if err != nil {
 		t.Fatalf("simtest: load config: %v", err)
 	}
+	if max == 1 {
+		cfg.Retryer = retryClosedConn
+	}
 	return cfg
+}
+
+// retryClosedConn retries only a call whose connection the client itself
+// closed while reading the answer, once. The SDK's HTTP stack can close a
+// keep-alive connection when the server answers before the request body
+// is fully written (aws/aws-sdk-go-v2#1825, #2737); its default retryer
+// retries that, but tests that want exactly one attempt (to see a throttle
+// or a fault) must not retry anything else.
+func retryClosedConn() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 2
+		o.RateLimiter = ratelimit.None
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if errors.Is(err, net.ErrClosed) {
+				return aws.TrueTernary
+			}
+			return aws.FalseTernary
+		})}
+	})
 }
