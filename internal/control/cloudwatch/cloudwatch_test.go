@@ -185,14 +185,18 @@ func TestChain(t *testing.T) {
 			e.alarm("IAMPolicyChanges", func(a *cloudwatch.Alarm) { a.AlarmActions = []string{"arn:aws:automate:us-east-1:ec2:stop"} })
 		}, control.Failed, "alarm cis-IAMPolicyChanges on metric filter cis-IAMPolicyChanges has no SNS action"},
 		{"subscription pending", func(e env, _ *snapshot.Snapshot) {
-			e.topic(func(t *sns.Topic) { t.Subscriptions = []sns.Subscription{{ARN: "PendingConfirmation", Protocol: "email"}} })
+			e.topic(func(t *sns.Topic) {
+				t.Subscriptions = []sns.Subscription{{ARN: "PendingConfirmation", Protocol: "email"}}
+			})
 		}, control.Failed, "alarm cis-IAMPolicyChanges has no SNS action with a confirmed subscription (topic alarms has no confirmed subscription)"},
 		{"no subscription", func(e env, _ *snapshot.Snapshot) { e.topic(func(t *sns.Topic) { t.Subscriptions = noSubs }) },
 			control.Failed, "has no SNS action with a confirmed subscription"},
 		{"topic deleted", func(e env, _ *snapshot.Snapshot) { e.topic(func(t *sns.Topic) { t.ARN += "-old" }) },
 			control.Failed, "(topic alarms does not exist)"},
 		{"subscriptions unknown", func(e env, _ *snapshot.Snapshot) {
-			e.topic(func(t *sns.Topic) { t.Subscriptions, t.Errors = nil, map[string]string{"subscriptions": "AuthorizationError: no"} })
+			e.topic(func(t *sns.Topic) {
+				t.Subscriptions, t.Errors = nil, map[string]string{"subscriptions": "AuthorizationError: no"}
+			})
 		}, control.Error, "subscriptions of SNS topic arn:aws:sns:us-east-1:111122223333:alarms not read: AuthorizationError"},
 		{"log group gone", func(e env, _ *snapshot.Snapshot) {
 			l := e.a.Regions["us-east-1"].Logs
