@@ -15,8 +15,9 @@ import (
 // per ARN, with the status and selectors of whichever copy has them (a
 // copy in any region of the account, or the owner account's own copy).
 type View struct {
-	// Trails are sorted by ARN. A trail's Errors hold only what no copy
-	// could read.
+	// Trails are the account's own first, then other accounts' (the
+	// organization's), each sorted by ARN. A trail's Errors hold only
+	// what no copy could read.
 	Trails []cloudtrail.Trail
 	// Missing are the regions whose trails are not known, and why.
 	Missing []Missing
@@ -64,7 +65,13 @@ func See(in *control.Input) View {
 			order = append(order, t.ARN)
 		}
 	}
-	sort.Strings(order)
+	sort.SliceStable(order, func(i, j int) bool {
+		oi, oj := byARN[order[i]].Owner() == in.Account.ID, byARN[order[j]].Owner() == in.Account.ID
+		if oi != oj {
+			return oi
+		}
+		return order[i] < order[j]
+	})
 	for _, arn := range order {
 		t := byARN[arn]
 		if (t.Status == nil || t.Selectors == nil) && t.Owner() != in.Account.ID {

@@ -229,8 +229,9 @@ func chain(in *control.Input, s spec, ref *filterpattern.Pattern, t cloudtrail.T
 				continue
 			}
 			for _, a := range alarms {
-				notify(in, f, a, group, v)
+				notify(in, f, a, v)
 				if v.pass != "" {
+					v.pass = fmt.Sprintf("trail %s sends to log group %s (%s), where %s", ctctl.Label(in, t), group, where, v.pass)
 					return
 				}
 			}
@@ -239,7 +240,7 @@ func chain(in *control.Input, s spec, ref *filterpattern.Pattern, t cloudtrail.T
 }
 
 // notify checks that alarm a notifies somebody through SNS.
-func notify(in *control.Input, f logs.MetricFilter, a cloudwatch.Alarm, group string, v *verdict) {
+func notify(in *control.Input, f logs.MetricFilter, a cloudwatch.Alarm, v *verdict) {
 	if !a.ActionsEnabled {
 		v.failAt(stepTopic, "alarm %s on metric filter %s has its actions disabled", a.Name, f.Name)
 		return
@@ -276,8 +277,8 @@ func notify(in *control.Input, f logs.MetricFilter, a cloudwatch.Alarm, group st
 			pending = append(pending, "topic "+topic.Name+" has no confirmed subscription")
 		default:
 			n := len(topic.Confirmed())
-			v.pass = fmt.Sprintf("alarm %s on metric filter %s (log group %s) notifies SNS topic %s, which has %d confirmed subscription%s",
-				a.Name, f.Name, group, topic.Name, n, plural(n))
+			v.pass = fmt.Sprintf("alarm %s on metric filter %s notifies SNS topic %s (%d confirmed subscription%s)",
+				a.Name, f.Name, topic.Name, n, plural(n))
 			return
 		}
 	}

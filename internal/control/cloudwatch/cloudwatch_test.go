@@ -147,7 +147,7 @@ func TestEveryItemPasses(t *testing.T) {
 	e := newEnv(acct)
 	s := controltest.Snapshot(e.a)
 	for _, c := range Controls() {
-		expect(t, result(t, c.ID, s, acct), control.Passed, "notifies SNS topic alarms, which has 1 confirmed subscription")
+		expect(t, result(t, c.ID, s, acct), control.Passed, "trail main sends to log group trail (111122223333/us-east-1), where alarm cis-")
 	}
 }
 
@@ -161,7 +161,7 @@ func TestChain(t *testing.T) {
 		status control.Status
 		reason string
 	}{
-		{"complete", func(env, *snapshot.Snapshot) {}, control.Passed, "alarm cis-IAMPolicyChanges on metric filter cis-IAMPolicyChanges (log group trail) notifies"},
+		{"complete", func(env, *snapshot.Snapshot) {}, control.Passed, "where alarm cis-IAMPolicyChanges on metric filter cis-IAMPolicyChanges notifies SNS topic alarms (1 confirmed subscription)"},
 		{"reordered quoted scoped filter", func(e env, _ *snapshot.Snapshot) {
 			e.filter("IAMPolicyChanges", `{ $.eventSource = "iam.amazonaws.com" && ($.eventName = "DetachGroupPolicy" || $.eventName = "AttachGroupPolicy" || $.eventName = "DetachUserPolicy" || $.eventName = "AttachUserPolicy" || $.eventName = "DetachRolePolicy" || $.eventName = "AttachRolePolicy" || $.eventName = "DeletePolicyVersion" || $.eventName = "CreatePolicyVersion" || $.eventName = "DeletePolicy" || $.eventName = "CreatePolicy" || $.eventName = "PutUserPolicy" || $.eventName = "PutRolePolicy" || $.eventName = "PutGroupPolicy" || $.eventName = "DeleteUserPolicy" || $.eventName = "DeleteRolePolicy" || $.eventName = "DeleteGroupPolicy") }`)
 		}, control.Passed, "notifies"},
@@ -268,8 +268,8 @@ func TestOrganizationTrail(t *testing.T) {
 	member.a.Regions["us-east-1"].Logs.MetricFilters = nil
 
 	s := controltest.Snapshot(m.a, member.a)
-	expect(t, result(t, "CloudWatch.1", s, acct), control.Passed, "log group trail")
-	expect(t, result(t, "CloudWatch.1", s, mgmt), control.Passed, "log group trail")
+	expect(t, result(t, "CloudWatch.1", s, acct), control.Passed, "trail org-trail of 999988887777 sends to log group trail (999988887777/us-east-1)")
+	expect(t, result(t, "CloudWatch.1", s, mgmt), control.Passed, "trail org-trail sends to log group trail (999988887777/us-east-1)")
 
 	m.alarm("RootAccountUsage", func(a *cloudwatch.Alarm) { a.MetricName = "x" })
 	expect(t, result(t, "CloudWatch.1", s, acct), control.Failed, "no CloudWatch alarm on metric CISBenchmark/RootAccountUsage of metric filter cis-RootAccountUsage (log group trail, 999988887777/us-east-1)")
