@@ -1,12 +1,12 @@
-// Package logs collects CloudWatch Logs in one region: the log groups and
-// every metric filter (the CIS monitoring chain reads the filters on the
-// log group a trail sends to).
+// Package logs collects the CloudWatch Logs metric filters of one region,
+// of every log group (the CIS monitoring chain reads the filters of the
+// log group a trail sends to). Log groups themselves are not listed: an
+// account can have thousands, and the chain needs only their filters.
 package logs
 
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,34 +20,14 @@ import (
 func Collector() collect.Collector {
 	return collect.Collector{
 		Name:    "logs",
-		Actions: []string{"logs:DescribeLogGroups", "logs:DescribeMetricFilters"},
+		Actions: []string{"logs:DescribeMetricFilters"},
 		Collect: collectRegion,
 	}
 }
 
 func collectRegion(ctx context.Context, in collect.Input) error {
 	client := logsapi.NewFromConfig(in.Config)
-	l := &logs.Logs{Groups: []logs.LogGroup{}, MetricFilters: []logs.MetricFilter{}}
-	groups := logsapi.NewDescribeLogGroupsPaginator(client, &logsapi.DescribeLogGroupsInput{})
-	for groups.HasMorePages() {
-		page, err := groups.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("describe log groups: %w", err)
-		}
-		for _, g := range page.LogGroups {
-			arn := aws.ToString(g.LogGroupArn)
-			if arn == "" {
-				arn = strings.TrimSuffix(aws.ToString(g.Arn), ":*")
-			}
-			l.Groups = append(l.Groups, logs.LogGroup{
-				ARN:           arn,
-				Name:          aws.ToString(g.LogGroupName),
-				RetentionDays: int(aws.ToInt32(g.RetentionInDays)),
-				KMSKeyID:      aws.ToString(g.KmsKeyId),
-				Created:       millis(g.CreationTime),
-			})
-		}
-	}
+	l := &logs.Logs{MetricFilters: []logs.MetricFilter{}}
 	filters := logsapi.NewDescribeMetricFiltersPaginator(client, &logsapi.DescribeMetricFiltersInput{})
 	for filters.HasMorePages() {
 		page, err := filters.NextPage(ctx)

@@ -184,10 +184,6 @@ func chain(in *control.Input, s spec, ref *filterpattern.Pattern, t cloudtrail.T
 		return
 	}
 	filters := reg.Logs.Filters(group)
-	if len(filters) == 0 && reg.Logs.Group(group) == nil {
-		v.failAt(stepFilter, "trail %s sends to log group %s (%s), which does not exist", t.Name, group, where)
-		return
-	}
 	var matching []logs.MetricFilter
 	closest, closestMiss := "", []filterpattern.Clause(nil)
 	for _, f := range filters {

@@ -41,7 +41,6 @@ func newEnv(id string) env {
 	e := env{a}
 	e.trail(trail(id, "main"))
 	us := a.Regions["us-east-1"]
-	us.Logs.Groups = []logs.LogGroup{{Name: "trail", ARN: "arn:aws:logs:us-east-1:" + id + ":log-group:trail"}}
 	for _, s := range specs() {
 		e.filter(s.metric, s.pattern)
 		us.CloudWatch.Alarms = append(us.CloudWatch.Alarms, cloudwatch.Alarm{
@@ -198,10 +197,8 @@ func TestChain(t *testing.T) {
 				t.Subscriptions, t.Errors = nil, map[string]string{"subscriptions": "AuthorizationError: no"}
 			})
 		}, control.Error, "subscriptions of SNS topic arn:aws:sns:us-east-1:111122223333:alarms not read: AuthorizationError"},
-		{"log group gone", func(e env, _ *snapshot.Snapshot) {
-			l := e.a.Regions["us-east-1"].Logs
-			l.Groups, l.MetricFilters = nil, nil
-		}, control.Failed, "trail main sends to log group trail (111122223333/us-east-1), which does not exist"},
+		{"no filter on the group", func(e env, _ *snapshot.Snapshot) { e.a.Regions["us-east-1"].Logs.MetricFilters = nil },
+			control.Failed, "no metric filter for IAM policy changes on log group trail (111122223333/us-east-1)"},
 		{"no trail", func(e env, _ *snapshot.Snapshot) { e.setTrails() }, control.Failed, "no multi-region trail that is logging all management events sends them to CloudWatch Logs"},
 		{"trail not integrated", func(e env, _ *snapshot.Snapshot) {
 			tr := trail(acct, "main")
@@ -242,7 +239,6 @@ func TestChain(t *testing.T) {
 			other := trail(acct, "aaa")
 			other.ARN = strings.Replace(other.ARN, "main", "aaa", 1)
 			other.CloudWatchLogsLogGroupARN = "arn:aws:logs:us-east-1:" + acct + ":log-group:empty:*"
-			e.a.Regions["us-east-1"].Logs.Groups = append(e.a.Regions["us-east-1"].Logs.Groups, logs.LogGroup{Name: "empty"})
 			e.trail(other)
 			e.topic(func(t *sns.Topic) { t.Subscriptions = noSubs })
 		}, control.Failed, "alarm cis-IAMPolicyChanges has no SNS action with a confirmed subscription"},

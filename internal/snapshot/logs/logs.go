@@ -1,25 +1,13 @@
 // Package logs holds the normalized CloudWatch Logs state of one account
-// in one region: log groups and the metric filters on them. It must not
-// import the AWS SDK.
+// in one region: the metric filters of its log groups. It must not import
+// the AWS SDK.
 package logs
 
 import "time"
 
 // Logs is the CloudWatch Logs state of a region.
 type Logs struct {
-	Groups        []LogGroup     `json:"groups"`
 	MetricFilters []MetricFilter `json:"metric_filters"`
-}
-
-// LogGroup is a log group.
-type LogGroup struct {
-	// ARN is the group's ARN without the trailing ":*".
-	ARN  string `json:"arn"`
-	Name string `json:"name"`
-	// RetentionDays is how long events are kept; 0 means forever.
-	RetentionDays int       `json:"retention_days,omitempty"`
-	KMSKeyID      string    `json:"kms_key_id,omitempty"`
-	Created       time.Time `json:"created,omitzero"`
 }
 
 // MetricFilter publishes a metric from the log events of a group that
@@ -39,16 +27,6 @@ type MetricTransformation struct {
 	MetricName      string `json:"metric_name"`
 	MetricNamespace string `json:"metric_namespace"`
 	MetricValue     string `json:"metric_value"`
-}
-
-// Group returns the log group named name, or nil.
-func (l *Logs) Group(name string) *LogGroup {
-	for i := range l.Groups {
-		if l.Groups[i].Name == name {
-			return &l.Groups[i]
-		}
-	}
-	return nil
 }
 
 // Filters returns the metric filters of the log group named group.
