@@ -1,0 +1,76 @@
+// Package sns collects the SNS topics of one region and the subscriptions
+// of each (the CIS monitoring chain needs an alarm's topic to reach
+// somebody: a confirmed subscription).
+package sns
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	snsapi "github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+)
+
+// Collector returns the regional "sns" collector.
+func Collector() collect.Collector {
+	return collect.Collector{
+		Name:    "sns",
+		Actions: []string{"sns:ListSubscriptionsByTopic", "sns:ListTopics"},
+		Collect: collectRegion,
+	}
+}
+
+func collectRegion(ctx context.Context, in collect.Input) error {
+	client := snsapi.NewFromConfig(in.Config)
+	s := &sns.SNS{Topics: []sns.Topic{}}
+	p := snsapi.NewListTopicsPaginator(client, &snsapi.ListTopicsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list topics: %w", err)
+		}
+		for _, t := range page.Topics {
+			arn := aws.ToString(t.TopicArn)
+			s.Topics = append(s.Topics, sns.Topic{ARN: arn, Name: arn[strings.LastIndexByte(arn, ':')+1:]})
+		}
+	}
+	for i := range s.Topics {
+		if err := subscriptions(ctx, client, &s.Topics[i]); err != nil {
+			return err
+		}
+	}
+	in.Region.SNS = s
+	return nil
+}
+
+// subscriptions reads t's subscriptions; a failure is recorded on t, and
+// only a cancelled context stops the collector.
+func subscriptions(ctx context.Context, client *snsapi.Client, t *sns.Topic) error {
+	subs := []sns.Subscription{}
+	p := snsapi.NewListSubscriptionsByTopicPaginator(client, &snsapi.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.ARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("list subscriptions of %s: %w", t.Name, err)
+			}
+			t.Errors = map[string]string{"subscriptions": awsx.Brief(err)}
+			return nil
+		}
+		for _, s := range page.Subscriptions {
+			subs = append(subs, sns.Subscription{
+				ARN:      aws.ToString(s.SubscriptionArn),
+				Protocol: aws.ToString(s.Protocol),
+				Endpoint: aws.ToString(s.Endpoint),
+				Owner:    aws.ToString(s.Owner),
+			})
+		}
+	}
+	t.Subscriptions = subs
+	return nil
+}
