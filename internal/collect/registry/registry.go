@@ -6,15 +6,19 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
+	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
+	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
+	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
 )
 
 // All returns every collector, global ones first.
@@ -24,13 +28,17 @@ func All() []collect.Collector {
 		accountcollect.Collector(),
 		s3collect.Collector(),
 		accessanalyzercollect.Collector(),
+		cloudtrailcollect.Collector(),
+		cloudwatchcollect.Collector(),
 		configcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),
 		lambdacollect.Collector(),
+		logscollect.Collector(),
 		rdscollect.Collector(),
 		securityhubcollect.Collector(),
+		snscollect.Collector(),
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
+	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
@@ -24,6 +26,8 @@ func Controls() []*control.Control {
 	for _, cs := range [][]*control.Control{
 		accessanalyzercontrol.Controls(),
 		accountcontrol.Controls(),
+		cloudtrailcontrol.Controls(),
+		cloudwatchcontrol.Controls(),
 		configcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
