@@ -220,7 +220,9 @@ func TestEC2_8(t *testing.T) {
 		tc{name: "instances", e: &ec2.EC2{Instances: []ec2.Instance{
 			inst("i-v2", "running", nil),
 			inst("i-v1", "stopped", func(i *ec2.Instance) { i.Metadata.HTTPTokens = "optional" }),
-			inst("i-off", "running", func(i *ec2.Instance) { i.Metadata = ec2.MetadataOptions{HTTPTokens: "optional", HTTPEndpoint: "disabled"} }),
+			inst("i-off", "running", func(i *ec2.Instance) {
+				i.Metadata = ec2.MetadataOptions{HTTPTokens: "optional", HTTPEndpoint: "disabled"}
+			}),
 			inst("i-unk", "running", func(i *ec2.Instance) { i.Metadata = ec2.MetadataOptions{} }),
 			inst("i-gone", "terminated", func(i *ec2.Instance) { i.Metadata.HTTPTokens = "optional" }),
 		}}, want: map[string]control.Status{
