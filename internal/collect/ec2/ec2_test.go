@@ -155,7 +155,7 @@ func TestHardened(t *testing.T) {
 		first.Ports == nil || *first.Ports != (ec2.PortRange{From: 22, To: 22}) {
 		t.Errorf("first ACL entry = %+v", first)
 	}
-	all := acl.Entries[2]
+	all := acl.Entries[4]
 	if all.RuleNumber != 100 || all.Ports != nil || all.Protocol != "-1" || all.Action != "allow" {
 		t.Errorf("allow-all entry = %+v", all)
 	}
