@@ -2,6 +2,8 @@ package ec2
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -76,6 +78,68 @@ func readMetadataDefaults(ctx context.Context, r *reader, e *ec2.EC2) error {
 			HTTPTokens: string(d.HttpTokens), HTTPEndpoint: string(d.HttpEndpoint),
 			HTTPPutResponseHopLimit: int(aws.ToInt32(d.HttpPutResponseHopLimit)),
 			InstanceMetadataTags:    string(d.InstanceMetadataTags),
+		}
+	}
+	return nil
+}
+
+// readLaunchTemplates lists the templates, then the default and latest
+// version of all of them in one listing.
+func readLaunchTemplates(ctx context.Context, r *reader, e *ec2.EC2) error {
+	index := map[string]int{}
+	p := ec2api.NewDescribeLaunchTemplatesPaginator(r.c, &ec2api.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(200)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range page.LaunchTemplates {
+			id := aws.ToString(t.LaunchTemplateId)
+			index[id] = len(e.LaunchTemplates)
+			e.LaunchTemplates = append(e.LaunchTemplates, ec2.LaunchTemplate{
+				ID: id, ARN: r.arn("launch-template/" + id), Name: aws.ToString(t.LaunchTemplateName),
+				DefaultVersion: int(aws.ToInt64(t.DefaultVersionNumber)), LatestVersion: int(aws.ToInt64(t.LatestVersionNumber)),
+				Tags: tags(t.Tags),
+			})
+		}
+	}
+	if len(e.LaunchTemplates) == 0 {
+		return nil
+	}
+	vp := ec2api.NewDescribeLaunchTemplateVersionsPaginator(r.c, &ec2api.DescribeLaunchTemplateVersionsInput{
+		Versions: []string{"$Default", "$Latest"}, MaxResults: aws.Int32(200),
+	})
+	for vp.HasMorePages() {
+		page, err := vp.NextPage(ctx)
+		if err != nil {
+			e.LaunchTemplates = nil
+			return fmt.Errorf("describe launch template versions: %w", err)
+		}
+		for _, v := range page.LaunchTemplateVersions {
+			i, ok := index[aws.ToString(v.LaunchTemplateId)]
+			if !ok {
+				continue // created between the two listings
+			}
+			t := &e.LaunchTemplates[i]
+			x := ec2.LaunchTemplateVersion{Number: int(aws.ToInt64(v.VersionNumber)), Default: aws.ToBool(v.DefaultVersion)}
+			if slices.ContainsFunc(t.Versions, func(o ec2.LaunchTemplateVersion) bool { return o.Number == x.Number }) {
+				continue
+			}
+			if d := v.LaunchTemplateData; d != nil {
+				for _, n := range d.NetworkInterfaces {
+					x.NetworkInterfaces = append(x.NetworkInterfaces, ec2.LaunchTemplateInterface{
+						DeviceIndex: int(aws.ToInt32(n.DeviceIndex)), AssociatePublicIP: n.AssociatePublicIpAddress,
+					})
+				}
+				if m := d.MetadataOptions; m != nil {
+					x.Metadata = &ec2.MetadataOptions{
+						HTTPTokens: string(m.HttpTokens), HTTPEndpoint: string(m.HttpEndpoint),
+						HTTPPutResponseHopLimit: int(aws.ToInt32(m.HttpPutResponseHopLimit)),
+						InstanceMetadataTags:    string(m.InstanceMetadataTags),
+					}
+				}
+			}
+			t.Versions = append(t.Versions, x)
 		}
 	}
 	return nil

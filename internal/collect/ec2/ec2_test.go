@@ -246,6 +246,42 @@ func TestPartialRegionOverride(t *testing.T) {
 	}
 }
 
+func TestTemplatesAndGateways(t *testing.T) {
+	s := startDemo(t)
+	e := collect(t, s, partial, "eu-west-1")
+	if len(e.LaunchTemplates) != 2 || len(e.TransitGateways) != 1 {
+		t.Fatalf("%d templates, %d gateways", len(e.LaunchTemplates), len(e.TransitGateways))
+	}
+	app := find(t, e.LaunchTemplates, "lt-0b0d0c7100001a7e1", func(l ec2.LaunchTemplate) string { return l.ID })
+	// Default and latest are both version 2: one version, IMDSv2.
+	if app.Name != "prod-app" || app.DefaultVersion != 2 || app.LatestVersion != 2 || len(app.Versions) != 1 ||
+		app.Versions[0].Number != 2 || !app.Versions[0].Default || app.Versions[0].Metadata == nil ||
+		app.Versions[0].Metadata.HTTPTokens != "required" || app.ARN != "arn:aws:ec2:eu-west-1:444444444401:launch-template/lt-0b0d0c7100001a7e1" {
+		t.Errorf("prod-app = %+v", app)
+	}
+	bastion := find(t, e.LaunchTemplates, "lt-0b0d0c7100001a7e2", func(l ec2.LaunchTemplate) string { return l.ID })
+	v := bastion.Versions[0]
+	if len(v.NetworkInterfaces) != 1 || v.NetworkInterfaces[0].AssociatePublicIP == nil || !*v.NetworkInterfaces[0].AssociatePublicIP ||
+		v.Metadata == nil || v.Metadata.HTTPTokens != "optional" {
+		t.Errorf("prod-bastion version = %+v", v)
+	}
+	g := e.TransitGateways[0]
+	if g.ID != "tgw-0b0d0c7100001a0b1" || !g.AutoAcceptSharedAttachments || g.State != "available" ||
+		g.ARN != "arn:aws:ec2:eu-west-1:444444444401:transit-gateway/tgw-0b0d0c7100001a0b1" {
+		t.Errorf("gateway = %+v", g)
+	}
+	weakTemplates := collect(t, s, weak, "us-east-1").LaunchTemplates
+	if len(weakTemplates) != 1 || weakTemplates[0].Versions[0].Metadata != nil {
+		t.Errorf("weak templates = %+v", weakTemplates)
+	}
+
+	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: partial, Service: "ec2", Action: "DescribeLaunchTemplateVersions"}}})
+	denied := collect(t, s, partial, "eu-west-1")
+	if !strings.Contains(denied.Errors[ec2.PartLaunchTemplates], "UnauthorizedOperation") || denied.LaunchTemplates != nil {
+		t.Errorf("versions denied: errors %v, templates %+v", denied.Errors, denied.LaunchTemplates)
+	}
+}
+
 func TestEverythingDenied(t *testing.T) {
 	s := startDemo(t)
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: weak, Service: "ec2"}}})

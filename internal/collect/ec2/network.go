@@ -250,3 +250,26 @@ func readNetworkInterfaces(ctx context.Context, r *reader, e *ec2.EC2) error {
 	}
 	return nil
 }
+
+func readTransitGateways(ctx context.Context, r *reader, e *ec2.EC2) error {
+	p := ec2api.NewDescribeTransitGatewaysPaginator(r.c, &ec2api.DescribeTransitGatewaysInput{MaxResults: aws.Int32(1000)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range page.TransitGateways {
+			id := aws.ToString(g.TransitGatewayId)
+			arn := aws.ToString(g.TransitGatewayArn)
+			if arn == "" {
+				arn = r.arn("transit-gateway/" + id)
+			}
+			x := ec2.TransitGateway{ID: id, ARN: arn, Description: aws.ToString(g.Description), State: string(g.State), Tags: tags(g.Tags)}
+			if o := g.Options; o != nil {
+				x.AutoAcceptSharedAttachments = o.AutoAcceptSharedAttachments == ec2types.AutoAcceptSharedAttachmentsValueEnable
+			}
+			e.TransitGateways = append(e.TransitGateways, x)
+		}
+	}
+	return nil
+}

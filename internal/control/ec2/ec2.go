@@ -13,13 +13,15 @@ const collector = "ec2"
 
 // ASFF resource types.
 const (
-	typeInstance      = "AwsEc2Instance"
-	typeSecurityGroup = "AwsEc2SecurityGroup"
-	typeNetworkACL    = "AwsEc2NetworkAcl"
-	typeVPC           = "AwsEc2Vpc"
-	typeSubnet        = "AwsEc2Subnet"
-	typeVolume        = "AwsEc2Volume"
-	typeAccount       = "AwsAccount"
+	typeInstance       = "AwsEc2Instance"
+	typeSecurityGroup  = "AwsEc2SecurityGroup"
+	typeNetworkACL     = "AwsEc2NetworkAcl"
+	typeVPC            = "AwsEc2Vpc"
+	typeSubnet         = "AwsEc2Subnet"
+	typeVolume         = "AwsEc2Volume"
+	typeAccount        = "AwsAccount"
+	typeLaunchTemplate = "AwsEc2LaunchTemplate"
+	typeTransitGateway = "AwsEc2TransitGateway"
 	// ASFF has no type for EBS snapshots.
 	typeSnapshot = "Other"
 )
@@ -28,7 +30,7 @@ const (
 func Controls() []*control.Control {
 	return []*control.Control{
 		ec2_1(), ec2_2(), ec2_3(), ec2_6(), ec2_7(), ec2_8(), ec2_9(), ec2_10(), ec2_15(),
-		ec2_18(), ec2_19(), ec2_21(), ec2_53(), ec2_54(), grEC2_1(),
+		ec2_18(), ec2_19(), ec2_21(), ec2_23(), ec2_25(), ec2_53(), ec2_54(), ec2_170(), grEC2_1(),
 	}
 }
 

@@ -409,14 +409,78 @@ func TestGR_EC2_1(t *testing.T) {
 	))
 }
 
+func lt(id string, def, latest int, vs ...ec2.LaunchTemplateVersion) ec2.LaunchTemplate {
+	return ec2.LaunchTemplate{ID: id, ARN: arn("launch-template/" + id), Name: id, DefaultVersion: def, LatestVersion: latest, Versions: vs}
+}
+
+func ltv(n int, def bool, public *bool, m *ec2.MetadataOptions) ec2.LaunchTemplateVersion {
+	v := ec2.LaunchTemplateVersion{Number: n, Default: def, Metadata: m}
+	if public != nil {
+		v.NetworkInterfaces = []ec2.LaunchTemplateInterface{{DeviceIndex: 0, AssociatePublicIP: public}}
+	}
+	return v
+}
+
+func TestEC2_25(t *testing.T) {
+	yes, no := true, false
+	run(t, ec2_25(), append(common(ec2.PartLaunchTemplates),
+		tc{name: "templates", e: &ec2.EC2{LaunchTemplates: []ec2.LaunchTemplate{
+			lt("lt-private", 1, 1, ltv(1, true, &no, nil)),
+			lt("lt-unset", 1, 1, ltv(1, true, nil, nil)),
+			lt("lt-public", 1, 1, ltv(1, true, &yes, nil)),
+			// The default is fine, the latest (used by $Latest) is not.
+			lt("lt-latest", 1, 2, ltv(1, true, &no, nil), ltv(2, false, &yes, nil)),
+			lt("lt-unknown", 1, 1),
+		}}, want: map[string]control.Status{
+			arn("launch-template/lt-private"): P, arn("launch-template/lt-unset"): P, arn("launch-template/lt-public"): F,
+			arn("launch-template/lt-latest"): F, arn("launch-template/lt-unknown"): E,
+		}, reasons: map[string]string{
+			arn("launch-template/lt-public"): `^version 1 \(default, latest\) assigns a public IP to network interface 0$`,
+			arn("launch-template/lt-latest"): `^version 2 \(latest\)`,
+		}},
+	))
+}
+
+func TestEC2_170(t *testing.T) {
+	run(t, ec2_170(), append(common(ec2.PartLaunchTemplates),
+		tc{name: "templates", e: &ec2.EC2{LaunchTemplates: []ec2.LaunchTemplate{
+			lt("lt-v2", 1, 1, ltv(1, true, nil, &ec2.MetadataOptions{HTTPTokens: "required"})),
+			lt("lt-off", 1, 1, ltv(1, true, nil, &ec2.MetadataOptions{HTTPEndpoint: "disabled"})),
+			lt("lt-v1", 1, 1, ltv(1, true, nil, &ec2.MetadataOptions{HTTPTokens: "optional"})),
+			lt("lt-none", 1, 1, ltv(1, true, nil, nil)),
+			lt("lt-hops", 1, 1, ltv(1, true, nil, &ec2.MetadataOptions{HTTPPutResponseHopLimit: 2})),
+			lt("lt-fixed", 2, 2, ltv(2, true, nil, &ec2.MetadataOptions{HTTPTokens: "required"})),
+			lt("lt-default-old", 1, 2, ltv(1, true, nil, nil), ltv(2, false, nil, &ec2.MetadataOptions{HTTPTokens: "required"})),
+		}}, want: map[string]control.Status{
+			arn("launch-template/lt-v2"): P, arn("launch-template/lt-off"): P, arn("launch-template/lt-v1"): F,
+			arn("launch-template/lt-none"): F, arn("launch-template/lt-hops"): F, arn("launch-template/lt-fixed"): P,
+			arn("launch-template/lt-default-old"): F,
+		}, reasons: map[string]string{
+			arn("launch-template/lt-v1"):          `allows IMDSv1`,
+			arn("launch-template/lt-default-old"): `^version 1 \(default\) sets no metadata options`,
+		}},
+	))
+}
+
+func TestEC2_23(t *testing.T) {
+	run(t, ec2_23(), append(common(ec2.PartTransitGateways),
+		tc{name: "gateways", e: &ec2.EC2{TransitGateways: []ec2.TransitGateway{
+			{ID: "tgw-auto", ARN: arn("transit-gateway/tgw-auto"), State: "available", AutoAcceptSharedAttachments: true},
+			{ID: "tgw-manual", ARN: arn("transit-gateway/tgw-manual"), State: "available"},
+			{ID: "tgw-gone", ARN: arn("transit-gateway/tgw-gone"), State: "deleted", AutoAcceptSharedAttachments: true},
+		}}, want: map[string]control.Status{arn("transit-gateway/tgw-auto"): F, arn("transit-gateway/tgw-manual"): P}},
+	))
+}
+
 func TestControls(t *testing.T) {
 	want := []string{"EC2.1", "EC2.2", "EC2.3", "EC2.6", "EC2.7", "EC2.8", "EC2.9", "EC2.10", "EC2.15",
-		"EC2.18", "EC2.19", "EC2.21", "EC2.53", "EC2.54", "GR.EC2.1"}
+		"EC2.18", "EC2.19", "EC2.21", "EC2.23", "EC2.25", "EC2.53", "EC2.54", "EC2.170", "GR.EC2.1"}
 	var got []string
 	severities := map[string]control.Severity{
 		"EC2.1": control.Critical, "EC2.2": control.High, "EC2.3": control.Medium, "EC2.6": control.Medium,
 		"EC2.7": control.Medium, "EC2.8": control.High, "EC2.9": control.High, "EC2.10": control.Medium,
 		"EC2.15": control.Medium, "EC2.18": control.High, "EC2.19": control.Critical, "EC2.21": control.Medium,
+		"EC2.23": control.High, "EC2.25": control.High, "EC2.170": control.Low,
 		"EC2.53": control.High, "EC2.54": control.High, "GR.EC2.1": control.Medium,
 	}
 	cs := Controls()

@@ -24,6 +24,8 @@ const (
 	PartVPCEndpoints       = "vpc_endpoints"
 	PartEBSEncryption      = "ebs_encryption_by_default"
 	PartMetadataDefaults   = "instance_metadata_defaults"
+	PartLaunchTemplates    = "launch_templates"
+	PartTransitGateways    = "transit_gateways"
 )
 
 // Details of one snapshot, the keys of Snapshot.Errors.
@@ -53,6 +55,8 @@ type EC2 struct {
 	VPCEndpoints      []VPCEndpoint      `json:"vpc_endpoints,omitempty"`
 	Volumes           []Volume           `json:"volumes,omitempty"`
 	Snapshots         []Snapshot         `json:"snapshots,omitempty"`
+	LaunchTemplates   []LaunchTemplate   `json:"launch_templates,omitempty"`
+	TransitGateways   []TransitGateway   `json:"transit_gateways,omitempty"`
 
 	// Errors maps each part (Part*) that could not be read to why.
 	Errors map[string]string `json:"errors,omitempty"`
@@ -284,4 +288,46 @@ type Snapshot struct {
 	Tags       map[string]string `json:"tags,omitempty"`
 	// Errors maps each detail (Detail*) that could not be read to why.
 	Errors map[string]string `json:"errors,omitempty"`
+}
+
+// LaunchTemplate is an EC2 launch template.
+type LaunchTemplate struct {
+	ID             string            `json:"id"`
+	ARN            string            `json:"arn"`
+	Name           string            `json:"name"`
+	DefaultVersion int               `json:"default_version"`
+	LatestVersion  int               `json:"latest_version"`
+	Tags           map[string]string `json:"tags,omitempty"`
+	// Versions are the default and the latest version (one version when
+	// they are the same): what launches use unless they name a version.
+	Versions []LaunchTemplateVersion `json:"versions,omitempty"`
+}
+
+// LaunchTemplateVersion is what one version of a launch template sets.
+type LaunchTemplateVersion struct {
+	Number  int  `json:"number"`
+	Default bool `json:"default,omitempty"`
+	// NetworkInterfaces are the interfaces it specifies.
+	NetworkInterfaces []LaunchTemplateInterface `json:"network_interfaces,omitempty"`
+	// Metadata is nil when the version sets no metadata options.
+	Metadata *MetadataOptions `json:"metadata_options,omitempty"`
+}
+
+// LaunchTemplateInterface is a network interface of a launch template.
+type LaunchTemplateInterface struct {
+	DeviceIndex int `json:"device_index"`
+	// AssociatePublicIP is nil when unset (the subnet's setting applies).
+	AssociatePublicIP *bool `json:"associate_public_ip,omitempty"`
+}
+
+// TransitGateway is a transit gateway the account owns.
+type TransitGateway struct {
+	ID          string `json:"id"`
+	ARN         string `json:"arn"`
+	Description string `json:"description,omitempty"`
+	State       string `json:"state"` // available, pending, modifying, deleting, deleted
+	// AutoAcceptSharedAttachments accepts attachment requests from other
+	// accounts without review.
+	AutoAcceptSharedAttachments bool              `json:"auto_accept_shared_attachments"`
+	Tags                        map[string]string `json:"tags,omitempty"`
 }
