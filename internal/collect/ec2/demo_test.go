@@ -30,7 +30,7 @@ func TestDemoResults(t *testing.T) {
 	// got maps profile/region/control/resource name to the status.
 	got := map[string]control.Status{}
 	for _, tg := range targets {
-		a, err := collecttest.Run(t, ec2collect.Collector(), s.Config(t, tg.account, tg.region), tg.account, tg.region, now)
+		a, err := collecttest.Run(t, ec2collect.Collector(), config(t, s, tg.account, tg.region), tg.account, tg.region, now)
 		if err != nil {
 			t.Fatalf("%s/%s: %v", tg.account, tg.region, err)
 		}

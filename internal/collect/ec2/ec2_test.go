@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
@@ -41,11 +42,20 @@ func startDemo(t *testing.T) *simtest.Sim {
 	return simtest.Start(t, w)
 }
 
+// config signs as account in region. Calls get three attempts, as the
+// SDK's retryer would: with a server this fast, the SDK now and then
+// fails reading a response with "use of closed network connection"
+// (aws/aws-sdk-go-v2#2737), which it retries.
+func config(t *testing.T, s *simtest.Sim, account, region string) aws.Config {
+	t.Helper()
+	return s.Config(t, account, region, 3)
+}
+
 // collect runs the collector for account/region and returns its state,
 // failing the test if the collector failed.
 func collect(t *testing.T, s *simtest.Sim, account, region string) *ec2.EC2 {
 	t.Helper()
-	a, err := collecttest.Run(t, ec2collect.Collector(), s.Config(t, account, region), account, region, now)
+	a, err := collecttest.Run(t, ec2collect.Collector(), config(t, s, account, region), account, region, now)
 	if err != nil {
 		t.Fatalf("collect %s/%s: %v", account, region, err)
 	}
@@ -285,7 +295,7 @@ func TestTemplatesAndGateways(t *testing.T) {
 func TestEverythingDenied(t *testing.T) {
 	s := startDemo(t)
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: weak, Service: "ec2"}}})
-	a, err := collecttest.Run(t, ec2collect.Collector(), s.Config(t, weak, "us-east-1"), weak, "us-east-1", now)
+	a, err := collecttest.Run(t, ec2collect.Collector(), config(t, s, weak, "us-east-1"), weak, "us-east-1", now)
 	if err == nil {
 		t.Fatal("want an error when every call is denied")
 	}
@@ -348,7 +358,7 @@ func TestSnapshotDetailDenied(t *testing.T) {
 // in the SDK stack.
 func TestPublicListingFails(t *testing.T) {
 	s := startDemo(t)
-	cfg := s.Config(t, neglected, "eu-west-1")
+	cfg := config(t, s, neglected, "eu-west-1")
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
 		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("failRestorableBy",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
