@@ -112,7 +112,6 @@ func readLaunchTemplates(ctx context.Context, r *reader, e *ec2.EC2) error {
 	for vp.HasMorePages() {
 		page, err := vp.NextPage(ctx)
 		if err != nil {
-			e.LaunchTemplates = nil
 			return fmt.Errorf("describe launch template versions: %w", err)
 		}
 		for _, v := range page.LaunchTemplateVersions {

@@ -101,8 +101,13 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 	var first error
 	read := 0
 	for _, p := range parts {
-		err := p.read(ctx, r, e)
+		// A part reads into a copy, kept only when the part succeeds: a
+		// listing that fails on its second page leaves nothing behind
+		// that could pass for the whole list.
+		next := *e
+		err := p.read(ctx, r, &next)
 		if err == nil {
+			*e = next
 			read++
 			continue
 		}

@@ -287,7 +287,7 @@ func TestTemplatesAndGateways(t *testing.T) {
 
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: partial, Service: "ec2", Action: "DescribeLaunchTemplateVersions"}}})
 	denied := collect(t, s, partial, "eu-west-1")
-	if !strings.Contains(denied.Errors[ec2.PartLaunchTemplates], "UnauthorizedOperation") || denied.LaunchTemplates != nil {
+	if !strings.Contains(denied.Errors[ec2.PartLaunchTemplates], "UnauthorizedOperation") || len(denied.LaunchTemplates) != 0 {
 		t.Errorf("versions denied: errors %v, templates %+v", denied.Errors, denied.LaunchTemplates)
 	}
 }
@@ -358,15 +358,9 @@ func TestSnapshotDetailDenied(t *testing.T) {
 // in the SDK stack.
 func TestPublicListingFails(t *testing.T) {
 	s := startDemo(t)
-	cfg := config(t, s, neglected, "eu-west-1")
-	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("failRestorableBy",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if x, ok := in.Parameters.(*ec2api.DescribeSnapshotsInput); ok && len(x.RestorableByUserIds) > 0 {
-					return middleware.InitializeOutput{}, middleware.Metadata{}, &smithy.GenericAPIError{Code: "UnauthorizedOperation", Message: "denied"}
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.Before)
+	cfg := failing(config(t, s, neglected, "eu-west-1"), func(in any) bool {
+		x, ok := in.(*ec2api.DescribeSnapshotsInput)
+		return ok && len(x.RestorableByUserIds) > 0
 	})
 	a, err := collecttest.Run(t, ec2collect.Collector(), cfg, neglected, "eu-west-1", now)
 	if err != nil {
@@ -380,6 +374,53 @@ func TestPublicListingFails(t *testing.T) {
 		if sn.Public || !strings.Contains(sn.Errors[ec2.DetailPublic], "UnauthorizedOperation") {
 			t.Errorf("snapshot %s: public %t, errors %v", sn.ID, sn.Public, sn.Errors)
 		}
+	}
+}
+
+// failing returns a copy of cfg whose calls fail with UnauthorizedOperation
+// when fail says so of their input.
+func failing(cfg aws.Config, fail func(in any) bool) aws.Config {
+	cfg = cfg.Copy()
+	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("fail",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if fail(in.Parameters) {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, &smithy.GenericAPIError{Code: "UnauthorizedOperation", Message: "denied"}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	})
+	return cfg
+}
+
+// TestSecondPageFails: a listing that fails after its first page keeps
+// nothing of it.
+func TestSecondPageFails(t *testing.T) {
+	s := startDemo(t)
+	cfg := failing(config(t, s, neglected, "eu-west-1"), func(in any) bool {
+		x, ok := in.(*ec2api.DescribeSecurityGroupsInput)
+		return ok && x.NextToken != nil
+	})
+	// One group per page, so there is a second page.
+	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("small pages",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if x, ok := in.Parameters.(*ec2api.DescribeSecurityGroupsInput); ok {
+					x.MaxResults = aws.Int32(5)
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	})
+	a, err := collecttest.Run(t, ec2collect.Collector(), cfg, neglected, "eu-west-1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := a.Regions["eu-west-1"].EC2
+	if !strings.Contains(e.Errors[ec2.PartSecurityGroups], "UnauthorizedOperation") || len(e.SecurityGroups) != 0 {
+		t.Errorf("errors %v, %d groups kept", e.Errors, len(e.SecurityGroups))
+	}
+	if _, ok := e.Errors[ec2.PartSecurityGroupRules]; ok {
+		t.Errorf("rules part reported an error of its own: %v", e.Errors)
 	}
 }
 
