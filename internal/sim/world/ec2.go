@@ -34,6 +34,8 @@ type EC2 struct {
 	Snapshots         []*Snapshot         `yaml:"snapshots,omitempty"`
 	Images            []*Image            `yaml:"images,omitempty"`
 	Addresses         []*Address          `yaml:"addresses,omitempty"`
+	LaunchTemplates   []*LaunchTemplate   `yaml:"launch_templates,omitempty"`
+	TransitGateways   []*TransitGateway   `yaml:"transit_gateways,omitempty"`
 }
 
 // MetadataDefaults are account-level instance metadata defaults; empty
@@ -307,4 +309,67 @@ type Address struct {
 	NetworkInterfaceID string            `yaml:"network_interface_id,omitempty"`
 	PrivateIP          string            `yaml:"private_ip,omitempty"`
 	Tags               map[string]string `yaml:"tags,omitempty"`
+}
+
+// LaunchTemplate is an EC2 launch template and its versions.
+type LaunchTemplate struct {
+	ID        string    `yaml:"id"` // lt-...
+	Name      string    `yaml:"name"`
+	Created   time.Time `yaml:"created"`
+	CreatedBy string    `yaml:"created_by,omitempty"` // ARN; the account root when empty
+	// DefaultVersion is the number of the default version (0 means 1).
+	DefaultVersion int `yaml:"default_version,omitempty"`
+	// Versions are numbered from 1 in order unless they say otherwise.
+	Versions []*LaunchTemplateVersion `yaml:"versions"`
+	Tags     map[string]string        `yaml:"tags,omitempty"`
+}
+
+// LaunchTemplateVersion is one version of a launch template.
+type LaunchTemplateVersion struct {
+	Number      int                `yaml:"number,omitempty"`
+	Description string             `yaml:"description,omitempty"`
+	Created     time.Time          `yaml:"created"`
+	Data        LaunchTemplateData `yaml:"data"`
+}
+
+// LaunchTemplateData is what a launch template version sets; empty fields
+// are not set (the launch request, account defaults or AMI decide).
+type LaunchTemplateData struct {
+	ImageID            string `yaml:"image_id,omitempty"`
+	InstanceType       string `yaml:"instance_type,omitempty"`
+	KeyName            string `yaml:"key_name,omitempty"`
+	InstanceProfileARN string `yaml:"instance_profile,omitempty"`
+	// SecurityGroupIDs apply when no network interface is specified.
+	SecurityGroupIDs  []string                  `yaml:"security_group_ids,omitempty"`
+	NetworkInterfaces []LaunchTemplateInterface `yaml:"network_interfaces,omitempty"`
+	// Metadata is nil when the version sets no metadata options.
+	Metadata *InstanceMetadata `yaml:"metadata,omitempty"`
+}
+
+// LaunchTemplateInterface is a network interface of a launch template.
+type LaunchTemplateInterface struct {
+	DeviceIndex int `yaml:"device_index"`
+	// AssociatePublicIP is nil when unset (the subnet's setting applies).
+	AssociatePublicIP   *bool    `yaml:"associate_public_ip,omitempty"`
+	DeleteOnTermination *bool    `yaml:"delete_on_termination,omitempty"`
+	SubnetID            string   `yaml:"subnet_id,omitempty"`
+	GroupIDs            []string `yaml:"group_ids,omitempty"`
+}
+
+// TransitGateway is a transit gateway owned by the account.
+type TransitGateway struct {
+	ID          string    `yaml:"id"` // tgw-...
+	Description string    `yaml:"description,omitempty"`
+	State       string    `yaml:"state,omitempty"` // available (default) | pending | modifying | deleting | deleted
+	Created     time.Time `yaml:"created"`
+	// AmazonSideASN is the BGP ASN (0 means 64512).
+	AmazonSideASN int64 `yaml:"amazon_side_asn,omitempty"`
+	// AutoAcceptSharedAttachments accepts attachment requests from other
+	// accounts without review.
+	AutoAcceptSharedAttachments bool `yaml:"auto_accept_shared_attachments,omitempty"`
+	// DefaultRouteTableAssociation and DefaultRouteTablePropagation are
+	// AWS's defaults (enable) unless turned off.
+	NoDefaultRouteTableAssociation bool              `yaml:"no_default_route_table_association,omitempty"`
+	NoDefaultRouteTablePropagation bool              `yaml:"no_default_route_table_propagation,omitempty"`
+	Tags                           map[string]string `yaml:"tags,omitempty"`
 }

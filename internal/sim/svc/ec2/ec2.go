@@ -70,6 +70,10 @@ func Service() *svc.Service {
 			"DescribeImages":                    describeImages,
 			"DescribeAddresses":                 describeAddresses,
 
+			"DescribeLaunchTemplates":        describeLaunchTemplates,
+			"DescribeLaunchTemplateVersions": describeLaunchTemplateVersions,
+			"DescribeTransitGateways":        describeTransitGateways,
+
 			"CreateTags":   createTags,
 			"DeleteTags":   deleteTags,
 			"DescribeTags": describeTags,

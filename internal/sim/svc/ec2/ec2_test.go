@@ -862,6 +862,18 @@ func checkProfile(t *testing.T, where, profile string, e *world.EC2) {
 			t.Errorf("%s: hardened instance %s without IMDSv2", where, i.ID)
 		}
 	}
+	for _, lt := range e.LaunchTemplates {
+		for _, v := range lt.Versions {
+			for _, n := range v.Data.NetworkInterfaces {
+				if len(n.GroupIDs) > 0 && !ids[n.GroupIDs[0]] {
+					t.Errorf("%s: launch template %s uses unknown SG %s", where, lt.Name, n.GroupIDs[0])
+				}
+			}
+			if profile == "hardened" && (v.Data.Metadata == nil || v.Data.Metadata.HTTPTokens != "required") {
+				t.Errorf("%s: hardened launch template %s without IMDSv2", where, lt.Name)
+			}
+		}
+	}
 	if profile == "hardened" {
 		if !e.EBSEncryptionByDefault {
 			t.Errorf("%s: hardened without EBS default encryption", where)
