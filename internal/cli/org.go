@@ -40,9 +40,6 @@ func (d *discoverFlags) registerSelection(c *cobra.Command) {
 }
 
 func (d *discoverFlags) options() (org.Options, error) {
-	if d.concurrency == 0 {
-		d.concurrency = 16 // commands without --concurrency for discovery
-	}
 	if d.concurrency < 1 {
 		return org.Options{}, usageErr("--concurrency must be at least 1, got %d", d.concurrency)
 	}

@@ -42,6 +42,7 @@ type scanFlags struct {
 
 func (s *scanFlags) register(c *cobra.Command) {
 	s.discover.registerSelection(c)
+	s.discover.concurrency = 16 // accounts discovered at once; --concurrency is for tasks
 	f := c.Flags()
 	f.StringVar(&s.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&s.output, "output", "o", "", "write the output to this file (the summary still goes to the terminal)")
@@ -203,7 +204,7 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 }
 
 // failOn returns exit code 1 when a result at or over sev failed.
-func failOn(rep *scan.Report, sev *control.Severity) error {
+func failOn(rep *report.Report, sev *control.Severity) error {
 	if sev == nil {
 		return nil
 	}
@@ -245,7 +246,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 // scanQuiet runs the scan of j without progress or output.
-func scanQuiet(ctx context.Context, cfg aws.Config, j *scanJob) (*scan.Report, error) {
+func scanQuiet(ctx context.Context, cfg aws.Config, j *scanJob) (*report.Report, error) {
 	j.opts.Progress = nil
 	return scan.Run(ctx, cfg, j.opts)
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -102,7 +101,7 @@ type asffWorkflow struct {
 // there; the other formats report them). A finding's Id is a hash of
 // (control, account, region, resource ARN), so the next scan updates the
 // same finding instead of adding one.
-func ASFF(w io.Writer, r *scan.Report, opts Options) error {
+func ASFF(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
 	out := []asffFinding{}
 	ts := when(r).Format(timeFormat)

@@ -18,12 +18,11 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
-func asff(t *testing.T, r *scan.Report) ([]byte, []map[string]any, []shtypes.AwsSecurityFinding) {
+func asff(t *testing.T, r *report.Report) ([]byte, []map[string]any, []shtypes.AwsSecurityFinding) {
 	t.Helper()
 	var b bytes.Buffer
 	if err := report.ASFF(&b, r, opts); err != nil {

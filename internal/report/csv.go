@@ -4,8 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
-
-	"github.com/guardrail-sec/guardrail/internal/scan"
 )
 
 // csvHeader names the columns CSV writes.
@@ -16,7 +14,7 @@ var csvHeader = []string{"account_id", "account_name", "ou_path", "region", "con
 // order. requirements lists the standards' items the control implements
 // ("cis-3.0:1.4;fsbp:IAM.4"). Text that came from AWS and could read as a
 // spreadsheet formula is prefixed with a quote.
-func CSV(w io.Writer, r *scan.Report) error {
+func CSV(w io.Writer, r *Report) error {
 	v := newView(r)
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {

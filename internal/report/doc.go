@@ -1,4 +1,4 @@
-// Package report writes a scan's report (scan.Report) for people and for
+// Package report writes a scan's report (Report) for people and for
 // other tools: a terminal summary (Text), the report itself (JSON), one
 // CSV row per result, AWS Security Finding Format for Security Hub's
 // BatchImportFindings (ASFF), OCSF 1.5.0 Compliance Findings (OCSF), and
@@ -10,7 +10,7 @@
 // are treated as untrusted: HTML escapes them, CSV defuses spreadsheet
 // formulas.
 //
-// The summaries read what the scan computed (scan.Report.Scores, from
+// The summaries read what the scan computed (Report.Scores, from
 // package score); they never call AWS. This package must not import the
 // AWS SDK outside its tests.
 package report

@@ -2,10 +2,10 @@ package report_test
 
 import (
 	"fmt"
+	"github.com/guardrail-sec/guardrail/internal/report"
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
@@ -26,7 +26,7 @@ type outcome struct {
 // sample builds a small report the way a scan does: three accounts (one
 // not assessed, one with a region not enabled), controls run by the real
 // evaluator over planned outcomes, collector gaps, and the scores.
-func sample() *scan.Report {
+func sample() *report.Report {
 	plan := map[string][]outcome{} // "control|account|region"
 	add := func(ctl, account, region string, o ...outcome) {
 		k := ctl + "|" + account + "|" + region
@@ -175,20 +175,20 @@ func sample() *scan.Report {
 	}
 	control.Sort(results)
 
-	r := &scan.Report{
+	r := &report.Report{
 		ID:       "scan-20261123T101500Z",
 		Started:  snap.Taken,
 		Finished: snap.Taken.Add(42300 * time.Millisecond),
-		Scope: scan.Scope{OrgID: snap.OrgID, Management: prod, Caller: "arn:aws:sts::111111111111:assumed-role/GuardrailScanner/guardrail",
+		Scope: report.Scope{OrgID: snap.OrgID, Management: prod, Caller: "arn:aws:sts::111111111111:assumed-role/GuardrailScanner/guardrail",
 			Regions: []string{"eu-south-1", "eu-west-1", "us-east-1"}, Standards: []string{"cis-3.0", "fsbp"}},
 		Controls:  cat.Controls(),
 		Standards: cat.Standards(),
 		Results:   results,
 		Gaps:      snap.Gaps(),
-		Stats:     scan.Stats{Accounts: 3, Targets: 4, Tasks: 41, APICalls: 1284, Retries: 7, Errors: 3, WallSecs: 42.3},
+		Stats:     report.Stats{Accounts: 3, Targets: 4, Tasks: 41, APICalls: 1284, Retries: 7, Errors: 3, WallSecs: 42.3},
 	}
 	for _, a := range snap.Accounts {
-		r.Accounts = append(r.Accounts, scan.Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status,
+		r.Accounts = append(r.Accounts, report.Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status,
 			Regions: a.RegionNames(), Skipped: a.Skipped, Error: a.Err})
 	}
 	r.Scores = score.Compute(r.Results, r.Controls, r.Standards)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/score"
 )
 
@@ -46,14 +45,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // htmlPage is what html.tmpl renders.
 type htmlPage struct {
 	*view
-	R          *scan.Report
+	R          *Report
 	Org        string
 	When       string
 	Duration   string
 	Targets    int
 	APICalls   string
 	Version    string
-	Unassessed []scan.Account
+	Unassessed []Account
 }
 
 // HTML writes r as one self-contained page (inline CSS and a little
@@ -61,7 +60,7 @@ type htmlPage struct {
 // standard, the accounts, the failing controls worst first, the findings
 // (FAILED and ERROR) and what was not assessed. Everything from AWS is
 // escaped by html/template.
-func HTML(w io.Writer, r *scan.Report, opts Options) error {
+func HTML(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
 	p := htmlPage{view: v, R: r, Org: r.Scope.OrgID, When: when(r).Format("2006-01-02 15:04 MST"),
 		Targets: targets(r), APICalls: thousands(r.Stats.APICalls), Version: opts.version()}

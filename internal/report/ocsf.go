@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 )
 
 // OCSF 1.5.0 Compliance Finding (class 2003, category 2 Findings),
@@ -141,7 +140,7 @@ func ocsfSeverity(s control.Severity) (int, string) {
 // (ERROR: could not be assessed); the finding status is New. severity is
 // the control's, whatever the outcome. NOT_APPLICABLE results are not
 // exported. finding_info.uid is the same stable ID as ASFF's Id.
-func OCSF(w io.Writer, r *scan.Report, opts Options) error {
+func OCSF(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
 	t := when(r)
 	ms, dt := t.UnixMilli(), t.Format(timeFormat)

@@ -5,8 +5,6 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
-
-	"github.com/guardrail-sec/guardrail/internal/scan"
 )
 
 // Options tune the writers; the zero value is fine.
@@ -26,12 +24,12 @@ func Formats() []string { return []string{"text", "json", "csv", "asff", "ocsf",
 
 // Write writes r to w in format (one of Formats), with the default
 // options: the text summary lists the DefaultTop worst failing controls.
-func Write(w io.Writer, r *scan.Report, format string) error {
+func Write(w io.Writer, r *Report, format string) error {
 	return WriteOptions(w, r, format, Options{Top: DefaultTop})
 }
 
 // WriteOptions is Write with options.
-func WriteOptions(w io.Writer, r *scan.Report, format string, opts Options) error {
+func WriteOptions(w io.Writer, r *Report, format string, opts Options) error {
 	switch strings.ToLower(format) {
 	case "text":
 		return Text(w, r, opts)

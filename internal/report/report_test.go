@@ -13,23 +13,22 @@ import (
 	"unicode/utf8"
 
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var opts = report.Options{Top: 20, Version: "1.0.0-test"}
 
-var writers = map[string]func(*bytes.Buffer, *scan.Report) error{
-	"text": func(b *bytes.Buffer, r *scan.Report) error { return report.Text(b, r, opts) },
-	"json": func(b *bytes.Buffer, r *scan.Report) error { return report.JSON(b, r) },
-	"csv":  func(b *bytes.Buffer, r *scan.Report) error { return report.CSV(b, r) },
-	"asff": func(b *bytes.Buffer, r *scan.Report) error { return report.ASFF(b, r, opts) },
-	"ocsf": func(b *bytes.Buffer, r *scan.Report) error { return report.OCSF(b, r, opts) },
-	"html": func(b *bytes.Buffer, r *scan.Report) error { return report.HTML(b, r, opts) },
+var writers = map[string]func(*bytes.Buffer, *report.Report) error{
+	"text": func(b *bytes.Buffer, r *report.Report) error { return report.Text(b, r, opts) },
+	"json": func(b *bytes.Buffer, r *report.Report) error { return report.JSON(b, r) },
+	"csv":  func(b *bytes.Buffer, r *report.Report) error { return report.CSV(b, r) },
+	"asff": func(b *bytes.Buffer, r *report.Report) error { return report.ASFF(b, r, opts) },
+	"ocsf": func(b *bytes.Buffer, r *report.Report) error { return report.OCSF(b, r, opts) },
+	"html": func(b *bytes.Buffer, r *report.Report) error { return report.HTML(b, r, opts) },
 }
 
-func render(t *testing.T, format string, r *scan.Report) []byte {
+func render(t *testing.T, format string, r *report.Report) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := writers[format](&b, r); err != nil {
@@ -246,7 +245,7 @@ func TestOCSF(t *testing.T) {
 }
 
 func TestEmptyReport(t *testing.T) {
-	r := &scan.Report{ID: "scan-empty"}
+	r := &report.Report{ID: "scan-empty"}
 	for _, format := range report.Formats() {
 		got := render(t, format, r)
 		switch format {

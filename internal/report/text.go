@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/score"
 )
 
@@ -17,7 +16,7 @@ const width = 100
 // work it took, the score per standard, the accounts worst first, the
 // failing controls worst first with an example each, and everything that
 // was not assessed, with why.
-func Text(w io.Writer, r *scan.Report, opts Options) error {
+func Text(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
 	p := &printer{w: w}
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
@@ -15,12 +14,12 @@ import (
 // view is what the text and HTML summaries show, derived once from a
 // report.
 type view struct {
-	r        *scan.Report
+	r        *Report
 	controls map[string]*control.Control
 	// reqs are the requirements each control implements, in the order of
 	// the report's standards.
 	reqs      map[string][]req
-	accounts  map[string]*scan.Account
+	accounts  map[string]*Account
 	Standards []stdView
 	Overall   score.Score
 	// Accounts are every account in scope, worst score first; accounts
@@ -106,8 +105,8 @@ func standardLabel(s control.Standard) string {
 	return name
 }
 
-func newView(r *scan.Report) *view {
-	v := &view{r: r, controls: map[string]*control.Control{}, accounts: map[string]*scan.Account{}, Overall: r.Scores.Overall}
+func newView(r *Report) *view {
+	v := &view{r: r, controls: map[string]*control.Control{}, accounts: map[string]*Account{}, Overall: r.Scores.Overall}
 	for _, c := range r.Controls {
 		v.controls[c.ID] = c
 	}
@@ -381,7 +380,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // duration is how long the scan took.
-func duration(r *scan.Report) time.Duration {
+func duration(r *Report) time.Duration {
 	if r.Stats.WallSecs > 0 {
 		return time.Duration(r.Stats.WallSecs * float64(time.Second)).Round(100 * time.Millisecond)
 	}
@@ -395,7 +394,7 @@ func duration(r *scan.Report) time.Duration {
 const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // when is the report's time: when the scan finished (or started).
-func when(r *scan.Report) time.Time {
+func when(r *Report) time.Time {
 	if !r.Finished.IsZero() {
 		return r.Finished.UTC()
 	}
@@ -403,7 +402,7 @@ func when(r *scan.Report) time.Time {
 }
 
 // targets counts the (account, region) pairs assessed.
-func targets(r *scan.Report) int {
+func targets(r *Report) int {
 	if r.Stats.Targets > 0 {
 		return r.Stats.Targets
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/exec"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/target"
@@ -63,7 +64,7 @@ type Progress struct {
 
 // Run scans with cfg (the management account's, or the single account's,
 // credentials).
-func Run(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
+func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error) {
 	if o.Concurrency < 1 {
 		o.Concurrency = 64
 	}
@@ -123,10 +124,10 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 		})
 	}
 	_ = g.Wait()
-	rep := &Report{
+	rep := &report.Report{
 		ID:        "scan-" + started.Format("20060102T150405Z"),
 		Started:   started,
-		Scope:     Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Discover.Regions, Include: o.Discover.Include, Exclude: o.Discover.Exclude},
+		Scope:     report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Discover.Regions, Include: o.Discover.Include, Exclude: o.Discover.Exclude},
 		Controls:  o.Controls,
 		Standards: o.Standards,
 		Gaps:      snap.Gaps(),
@@ -135,17 +136,27 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 		rep.Results = append(rep.Results, rs...)
 	}
 	for _, a := range organization.Accounts {
-		acct := Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
+		acct := report.Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
 		rep.Accounts = append(rep.Accounts, acct)
 		if sa := snap.Account(a.ID); sa != nil {
 			sa.Tags = a.Tags // known only now: fetched alongside collection
 		}
 	}
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
-	rep.Scores = score.Compute(rep.Results, o.Controls, o.Standards)
+	// An account that could not be assessed at all has no data, as a
+	// Security Hub member that reports nothing: it is listed as not
+	// assessed instead of turning every control of the organization's
+	// score into "unknown". Its ERROR results stay in the report.
+	scored := make([]control.Result, 0, len(rep.Results))
+	for _, res := range rep.Results {
+		if a := snap.Account(res.Resource.Account); a == nil || a.Err == "" {
+			scored = append(scored, res)
+		}
+	}
+	rep.Scores = score.Compute(scored, o.Controls, o.Standards)
 	counts := o.Limiter.Counts()
 	rep.Finished = o.Now().UTC()
-	rep.Stats = Stats{
+	rep.Stats = report.Stats{
 		Accounts: len(rep.Accounts),
 		Targets:  int(r.targets.Load()),
 		Tasks:    r.queue.Pushed(),

@@ -16,6 +16,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
@@ -27,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // demoScan scans the demo organization served by s with the full
 // catalog. attempts bounds the SDK's attempts per call.
-func demoScan(t *testing.T, s *simtest.Sim, o scan.Options, attempts int) *scan.Report {
+func demoScan(t *testing.T, s *simtest.Sim, o scan.Options, attempts int) *report.Report {
 	t.Helper()
 	mgmt := s.World().Org.ManagementAccount
 	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL,

@@ -9,6 +9,7 @@ import (
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
+	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
@@ -31,6 +32,7 @@ func All() []collect.Collector {
 		cloudtrailcollect.Collector(),
 		cloudwatchcollect.Collector(),
 		configcollect.Collector(),
+		ec2collect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

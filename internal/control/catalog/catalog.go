@@ -9,6 +9,7 @@ import (
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
+	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
@@ -29,6 +30,7 @@ func Controls() []*control.Control {
 		cloudtrailcontrol.Controls(),
 		cloudwatchcontrol.Controls(),
 		configcontrol.Controls(),
+		ec2control.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),
