@@ -8,6 +8,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,9 @@ type Options struct {
 	Progress func(Progress)
 	// Now is the scan's clock (time.Now when nil).
 	Now func() time.Time
+	// Snapshot, when set, receives the collected snapshot before the
+	// controls run (to keep it for search, or to benchmark evaluation).
+	Snapshot func(*snapshot.Snapshot)
 }
 
 // Progress is how far a scan has come.
@@ -113,17 +117,10 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		return nil, perr
 	}
 
-	global := func(n string) bool { return byName[n].Global }
-	results := make([][]control.Result, len(snap.Accounts))
-	g, _ := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, a := range snap.Accounts {
-		g.Go(func() error {
-			results[i] = control.EvaluateAccount(o.Controls, snap, a, global, started)
-			return nil
-		})
+	if o.Snapshot != nil {
+		o.Snapshot(snap)
 	}
-	_ = g.Wait()
+	res := Evaluate(snap, o.Controls, o.Collectors, started)
 	rep := &report.Report{
 		ID:        "scan-" + started.Format("20060102T150405Z"),
 		Started:   started,
@@ -132,9 +129,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		Standards: o.Standards,
 		Gaps:      snap.Gaps(),
 	}
-	for _, rs := range results {
-		rep.Results = append(rep.Results, rs...)
-	}
+	rep.Results = res
 	for _, a := range organization.Accounts {
 		acct := report.Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
 		rep.Accounts = append(rep.Accounts, acct)
@@ -166,6 +161,36 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		WallSecs: time.Since(r.started).Seconds(),
 	}
 	return rep, nil
+}
+
+// Evaluate runs controls over every account of snap, accounts in
+// parallel; collectors say which of the controls' needs are global.
+// Results are sorted by account, region, control and resource.
+func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors []collect.Collector, now time.Time) []control.Result {
+	isGlobal := map[string]bool{}
+	for _, c := range collectors {
+		isGlobal[c.Name] = c.Global
+	}
+	global := func(n string) bool { return isGlobal[n] }
+	results := make([][]control.Result, len(snap.Accounts))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, a := range snap.Accounts {
+		g.Go(func() error {
+			results[i] = control.EvaluateAccount(controls, snap, a, global, now)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	n := 0
+	for _, rs := range results {
+		n += len(rs)
+	}
+	out := make([]control.Result, 0, n)
+	for _, rs := range results {
+		out = append(out, rs...)
+	}
+	return out
 }
 
 // run is one scan in progress.

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net"
 	"strconv"
 	"strings"
@@ -44,12 +45,16 @@ func findSGByName(e *world.EC2, name string) *world.SecurityGroup {
 	return nil
 }
 
-// ensureRuleIDs gives every rule an ID (rules seeded without one).
-func ensureRuleIDs(c *svc.Ctx, e *world.EC2) {
+// ensureRuleIDs gives every rule an ID (rules seeded without one). The ID
+// is derived from the group and the rule's place in it, not from the
+// world's counter, so it does not depend on which request came first.
+func ensureRuleIDs(_ *svc.Ctx, e *world.EC2) {
 	for _, g := range e.SecurityGroups {
-		for _, r := range g.Rules {
+		for i, r := range g.Rules {
 			if r.ID == "" {
-				r.ID = c.World.HexID("sgr-", 17)
+				h := fnv.New64a()
+				fmt.Fprintf(h, "%s/%d", g.ID, i)
+				r.ID = fmt.Sprintf("sgr-%017x", h.Sum64())
 			}
 		}
 	}
