@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -84,10 +85,16 @@ type benchLine struct {
 	LowerBoundS float64 `json:"lower_bound_s"`
 	Ratio       float64 `json:"ratio"`
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
+	// CPUS and SimCPUS are the CPU seconds the scanner and the simulator
+	// used: both share this machine's cores, so a wall time bounded by
+	// CPU shows here rather than in the simulator's latency.
+	CPUS    float64 `json:"cpu_s"`
+	SimCPUS float64 `json:"sim_cpu_s"`
+	Cores   int     `json:"cores"`
 }
 
 func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
-	url, stop, err := startSimProcess(ctx, o)
+	url, pid, stop, err := startSimProcess(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -98,7 +105,7 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	s := scanFlags{concurrency: o.concurrency, format: "text"}
+	s := scanFlags{concurrency: o.concurrency, format: "text", discover: discoverFlags{concurrency: 16}}
 	j, err := s.job(stderr)
 	if err != nil {
 		return err
@@ -124,6 +131,7 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 		APICalls: stats.Calls, Throttled: stats.Throttled, Results: len(rep.Results), Errors: rep.Stats.Errors,
 		WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3),
 		Ratio: round(wall.Seconds()/lb.Seconds(), 3), PeakRSSMB: round(peakRSSMB(), 1),
+		CPUS: round(selfCPU(), 1), SimCPUS: round(procCPU(pid), 1), Cores: runtime.NumCPU(),
 	}
 	return json.NewEncoder(w).Encode(line)
 }
@@ -132,10 +140,10 @@ var simURL = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 
 // startSimProcess runs 'guardrail sim serve' with the generated world in
 // a child process and returns its endpoint.
-func startSimProcess(ctx context.Context, o benchOptions) (string, func(), error) {
+func startSimProcess(ctx context.Context, o benchOptions) (string, int, func(), error) {
 	self, err := os.Executable()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, "sim", "serve", "--addr", "127.0.0.1:0",
 		"--accounts", strconv.Itoa(o.accounts), "--sim-regions", strconv.Itoa(o.regions),
@@ -143,10 +151,10 @@ func startSimProcess(ctx context.Context, o benchOptions) (string, func(), error
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start the simulator: %w", err)
+		return "", 0, nil, fmt.Errorf("start the simulator: %w", err)
 	}
 	stop := func() {
 		_ = cmd.Process.Signal(os.Interrupt)
@@ -162,11 +170,40 @@ func startSimProcess(ctx context.Context, o benchOptions) (string, func(), error
 	for sc.Scan() {
 		if u := simURL.FindString(sc.Text()); u != "" {
 			go func() { _, _ = io.Copy(io.Discard, out) }()
-			return u, stop, nil
+			return u, cmd.Process.Pid, stop, nil
 		}
 	}
 	stop()
-	return "", nil, fmt.Errorf("the simulator exited before serving")
+	return "", 0, nil, fmt.Errorf("the simulator exited before serving")
+}
+
+// selfCPU is the CPU time this process used, in seconds.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// procCPU is the CPU time of a running process, from /proc (Linux), in
+// seconds; 0 where unknown.
+func procCPU(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s) // state is f[0]; utime, stime are fields 14, 15 of stat
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // clock ticks (USER_HZ is 100 on Linux)
 }
 
 func getJSON(url string, v any) error {

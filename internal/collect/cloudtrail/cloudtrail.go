@@ -39,13 +39,22 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 	ct := &cloudtrail.CloudTrail{Trails: []cloudtrail.Trail{}}
 	// A trail's status and selectors are asked of its home region, by
 	// ARN: that is the only form CloudTrail answers for shadow trails and
-	// for a member account asking about the organization's trail.
+	// for a member account asking about the organization's trail. A
+	// multi-region trail shows in every region: its details are read once,
+	// by the collector of its home region (controls merge the copies by
+	// ARN), unless that region is not assessed. Asking from every region
+	// would spend 2 x regions calls of the home region's CloudTrail quota
+	// (10/s) per trail.
 	clients := map[string]*ctapi.Client{in.Config.Region: client}
 	for _, d := range out.TrailList {
 		t := trail(d)
 		home := t.HomeRegion
 		if home == "" {
 			home = in.Config.Region
+		}
+		if _, assessed := in.Account.Regions[home]; assessed && home != in.Config.Region {
+			ct.Trails = append(ct.Trails, t)
+			continue
 		}
 		c := clients[home]
 		if c == nil {
