@@ -4,7 +4,8 @@
 // per-account configurations through sts:AssumeRole.
 //
 // Clients are never converted to interfaces here (that would link every
-// operation of a service into the binary); awsx only hands out aws.Config.
+// operation of a service into the binary); awsx only hands out aws.Config,
+// and Pages replaces the SDK's paginators, which take the client as one.
 package awsx
 
 import (

@@ -227,11 +227,10 @@ func listOrganization(ctx context.Context, cfg aws.Config, out *Organization) er
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
-		accounts := orgapi.NewListAccountsForParentPaginator(client, &orgapi.ListAccountsForParentInput{ParentId: aws.String(p.id)})
-		for accounts.HasMorePages() {
-			page, err := accounts.NextPage(ctx)
+		if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+			page, err := client.ListAccountsForParent(ctx, &orgapi.ListAccountsForParentInput{ParentId: aws.String(p.id), NextToken: token})
 			if err != nil {
-				return fmt.Errorf("organizations list-accounts-for-parent %s: %w", p.id, err)
+				return nil, err
 			}
 			for _, a := range page.Accounts {
 				out.Accounts = append(out.Accounts, Account{
@@ -239,18 +238,23 @@ func listOrganization(ctx context.Context, cfg aws.Config, out *Organization) er
 					Status: accountStatus(a), OUID: p.id, Path: p.path,
 				})
 			}
+			return page.NextToken, nil
+		}); err != nil {
+			return fmt.Errorf("organizations list-accounts-for-parent %s: %w", p.id, err)
 		}
-		ous := orgapi.NewListOrganizationalUnitsForParentPaginator(client, &orgapi.ListOrganizationalUnitsForParentInput{ParentId: aws.String(p.id)})
-		for ous.HasMorePages() {
-			page, err := ous.NextPage(ctx)
+		if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+			page, err := client.ListOrganizationalUnitsForParent(ctx, &orgapi.ListOrganizationalUnitsForParentInput{ParentId: aws.String(p.id), NextToken: token})
 			if err != nil {
-				return fmt.Errorf("organizations list-organizational-units-for-parent %s: %w", p.id, err)
+				return nil, err
 			}
 			for _, ou := range page.OrganizationalUnits {
 				path := strings.TrimPrefix(p.path+"/"+aws.ToString(ou.Name), "/")
 				out.OUs = append(out.OUs, OU{ID: aws.ToString(ou.Id), Name: aws.ToString(ou.Name), Path: path, Parent: p.id})
 				queue = append(queue, parent{aws.ToString(ou.Id), path})
 			}
+			return page.NextToken, nil
+		}); err != nil {
+			return fmt.Errorf("organizations list-organizational-units-for-parent %s: %w", p.id, err)
 		}
 	}
 	sort.Slice(out.OUs, func(i, j int) bool { return out.OUs[i].Path < out.OUs[j].Path })
@@ -274,15 +278,17 @@ func listTags(ctx context.Context, client *orgapi.Client, accounts []Account) er
 		a := &accounts[i]
 		g.Go(func() error {
 			tags := map[string]string{}
-			p := orgapi.NewListTagsForResourcePaginator(client, &orgapi.ListTagsForResourceInput{ResourceId: aws.String(a.ID)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(gctx)
+			if err := awsx.Pages(gctx, func(ctx context.Context, token *string) (*string, error) {
+				page, err := client.ListTagsForResource(ctx, &orgapi.ListTagsForResourceInput{ResourceId: aws.String(a.ID), NextToken: token})
 				if err != nil {
-					return fmt.Errorf("organizations list-tags-for-resource %s: %w", a.ID, err)
+					return nil, err
 				}
 				for _, t := range page.Tags {
 					tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 				}
+				return page.NextToken, nil
+			}); err != nil {
+				return fmt.Errorf("organizations list-tags-for-resource %s: %w", a.ID, err)
 			}
 			mu.Lock()
 			a.Tags = tags
@@ -322,30 +328,34 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 		return &AccessError{Account: a.ID, Err: err}
 	}
 	var enabled []string
-	p := accountapi.NewListRegionsPaginator(accountapi.NewFromConfig(a.cfg), &accountapi.ListRegionsInput{
-		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
-	})
+	client := accountapi.NewFromConfig(a.cfg)
 	a.RegionSource = "account:ListRegions"
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.ListRegions(ctx, &accountapi.ListRegionsInput{
+			RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
+			NextToken:               token,
+		})
 		if err != nil {
-			if awsx.Classify(err) != awsx.AccessDenied && awsx.Classify(err) != awsx.Unsupported {
-				return fmt.Errorf("account list-regions in %s: %w", a.ID, err)
-			}
-			enabled = nil
-			out, ec2err := ec2api.NewFromConfig(a.cfg).DescribeRegions(ctx, &ec2api.DescribeRegionsInput{})
-			if ec2err != nil {
-				return fmt.Errorf("list regions of %s: account list-regions: %v; ec2 describe-regions: %w", a.ID, err, ec2err)
-			}
-			for _, r := range out.Regions {
-				enabled = append(enabled, aws.ToString(r.RegionName))
-			}
-			a.RegionSource = "ec2:DescribeRegions"
-			break
+			return nil, err
 		}
 		for _, r := range page.Regions {
 			enabled = append(enabled, aws.ToString(r.RegionName))
 		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		if awsx.Classify(err) != awsx.AccessDenied && awsx.Classify(err) != awsx.Unsupported {
+			return fmt.Errorf("account list-regions in %s: %w", a.ID, err)
+		}
+		enabled = nil
+		out, ec2err := ec2api.NewFromConfig(a.cfg).DescribeRegions(ctx, &ec2api.DescribeRegionsInput{})
+		if ec2err != nil {
+			return fmt.Errorf("list regions of %s: account list-regions: %v; ec2 describe-regions: %w", a.ID, err, ec2err)
+		}
+		for _, r := range out.Regions {
+			enabled = append(enabled, aws.ToString(r.RegionName))
+		}
+		a.RegionSource = "ec2:DescribeRegions"
 	}
 	sort.Strings(enabled)
 	if len(want) == 0 {

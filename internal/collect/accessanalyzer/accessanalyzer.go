@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aaapi "github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 )
@@ -26,11 +27,10 @@ func Collector() collect.Collector {
 func collectAnalyzers(ctx context.Context, in collect.Input) error {
 	client := aaapi.NewFromConfig(in.Config)
 	out := &accessanalyzer.AccessAnalyzer{Analyzers: []accessanalyzer.Analyzer{}}
-	pages := aaapi.NewListAnalyzersPaginator(client, &aaapi.ListAnalyzersInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.ListAnalyzers(ctx, &aaapi.ListAnalyzersInput{NextToken: token})
 		if err != nil {
-			return fmt.Errorf("list analyzers: %w", err)
+			return nil, err
 		}
 		for _, a := range page.Analyzers {
 			an := accessanalyzer.Analyzer{ARN: aws.ToString(a.Arn), Name: aws.ToString(a.Name), Type: string(a.Type),
@@ -43,6 +43,9 @@ func collectAnalyzers(ctx context.Context, in collect.Input) error {
 			}
 			out.Analyzers = append(out.Analyzers, an)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("list analyzers: %w", err)
 	}
 	in.Region.AccessAnalyzer = out
 	return nil

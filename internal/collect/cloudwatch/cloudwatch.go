@@ -9,6 +9,7 @@ import (
 	cwapi "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 )
@@ -25,13 +26,13 @@ func Collector() collect.Collector {
 func collectRegion(ctx context.Context, in collect.Input) error {
 	client := cwapi.NewFromConfig(in.Config)
 	cw := &cloudwatch.CloudWatch{Alarms: []cloudwatch.Alarm{}}
-	p := cwapi.NewDescribeAlarmsPaginator(client, &cwapi.DescribeAlarmsInput{
-		AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.DescribeAlarms(ctx, &cwapi.DescribeAlarmsInput{
+			AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
+			NextToken:  token,
+		})
 		if err != nil {
-			return fmt.Errorf("describe alarms: %w", err)
+			return nil, err
 		}
 		for _, a := range page.MetricAlarms {
 			al := cloudwatch.Alarm{
@@ -58,6 +59,9 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 			}
 			cw.Alarms = append(cw.Alarms, al)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("describe alarms: %w", err)
 	}
 	in.Region.CloudWatch = cw
 	return nil

@@ -8,15 +8,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 )
 
 func readInstances(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeInstancesPaginator(r.c, &ec2api.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeInstances(ctx, &ec2api.DescribeInstancesInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, res := range page.Reservations {
 			for _, i := range res.Instances {
@@ -64,8 +64,8 @@ func readInstances(ctx context.Context, r *reader, e *ec2.EC2) error {
 				e.Instances = append(e.Instances, x)
 			}
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readMetadataDefaults(ctx context.Context, r *reader, e *ec2.EC2) error {
@@ -87,11 +87,10 @@ func readMetadataDefaults(ctx context.Context, r *reader, e *ec2.EC2) error {
 // version of all of them in one listing.
 func readLaunchTemplates(ctx context.Context, r *reader, e *ec2.EC2) error {
 	index := map[string]int{}
-	p := ec2api.NewDescribeLaunchTemplatesPaginator(r.c, &ec2api.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(200)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeLaunchTemplates(ctx, &ec2api.DescribeLaunchTemplatesInput{MaxResults: aws.Int32(200), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, t := range page.LaunchTemplates {
 			id := aws.ToString(t.LaunchTemplateId)
@@ -102,17 +101,20 @@ func readLaunchTemplates(ctx context.Context, r *reader, e *ec2.EC2) error {
 				Tags: tags(t.Tags),
 			})
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return err
 	}
 	if len(e.LaunchTemplates) == 0 {
 		return nil
 	}
-	vp := ec2api.NewDescribeLaunchTemplateVersionsPaginator(r.c, &ec2api.DescribeLaunchTemplateVersionsInput{
-		Versions: []string{"$Default", "$Latest"}, MaxResults: aws.Int32(200),
-	})
-	for vp.HasMorePages() {
-		page, err := vp.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeLaunchTemplateVersions(ctx, &ec2api.DescribeLaunchTemplateVersionsInput{
+			Versions: []string{"$Default", "$Latest"}, MaxResults: aws.Int32(200),
+			NextToken: token,
+		})
 		if err != nil {
-			return fmt.Errorf("describe launch template versions: %w", err)
+			return nil, err
 		}
 		for _, v := range page.LaunchTemplateVersions {
 			i, ok := index[aws.ToString(v.LaunchTemplateId)]
@@ -140,6 +142,9 @@ func readLaunchTemplates(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			t.Versions = append(t.Versions, x)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("describe launch template versions: %w", err)
 	}
 	return nil
 }

@@ -22,11 +22,10 @@ func readEBSEncryption(ctx context.Context, r *reader, e *ec2.EC2) error {
 }
 
 func readVolumes(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeVolumesPaginator(r.c, &ec2api.DescribeVolumesInput{MaxResults: aws.Int32(500)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeVolumes(ctx, &ec2api.DescribeVolumesInput{MaxResults: aws.Int32(500), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, v := range page.Volumes {
 			id := aws.ToString(v.VolumeId)
@@ -42,8 +41,8 @@ func readVolumes(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			e.Volumes = append(e.Volumes, x)
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 // readSnapshots lists the snapshots the account owns, then finds the
@@ -55,11 +54,10 @@ func readVolumes(ctx context.Context, r *reader, e *ec2.EC2) error {
 func readSnapshots(ctx context.Context, r *reader, e *ec2.EC2) error {
 	self := []string{"self"}
 	index := map[string]int{}
-	p := ec2api.NewDescribeSnapshotsPaginator(r.c, &ec2api.DescribeSnapshotsInput{OwnerIds: self, MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeSnapshots(ctx, &ec2api.DescribeSnapshotsInput{OwnerIds: self, MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, s := range page.Snapshots {
 			id := aws.ToString(s.SnapshotId)
@@ -71,29 +69,34 @@ func readSnapshots(ctx context.Context, r *reader, e *ec2.EC2) error {
 				Started: aws.ToTime(s.StartTime), Tags: tags(s.Tags),
 			})
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return err
 	}
 	if len(e.Snapshots) == 0 {
 		return nil
 	}
 	var public []string
-	pp := ec2api.NewDescribeSnapshotsPaginator(r.c, &ec2api.DescribeSnapshotsInput{
-		OwnerIds: self, RestorableByUserIds: []string{"all"}, MaxResults: aws.Int32(1000),
-	})
-	for pp.HasMorePages() {
-		page, err := pp.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeSnapshots(ctx, &ec2api.DescribeSnapshotsInput{
+			OwnerIds: self, RestorableByUserIds: []string{"all"}, MaxResults: aws.Int32(1000), NextToken: token,
+		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			why := "describe snapshots restorable by all: " + awsx.Brief(err)
-			for i := range e.Snapshots {
-				setErr(&e.Snapshots[i], ec2.DetailPublic, why)
-			}
-			return nil
+			return nil, err
 		}
 		for _, s := range page.Snapshots {
 			public = append(public, aws.ToString(s.SnapshotId))
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		why := "describe snapshots restorable by all: " + awsx.Brief(err)
+		for i := range e.Snapshots {
+			setErr(&e.Snapshots[i], ec2.DetailPublic, why)
+		}
+		return nil
 	}
 	for _, id := range public {
 		i, ok := index[id]

@@ -8,15 +8,15 @@ import (
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 )
 
 func readVPCs(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeVpcsPaginator(r.c, &ec2api.DescribeVpcsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeVpcs(ctx, &ec2api.DescribeVpcsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, v := range page.Vpcs {
 			id := aws.ToString(v.VpcId)
@@ -25,16 +25,15 @@ func readVPCs(ctx context.Context, r *reader, e *ec2.EC2) error {
 				IsDefault: aws.ToBool(v.IsDefault), State: string(v.State), Tags: tags(v.Tags),
 			})
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readSubnets(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeSubnetsPaginator(r.c, &ec2api.DescribeSubnetsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeSubnets(ctx, &ec2api.DescribeSubnetsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, s := range page.Subnets {
 			id := aws.ToString(s.SubnetId)
@@ -48,16 +47,15 @@ func readSubnets(ctx context.Context, r *reader, e *ec2.EC2) error {
 				MapPublicIPOnLaunch: aws.ToBool(s.MapPublicIpOnLaunch), Tags: tags(s.Tags),
 			})
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readFlowLogs(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeFlowLogsPaginator(r.c, &ec2api.DescribeFlowLogsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeFlowLogs(ctx, &ec2api.DescribeFlowLogsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, f := range page.FlowLogs {
 			e.FlowLogs = append(e.FlowLogs, ec2.FlowLog{
@@ -66,16 +64,15 @@ func readFlowLogs(ctx context.Context, r *reader, e *ec2.EC2) error {
 				DestinationType: string(f.LogDestinationType), Destination: aws.ToString(f.LogDestination),
 			})
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readVPCEndpoints(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeVpcEndpointsPaginator(r.c, &ec2api.DescribeVpcEndpointsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeVpcEndpoints(ctx, &ec2api.DescribeVpcEndpointsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, v := range page.VpcEndpoints {
 			e.VPCEndpoints = append(e.VPCEndpoints, ec2.VPCEndpoint{
@@ -83,16 +80,15 @@ func readVPCEndpoints(ctx context.Context, r *reader, e *ec2.EC2) error {
 				ServiceName: aws.ToString(v.ServiceName), State: string(v.State),
 			})
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readNetworkACLs(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeNetworkAclsPaginator(r.c, &ec2api.DescribeNetworkAclsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeNetworkAcls(ctx, &ec2api.DescribeNetworkAclsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, n := range page.NetworkAcls {
 			id := aws.ToString(n.NetworkAclId)
@@ -116,16 +112,15 @@ func readNetworkACLs(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			e.NetworkACLs = append(e.NetworkACLs, acl)
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readSecurityGroups(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeSecurityGroupsPaginator(r.c, &ec2api.DescribeSecurityGroupsInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeSecurityGroups(ctx, &ec2api.DescribeSecurityGroupsInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, g := range page.SecurityGroups {
 			id := aws.ToString(g.GroupId)
@@ -139,8 +134,8 @@ func readSecurityGroups(ctx context.Context, r *reader, e *ec2.EC2) error {
 				Ingress: flatten(g.IpPermissions), Egress: flatten(g.IpPermissionsEgress),
 			})
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 // flatten turns permissions (one per protocol and port range, with many
@@ -195,11 +190,10 @@ func readSecurityGroupRules(ctx context.Context, r *reader, e *ec2.EC2) error {
 		return errSkipped // nothing to name; the groups' own part says why
 	}
 	ids := map[string]string{}
-	p := ec2api.NewDescribeSecurityGroupRulesPaginator(r.c, &ec2api.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeSecurityGroupRules(ctx, &ec2api.DescribeSecurityGroupRulesInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, x := range page.SecurityGroupRules {
 			rule := ec2.Rule{
@@ -211,6 +205,9 @@ func readSecurityGroupRules(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			ids[ruleKey(aws.ToString(x.GroupId), aws.ToBool(x.IsEgress), rule)] = aws.ToString(x.SecurityGroupRuleId)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return err
 	}
 	for i := range e.SecurityGroups {
 		g := &e.SecurityGroups[i]
@@ -225,11 +222,10 @@ func readSecurityGroupRules(ctx context.Context, r *reader, e *ec2.EC2) error {
 }
 
 func readNetworkInterfaces(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeNetworkInterfacesPaginator(r.c, &ec2api.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeNetworkInterfaces(ctx, &ec2api.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, n := range page.NetworkInterfaces {
 			x := ec2.NetworkInterface{
@@ -247,16 +243,15 @@ func readNetworkInterfaces(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			e.NetworkInterfaces = append(e.NetworkInterfaces, x)
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }
 
 func readTransitGateways(ctx context.Context, r *reader, e *ec2.EC2) error {
-	p := ec2api.NewDescribeTransitGatewaysPaginator(r.c, &ec2api.DescribeTransitGatewaysInput{MaxResults: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	return awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := r.c.DescribeTransitGateways(ctx, &ec2api.DescribeTransitGatewaysInput{MaxResults: aws.Int32(1000), NextToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, g := range page.TransitGateways {
 			id := aws.ToString(g.TransitGatewayId)
@@ -270,6 +265,6 @@ func readTransitGateways(ctx context.Context, r *reader, e *ec2.EC2) error {
 			}
 			e.TransitGateways = append(e.TransitGateways, x)
 		}
-	}
-	return nil
+		return page.NextToken, nil
+	})
 }

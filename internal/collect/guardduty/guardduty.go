@@ -28,11 +28,13 @@ func Collector() collect.Collector {
 func collectGuardDuty(ctx context.Context, in collect.Input) error {
 	client := gdapi.NewFromConfig(in.Config)
 	out := &guardduty.GuardDuty{Detectors: []guardduty.Detector{}}
-	pages := gdapi.NewListDetectorsPaginator(client, &gdapi.ListDetectorsInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	// A failed GetDetector is recorded on its detector; a cancelled context
+	// ends the listing and is returned as it is, unwrapped.
+	var canceled error
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.ListDetectors(ctx, &gdapi.ListDetectorsInput{NextToken: token})
 		if err != nil {
-			return fmt.Errorf("list detectors: %w", err)
+			return nil, err
 		}
 		for _, id := range page.DetectorIds {
 			d := guardduty.Detector{ID: id,
@@ -40,7 +42,8 @@ func collectGuardDuty(ctx context.Context, in collect.Input) error {
 			det, err := client.GetDetector(ctx, &gdapi.GetDetectorInput{DetectorId: aws.String(id)})
 			if err != nil {
 				if ctx.Err() != nil {
-					return ctx.Err()
+					canceled = ctx.Err()
+					return nil, nil
 				}
 				d.Errors = map[string]string{guardduty.DetailDetector: awsx.Brief(err)}
 			} else {
@@ -48,6 +51,12 @@ func collectGuardDuty(ctx context.Context, in collect.Input) error {
 			}
 			out.Detectors = append(out.Detectors, d)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("list detectors: %w", err)
+	}
+	if canceled != nil {
+		return canceled
 	}
 	in.Region.GuardDuty = out
 	return nil

@@ -10,6 +10,7 @@ import (
 	iamapi "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 )
 
@@ -24,13 +25,13 @@ type authorization struct {
 
 func authorizationDetails(ctx context.Context, c *iamapi.Client) (*authorization, error) {
 	a := &authorization{users: map[string]iamtypes.UserDetail{}}
-	p := iamapi.NewGetAccountAuthorizationDetailsPaginator(c, &iamapi.GetAccountAuthorizationDetailsInput{
-		Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeGroup, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.GetAccountAuthorizationDetails(ctx, &iamapi.GetAccountAuthorizationDetailsInput{
+			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeGroup, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+			Marker: token,
+		})
 		if err != nil {
-			return nil, fail("get account authorization details", err)
+			return nil, err
 		}
 		for _, u := range page.UserDetailList {
 			a.users[aws.ToString(u.UserName)] = u
@@ -50,6 +51,9 @@ func authorizationDetails(ctx context.Context, c *iamapi.Client) (*authorization
 		for _, mp := range page.Policies {
 			a.policies = append(a.policies, managedPolicy(mp))
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return nil, fail("get account authorization details", err)
 	}
 	sort.Slice(a.groups, func(i, j int) bool { return a.groups[i].Name < a.groups[j].Name })
 	sort.Slice(a.roles, func(i, j int) bool { return a.roles[i].Name < a.roles[j].Name })

@@ -176,9 +176,8 @@ func collectIAM(ctx context.Context, in collect.Input) error {
 
 func listUsers(ctx context.Context, c *iamapi.Client) ([]*iam.User, error) {
 	var out []*iam.User
-	p := iamapi.NewListUsersPaginator(c, &iamapi.ListUsersInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListUsers(ctx, &iamapi.ListUsersInput{Marker: token})
 		if err != nil {
 			return nil, err
 		}
@@ -188,6 +187,9 @@ func listUsers(ctx context.Context, c *iamapi.Client) ([]*iam.User, error) {
 				Path: aws.ToString(u.Path), Created: aws.ToTime(u.CreateDate), PasswordLastUsed: aws.ToTime(u.PasswordLastUsed),
 			})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -197,29 +199,31 @@ func listUsers(ctx context.Context, c *iamapi.Client) ([]*iam.User, error) {
 // recorded in u.Errors.
 func userDetails(ctx context.Context, c *iamapi.Client, u *iam.User) {
 	errs := map[string]string{}
-	keys := iamapi.NewListAccessKeysPaginator(c, &iamapi.ListAccessKeysInput{UserName: aws.String(u.Name)})
-	for keys.HasMorePages() {
-		page, err := keys.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListAccessKeys(ctx, &iamapi.ListAccessKeysInput{UserName: aws.String(u.Name), Marker: token})
 		if err != nil {
-			errs[iam.DetailAccessKeys] = fail("list access keys", err).Error()
-			u.AccessKeys = nil
-			break
+			return nil, err
 		}
 		for _, k := range page.AccessKeyMetadata {
 			u.AccessKeys = append(u.AccessKeys, iam.AccessKey{ID: aws.ToString(k.AccessKeyId), Status: string(k.Status), Created: aws.ToTime(k.CreateDate)})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		errs[iam.DetailAccessKeys] = fail("list access keys", err).Error()
+		u.AccessKeys = nil
 	}
-	mfa := iamapi.NewListMFADevicesPaginator(c, &iamapi.ListMFADevicesInput{UserName: aws.String(u.Name)})
-	for mfa.HasMorePages() {
-		page, err := mfa.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListMFADevices(ctx, &iamapi.ListMFADevicesInput{UserName: aws.String(u.Name), Marker: token})
 		if err != nil {
-			errs[iam.DetailMFADevices] = fail("list mfa devices", err).Error()
-			u.MFADevices = nil
-			break
+			return nil, err
 		}
 		for _, d := range page.MFADevices {
 			u.MFADevices = append(u.MFADevices, iam.MFADevice{Serial: aws.ToString(d.SerialNumber), Enabled: aws.ToTime(d.EnableDate)})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		errs[iam.DetailMFADevices] = fail("list mfa devices", err).Error()
+		u.MFADevices = nil
 	}
 	if len(errs) > 0 {
 		u.Errors = errs
@@ -266,19 +270,24 @@ func passwordPolicy(ctx context.Context, c *iamapi.Client) (*iam.PasswordPolicy,
 // rootVirtualMFA returns the serial of the virtual MFA device assigned to
 // the root user, or "".
 func rootVirtualMFA(ctx context.Context, c *iamapi.Client) (string, error) {
-	p := iamapi.NewListVirtualMFADevicesPaginator(c, &iamapi.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAssigned})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	var serial string
+	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListVirtualMFADevices(ctx, &iamapi.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAssigned, Marker: token})
 		if err != nil {
-			return "", fail("list virtual mfa devices", err)
+			return nil, err
 		}
 		for _, d := range page.VirtualMFADevices {
 			if d.User != nil && isRootARN(aws.ToString(d.User.Arn)) {
-				return aws.ToString(d.SerialNumber), nil
+				serial = aws.ToString(d.SerialNumber)
+				return nil, nil // found: no more pages
 			}
 		}
+		return page.Marker, nil
+	})
+	if err != nil {
+		return "", fail("list virtual mfa devices", err)
 	}
-	return "", nil
+	return serial, nil
 }
 
 func isRootARN(arn string) bool {
@@ -289,15 +298,10 @@ func isRootARN(arn string) bool {
 // attached to. A policy that does not exist (in this partition) is
 // attached to nobody.
 func policyEntities(ctx context.Context, c *iamapi.Client, arn string, e *iam.Entities) {
-	p := iamapi.NewListEntitiesForPolicyPaginator(c, &iamapi.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if awsx.IsNotFound(err) {
-			return
-		}
+	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListEntitiesForPolicy(ctx, &iamapi.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn), Marker: token})
 		if err != nil {
-			*e = iam.Entities{Error: fail("list entities for policy "+arn, err).Error()}
-			return
+			return nil, err
 		}
 		for _, u := range page.PolicyUsers {
 			e.Users = append(e.Users, aws.ToString(u.UserName))
@@ -308,16 +312,22 @@ func policyEntities(ctx context.Context, c *iamapi.Client, arn string, e *iam.En
 		for _, r := range page.PolicyRoles {
 			e.Roles = append(e.Roles, aws.ToString(r.RoleName))
 		}
+		return page.Marker, nil
+	})
+	if awsx.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		*e = iam.Entities{Error: fail("list entities for policy "+arn, err).Error()}
 	}
 }
 
 func serverCertificates(ctx context.Context, c *iamapi.Client) ([]*iam.ServerCertificate, error) {
 	var out []*iam.ServerCertificate
-	p := iamapi.NewListServerCertificatesPaginator(c, &iamapi.ListServerCertificatesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListServerCertificates(ctx, &iamapi.ListServerCertificatesInput{Marker: token})
 		if err != nil {
-			return nil, fail("list server certificates", err)
+			return nil, err
 		}
 		for _, s := range page.ServerCertificateMetadataList {
 			out = append(out, &iam.ServerCertificate{
@@ -325,6 +335,9 @@ func serverCertificates(ctx context.Context, c *iamapi.Client) ([]*iam.ServerCer
 				Path: aws.ToString(s.Path), Uploaded: aws.ToTime(s.UploadDate), Expiration: aws.ToTime(s.Expiration),
 			})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return nil, fail("list server certificates", err)
 	}
 	return out, nil
 }

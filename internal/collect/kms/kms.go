@@ -37,15 +37,17 @@ func Collector() collect.Collector {
 func collectKMS(ctx context.Context, in collect.Input) error {
 	c := kmsapi.NewFromConfig(in.Config)
 	out := &kms.KMS{Keys: []*kms.Key{}}
-	p := kmsapi.NewListKeysPaginator(c, &kmsapi.ListKeysInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListKeys(ctx, &kmsapi.ListKeysInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("list keys: %w", err)
+			return nil, err
 		}
 		for _, k := range page.Keys {
 			out.Keys = append(out.Keys, &kms.Key{ARN: aws.ToString(k.KeyArn), ID: aws.ToString(k.KeyId)})
 		}
+		return page.NextMarker, nil
+	}); err != nil {
+		return fmt.Errorf("list keys: %w", err)
 	}
 	// Aliases only name keys: without them the keys are still judged.
 	aliases, err := aliasesByKey(ctx, c)
@@ -76,17 +78,19 @@ func collectKMS(ctx context.Context, in collect.Input) error {
 
 func aliasesByKey(ctx context.Context, c *kmsapi.Client) (map[string][]string, error) {
 	out := map[string][]string{}
-	p := kmsapi.NewListAliasesPaginator(c, &kmsapi.ListAliasesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListAliases(ctx, &kmsapi.ListAliasesInput{Marker: token})
 		if err != nil {
-			return nil, fmt.Errorf("list aliases: %w", err)
+			return nil, err
 		}
 		for _, a := range page.Aliases {
 			if id := aws.ToString(a.TargetKeyId); id != "" {
 				out[id] = append(out[id], aws.ToString(a.AliasName))
 			}
 		}
+		return page.NextMarker, nil
+	}); err != nil {
+		return nil, fmt.Errorf("list aliases: %w", err)
 	}
 	return out, nil
 }

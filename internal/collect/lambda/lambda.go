@@ -41,11 +41,10 @@ func Collector() collect.Collector {
 func collectLambda(ctx context.Context, in collect.Input) error {
 	c := lambdaapi.NewFromConfig(in.Config)
 	out := &lambda.Lambda{Functions: []*lambda.Function{}}
-	p := lambdaapi.NewListFunctionsPaginator(c, &lambdaapi.ListFunctionsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ListFunctions(ctx, &lambdaapi.ListFunctionsInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("list functions: %w", err)
+			return nil, err
 		}
 		for _, f := range page.Functions {
 			fn := &lambda.Function{
@@ -59,6 +58,9 @@ func collectLambda(ctx context.Context, in collect.Input) error {
 			}
 			out.Functions = append(out.Functions, fn)
 		}
+		return page.NextMarker, nil
+	}); err != nil {
+		return fmt.Errorf("list functions: %w", err)
 	}
 	if err := policies(ctx, c, out.Functions); err != nil {
 		return err
@@ -118,19 +120,19 @@ func zones(ctx context.Context, c *ec2api.Client, fns []*lambda.Function) error 
 	var failed error
 	for start := 0; start < len(ids) && failed == nil; start += filterValues {
 		batch := ids[start:min(start+filterValues, len(ids))]
-		p := ec2api.NewDescribeSubnetsPaginator(c, &ec2api.DescribeSubnetsInput{
-			Filters: []ec2types.Filter{{Name: aws.String("subnet-id"), Values: batch}},
-		})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		failed = awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+			page, err := c.DescribeSubnets(ctx, &ec2api.DescribeSubnetsInput{
+				Filters:   []ec2types.Filter{{Name: aws.String("subnet-id"), Values: batch}},
+				NextToken: token,
+			})
 			if err != nil {
-				failed = err
-				break
+				return nil, err
 			}
 			for _, s := range page.Subnets {
 				az[aws.ToString(s.SubnetId)] = aws.ToString(s.AvailabilityZone)
 			}
-		}
+			return page.NextToken, nil
+		})
 	}
 	if failed != nil && ctx.Err() != nil {
 		return fmt.Errorf("describe subnets: %w", ctx.Err())

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	logsapi "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
 )
@@ -28,11 +29,10 @@ func Collector() collect.Collector {
 func collectRegion(ctx context.Context, in collect.Input) error {
 	client := logsapi.NewFromConfig(in.Config)
 	l := &logs.Logs{MetricFilters: []logs.MetricFilter{}}
-	filters := logsapi.NewDescribeMetricFiltersPaginator(client, &logsapi.DescribeMetricFiltersInput{})
-	for filters.HasMorePages() {
-		page, err := filters.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.DescribeMetricFilters(ctx, &logsapi.DescribeMetricFiltersInput{NextToken: token})
 		if err != nil {
-			return fmt.Errorf("describe metric filters: %w", err)
+			return nil, err
 		}
 		for _, f := range page.MetricFilters {
 			mf := logs.MetricFilter{
@@ -51,6 +51,9 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 			}
 			l.MetricFilters = append(l.MetricFilters, mf)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("describe metric filters: %w", err)
 	}
 	in.Region.Logs = l
 	return nil

@@ -38,15 +38,17 @@ func Collector() collect.Collector {
 func collectRDS(ctx context.Context, in collect.Input) error {
 	c := rdsapi.NewFromConfig(in.Config)
 	out := &rds.RDS{Instances: []*rds.Instance{}}
-	p := rdsapi.NewDescribeDBInstancesPaginator(c, &rdsapi.DescribeDBInstancesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.DescribeDBInstances(ctx, &rdsapi.DescribeDBInstancesInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("describe db instances: %w", err)
+			return nil, err
 		}
 		for _, d := range page.DBInstances {
 			out.Instances = append(out.Instances, instance(d))
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return fmt.Errorf("describe db instances: %w", err)
 	}
 	// The rest is judged by fewer controls: a failure is recorded and
 	// those controls report ERROR, the instance controls still run.
@@ -105,11 +107,10 @@ func instance(d rdstypes.DBInstance) *rds.Instance {
 }
 
 func clusters(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
-	p := rdsapi.NewDescribeDBClustersPaginator(c, &rdsapi.DescribeDBClustersInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.DescribeDBClusters(ctx, &rdsapi.DescribeDBClustersInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("describe db clusters: %w", err)
+			return nil, err
 		}
 		for _, d := range page.DBClusters {
 			cl := &rds.Cluster{
@@ -129,16 +130,18 @@ func clusters(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
 			}
 			out.Clusters = append(out.Clusters, cl)
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return fmt.Errorf("describe db clusters: %w", err)
 	}
 	return nil
 }
 
 func dbSnapshots(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
-	p := rdsapi.NewDescribeDBSnapshotsPaginator(c, &rdsapi.DescribeDBSnapshotsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.DescribeDBSnapshots(ctx, &rdsapi.DescribeDBSnapshotsInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("describe db snapshots: %w", err)
+			return nil, err
 		}
 		for _, s := range page.DBSnapshots {
 			out.Snapshots = append(out.Snapshots, &rds.Snapshot{
@@ -152,16 +155,18 @@ func dbSnapshots(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
 				Tags:      tags(s.TagList),
 			})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return fmt.Errorf("describe db snapshots: %w", err)
 	}
 	return nil
 }
 
 func clusterSnapshots(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
-	p := rdsapi.NewDescribeDBClusterSnapshotsPaginator(c, &rdsapi.DescribeDBClusterSnapshotsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.DescribeDBClusterSnapshots(ctx, &rdsapi.DescribeDBClusterSnapshotsInput{Marker: token})
 		if err != nil {
-			return fmt.Errorf("describe db cluster snapshots: %w", err)
+			return nil, err
 		}
 		for _, s := range page.DBClusterSnapshots {
 			out.Snapshots = append(out.Snapshots, &rds.Snapshot{
@@ -176,6 +181,9 @@ func clusterSnapshots(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error
 				Tags:      tags(s.TagList),
 			})
 		}
+		return page.Marker, nil
+	}); err != nil {
+		return fmt.Errorf("describe db cluster snapshots: %w", err)
 	}
 	return nil
 }

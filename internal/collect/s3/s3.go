@@ -110,11 +110,10 @@ func inRegion(region string) func(*s3api.Options) {
 // listBuckets lists every bucket. Asking for pages (MaxBuckets) makes S3
 // answer each bucket's region too, saving a GetBucketLocation per bucket.
 func (c *collector) listBuckets(ctx context.Context, st *s3snap.S3) error {
-	p := s3api.NewListBucketsPaginator(c.s3, &s3api.ListBucketsInput{MaxBuckets: aws.Int32(1000)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.s3.ListBuckets(ctx, &s3api.ListBucketsInput{MaxBuckets: aws.Int32(1000), ContinuationToken: token})
 		if err != nil {
-			return fmt.Errorf("list buckets: %w", err)
+			return nil, err
 		}
 		for _, b := range page.Buckets {
 			name := aws.ToString(b.Name)
@@ -125,6 +124,9 @@ func (c *collector) listBuckets(ctx context.Context, st *s3snap.S3) error {
 				Created: aws.ToTime(b.CreationDate),
 			})
 		}
+		return page.ContinuationToken, nil
+	}); err != nil {
+		return fmt.Errorf("list buckets: %w", err)
 	}
 	sort.Slice(st.Buckets, func(i, j int) bool { return st.Buckets[i].Name < st.Buckets[j].Name })
 	return nil
@@ -293,11 +295,10 @@ func (c *collector) accessPoints(ctx context.Context, st *s3snap.S3, regions []s
 func (c *collector) regionAccessPoints(ctx context.Context, region string) ([]s3snap.AccessPoint, error) {
 	opt := func(o *s3control.Options) { o.Region = region }
 	var out []s3snap.AccessPoint
-	p := s3control.NewListAccessPointsPaginator(c.ctl, &s3control.ListAccessPointsInput{AccountId: aws.String(c.account)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, opt)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.ctl.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: aws.String(c.account), NextToken: token}, opt)
 		if err != nil {
-			return nil, fmt.Errorf("list access points: %w", err)
+			return nil, err
 		}
 		for _, a := range page.AccessPointList {
 			ap := s3snap.AccessPoint{
@@ -316,6 +317,9 @@ func (c *collector) regionAccessPoints(ctx context.Context, region string) ([]s3
 			}
 			out = append(out, ap)
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return nil, fmt.Errorf("list access points: %w", err)
 	}
 	for i := range out {
 		ap := &out[i]

@@ -45,21 +45,22 @@ func collectSecurityHub(ctx context.Context, in collect.Input) error {
 	if t, err := time.Parse(time.RFC3339Nano, aws.ToString(hub.SubscribedAt)); err == nil {
 		out.SubscribedAt = t
 	}
-	pages := shapi.NewGetEnabledStandardsPaginator(client, &shapi.GetEnabledStandardsInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.GetEnabledStandards(ctx, &shapi.GetEnabledStandardsInput{NextToken: token})
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			out.Standards = nil
-			out.Errors = map[string]string{securityhub.DetailStandards: awsx.Brief(err)}
-			break
+			return nil, err
 		}
 		for _, s := range page.StandardsSubscriptions {
 			out.Standards = append(out.Standards, securityhub.Standard{ARN: aws.ToString(s.StandardsArn),
 				SubscriptionARN: aws.ToString(s.StandardsSubscriptionArn), Status: string(s.StandardsStatus)})
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		out.Standards = nil
+		out.Errors = map[string]string{securityhub.DetailStandards: awsx.Brief(err)}
 	}
 	in.Region.SecurityHub = out
 	return nil

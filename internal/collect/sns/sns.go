@@ -28,16 +28,18 @@ func Collector() collect.Collector {
 func collectRegion(ctx context.Context, in collect.Input) error {
 	client := snsapi.NewFromConfig(in.Config)
 	s := &sns.SNS{Topics: []sns.Topic{}}
-	p := snsapi.NewListTopicsPaginator(client, &snsapi.ListTopicsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.ListTopics(ctx, &snsapi.ListTopicsInput{NextToken: token})
 		if err != nil {
-			return fmt.Errorf("list topics: %w", err)
+			return nil, err
 		}
 		for _, t := range page.Topics {
 			arn := aws.ToString(t.TopicArn)
 			s.Topics = append(s.Topics, sns.Topic{ARN: arn, Name: arn[strings.LastIndexByte(arn, ':')+1:]})
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		return fmt.Errorf("list topics: %w", err)
 	}
 	for i := range s.Topics {
 		if err := subscriptions(ctx, client, &s.Topics[i]); err != nil {
@@ -52,15 +54,10 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 // only a cancelled context stops the collector.
 func subscriptions(ctx context.Context, client *snsapi.Client, t *sns.Topic) error {
 	subs := []sns.Subscription{}
-	p := snsapi.NewListSubscriptionsByTopicPaginator(client, &snsapi.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.ARN)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := client.ListSubscriptionsByTopic(ctx, &snsapi.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.ARN), NextToken: token})
 		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("list subscriptions of %s: %w", t.Name, err)
-			}
-			t.Errors = map[string]string{"subscriptions": awsx.Brief(err)}
-			return nil
+			return nil, err
 		}
 		for _, s := range page.Subscriptions {
 			subs = append(subs, sns.Subscription{
@@ -70,6 +67,13 @@ func subscriptions(ctx context.Context, client *snsapi.Client, t *sns.Topic) err
 				Owner:    aws.ToString(s.Owner),
 			})
 		}
+		return page.NextToken, nil
+	}); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("list subscriptions of %s: %w", t.Name, err)
+		}
+		t.Errors = map[string]string{"subscriptions": awsx.Brief(err)}
+		return nil
 	}
 	t.Subscriptions = subs
 	return nil
