@@ -61,7 +61,7 @@ the same code as 'guardrail scan', and print one JSON line:
 	sc.Flags().IntVar(&accounts, "accounts", 200, "accounts in the generated organization")
 	sc.Flags().IntVar(&regions, "regions", 17, "regions enabled per account")
 	sc.Flags().StringVar(&latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
-	sc.Flags().IntVar(&concurrency, "concurrency", 64, "collection tasks at once")
+	sc.Flags().IntVar(&concurrency, "concurrency", 256, "collection tasks at once")
 	c.AddCommand(sc)
 	return c
 }

@@ -49,7 +49,7 @@ func (s *scanFlags) register(c *cobra.Command) {
 	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical)")
 	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
 	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
-	f.IntVar(&s.concurrency, "concurrency", 64, "collection tasks at once (each is one service in one account and region)")
+	f.IntVar(&s.concurrency, "concurrency", 256, "collection tasks at once (each is one service in one account and region); the per-service rate limits still apply")
 	f.BoolVarP(&s.quiet, "quiet", "q", false, "no progress display")
 }
 

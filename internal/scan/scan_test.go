@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -211,5 +212,42 @@ func TestFaults(t *testing.T) {
 			}
 			t.Logf("%s: %d results, %d gaps, %d API calls, %d retries", tc.name, len(rep.Results), len(rep.Gaps), rep.Stats.APICalls, rep.Stats.Retries)
 		})
+	}
+}
+
+// TestPolicyCoversEveryCall records every AWS call a full demo scan makes
+// (discovery, role assumption and every collector, in every account) and
+// checks each is an action of the policy 'guardrail iam-policy' prints.
+func TestPolicyCoversEveryCall(t *testing.T) {
+	s := startDemo(t)
+	mgmt := s.World().Org.ManagementAccount
+	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec collecttest.Recorder
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scan.Run(context.Background(), rec.Instrument(cfg), scan.Options{
+		Collectors: registry.All(), Controls: cat.Controls(), Standards: cat.Standards()}); err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{}
+	for _, st := range registry.Policy().Statement {
+		for _, a := range st.Action {
+			allowed[a] = true
+		}
+	}
+	called := rec.Actions()
+	if len(called) < 50 {
+		t.Fatalf("only %d distinct actions recorded: %v", len(called), called)
+	}
+	for _, a := range called {
+		if !allowed[a] {
+			t.Errorf("the scan called %s, which guardrail iam-policy does not allow", a)
+		}
 	}
 }
