@@ -1,0 +1,146 @@
+// Package store keeps what scans found, across scans: every scan (who,
+// when, scope, counts, scores, what could not be assessed), every finding
+// with its lifecycle and history, and each scan's results, so teams can
+// see what is new, what was fixed, what was accepted, and how the score
+// moves. One interface, two backends with the same SQL: SQLite embedded
+// (the default: one file, nothing to install) and PostgreSQL for a team.
+//
+// Durability: a scan's results are stored in one transaction. A scan
+// killed at any point (even kill -9) leaves every earlier scan and every
+// finding exactly as they were; the scan itself stays recorded as
+// RUNNING, and is reported as INTERRUPTED once no process holds it.
+// Readers (the dashboard) can read while a scan writes.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/report"
+	"github.com/guardrail-sec/guardrail/internal/rule"
+	"github.com/guardrail-sec/guardrail/internal/score"
+	"github.com/guardrail-sec/guardrail/internal/snapshot"
+)
+
+// ErrNotFound says a scan or finding does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store keeps scans and findings. Implementations are safe for concurrent
+// use.
+type Store interface {
+	// StartScan records that a scan began (Status RUNNING).
+	StartScan(ctx context.Context, s Scan) error
+	// FinishScan stores rep, the report of a scan StartScan recorded: the
+	// scan's counts, scores and gaps; each result as a finding moved
+	// through its lifecycle (finding.Observe, finding.Gone for resources
+	// no longer found in fully assessed targets) and then through rules
+	// (each change recorded as an event by "rule:<name>"); and the scan's
+	// results. All in one transaction. It returns what changed.
+	FinishScan(ctx context.Context, rep *report.Report, rules *rule.Set) (Changes, error)
+	// Scans lists scans, newest first.
+	Scans(ctx context.Context, limit int) ([]Scan, error)
+	// Scan returns one scan (ErrNotFound if none).
+	Scan(ctx context.Context, id string) (Scan, error)
+	// Findings lists the findings that match f, in f's order, and how many
+	// match in all.
+	Findings(ctx context.Context, f Filter) ([]finding.Finding, int, error)
+	// Finding returns one finding and its history, oldest event first.
+	Finding(ctx context.Context, id string) (finding.Finding, []finding.Event, error)
+	// Suppress suppresses findings (finding.Suppress) and records it.
+	Suppress(ctx context.Context, ids []string, reason, by string, until time.Time) error
+	// Unsuppress puts suppressed findings back (finding.Unsuppress).
+	Unsuppress(ctx context.Context, ids []string, reason, by string) error
+	// Diff compares two scans: findings failing in b but not in a, failing
+	// in a but not in b, and score changes.
+	Diff(ctx context.Context, a, b string) (Diff, error)
+	// ScoreHistory returns the overall and per-standard scores of the
+	// last n complete scans, oldest first.
+	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
+	Close() error
+}
+
+// Scan status.
+const (
+	Running     = "RUNNING"
+	Complete    = "COMPLETE"
+	Interrupted = "INTERRUPTED"
+)
+
+// Scan is a recorded scan.
+type Scan struct {
+	ID       string         `json:"id"`
+	Started  time.Time      `json:"started"`
+	Finished time.Time      `json:"finished,omitzero"`
+	Status   string         `json:"status"`
+	By       string         `json:"by"` // the caller's ARN
+	Scope    report.Scope   `json:"scope"`
+	Stats    report.Stats   `json:"stats"`
+	Counts   Counts         `json:"counts"`
+	Scores   score.Scores   `json:"scores"`
+	Gaps     []snapshot.Gap `json:"gaps,omitempty"`
+	// NotAssessed are accounts that could not be assessed, with why.
+	NotAssessed map[string]string `json:"not_assessed,omitempty"`
+	Changes     Changes           `json:"changes"`
+}
+
+// Counts are a scan's results by status.
+type Counts struct {
+	Passed        int `json:"passed"`
+	Failed        int `json:"failed"`
+	NotApplicable int `json:"not_applicable"`
+	Error         int `json:"error"`
+}
+
+// Changes are what a scan changed in the findings.
+type Changes struct {
+	New        int `json:"new"`
+	Reopened   int `json:"reopened"`
+	Resolved   int `json:"resolved"`
+	Unchanged  int `json:"unchanged"`
+	RuleEvents int `json:"rule_events"`
+}
+
+// Filter selects findings. Empty fields match everything.
+type Filter struct {
+	Accounts     []string
+	OUPath       string // prefix
+	Regions      []string
+	Controls     []string
+	Standard     string // short name: "cis-3.0", "fsbp"
+	Severities   []control.Severity
+	Compliance   []control.Status
+	Workflow     []finding.Workflow
+	ResourceType string
+	// Text matches the resource ARN or name, the title or the reason.
+	Text string
+	// Scan keeps findings the scan saw.
+	Scan string
+	// Order: "priority" (severity, then failing first, then last seen;
+	// the default) or "last_seen".
+	Order         string
+	Limit, Offset int
+}
+
+// Diff is what changed between two scans.
+type Diff struct {
+	A, B string
+	// Appeared fail in B and did not in A; Fixed failed in A and do not in
+	// B (passed, not applicable, or gone).
+	Appeared []finding.Finding `json:"appeared"`
+	Fixed    []finding.Finding `json:"fixed"`
+	// Scores are B's scores minus A's, per standard and account.
+	Overall   float64            `json:"overall_delta"`
+	Standards map[string]float64 `json:"standards_delta"`
+	Accounts  map[string]float64 `json:"accounts_delta"`
+}
+
+// ScoreAt is the scores of one scan.
+type ScoreAt struct {
+	Scan      string             `json:"scan"`
+	At        time.Time          `json:"at"`
+	Overall   float64            `json:"overall"`
+	Standards map[string]float64 `json:"standards"`
+}
