@@ -1,13 +1,12 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	findingid "github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -205,9 +204,7 @@ func (v *view) asff(res control.Result, ts string, opts Options) asffFinding {
 // findingID is the finding's stable ID: the same control, account,
 // region and resource give the same ID in every scan.
 func findingID(res control.Result) string {
-	m := res.Resource
-	h := sha256.Sum256([]byte(res.Control + "\x00" + m.Account + "\x00" + m.Region + "\x00" + m.ARN))
-	return "guardrail/" + res.Control + "/" + hex.EncodeToString(h[:20])
+	return "guardrail/" + res.Control + "/" + findingid.ID(res)
 }
 
 // description says what was found, then why it matters.
