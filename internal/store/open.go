@@ -140,7 +140,7 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 	}
 	uri := "file:" + (&url.URL{Path: abs}).EscapedPath()
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeout.Milliseconds())
-	w, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&_txlock=immediate")
+	w, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=cache_size(-65536)&_pragma=journal_size_limit(67108864)&_txlock=immediate")
 	if err != nil {
 		return nil, s.errorf("open: %w", err)
 	}
@@ -153,7 +153,7 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 		return nil, s.errorf("open: %w", err)
 	}
 	var mode string
-	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		w.Close()
 		return nil, s.errorf("open: %w", err)
 	}
