@@ -228,7 +228,7 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	fin.findings = newInsert(tx, s.d, copy, "findings", findingColumnList...).sorted(0)
 	fin.events = newInsert(tx, s.d, copy, "finding_events", "finding_id", "at", "scan", "kind", "actor", "detail").sorted(0)
 	fin.results = newInsert(tx, s.d, copy, "scan_results", "scan", "finding_id", "compliance", "severity").sorted(1)
-	fin.touch = newBatch(tx, s.d, "findings", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
+	fin.touch = newBatch(tx, s.d, "findings last seen", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
 		"?", ")", 1, at.UnixNano(), rep.ID).sorted(0)
 	if fin.update, err = tx.PrepareContext(ctx, s.d.q(findingUpdate)); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
@@ -269,6 +269,9 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ? WHERE seq = ?`),
 		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], seq); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	if testHookFlush != nil {
+		testHookFlush("scans", 1)
 	}
 	if err := tx.Commit(); err != nil {
 		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
