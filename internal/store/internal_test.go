@@ -67,7 +67,7 @@ func TestOwnerAlive(t *testing.T) {
 		{selfOwner(), true},
 		{host + ":" + strconv.Itoa(dead) + ":", false},
 		{host + ":" + strconv.Itoa(os.Getpid()) + ":1", false}, // our pid, but started at another time: reused
-		{"another-host:1:1", true},                     // cannot tell: alive
+		{"another-host:1:1", true},                             // cannot tell: alive
 		{"garbage", true},
 		{host + ":x:1", true},
 	} {
@@ -76,4 +76,3 @@ func TestOwnerAlive(t *testing.T) {
 		}
 	}
 }
-
