@@ -44,8 +44,8 @@ type Store interface {
 	// Diff compares two scans: findings failing in b but not in a, failing
 	// in a but not in b, and score changes.
 	Diff(ctx context.Context, a, b string) (Diff, error)
-	// ScoreHistory returns the overall and per-standard scores of the
-	// last n complete scans, oldest first.
+	// ScoreHistory returns the overall, per-standard, per-account and
+	// per-region scores of the last n complete scans, oldest first.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
 	Close() error
 }
@@ -126,10 +126,13 @@ type Diff struct {
 	Accounts  map[string]float64 `json:"accounts_delta"`
 }
 
-// ScoreAt is the scores of one scan.
+// ScoreAt is the scores of one scan, in percent: overall, and for each
+// standard (by ID), account and region that had data.
 type ScoreAt struct {
 	Scan      string             `json:"scan"`
 	At        time.Time          `json:"at"`
 	Overall   float64            `json:"overall"`
 	Standards map[string]float64 `json:"standards"`
+	Accounts  map[string]float64 `json:"accounts"`
+	Regions   map[string]float64 `json:"regions"`
 }
