@@ -65,8 +65,8 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 	in(w, "severity", f.Severities, func(v control.Severity) any { return int64(v) })
 	in(w, "compliance", f.Compliance, str[control.Status])
 	in(w, "workflow", f.Workflow, str[finding.Workflow])
-	if f.OUPath != "" {
-		w.add("substr(ou_path, 1, ?) = ?", int64(utf8.RuneCountInString(f.OUPath)), f.OUPath)
+	if ou := strings.TrimSuffix(f.OUPath, "/"); ou != "" {
+		w.add("(ou_path = ? OR substr(ou_path, 1, ?) = ?)", ou, int64(utf8.RuneCountInString(ou)+1), ou+"/")
 	}
 	if f.Standard != "" {
 		w.add(s.d.contains("standards"), `"`+f.Standard+`:`)

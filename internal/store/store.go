@@ -96,7 +96,7 @@ type Changes struct {
 // Filter selects findings. Empty fields match everything.
 type Filter struct {
 	Accounts     []string
-	OUPath       string // prefix
+	OUPath       string // the OU and every OU under it
 	Regions      []string
 	Controls     []string
 	Standard     string // short name: "cis-3.0", "fsbp"

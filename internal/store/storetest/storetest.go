@@ -506,8 +506,10 @@ func testFilters(t *testing.T, s store.Store) {
 		want []string
 	}{
 		{"account", store.Filter{Accounts: []string{A2}}, []string{"EC2.8 222222222222 222222222222", "EC2.8 222222222222 i-4", "IAM.4 222222222222 222222222222", "KMS.4 222222222222 222222222222"}},
-		{"ou prefix", store.Filter{OUPath: "Root/Sand"}, []string{"EC2.8 222222222222 222222222222", "EC2.8 222222222222 i-4", "IAM.4 222222222222 222222222222", "KMS.4 222222222222 222222222222"}},
-		{"ou prefix is case-sensitive", store.Filter{OUPath: "root/sandbox"}, nil},
+		{"ou", store.Filter{OUPath: "Root/Sandbox"}, []string{"EC2.8 222222222222 222222222222", "EC2.8 222222222222 i-4", "IAM.4 222222222222 222222222222", "KMS.4 222222222222 222222222222"}},
+		{"ou and the OUs under it", store.Filter{OUPath: "Root/Production/"}, []string{"EC2.8 111111111111 111111111111", "EC2.8 111111111111 i-1", "EC2.8 111111111111 i-2", "EC2.8 111111111111 i-3", "EC2.8 111111111111 i-5", "EC2.8 111111111111 i-6", "EC2.8 111111111111 i-7", "EC2.8 111111111111 i-8", "EC2.8 111111111111 i-9", "IAM.4 111111111111 111111111111", "KMS.4 111111111111 111111111111", "KMS.4 111111111111 k-1"}},
+		{"ou: a name prefix is another OU", store.Filter{OUPath: "Root/Sand"}, nil},
+		{"ou is case-sensitive", store.Filter{OUPath: "root/sandbox"}, nil},
 		{"region", store.Filter{Regions: []string{EU2}}, []string{"KMS.4 111111111111 111111111111", "KMS.4 111111111111 k-1"}},
 		{"control", store.Filter{Controls: []string{"KMS.4", "IAM.4"}, Accounts: []string{A1}}, []string{"IAM.4 111111111111 111111111111", "KMS.4 111111111111 111111111111", "KMS.4 111111111111 k-1"}},
 		{"standard", store.Filter{Standard: "cis-3.0"}, []string{"IAM.4 111111111111 111111111111", "IAM.4 222222222222 222222222222", "KMS.4 111111111111 111111111111", "KMS.4 111111111111 k-1", "KMS.4 222222222222 222222222222"}},
