@@ -168,8 +168,8 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	return rep, nil
 }
 
-// NewID names a scan started at t: "scan-20261123T101500Z".
-func NewID(t time.Time) string { return "scan-" + t.UTC().Format("20060102T150405Z") }
+// NewID names a scan started at t: "scan-20261123T101500.042Z".
+func NewID(t time.Time) string { return "scan-" + t.UTC().Format("20060102T150405.000Z") }
 
 // Evaluate runs controls over every account of snap, accounts in
 // parallel; collectors say which of the controls' needs are global.
