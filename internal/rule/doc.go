@@ -48,10 +48,11 @@
 //
 // Rules run in order (order, then their place in the file); a matching
 // terminal rule stops the rules after it. Disabled rules are skipped.
-// When several matching rules set the same field, the last one wins, as
-// in Security Hub, and only the final value is written, so each change
-// is one event by "rule:<name>" of the rule that decided it. Notes add
-// up: each matching rule adds its own note once.
+// When several matching rules set the same field, the last one wins (the
+// rules apply in turn, so the later write stands), but only the final
+// value is written: each change is one event by "rule:<name>" of the
+// rule that decided it. Notes add up: each matching rule adds its own
+// note once.
 //
 // Applying a set to what it returned changes nothing. Three choices make
 // that hold:
