@@ -1,4 +1,5 @@
 package store
+
 import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
