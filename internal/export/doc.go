@@ -16,4 +16,9 @@
 // binary). Partial failure is normal: a target (account, region) that
 // denies access or is throttled to death is reported in the Result, with
 // every finding it could not take, and the others are imported.
+//
+// It reads findings it is given and never the store, so the CLI and the
+// dashboard choose what to export (package store's Filter). Formats are
+// built by package report; this package must not grow its own copy of
+// the ASFF or OCSF shapes.
 package export

@@ -285,7 +285,7 @@ func TestOCSFLines(t *testing.T) {
 			StatusID    int    `json:"status_id"`
 			Status      string `json:"status"`
 			Metadata    struct {
-				Version string `json:"version"`
+				Version string                `json:"version"`
 				Product struct{ Name string } `json:"product"`
 			} `json:"metadata"`
 			FindingInfo struct {
