@@ -28,8 +28,10 @@ func Observe(prev *Finding, o Observation, scan string, at time.Time) (Finding, 
 		evs = append(evs, Event{FindingID: f.ID, At: at, Scan: scan, Kind: kind, By: "scan", Detail: detail})
 	}
 	if prev == nil {
+		// A first result that passes is resolved from the start; one that
+		// fails, or could not be assessed, needs someone's attention.
 		f = Finding{ID: ID(r), FirstSeen: at, Workflow: New}
-		if r.Status != control.Failed {
+		if r.Status == control.Passed || r.Status == control.NotApplicable {
 			f.Workflow = Resolved
 		}
 	} else {
