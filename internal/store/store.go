@@ -1,15 +1,3 @@
-// Package store keeps what scans found, across scans: every scan (who,
-// when, scope, counts, scores, what could not be assessed), every finding
-// with its lifecycle and history, and each scan's results, so teams can
-// see what is new, what was fixed, what was accepted, and how the score
-// moves. One interface, two backends with the same SQL: SQLite embedded
-// (the default: one file, nothing to install) and PostgreSQL for a team.
-//
-// Durability: a scan's results are stored in one transaction. A scan
-// killed at any point (even kill -9) leaves every earlier scan and every
-// finding exactly as they were; the scan itself stays recorded as
-// RUNNING, and is reported as INTERRUPTED once no process holds it.
-// Readers (the dashboard) can read while a scan writes.
 package store
 
 import (
@@ -126,7 +114,8 @@ type Filter struct {
 
 // Diff is what changed between two scans.
 type Diff struct {
-	A, B string
+	A string `json:"a"`
+	B string `json:"b"`
 	// Appeared fail in B and did not in A; Fixed failed in A and do not in
 	// B (passed, not applicable, or gone).
 	Appeared []finding.Finding `json:"appeared"`

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/score"
+)
+
+// Diff compares the state of the findings as of scan a with their state
+// as of scan b. A finding's state as of a scan is what the latest scan up
+// to it that judged the finding found: FAILED, PASSED, NOT_APPLICABLE, or
+// gone. ERROR is no state: it never fixes, and never makes a failing
+// finding appear again. So a target one of the scans did not assess
+// neither appears nor is fixed. Appeared fail as of b and did not as of a
+// (passed, did not apply, were gone, or were not yet found); Fixed failed
+// as of a and did not as of b. Findings are returned as they are now, in priority order.
+func (s *sqlStore) Diff(ctx context.Context, a, b string) (Diff, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+	}
+	defer tx.Rollback()
+	sa, seqA, err := scanScan(tx.QueryRowContext(ctx, s.d.q(`SELECT `+scanColumns+` FROM scans WHERE id = ?`), a))
+	if err != nil {
+		return Diff{}, s.errorf("diff: %w", notFound("scan", a, err))
+	}
+	sb, seqB, err := scanScan(tx.QueryRowContext(ctx, s.d.q(`SELECT `+scanColumns+` FROM scans WHERE id = ?`), b))
+	if err != nil {
+		return Diff{}, s.errorf("diff: %w", notFound("scan", b, err))
+	}
+	// Only findings some scan judged after the older of the two and up to
+	// the newer can differ.
+	lo, hi := min(seqA, seqB), max(seqA, seqB)
+	const asOf = `COALESCE((SELECT r.compliance FROM scan_results r WHERE r.finding_id = c.finding_id AND r.scan <= ? AND r.compliance <> 'ERROR' ORDER BY r.scan DESC LIMIT 1), '')`
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT c.finding_id, `+asOf+`, `+asOf+`
+FROM (SELECT DISTINCT finding_id FROM scan_results WHERE scan > ? AND scan <= ?) c`), seqA, seqB, lo, hi)
+	if err != nil {
+		return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+	}
+	var appeared, fixed []string
+	for rows.Next() {
+		var id, atA, atB string
+		if err := rows.Scan(&id, &atA, &atB); err != nil {
+			rows.Close()
+			return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+		}
+		failedA, failedB := atA == string(control.Failed), atB == string(control.Failed)
+		switch {
+		case failedB && !failedA:
+			appeared = append(appeared, id)
+		case failedA && !failedB:
+			fixed = append(fixed, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+	}
+	out := Diff{A: a, B: b}
+	if out.Appeared, err = findingsByID(ctx, tx, s.d, appeared); err != nil {
+		return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+	}
+	if out.Fixed, err = findingsByID(ctx, tx, s.d, fixed); err != nil {
+		return Diff{}, s.errorf("diff %s %s: %w", a, b, err)
+	}
+	sortPriority(out.Appeared)
+	sortPriority(out.Fixed)
+
+	out.Overall = sb.Scores.Overall.Percent - sa.Scores.Overall.Percent
+	out.Standards = map[string]float64{}
+	for _, st := range sb.Scores.Standards {
+		if old, ok := score.Standard(sa.Scores.Standards, st.Standard); ok && old.HasData() && st.HasData() {
+			out.Standards[st.Standard] = st.Percent - old.Percent
+		}
+	}
+	out.Accounts = map[string]float64{}
+	for _, acct := range sb.Scores.Accounts {
+		if old, ok := sa.Scores.Account(acct.Account); ok && old.HasData() && acct.HasData() {
+			out.Accounts[acct.Account] = acct.Percent - old.Percent
+		}
+	}
+	return out, nil
+}
+
+// findingsByID reads the findings ids, in chunks.
+func findingsByID(ctx context.Context, tx *sql.Tx, d dialect, ids []string) ([]finding.Finding, error) {
+	var out []finding.Finding
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		fs, err := queryFindings(ctx, tx, d.q(`SELECT `+findingColumns+` FROM findings WHERE id IN `+placeholders(len(chunk))), args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
+}
+
+// sortPriority orders findings as Filter's "priority": severity, failing
+// first, most recently seen, ID.
+func sortPriority(fs []finding.Finding) {
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if af, bf := a.Compliance == control.Failed, b.Compliance == control.Failed; af != bf {
+			return af
+		}
+		if !a.LastSeen.Equal(b.LastSeen) {
+			return a.LastSeen.After(b.LastSeen)
+		}
+		return a.ID < b.ID
+	})
+}
+
+// ScoreHistory returns the scores of the last n complete scans, oldest
+// first; n <= 0 returns all.
+func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT id, started, scores FROM scans WHERE status = ? ORDER BY seq DESC LIMIT ?`), Complete, limitArg(n))
+	if err != nil {
+		return nil, s.errorf("score history: %w", err)
+	}
+	defer rows.Close()
+	var out []ScoreAt
+	for rows.Next() {
+		var (
+			id, text string
+			started  int64
+			sc       struct {
+				Overall   score.Score           `json:"overall"`
+				Standards []score.StandardScore `json:"standards"`
+			}
+		)
+		if err := rows.Scan(&id, &started, &text); err != nil {
+			return nil, s.errorf("score history: %w", err)
+		}
+		if err := unmarshal(text, &sc); err != nil {
+			return nil, s.errorf("score history: scan %s: scores: %w", id, err)
+		}
+		at := ScoreAt{Scan: id, At: fromNanos(started), Overall: sc.Overall.Percent, Standards: map[string]float64{}}
+		for _, st := range sc.Standards {
+			if st.HasData() {
+				at.Standards[st.Standard] = st.Percent
+			}
+		}
+		out = append(out, at)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("score history: %w", err)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+func notFound(kind, id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %s: %w", kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", kind, id, err)
+	}
+	return nil
+}

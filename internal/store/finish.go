@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/report"
+	"github.com/guardrail-sec/guardrail/internal/rule"
+	"github.com/guardrail-sec/guardrail/internal/snapshot"
+)
+
+// plan is what FinishScan needs to know about a report before it reads
+// any finding: the results by account, what each control maps to, and
+// which targets were fully assessed.
+type plan struct {
+	rep       *report.Report
+	controls  map[string]*control.Control
+	standards map[string][]string // control ID → "<short>:<id>"
+	accounts  map[string]*report.Account
+	// regions are the regions assessed per assessed account.
+	regions map[string]map[string]bool
+	// gaps: exact (account, region or "", collector); gapAnyRegion:
+	// (account, collector) with a gap anywhere.
+	gaps         map[snapshot.GapKey]bool
+	gapAnyRegion map[[2]string]bool
+	// errored: (control, account, region) and (control, account) where
+	// the control reported ERROR about the account: it could not judge
+	// the target, and resolves nothing there.
+	errored     map[[3]string]bool
+	erroredAcct map[[2]string]bool
+	byAccount   map[string][]int
+	order       []string
+	counts      Counts
+}
+
+func newPlan(rep *report.Report) *plan {
+	p := &plan{
+		rep:          rep,
+		controls:     map[string]*control.Control{},
+		standards:    map[string][]string{},
+		accounts:     map[string]*report.Account{},
+		regions:      map[string]map[string]bool{},
+		gaps:         map[snapshot.GapKey]bool{},
+		gapAnyRegion: map[[2]string]bool{},
+		errored:      map[[3]string]bool{},
+		erroredAcct:  map[[2]string]bool{},
+		byAccount:    map[string][]int{},
+	}
+	short := map[string]string{}
+	for _, s := range rep.Standards {
+		short[s.ID] = s.Short
+	}
+	for _, c := range rep.Controls {
+		if c == nil {
+			continue
+		}
+		p.controls[c.ID] = c
+		var ids []string
+		for _, r := range c.Standards {
+			name := short[r.Standard]
+			if name == "" {
+				name = r.Standard
+			}
+			ids = append(ids, name+":"+r.ID)
+		}
+		p.standards[c.ID] = ids
+	}
+	for i := range rep.Accounts {
+		a := &rep.Accounts[i]
+		p.accounts[a.ID] = a
+		if a.Error != "" {
+			continue
+		}
+		regs := map[string]bool{}
+		for _, r := range a.Regions {
+			if _, skipped := a.Skipped[r]; !skipped {
+				regs[r] = true
+			}
+		}
+		p.regions[a.ID] = regs
+	}
+	for _, g := range rep.Gaps {
+		p.gaps[g.GapKey] = true
+		p.gapAnyRegion[[2]string{g.Account, g.Collector}] = true
+	}
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		acct := r.Resource.Account
+		p.byAccount[acct] = append(p.byAccount[acct], i)
+		switch r.Status {
+		case control.Passed:
+			p.counts.Passed++
+		case control.Failed:
+			p.counts.Failed++
+		case control.NotApplicable:
+			p.counts.NotApplicable++
+		case control.Error:
+			p.counts.Error++
+			// An ERROR about one resource leaves that resource as it was;
+			// an ERROR about the account is the control not judging the
+			// target (a gap, a failed check, an account not assessed).
+			if r.Resource.Type == "AwsAccount" {
+				p.errored[[3]string{r.Control, acct, r.Resource.Region}] = true
+				p.erroredAcct[[2]string{r.Control, acct}] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for a := range p.byAccount {
+		seen[a] = true
+	}
+	for a := range p.regions {
+		seen[a] = true
+	}
+	for a := range seen {
+		p.order = append(p.order, a)
+	}
+	sort.Strings(p.order)
+	return p
+}
+
+func (p *plan) observation(r *control.Result) finding.Observation {
+	o := finding.Observation{Result: *r, Control: p.controls[r.Control], Standards: p.standards[r.Control]}
+	if a := p.accounts[r.Resource.Account]; a != nil {
+		o.AccountName, o.OUPath = a.Name, a.OUPath
+	}
+	return o
+}
+
+// assessed reports whether the scan fully assessed what f judges, so
+// that f's resource, not seen, is gone: the control was evaluated, the
+// account was assessed, f's region was assessed (for a regional control),
+// none of the collectors the control needs has a gap there (anywhere in
+// the account, for a global control), and the control reported no ERROR
+// about the account there. Anything less and f is left as it was: not assessed is not
+// fixed.
+func (p *plan) assessed(f *finding.Finding) bool {
+	c := p.controls[f.Control]
+	if c == nil {
+		return false
+	}
+	if _, ok := p.regions[f.Account]; !ok {
+		return false // not in scope, or not assessed at all
+	}
+	if c.Global {
+		for _, need := range c.Needs {
+			if p.gapAnyRegion[[2]string{f.Account, need}] {
+				return false
+			}
+		}
+		return !p.erroredAcct[[2]string{f.Control, f.Account}]
+	}
+	if !p.regions[f.Account][f.Region] {
+		return false
+	}
+	for _, need := range c.Needs {
+		if p.gaps[snapshot.GapKey{Account: f.Account, Region: f.Region, Collector: need}] ||
+			p.gaps[snapshot.GapKey{Account: f.Account, Collector: need}] {
+			return false
+		}
+	}
+	return !p.errored[[3]string{f.Control, f.Account, f.Region}]
+}
+
+// finisher stores one report inside one transaction.
+type finisher struct {
+	tx      *sql.Tx
+	d       dialect
+	p       *plan
+	rules   *rule.Set
+	scan    string
+	at      time.Time
+	changes Changes
+
+	findings, events, results, touch *batch
+}
+
+// FinishScan stores rep in one transaction; see Store.
+func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *rule.Set) (Changes, error) {
+	if rep == nil {
+		return Changes{}, s.errorf("finish scan: no report")
+	}
+	at := rep.Started
+	if at.IsZero() {
+		at = s.now()
+	}
+	at = at.UTC()
+	finished := rep.Finished
+	if finished.IsZero() {
+		finished = s.now()
+	}
+	p := newPlan(rep)
+
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	defer tx.Rollback()
+	seq, status, err := scanSeq(ctx, tx, s.d, rep.ID)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan: %w", err)
+	}
+	if status != Running {
+		return Changes{}, s.errorf("finish scan %s: the scan is %s, not %s", rep.ID, status, Running)
+	}
+	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at}
+	fin.findings = newBatch(tx, s.d, "findings", "INSERT INTO findings ("+findingColumns+") VALUES ",
+		placeholders(findingColumnCount), findingUpsert, findingColumnCount)
+	fin.events = newBatch(tx, s.d, "finding_events", "INSERT INTO finding_events (finding_id, at, scan, kind, actor, detail) VALUES ",
+		placeholders(6), "", 6)
+	fin.results = newBatch(tx, s.d, "scan_results", "INSERT INTO scan_results (scan, finding_id, compliance, severity) VALUES ",
+		placeholders(4), "", 4)
+	fin.touch = newBatch(tx, s.d, "findings", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
+		"?", ")", 1, at.UnixNano(), rep.ID)
+	fin.events.before, fin.results.before = fin.findings, fin.findings
+	defer func() {
+		for _, b := range []*batch{fin.findings, fin.events, fin.results, fin.touch} {
+			b.close()
+		}
+	}()
+
+	for _, acct := range p.order {
+		if err := fin.account(ctx, acct, seq); err != nil {
+			return Changes{}, s.errorf("finish scan %s: account %s: %w", rep.ID, acct, err)
+		}
+	}
+	for _, b := range []*batch{fin.findings, fin.events, fin.results, fin.touch} {
+		if err := b.flush(ctx); err != nil {
+			return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+		}
+	}
+
+	notAssessed := map[string]string{}
+	for _, a := range rep.Accounts {
+		if a.Error != "" {
+			notAssessed[a.ID] = a.Error
+		}
+	}
+	cols := make([]string, 0, 6)
+	for _, v := range []any{rep.Scope, rep.Stats, rep.Scores, rep.Gaps, notAssessed, fin.changes} {
+		text, err := marshal(v)
+		if err != nil {
+			return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+		}
+		cols = append(cols, text)
+	}
+	c := p.counts
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ? WHERE seq = ?`),
+		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], seq); err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
+	}
+	return fin.changes, nil
+}
+
+// gone is the compliance scan_results records for a finding whose
+// resource the scan found gone.
+const gone = "GONE"
+
+// state is one finding as the scan moves it.
+type state struct {
+	old *rawFinding // as stored before the scan; nil if new
+	f   finding.Finding
+	has bool
+	evs []finding.Event
+}
+
+// account stores the results of one account and resolves its findings
+// whose resources are gone.
+func (fin *finisher) account(ctx context.Context, acct string, seq int64) error {
+	stored, order, err := fin.load(ctx, acct)
+	if err != nil {
+		return err
+	}
+	idx := fin.p.byAccount[acct]
+	states := make(map[string]*state, len(idx))
+	ids := make([]string, 0, len(idx))
+	for _, i := range idx {
+		r := &fin.p.rep.Results[i]
+		id := finding.ID(*r)
+		st := states[id]
+		if st == nil {
+			st = &state{old: stored[id]}
+			if st.old != nil {
+				st.f, st.has = st.old.f, true
+			}
+			states[id] = st
+			ids = append(ids, id)
+		}
+		var prev *finding.Finding
+		if st.has {
+			prev = &st.f
+		}
+		f, evs := finding.Observe(prev, fin.p.observation(r), fin.scan, fin.at)
+		if fin.rules != nil {
+			var revs []finding.Event
+			f, revs = fin.rules.Apply(f, fin.at)
+			evs = append(evs, revs...)
+		}
+		st.f, st.has, st.evs = f, true, append(st.evs, evs...)
+	}
+	for _, id := range ids {
+		st := states[id]
+		if err := fin.store(ctx, st, true); err != nil {
+			return err
+		}
+		if err := fin.results.add(ctx, seq, id, string(st.f.Compliance), int64(st.f.Severity)); err != nil {
+			return err
+		}
+	}
+	for _, id := range order {
+		old := stored[id]
+		if states[id] != nil || old.f.Workflow == finding.Resolved || !fin.p.assessed(&old.f) {
+			continue
+		}
+		if err := old.decodeAll(); err != nil {
+			return err
+		}
+		f, evs := finding.Gone(old.f, fin.scan, fin.at)
+		if err := fin.store(ctx, &state{old: old, f: f, has: true, evs: evs}, false); err != nil {
+			return err
+		}
+		if err := fin.results.add(ctx, seq, id, gone, int64(f.Severity)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads the findings of account acct, by ID and in ID order. The
+// resource tags and standards stay encoded: the scan replaces them.
+func (fin *finisher) load(ctx context.Context, acct string) (map[string]*rawFinding, []string, error) {
+	rows, err := fin.tx.QueryContext(ctx, fin.d.q(`SELECT `+findingColumns+` FROM findings WHERE account = ? ORDER BY id`), acct)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out := map[string]*rawFinding{}
+	var order []string
+	for rows.Next() {
+		r, err := scanRaw(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := r.decodeLifecycle(); err != nil {
+			return nil, nil, err
+		}
+		out[r.f.ID] = r
+		order = append(order, r.f.ID)
+	}
+	return out, order, rows.Err()
+}
+
+// store writes st: the whole finding if it changed, else (seen) only
+// when it was last seen; then its events; and counts what changed.
+func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
+	f := &st.f
+	e, err := encode(f)
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.old == nil || !sameStored(st.old, f, e):
+		if err := fin.findings.add(ctx, findingArgs(f, e)...); err != nil {
+			return err
+		}
+	case seen:
+		if err := fin.touch.add(ctx, f.ID); err != nil {
+			return err
+		}
+	}
+	ch := &fin.changes
+	if seen && len(st.evs) == 0 {
+		ch.Unchanged++
+	}
+	if st.old == nil && f.Compliance == control.Failed {
+		ch.New++
+	}
+	for i := range st.evs {
+		ev := &st.evs[i]
+		if ev.FindingID == "" {
+			ev.FindingID = f.ID
+		}
+		if ev.Scan == "" {
+			ev.Scan = fin.scan
+		}
+		switch {
+		case strings.HasPrefix(ev.By, "rule:"):
+			ch.RuleEvents++
+		case ev.By == "scan" && ev.Kind == "reopened":
+			ch.Reopened++
+		case ev.By == "scan" && ev.Kind == "resolved":
+			ch.Resolved++
+		}
+		if err := fin.events.add(ctx, ev.FindingID, nanos(ev.At), ev.Scan, ev.Kind, ev.By, ev.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+)
+
+// where builds a parameterized WHERE clause: values are only ever bound,
+// never written into the SQL.
+type where struct {
+	d     dialect
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in adds "col IN (?, ...)" for a non-empty list.
+func in[T any](w *where, col string, vals []T, conv func(T) any) {
+	if len(vals) == 0 {
+		return
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = conv(v)
+	}
+	w.add(col+" IN "+placeholders(len(vals)), args...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func str[T ~string](v T) any { return string(v) }
+
+// orderBy is the ORDER BY of f.Order.
+func orderBy(order string) (string, error) {
+	switch order {
+	case "", "priority":
+		return ` ORDER BY severity DESC, CASE WHEN compliance = 'FAILED' THEN 0 ELSE 1 END, last_seen DESC, id`, nil
+	case "last_seen":
+		return ` ORDER BY last_seen DESC, id`, nil
+	}
+	return "", fmt.Errorf("order %q: want priority or last_seen", order)
+}
+
+func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, error) {
+	w := &where{d: s.d}
+	in(w, "account", f.Accounts, func(v string) any { return v })
+	in(w, "region", f.Regions, func(v string) any { return v })
+	in(w, "control", f.Controls, func(v string) any { return v })
+	in(w, "severity", f.Severities, func(v control.Severity) any { return int64(v) })
+	in(w, "compliance", f.Compliance, str[control.Status])
+	in(w, "workflow", f.Workflow, str[finding.Workflow])
+	if f.OUPath != "" {
+		w.add("substr(ou_path, 1, ?) = ?", int64(utf8.RuneCountInString(f.OUPath)), f.OUPath)
+	}
+	if f.Standard != "" {
+		w.add(s.d.contains("standards"), `"`+f.Standard+`:`)
+	}
+	if f.ResourceType != "" {
+		w.add("resource_type = ?", f.ResourceType)
+	}
+	if f.Text != "" {
+		pat := "%" + likeEscape(f.Text) + "%"
+		like := func(col string) string { return col + " " + s.d.ilike + ` ? ESCAPE '\'` }
+		w.add("("+like("resource_arn")+" OR "+like("resource_name")+" OR "+like("title")+" OR "+like("reason")+")", pat, pat, pat, pat)
+	}
+	if f.Scan != "" {
+		seq, _, err := scanSeq(ctx, tx, s.d, f.Scan)
+		if err != nil {
+			return nil, err
+		}
+		w.add("EXISTS (SELECT 1 FROM scan_results r WHERE r.scan = ? AND r.finding_id = findings.id AND r.compliance <> ?)", seq, gone)
+	}
+	return w, nil
+}
+
+// Findings lists the findings that match f, and how many match in all.
+func (s *sqlStore) Findings(ctx context.Context, f Filter) ([]finding.Finding, int, error) {
+	order, err := orderBy(f.Order)
+	if err != nil {
+		return nil, 0, s.errorf("findings: %w", err)
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, 0, s.errorf("findings: limit %d, offset %d: must not be negative", f.Limit, f.Offset)
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, 0, s.errorf("findings: %w", err)
+	}
+	defer tx.Rollback()
+	w, err := s.filter(ctx, tx, f)
+	if err != nil {
+		return nil, 0, s.errorf("findings: %w", err)
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings`+w.String()), w.args...).Scan(&total); err != nil {
+		return nil, 0, s.errorf("findings: count: %w", err)
+	}
+	args := append(w.args, limitArg(f.Limit), int64(f.Offset))
+	out, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings`+w.String()+order+` LIMIT ? OFFSET ?`), args...)
+	if err != nil {
+		return nil, 0, s.errorf("findings: %w", err)
+	}
+	return out, total, nil
+}
+
+func queryFindings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]finding.Finding, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []finding.Finding
+	for rows.Next() {
+		r, err := scanRaw(rows)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.decodeAll(); err != nil {
+			return nil, err
+		}
+		out = append(out, r.f)
+	}
+	return out, rows.Err()
+}
+
+// Finding returns one finding and its history, oldest event first.
+func (s *sqlStore) Finding(ctx context.Context, id string) (finding.Finding, []finding.Event, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return finding.Finding{}, nil, s.errorf("finding %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	f, err := getFinding(ctx, tx, s.d, id)
+	if err != nil {
+		return finding.Finding{}, nil, s.errorf("%w", err)
+	}
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT finding_id, at, scan, kind, actor, detail FROM finding_events WHERE finding_id = ? ORDER BY seq`), id)
+	if err != nil {
+		return finding.Finding{}, nil, s.errorf("finding %s: events: %w", id, err)
+	}
+	defer rows.Close()
+	var evs []finding.Event
+	for rows.Next() {
+		var ev finding.Event
+		var at int64
+		if err := rows.Scan(&ev.FindingID, &at, &ev.Scan, &ev.Kind, &ev.By, &ev.Detail); err != nil {
+			return finding.Finding{}, nil, s.errorf("finding %s: events: %w", id, err)
+		}
+		ev.At = fromNanos(at)
+		evs = append(evs, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return finding.Finding{}, nil, s.errorf("finding %s: events: %w", id, err)
+	}
+	return f, evs, nil
+}
+
+func getFinding(ctx context.Context, tx *sql.Tx, d dialect, id string) (finding.Finding, error) {
+	r, err := scanRaw(tx.QueryRowContext(ctx, d.q(`SELECT `+findingColumns+` FROM findings WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return finding.Finding{}, fmt.Errorf("finding %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("finding %s: %w", id, err)
+	}
+	if err := r.decodeAll(); err != nil {
+		return finding.Finding{}, err
+	}
+	return r.f, nil
+}
