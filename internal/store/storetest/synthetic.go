@@ -72,7 +72,7 @@ func (s Synthetic) Report() (*report.Report, error) {
 			for _, c := range rep.Controls {
 				rep.Results = append(rep.Results, control.Result{Control: c.ID, Status: control.Error,
 					Resource: snapshot.Meta{ARN: "AWS::::Account:" + acct, Type: "AwsAccount", Account: acct, Region: home},
-					Reason: "account not assessed: " + ra.Error})
+					Reason:   "account not assessed: " + ra.Error})
 			}
 			continue
 		}
@@ -114,7 +114,7 @@ func (s Synthetic) results(rep *report.Report, c *control.Control, acct, region 
 		if g.Account == acct && g.Region == region && !c.Global && contains(c.Needs, g.Collector) {
 			rep.Results = append(rep.Results, control.Result{Control: c.ID, Status: control.Error,
 				Resource: snapshot.Meta{ARN: "AWS::::Account:" + acct, Type: "AwsAccount", Account: acct, Region: region},
-				Reason: g.Collector + " not collected: " + g.Reason})
+				Reason:   g.Collector + " not collected: " + g.Reason})
 			return
 		}
 	}
