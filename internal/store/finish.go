@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -178,6 +179,7 @@ type finisher struct {
 	changes Changes
 
 	findings, events, results, touch *batch
+	update                           *sql.Stmt
 }
 
 // FinishScan stores rep in one transaction; see Store.
@@ -196,11 +198,22 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	}
 	p := newPlan(rep)
 
-	tx, err := s.beginWrite(ctx)
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	defer conn.Close()
+	tx, err := s.beginWriteOn(ctx, conn)
 	if err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
 	defer tx.Rollback()
+	var copy copier
+	if s.d.copy != nil {
+		copy = func(ctx context.Context, table string, columns []string, rows [][]any) (int64, error) {
+			return s.d.copy(ctx, conn, table, columns, rows)
+		}
+	}
 	seq, status, err := scanSeq(ctx, tx, s.d, rep.ID)
 	if err != nil {
 		return Changes{}, s.errorf("finish scan: %w", err)
@@ -209,15 +222,18 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 		return Changes{}, s.errorf("finish scan %s: the scan is %s, not %s", rep.ID, status, Running)
 	}
 	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at}
-	fin.findings = newBatch(tx, s.d, "findings", "INSERT INTO findings ("+findingColumns+") VALUES ",
-		placeholders(findingColumnCount), findingUpsert, findingColumnCount)
-	fin.events = newBatch(tx, s.d, "finding_events", "INSERT INTO finding_events (finding_id, at, scan, kind, actor, detail) VALUES ",
-		placeholders(6), "", 6)
-	fin.results = newBatch(tx, s.d, "scan_results", "INSERT INTO scan_results (scan, finding_id, compliance, severity) VALUES ",
-		placeholders(4), "", 4)
-	fin.touch = newBatch(tx, s.d, "findings", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
-		"?", ")", 1, at.UnixNano(), rep.ID)
-	fin.events.before, fin.results.before = fin.findings, fin.findings
+	// New findings, events and results go in bulk. A finding that changed
+	// is one UPDATE: a multi-row upsert would make SQLite keep a statement
+	// journal, which costs more than the rows.
+	fin.findings = newInsert(tx, s.d, copy, "findings", findingColumnList...).sorted(0)
+	fin.events = newInsert(tx, s.d, copy, "finding_events", "finding_id", "at", "scan", "kind", "actor", "detail").sorted(0)
+	fin.results = newInsert(tx, s.d, copy, "scan_results", "scan", "finding_id", "compliance", "severity").sorted(1)
+	fin.touch = newBatch(tx, s.d, "findings last seen", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
+		"?", ")", 1, at.UnixNano(), rep.ID).sorted(0)
+	if fin.update, err = tx.PrepareContext(ctx, s.d.q(findingUpdate)); err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	defer fin.update.Close()
 	defer func() {
 		for _, b := range []*batch{fin.findings, fin.events, fin.results, fin.touch} {
 			b.close()
@@ -253,6 +269,9 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ? WHERE seq = ?`),
 		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], seq); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	if testHookFlush != nil {
+		testHookFlush("scans", 1)
 	}
 	if err := tx.Commit(); err != nil {
 		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
@@ -367,9 +386,14 @@ func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
 		return err
 	}
 	switch {
-	case st.old == nil || !sameStored(st.old, f, e):
+	case st.old == nil:
 		if err := fin.findings.add(ctx, findingArgs(f, e)...); err != nil {
 			return err
+		}
+	case !sameStored(st.old, f, e):
+		args := findingArgs(f, e)
+		if _, err := fin.update.ExecContext(ctx, append(args[1:], args[0])...); err != nil {
+			return fmt.Errorf("finding %s: %w", f.ID, err)
 		}
 	case seen:
 		if err := fin.touch.add(ctx, f.ID); err != nil {

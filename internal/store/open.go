@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -138,9 +139,12 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 	} else if !fi.IsDir() {
 		return nil, s.errorf("open: %s is not a directory", filepath.Dir(abs))
 	}
+	if err := checkSQLiteFile(abs); err != nil {
+		return nil, s.errorf("open: %w", err)
+	}
 	uri := "file:" + (&url.URL{Path: abs}).EscapedPath()
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeout.Milliseconds())
-	w, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&_txlock=immediate")
+	w, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=cache_size(-65536)&_pragma=journal_size_limit(67108864)&_txlock=immediate")
 	if err != nil {
 		return nil, s.errorf("open: %w", err)
 	}
@@ -153,7 +157,7 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 		return nil, s.errorf("open: %w", err)
 	}
 	var mode string
-	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		w.Close()
 		return nil, s.errorf("open: %w", err)
 	}
@@ -170,4 +174,24 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 	r.SetMaxIdleConns(8)
 	s.w, s.r = w, r
 	return s, nil
+}
+
+// checkSQLiteFile refuses a file that exists, is not empty and is not a
+// SQLite database: SQLite would take a file shorter than its header for
+// an empty database and write over it.
+func checkSQLiteFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(f, head)
+	if n == 0 || string(head[:n]) == "SQLite format 3\x00" {
+		return nil
+	}
+	return errors.New("file is not a database")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -12,9 +13,15 @@ const findingColumns = `id, control, title, account, account_name, ou_path, regi
 
 const findingColumnCount = 23
 
+var findingColumnList = strings.Split(findingColumns, ", ")
+
 // findingUpsert is the tail of an INSERT INTO findings that replaces a
 // finding already stored.
 const findingUpsert = ` ON CONFLICT (id) DO UPDATE SET control = excluded.control, title = excluded.title, account = excluded.account, account_name = excluded.account_name, ou_path = excluded.ou_path, region = excluded.region, resource_arn = excluded.resource_arn, resource_type = excluded.resource_type, resource_name = excluded.resource_name, resource_tags = excluded.resource_tags, standards = excluded.standards, severity = excluded.severity, severity_overridden = excluded.severity_overridden, compliance = excluded.compliance, reason = excluded.reason, workflow = excluded.workflow, suppression = excluded.suppression, notes = excluded.notes, first_seen = excluded.first_seen, last_seen = excluded.last_seen, updated_at = excluded.updated_at, last_scan = excluded.last_scan`
+
+// findingUpdate writes every column of a finding but its ID, the last
+// argument.
+const findingUpdate = `UPDATE findings SET control = ?, title = ?, account = ?, account_name = ?, ou_path = ?, region = ?, resource_arn = ?, resource_type = ?, resource_name = ?, resource_tags = ?, standards = ?, severity = ?, severity_overridden = ?, compliance = ?, reason = ?, workflow = ?, suppression = ?, notes = ?, first_seen = ?, last_seen = ?, updated_at = ?, last_scan = ? WHERE id = ?`
 
 // encoded are the JSON columns of a finding.
 type encoded struct {

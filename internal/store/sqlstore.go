@@ -41,7 +41,15 @@ func (s *sqlStore) Close() error {
 // beginWrite starts a write transaction, serialized with every other
 // writer of the database.
 func (s *sqlStore) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	return s.beginWriteOn(ctx, s.w)
+}
+
+// beginWriteOn starts a write transaction on db, a pool or one of its
+// connections.
+func (s *sqlStore) beginWriteOn(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}) (*sql.Tx, error) {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -5,70 +5,76 @@
 -- Times are Unix nanoseconds, UTC (0: not set). JSON columns hold text,
 -- '' when empty. Severity is control.Severity: 0 informational .. 4
 -- critical.
+--
+-- Constraints never need to undo one statement: a failed statement fails
+-- its whole transaction. So in SQLite NOT NULL is ON CONFLICT FAIL and
+-- foreign keys are checked at commit: then a multi-row statement needs no
+-- statement journal, which in a big transaction costs more than the rows.
 
 CREATE TABLE scans (
     seq            {{serial}},
-    id             TEXT    NOT NULL UNIQUE,
-    started        BIGINT  NOT NULL,
-    finished       BIGINT  NOT NULL DEFAULT 0,
-    status         TEXT    NOT NULL,
-    actor          TEXT    NOT NULL DEFAULT '',
+    id             TEXT    {{notnull}} UNIQUE,
+    started        BIGINT  {{notnull}},
+    finished       BIGINT  {{notnull}} DEFAULT 0,
+    status         TEXT    {{notnull}},
+    actor          TEXT    {{notnull}} DEFAULT '',
     -- owner is the process that runs the scan, "host:pid:start", so that
     -- a RUNNING scan whose process is gone reads as INTERRUPTED.
-    owner          TEXT    NOT NULL DEFAULT '',
-    scope          TEXT    NOT NULL DEFAULT '',
-    stats          TEXT    NOT NULL DEFAULT '',
-    passed         BIGINT  NOT NULL DEFAULT 0,
-    failed         BIGINT  NOT NULL DEFAULT 0,
-    not_applicable BIGINT  NOT NULL DEFAULT 0,
-    errors         BIGINT  NOT NULL DEFAULT 0,
-    scores         TEXT    NOT NULL DEFAULT '',
-    gaps           TEXT    NOT NULL DEFAULT '',
-    not_assessed   TEXT    NOT NULL DEFAULT '',
-    changes        TEXT    NOT NULL DEFAULT ''
+    owner          TEXT    {{notnull}} DEFAULT '',
+    scope          TEXT    {{notnull}} DEFAULT '',
+    stats          TEXT    {{notnull}} DEFAULT '',
+    passed         BIGINT  {{notnull}} DEFAULT 0,
+    failed         BIGINT  {{notnull}} DEFAULT 0,
+    not_applicable BIGINT  {{notnull}} DEFAULT 0,
+    errors         BIGINT  {{notnull}} DEFAULT 0,
+    scores         TEXT    {{notnull}} DEFAULT '',
+    gaps           TEXT    {{notnull}} DEFAULT '',
+    not_assessed   TEXT    {{notnull}} DEFAULT '',
+    changes        TEXT    {{notnull}} DEFAULT ''
 );
 CREATE INDEX scans_status ON scans (status);
 
 CREATE TABLE findings (
     id                  TEXT    PRIMARY KEY,
-    control             TEXT    NOT NULL,
-    title               TEXT    NOT NULL,
-    account             TEXT    NOT NULL,
-    account_name        TEXT    NOT NULL,
-    ou_path             TEXT    NOT NULL,
-    region              TEXT    NOT NULL,
-    resource_arn        TEXT    NOT NULL,
-    resource_type       TEXT    NOT NULL,
-    resource_name       TEXT    NOT NULL,
-    resource_tags       TEXT    NOT NULL,
-    standards           TEXT    NOT NULL,
-    severity            INTEGER NOT NULL,
-    severity_overridden INTEGER NOT NULL,
-    compliance          TEXT    NOT NULL,
-    reason              TEXT    NOT NULL,
-    workflow            TEXT    NOT NULL,
-    suppression         TEXT    NOT NULL,
-    notes               TEXT    NOT NULL,
-    first_seen          BIGINT  NOT NULL,
-    last_seen           BIGINT  NOT NULL,
-    updated_at          BIGINT  NOT NULL,
-    last_scan           TEXT    NOT NULL
-);
--- FinishScan reads the findings of each scanned account; the filters
--- select by account, region, control, workflow, compliance, severity.
-CREATE INDEX findings_account  ON findings (account, region);
-CREATE INDEX findings_control  ON findings (control);
-CREATE INDEX findings_workflow ON findings (workflow, compliance);
-CREATE INDEX findings_severity ON findings (severity);
+    control             TEXT    {{notnull}},
+    title               TEXT    {{notnull}},
+    account             TEXT    {{notnull}},
+    account_name        TEXT    {{notnull}},
+    ou_path             TEXT    {{notnull}},
+    region              TEXT    {{notnull}},
+    resource_arn        TEXT    {{notnull}},
+    resource_type       TEXT    {{notnull}},
+    resource_name       TEXT    {{notnull}},
+    resource_tags       TEXT    {{notnull}},
+    standards           TEXT    {{notnull}},
+    severity            INTEGER {{notnull}},
+    severity_overridden INTEGER {{notnull}},
+    compliance          TEXT    {{notnull}},
+    reason              TEXT    {{notnull}},
+    workflow            TEXT    {{notnull}},
+    suppression         TEXT    {{notnull}},
+    notes               TEXT    {{notnull}},
+    first_seen          BIGINT  {{notnull}},
+    last_seen           BIGINT  {{notnull}},
+    updated_at          BIGINT  {{notnull}},
+    last_scan           TEXT    {{notnull}}
+) {{findings_storage}};
+-- FinishScan reads the findings of each scanned account. Filters select
+-- by account and region, or control; the other filter columns (workflow,
+-- compliance, severity) split the findings in a few large parts, which an
+-- index would not find faster than a scan, and every index slows down
+-- storing a scan.
+CREATE INDEX findings_account ON findings (account, region);
+CREATE INDEX findings_control ON findings (control);
 
 CREATE TABLE finding_events (
     seq        {{serial}},
-    finding_id TEXT   NOT NULL REFERENCES findings (id),
-    at         BIGINT NOT NULL,
-    scan       TEXT   NOT NULL,
-    kind       TEXT   NOT NULL,
-    actor      TEXT   NOT NULL,
-    detail     TEXT   NOT NULL
+    finding_id TEXT   {{notnull}} REFERENCES findings (id) DEFERRABLE INITIALLY DEFERRED,
+    at         BIGINT {{notnull}},
+    scan       TEXT   {{notnull}},
+    kind       TEXT   {{notnull}},
+    actor      TEXT   {{notnull}},
+    detail     TEXT   {{notnull}}
 );
 CREATE INDEX finding_events_finding ON finding_events (finding_id, seq);
 
@@ -77,10 +83,10 @@ CREATE INDEX finding_events_finding ON finding_events (finding_id, seq);
 -- A finding's state as of a scan is its latest row up to that scan: Diff
 -- compares those; "findings of scan X" reads X's rows.
 CREATE TABLE scan_results (
-    scan       BIGINT  NOT NULL REFERENCES scans (seq),
-    finding_id TEXT    NOT NULL REFERENCES findings (id),
-    compliance TEXT    NOT NULL,
-    severity   INTEGER NOT NULL,
+    scan       BIGINT  {{notnull}} REFERENCES scans (seq) DEFERRABLE INITIALLY DEFERRED,
+    finding_id TEXT    {{notnull}} REFERENCES findings (id) DEFERRABLE INITIALLY DEFERRED,
+    compliance TEXT    {{notnull}},
+    severity   INTEGER {{notnull}},
     PRIMARY KEY (scan, finding_id)
 ) {{without_rowid}};
 CREATE INDEX scan_results_finding ON scan_results (finding_id, scan, compliance);
