@@ -141,6 +141,8 @@ func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
 			sc       struct {
 				Overall   score.Score           `json:"overall"`
 				Standards []score.StandardScore `json:"standards"`
+				Accounts  []score.AccountScore  `json:"accounts"`
+				Regions   []score.RegionScore   `json:"regions"`
 			}
 		)
 		if err := rows.Scan(&id, &started, &text); err != nil {
@@ -149,10 +151,21 @@ func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
 		if err := unmarshal(text, &sc); err != nil {
 			return nil, s.errorf("score history: scan %s: scores: %w", id, err)
 		}
-		at := ScoreAt{Scan: id, At: fromNanos(started), Overall: sc.Overall.Percent, Standards: map[string]float64{}}
+		at := ScoreAt{Scan: id, At: fromNanos(started), Overall: sc.Overall.Percent,
+			Standards: map[string]float64{}, Accounts: map[string]float64{}, Regions: map[string]float64{}}
 		for _, st := range sc.Standards {
 			if st.HasData() {
 				at.Standards[st.Standard] = st.Percent
+			}
+		}
+		for _, a := range sc.Accounts {
+			if a.HasData() {
+				at.Accounts[a.Account] = a.Percent
+			}
+		}
+		for _, r := range sc.Regions {
+			if r.HasData() {
+				at.Regions[r.Region] = r.Percent
 			}
 		}
 		out = append(out, at)

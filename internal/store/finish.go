@@ -178,8 +178,8 @@ type finisher struct {
 	at      time.Time
 	changes Changes
 
-	findings, events, results, touch *batch
-	update                           *sql.Stmt
+	findings, events, results *batch
+	update                    *sql.Stmt
 }
 
 // FinishScan stores rep in one transaction; see Store.
@@ -225,17 +225,18 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	// New findings, events and results go in bulk. A finding that changed
 	// is one UPDATE: a multi-row upsert would make SQLite keep a statement
 	// journal, which costs more than the rows.
-	fin.findings = newInsert(tx, s.d, copy, "findings", findingColumnList...).sorted(0)
+	// Findings go in in account order, as FinishScan reads them: the
+	// next scan reads each account's findings from neighbouring pages.
+	// Events and results go in by finding ID, their B-trees' key.
+	fin.findings = newInsert(tx, s.d, copy, "findings", findingColumnList...)
 	fin.events = newInsert(tx, s.d, copy, "finding_events", "finding_id", "at", "scan", "kind", "actor", "detail").sorted(0)
 	fin.results = newInsert(tx, s.d, copy, "scan_results", "scan", "finding_id", "compliance", "severity").sorted(1)
-	fin.touch = newBatch(tx, s.d, "findings last seen", "UPDATE findings SET last_seen = ?, last_scan = ? WHERE id IN (",
-		"?", ")", 1, at.UnixNano(), rep.ID).sorted(0)
 	if fin.update, err = tx.PrepareContext(ctx, s.d.q(findingUpdate)); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
 	defer fin.update.Close()
 	defer func() {
-		for _, b := range []*batch{fin.findings, fin.events, fin.results, fin.touch} {
+		for _, b := range []*batch{fin.findings, fin.events, fin.results} {
 			b.close()
 		}
 	}()
@@ -245,10 +246,20 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 			return Changes{}, s.errorf("finish scan %s: account %s: %w", rep.ID, acct, err)
 		}
 	}
-	for _, b := range []*batch{fin.findings, fin.events, fin.results, fin.touch} {
+	for _, b := range []*batch{fin.findings, fin.events, fin.results} {
 		if err := b.flush(ctx); err != nil {
 			return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 		}
+	}
+	// Every finding the scan saw was last seen now; the ones that changed
+	// are written already.
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET last_seen = ?, last_scan = ?
+WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <> ?) AND last_scan <> ?`),
+		at.UnixNano(), rep.ID, seq, gone, rep.ID); err != nil {
+		return Changes{}, s.errorf("finish scan %s: last seen: %w", rep.ID, err)
+	}
+	if testHookFlush != nil {
+		testHookFlush("findings", -1)
 	}
 
 	notAssessed := map[string]string{}
@@ -377,8 +388,8 @@ func (fin *finisher) load(ctx context.Context, acct string) (map[string]*rawFind
 	return out, order, rows.Err()
 }
 
-// store writes st: the whole finding if it changed, else (seen) only
-// when it was last seen; then its events; and counts what changed.
+// store writes st if it changed (when a finding was last seen is written
+// for all at the end), then its events, and counts what changed.
 func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
 	f := &st.f
 	e, err := encode(f)
@@ -394,10 +405,6 @@ func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
 		args := findingArgs(f, e)
 		if _, err := fin.update.ExecContext(ctx, append(args[1:], args[0])...); err != nil {
 			return fmt.Errorf("finding %s: %w", f.ID, err)
-		}
-	case seen:
-		if err := fin.touch.add(ctx, f.ID); err != nil {
-			return err
 		}
 	}
 	ch := &fin.changes

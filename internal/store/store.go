@@ -41,11 +41,13 @@ type Store interface {
 	Suppress(ctx context.Context, ids []string, reason, by string, until time.Time) error
 	// Unsuppress puts suppressed findings back (finding.Unsuppress).
 	Unsuppress(ctx context.Context, ids []string, reason, by string) error
-	// Diff compares two scans: findings failing in b but not in a, failing
-	// in a but not in b, and score changes.
+	// Diff compares two scans: findings failing as of b but not as of a,
+	// failing as of a but not as of b, and score changes. A finding's
+	// state as of a scan is what the latest scan up to it that judged it
+	// found (see the package doc).
 	Diff(ctx context.Context, a, b string) (Diff, error)
-	// ScoreHistory returns the overall and per-standard scores of the
-	// last n complete scans, oldest first.
+	// ScoreHistory returns the overall, per-standard, per-account and
+	// per-region scores of the last n complete scans, oldest first.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
 	Close() error
 }
@@ -118,20 +120,25 @@ type Filter struct {
 type Diff struct {
 	A string `json:"a"`
 	B string `json:"b"`
-	// Appeared fail in B and did not in A; Fixed failed in A and do not in
-	// B (passed, not applicable, or gone).
+	// Appeared fail as of B and did not as of A; Fixed failed as of A and
+	// do not as of B (passed, not applicable, or gone). Both hold the
+	// findings as they are now, in priority order.
 	Appeared []finding.Finding `json:"appeared"`
 	Fixed    []finding.Finding `json:"fixed"`
-	// Scores are B's scores minus A's, per standard and account.
+	// Scores are B's scores minus A's, overall and per standard and
+	// account that both scans scored.
 	Overall   float64            `json:"overall_delta"`
 	Standards map[string]float64 `json:"standards_delta"`
 	Accounts  map[string]float64 `json:"accounts_delta"`
 }
 
-// ScoreAt is the scores of one scan.
+// ScoreAt is the scores of one scan, in percent: overall, and for each
+// standard (by ID), account and region that had data.
 type ScoreAt struct {
 	Scan      string             `json:"scan"`
 	At        time.Time          `json:"at"`
 	Overall   float64            `json:"overall"`
 	Standards map[string]float64 `json:"standards"`
+	Accounts  map[string]float64 `json:"accounts"`
+	Regions   map[string]float64 `json:"regions"`
 }

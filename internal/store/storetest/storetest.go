@@ -436,10 +436,28 @@ func testScans(t *testing.T, s store.Store) {
 	if !h[1].At.Equal(day(b, 2)) || h[1].Overall != scans[2].Scores.Overall.Percent {
 		t.Errorf("history s3: at %v overall %v, want %v %v", h[1].At, h[1].Overall, day(b, 2), scans[2].Scores.Overall.Percent)
 	}
-	for _, st := range scans[2].Scores.Standards {
+	want3 := scans[2].Scores
+	for _, st := range want3.Standards {
 		if h[1].Standards[st.Standard] != st.Percent {
 			t.Errorf("history s3: %s %v, want %v", st.Standard, h[1].Standards[st.Standard], st.Percent)
 		}
+	}
+	for _, a := range want3.Accounts {
+		if got, ok := h[1].Accounts[a.Account]; !ok || got != a.Percent {
+			t.Errorf("history s3: account %s %v, want %v", a.Account, got, a.Percent)
+		}
+	}
+	for _, r := range want3.Regions {
+		if got, ok := h[1].Regions[r.Region]; !ok || got != r.Percent {
+			t.Errorf("history s3: region %s %v, want %v", r.Region, got, r.Percent)
+		}
+	}
+	// s2 did not assess A2: no score for it.
+	if v, ok := h[0].Accounts[A2]; ok {
+		t.Errorf("history s2: account %s %v; s2 did not assess it", A2, v)
+	}
+	if len(h[1].Accounts) != 2 || len(h[1].Regions) != 3 {
+		t.Errorf("history s3: %d accounts, %d regions; want 2, 3", len(h[1].Accounts), len(h[1].Regions))
 	}
 	if h, _ := s.ScoreHistory(ctx, 0); len(h) != 3 {
 		t.Errorf("all history: %d scans, want 3", len(h))

@@ -31,10 +31,10 @@ type Synthetic struct {
 // per-target resource counts by ASFF type (regional controls) and per
 // account (global ones), about what a mid-size workload account holds.
 var (
-	regionalCounts = map[string]int{"AwsAccount": 1, "AwsEc2Instance": 4, "AwsEc2LaunchTemplate": 1, "AwsEc2NetworkAcl": 2,
-		"AwsEc2SecurityGroup": 3, "AwsEc2Subnet": 3, "AwsEc2Volume": 4, "AwsEc2Vpc": 1, "AwsKmsKey": 1, "AwsLambdaFunction": 1, "Other": 1}
-	globalCounts = map[string]int{"AwsAccount": 1, "AwsCloudTrailTrail": 1, "AwsIamPolicy": 5, "AwsIamRole": 10, "AwsIamUser": 8,
-		"AwsS3AccessPoint": 1, "AwsS3Bucket": 6, "Other": 1}
+	regionalCounts = map[string]int{"AwsAccount": 1, "AwsEc2Instance": 3, "AwsEc2LaunchTemplate": 1, "AwsEc2NetworkAcl": 1,
+		"AwsEc2SecurityGroup": 2, "AwsEc2Subnet": 2, "AwsEc2Volume": 3, "AwsEc2Vpc": 1, "AwsKmsKey": 1, "AwsLambdaFunction": 1, "Other": 1}
+	globalCounts = map[string]int{"AwsAccount": 1, "AwsCloudTrailTrail": 1, "AwsIamPolicy": 3, "AwsIamRole": 6, "AwsIamUser": 6,
+		"AwsS3AccessPoint": 1, "AwsS3Bucket": 4, "Other": 1}
 	// replaced types are ones whose resources come and go.
 	replaced = map[string]bool{"AwsEc2Instance": true, "AwsEc2Volume": true, "AwsLambdaFunction": true}
 )
