@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -32,6 +34,14 @@ Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
 --no-serve exits when the work is done.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if s.db.dsn == "" && !s.noStore {
+				// The demo's findings are kept apart from a real organization's.
+				p, err := store.DefaultPath()
+				if err != nil {
+					return usageErr("--db: %v", err)
+				}
+				s.db.dsn = filepath.Join(filepath.Dir(p), "demo.db")
+			}
 			j, err := s.job(c.ErrOrStderr())
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -16,7 +17,9 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/report"
+	"github.com/guardrail-sec/guardrail/internal/rule"
 	"github.com/guardrail-sec/guardrail/internal/scan"
+	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
 func known(list []string, s string) bool {
@@ -38,6 +41,9 @@ type scanFlags struct {
 	controls    []string
 	concurrency int
 	quiet       bool
+	db          dbFlag
+	noStore     bool
+	rules       string
 }
 
 func (s *scanFlags) register(c *cobra.Command) {
@@ -51,6 +57,9 @@ func (s *scanFlags) register(c *cobra.Command) {
 	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
 	f.IntVar(&s.concurrency, "concurrency", 256, "collection tasks at once (each is one service in one account and region); the per-service rate limits still apply")
 	f.BoolVarP(&s.quiet, "quiet", "q", false, "no progress display")
+	s.db.register(c)
+	f.BoolVar(&s.noStore, "no-store", false, "do not record the scan and its findings")
+	f.StringVar(&s.rules, "rules", "", "automation rules (YAML) applied to the findings as they are stored")
 }
 
 // scanJob is a checked scan request.
@@ -61,6 +70,8 @@ type scanJob struct {
 	failOn   *control.Severity
 	quiet    bool
 	progress io.Writer
+	db       *dbFlag // nil: do not store
+	rules    *rule.Set
 }
 
 func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
@@ -75,6 +86,19 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		return nil, usageErr("--concurrency must be at least 1, got %d", s.concurrency)
 	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
+	if !s.noStore {
+		j.db = &s.db
+	}
+	if s.rules != "" {
+		if s.noStore {
+			return nil, usageErr("--rules applies to stored findings: it cannot go with --no-store")
+		}
+		rs, err := rule.Load(s.rules)
+		if err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
+		}
+		j.rules = rs
+	}
 	if s.failOn != "" {
 		sev, err := control.ParseSeverity(s.failOn)
 		if err != nil {
@@ -182,12 +206,42 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		prog = newProgress(j.progress)
 		j.opts.Progress = prog.update
 	}
+	var st store.Store
+	if j.db != nil {
+		var err error
+		if st, err = j.db.open(ctx); err != nil {
+			return err
+		}
+		defer st.Close()
+		started := time.Now().UTC()
+		j.opts.ID = scan.NewID(started)
+		j.opts.Now = func() time.Time { return time.Now() }
+		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
+			return fmt.Errorf("record scan: %w", err)
+		}
+	}
 	rep, err := scan.Run(ctx, cfg, j.opts)
 	if prog != nil {
 		prog.finish()
 	}
 	if err != nil {
 		return err
+	}
+	var stored string
+	if st != nil {
+		ch, err := st.FinishScan(ctx, rep, j.rules)
+		if err != nil {
+			return fmt.Errorf("store scan %s: %w", rep.ID, err)
+		}
+		stored = fmt.Sprintf("Scan %s stored: %d new, %d reopened, %d resolved, %d unchanged findings, %d changes by rules.\nSee 'guardrail findings list%s' and 'guardrail scans list%s'.\n",
+			rep.ID, ch.New, ch.Reopened, ch.Resolved, ch.Unchanged, ch.RuleEvents, j.db.flag(), j.db.flag())
+	}
+	if j.output != "" || j.format == "text" {
+		defer func() {
+			if stored != "" {
+				fmt.Fprint(w, "\n"+stored)
+			}
+		}()
 	}
 	if j.output != "" {
 		if err := writeFile(j.output, func(f io.Writer) error { return report.Write(f, rep, j.format) }); err != nil {

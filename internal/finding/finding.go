@@ -14,7 +14,9 @@
 //   - NOTIFIED and SUPPRESSED are set by people or rules; a failing result
 //     keeps them. A suppression that has expired goes back to NEW.
 //   - ERROR (could not be assessed) never resolves anything: the finding
-//     keeps its workflow, with the reason recorded.
+//     keeps its workflow, with the reason recorded. Only a failure opens
+//     a finding: one first seen as ERROR is recorded, not opened (the
+//     gap is reported on the scan).
 //
 // It must not import the AWS SDK.
 package finding

@@ -28,6 +28,9 @@ func Observe(prev *Finding, o Observation, scan string, at time.Time) (Finding, 
 		evs = append(evs, Event{FindingID: f.ID, At: at, Scan: scan, Kind: kind, By: "scan", Detail: detail})
 	}
 	if prev == nil {
+		// Only a failure opens a finding. A first result that could not be
+		// assessed (ERROR) opens nothing: nothing was found, and the gap
+		// is reported on the scan; the finding opens if it later fails.
 		f = Finding{ID: ID(r), FirstSeen: at, Workflow: New}
 		if r.Status != control.Failed {
 			f.Workflow = Resolved

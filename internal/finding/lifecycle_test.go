@@ -30,6 +30,7 @@ func TestLifecycle(t *testing.T) {
 		{"fixed then reopened", []step{{control.Failed, New, "created"}, {control.Passed, Resolved, "resolved"}, {control.Failed, New, "reopened"}}},
 		{"passing from the start", []step{{control.Passed, Resolved, "created"}, {control.Passed, Resolved, ""}}},
 		{"error never resolves", []step{{control.Failed, New, "created"}, {control.Error, New, "compliance"}, {control.Failed, New, "compliance"}}},
+		{"first seen as error opens nothing until it fails", []step{{control.Error, Resolved, "created"}, {control.Failed, New, "reopened"}}},
 		{"resource gone", []step{{control.Failed, New, "created"}, {"", Resolved, "resolved"}, {control.Failed, New, "reopened"}}},
 		{"suppressed stays suppressed while failing", []step{{control.Failed, New, "created"}, {"S", Suppressed, "suppressed"}, {control.Failed, Suppressed, ""}}},
 		{"suppression expires", []step{{control.Failed, New, "created"}, {"S", Suppressed, "suppressed"}, {control.Failed, Suppressed, ""}, {control.Failed, Suppressed, ""}, {control.Failed, New, "suppression_expired"}}},

@@ -49,6 +49,8 @@ type Options struct {
 	Progress func(Progress)
 	// Now is the scan's clock (time.Now when nil).
 	Now func() time.Time
+	// ID names the scan (default "scan-<start time>", see NewID).
+	ID string
 	// Snapshot, when set, receives the collected snapshot before the
 	// controls run (to keep it for search, or to benchmark evaluation).
 	Snapshot func(*snapshot.Snapshot)
@@ -90,6 +92,9 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		}
 	}
 	started := o.Now().UTC()
+	if o.ID == "" {
+		o.ID = NewID(started)
+	}
 	snap := &snapshot.Snapshot{Taken: started}
 	home := cfg.Region
 	if home == "" {
@@ -122,7 +127,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	}
 	res := Evaluate(snap, o.Controls, o.Collectors, started)
 	rep := &report.Report{
-		ID:        "scan-" + started.Format("20060102T150405Z"),
+		ID:        o.ID,
 		Started:   started,
 		Scope:     report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Discover.Regions, Include: o.Discover.Include, Exclude: o.Discover.Exclude},
 		Controls:  o.Controls,
@@ -162,6 +167,9 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	}
 	return rep, nil
 }
+
+// NewID names a scan started at t: "scan-20261123T101500.042Z".
+func NewID(t time.Time) string { return "scan-" + t.UTC().Format("20060102T150405.000Z") }
 
 // Evaluate runs controls over every account of snap, accounts in
 // parallel; collectors say which of the controls' needs are global.

@@ -79,6 +79,9 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 		like := func(col string) string { return col + " " + s.d.ilike + ` ? ESCAPE '\'` }
 		w.add("("+like("resource_arn")+" OR "+like("resource_name")+" OR "+like("title")+" OR "+like("reason")+")", pat, pat, pat, pat)
 	}
+	if f.IDPrefix != "" {
+		w.add(`id LIKE ? ESCAPE '\'`, likeEscape(f.IDPrefix)+"%")
+	}
 	if f.Scan != "" {
 		seq, _, err := scanSeq(ctx, tx, s.d, f.Scan)
 		if err != nil {

@@ -108,6 +108,8 @@ type Filter struct {
 	Text string
 	// Scan keeps findings the scan saw.
 	Scan string
+	// IDPrefix keeps findings whose ID starts with it (a shortened ID).
+	IDPrefix string
 	// Order: "priority" (severity, then failing first, then last seen;
 	// the default) or "last_seen".
 	Order         string

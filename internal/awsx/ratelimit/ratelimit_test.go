@@ -51,7 +51,7 @@ func TestLimiterKeepsUnderThrottles(t *testing.T) {
 	}
 	s.ResetStats()
 	s.SetFaults(sim.Faults{Throttle: true, Limits: limits}) // fresh buckets
-	l := ratelimit.New(map[string]ratelimit.Limit{"ec2": {Rate: 150, Burst: 8}}, ratelimit.Limit{})
+	l := ratelimit.New(map[string]ratelimit.Limit{"ec2": {Rate: 100, Burst: 5}}, ratelimit.Limit{})
 	if failed := burst(t, s, l, simtest.Management, 60); failed != 0 {
 		t.Errorf("with the limiter %d calls failed", failed)
 	}

@@ -918,6 +918,35 @@ func asff(raw json.RawMessage) (*world.SecurityHubFinding, string, error) {
 	return f, id, nil
 }
 
+// ownFindings refuses the whole call, as Security Hub does for a
+// custom product (the account's default product), when a finding belongs
+// elsewhere: its AwsAccountId is not the caller's, or its ProductArn names
+// another account or another region. Only allow-listed partner products
+// may import other accounts' findings, and the simulator has none.
+func ownFindings(c *svc.Ctx, raws []json.RawMessage) error {
+	for _, raw := range raws {
+		var doc struct {
+			AwsAccountID any `json:"AwsAccountId"`
+			ProductArn   any
+		}
+		if json.Unmarshal(raw, &doc) != nil {
+			continue // malformed: the finding is rejected on its own
+		}
+		account, _ := doc.AwsAccountID.(string)
+		product, _ := doc.ProductArn.(string)
+		p := strings.SplitN(product, ":", 6) // arn:partition:securityhub:region:account:product/...
+		foreign := account != "" && account != c.Account.ID
+		if len(p) == 6 && p[2] == "securityhub" && (p[3] != c.Region || (p[4] != "" && p[4] != c.Account.ID)) {
+			foreign = true
+		}
+		if foreign {
+			return wire.Errorf(403, "AccessDeniedException", "User: %s is not authorized to perform: securityhub:BatchImportFindings on resource: %s",
+				c.Principal.ARN, product)
+		}
+	}
+	return nil
+}
+
 func batchImportFindings(c *svc.Ctx) (any, error) {
 	sh, err := hub(c)
 	if err != nil {
@@ -929,6 +958,9 @@ func batchImportFindings(c *svc.Ctx) (any, error) {
 	}
 	if len(in.Findings) < 1 || len(in.Findings) > 100 {
 		return nil, invalidInput("Findings must contain between 1 and 100 items")
+	}
+	if err := ownFindings(c, in.Findings); err != nil {
+		return nil, err
 	}
 	failed := []map[string]string{}
 	ok := 0

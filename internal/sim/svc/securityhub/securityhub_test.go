@@ -292,6 +292,24 @@ func TestFindings(t *testing.T) {
 		Workflow: &types.WorkflowUpdate{Status: "DONE"}}); code(err) != "InvalidInputException" {
 		t.Errorf("bad workflow = %v", err)
 	}
+	// Findings of another account, or for another region, are refused
+	// as a whole, and none of the batch is stored.
+	other := finding("x1", "LOW", "FAILED")
+	other.AwsAccountId = aws.String(simtest.Management)
+	otherProduct := finding("x2", "LOW", "FAILED")
+	otherProduct.ProductArn = aws.String("arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default")
+	otherRegion := finding("x3", "LOW", "FAILED")
+	otherRegion.ProductArn = aws.String("arn:aws:securityhub:us-east-1:222222222222:product/222222222222/default")
+	for _, f := range []types.AwsSecurityFinding{other, otherProduct, otherRegion} {
+		_, err := c.BatchImportFindings(ctx, &sh.BatchImportFindingsInput{Findings: []types.AwsSecurityFinding{finding("x0", "LOW", "FAILED"), f}})
+		if code(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "securityhub:BatchImportFindings") {
+			t.Errorf("import of %s (account %s, product %s) = %v", aws.ToString(f.Id), aws.ToString(f.AwsAccountId), aws.ToString(f.ProductArn), err)
+		}
+	}
+	if got := get(&types.AwsSecurityFindingFilters{Id: []types.StringFilter{{Value: aws.String("x"), Comparison: types.StringFilterComparisonPrefix}}}); len(got) != 0 {
+		t.Errorf("refused batches stored %d findings", len(got))
+	}
+
 	// Region isolation.
 	o := sh.NewFromConfig(s.Config(t, simtest.Member, "us-east-1"))
 	o.EnableSecurityHub(ctx, &sh.EnableSecurityHubInput{})

@@ -1,0 +1,518 @@
+package rule
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+)
+
+// Error is one problem in a rule file.
+type Error struct {
+	File string
+	Line int
+	// Path is the field, "rules[1].criteria.severity[0]".
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	s := e.File
+	if e.Line > 0 {
+		s += ":" + strconv.Itoa(e.Line)
+	}
+	if e.Path != "" {
+		s += ": " + e.Path
+	}
+	return s + ": " + e.Msg
+}
+
+// Load reads and parses the rule file at path.
+func Load(path string) (*Set, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	return Parse(path, b)
+}
+
+// Parse decodes and checks the rule file b, named name in errors. It
+// rejects the whole file on any problem: unknown fields, bad values,
+// duplicate names, rules with no criterion or no action, and rule sets
+// whose severity criteria run before a severity override. The error
+// joins one *Error per problem, in file order.
+func Parse(name string, b []byte) (*Set, error) {
+	p := &parser{file: name}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, p.syntax(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Error{File: name, Line: extra.Line, Msg: "more than one YAML document"}
+	} else if err != io.EOF {
+		return nil, p.syntax(err)
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	var rules []Rule
+	found := false
+	if root.Kind == 0 || root.Kind == yaml.DocumentNode {
+		// An empty file.
+		p.errorf(&yaml.Node{Line: 1}, "rules", "required")
+	} else {
+		p.mapping(root, "", []field{{"rules", func(n *yaml.Node, path string) {
+			found = true
+			rules = p.rules(n, path)
+		}}})
+		if !found && p.errs == nil {
+			p.errorf(root, "rules", "required")
+		}
+	}
+	p.check(rules)
+	if p.errs != nil {
+		return nil, errors.Join(p.errs...)
+	}
+	slices.SortStableFunc(rules, func(a, b Rule) int { return a.Order - b.Order })
+	p.checkSeverityOrder(rules)
+	if p.errs != nil {
+		return nil, errors.Join(p.errs...)
+	}
+	return &Set{rules: rules}, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntax turns a YAML decoding error into an Error with its line.
+func (p *parser) syntax(err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: p.file, Line: line, Msg: "not valid YAML: " + m[2]}
+	}
+	return &Error{File: p.file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+type field struct {
+	key string
+	fn  func(n *yaml.Node, path string)
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapping walks the mapping n in file order, calling the field for each
+// key; unknown and repeated keys are errors. It returns the keys seen,
+// and false if n is not a mapping.
+func (p *parser) mapping(n *yaml.Node, path string, fields []field) (map[string]bool, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, path, "want a mapping of %s", keys(fields))
+		return nil, false
+	}
+	seen := map[string]bool{}
+	first := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		fi := slices.IndexFunc(fields, func(f field) bool { return f.key == k.Value })
+		switch {
+		case k.Kind != yaml.ScalarNode || fi < 0:
+			p.errorf(k, path, "unknown field %q (want %s)", k.Value, keys(fields))
+		case seen[k.Value]:
+			p.errorf(k, join(path, k.Value), "given twice (first on line %d)", first[k.Value])
+		default:
+			seen[k.Value], first[k.Value] = true, k.Line
+			fields[fi].fn(resolve(v), join(path, k.Value))
+		}
+	}
+	return seen, true
+}
+
+func keys(fields []field) string {
+	var ks []string
+	for _, f := range fields {
+		ks = append(ks, f.key)
+	}
+	return strings.Join(ks, ", ")
+}
+
+// scalar returns n's value; a missing value or a non-scalar is an error.
+func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
+	switch {
+	case n.Kind != yaml.ScalarNode:
+		p.errorf(n, path, "want a single value")
+		return "", false
+	case n.Tag == "!!null" || strings.TrimSpace(n.Value) == "":
+		p.errorf(n, path, "empty")
+		return "", false
+	}
+	return n.Value, true
+}
+
+// list reads a list of scalars, or one scalar, checking each with ok.
+func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []string {
+	var items []*yaml.Node
+	var paths []string
+	switch n.Kind {
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			p.errorf(n, path, "empty list (leave the field out to match any value)")
+			return nil
+		}
+		for i, c := range n.Content {
+			items = append(items, resolve(c))
+			paths = append(paths, fmt.Sprintf("%s[%d]", path, i))
+		}
+	default:
+		items, paths = []*yaml.Node{n}, []string{path}
+	}
+	var out []string
+	for i, c := range items {
+		v, good := p.scalar(c, paths[i])
+		if !good {
+			continue
+		}
+		if err := ok(v); err != nil {
+			p.errorf(c, paths[i], "%s", err)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (p *parser) boolean(n *yaml.Node, path string) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		p.errorf(n, path, "%q is not true or false", n.Value)
+		return false
+	}
+	return n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+}
+
+var (
+	namePattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	accountPattern  = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	controlPattern  = regexp.MustCompile(`^(GR\.)?[A-Z][A-Za-z0-9]*\.[0-9]+$`)
+	standardPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*(:\S+)?$`)
+	typePattern     = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+)
+
+func matching(re *regexp.Regexp, format string) func(string) error {
+	return func(v string) error {
+		if !re.MatchString(v) {
+			return fmt.Errorf(format, v)
+		}
+		return nil
+	}
+}
+
+func (p *parser) rules(n *yaml.Node, path string) []Rule {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, path, "want a list of rules")
+		return nil
+	}
+	var out []Rule
+	for i, c := range n.Content {
+		c = resolve(c)
+		r := p.rule(c, fmt.Sprintf("%s[%d]", path, i))
+		r.index = i
+		out = append(out, r)
+	}
+	return out
+}
+
+func (p *parser) rule(n *yaml.Node, path string) Rule {
+	r := Rule{Order: DefaultOrder, Enabled: true, Line: n.Line}
+	var crit, acts *yaml.Node
+	seen, ok := p.mapping(n, path, []field{
+		{"name", func(n *yaml.Node, path string) {
+			r.nameLine = n.Line
+			if v, ok := p.scalar(n, path); ok {
+				if !namePattern.MatchString(v) {
+					p.errorf(n, path, "%q is not a rule name (want up to 64 letters, digits, ., _ and -)", v)
+				}
+				r.Name = v
+			}
+		}},
+		{"description", func(n *yaml.Node, path string) {
+			if n.Kind != yaml.ScalarNode {
+				p.errorf(n, path, "want text")
+				return
+			}
+			r.Description = n.Value
+		}},
+		{"order", func(n *yaml.Node, path string) {
+			v, err := strconv.Atoi(n.Value)
+			switch {
+			case n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil:
+				p.errorf(n, path, "%q is not a whole number", n.Value)
+			case v < 1 || v > 1000:
+				p.errorf(n, path, "%d is out of range (want 1 to 1000)", v)
+			default:
+				r.Order = v
+			}
+		}},
+		{"terminal", func(n *yaml.Node, path string) { r.Terminal = p.boolean(n, path) }},
+		{"enabled", func(n *yaml.Node, path string) { r.Enabled = p.boolean(n, path) }},
+		{"criteria", func(n *yaml.Node, path string) { crit = n; p.criteria(n, path, &r) }},
+		{"actions", func(n *yaml.Node, path string) { acts = n; p.actions(n, path, &r) }},
+	})
+	if !ok {
+		return r
+	}
+	for _, k := range []string{"name", "criteria", "actions"} {
+		if !seen[k] {
+			p.errorf(n, join(path, k), "required")
+		}
+	}
+	a := &r.Actions
+	if crit != nil && crit.Kind == yaml.MappingNode && len(crit.Content) == 0 {
+		p.errorf(crit, join(path, "criteria"), "empty: a rule needs at least one criterion")
+	}
+	if acts != nil && acts.Kind == yaml.MappingNode && len(acts.Content) == 0 {
+		p.errorf(acts, join(path, "actions"), "empty: a rule needs at least one action (suppress, severity, note, workflow)")
+	}
+	if a.Suppress != nil && a.Workflow != "" {
+		p.errorf(acts, join(path, "actions.workflow"), "cannot be set with suppress: a suppressed finding's workflow is SUPPRESSED")
+	}
+	return r
+}
+
+func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
+	c := &r.Criteria
+	p.mapping(n, path, []field{
+		{"account", func(n *yaml.Node, path string) {
+			c.Accounts = p.list(n, path, matching(accountPattern, "%q is not an account ID (want 12 digits)"))
+		}},
+		{"ou", func(n *yaml.Node, path string) {
+			c.OUs = p.list(n, path, func(v string) error {
+				if strings.HasPrefix(v, "/") || strings.HasSuffix(v, "/") || strings.Contains(v, "//") {
+					return fmt.Errorf("%q is not an OU path (want OU names separated by /, like Workloads/Production)", v)
+				}
+				return nil
+			})
+		}},
+		{"region", func(n *yaml.Node, path string) {
+			c.Regions = p.list(n, path, matching(regionPattern, "%q is not a region (want a name like eu-west-1)"))
+		}},
+		{"control", func(n *yaml.Node, path string) {
+			c.Controls = p.list(n, path, matching(controlPattern, "%q is not a control ID (want one like EC2.8 or GR.IAM.1)"))
+		}},
+		{"standard", func(n *yaml.Node, path string) {
+			c.Standards = p.list(n, path, matching(standardPattern, "%q is not a standard (want a short name like cis-3.0 or fsbp, or a requirement like cis-3.0:1.4)"))
+		}},
+		{"severity", func(n *yaml.Node, path string) {
+			r.sevCritLine = n.Line
+			for _, v := range p.list(n, path, checkSeverity) {
+				s, _ := control.ParseSeverity(v)
+				c.Severities = append(c.Severities, s)
+			}
+		}},
+		{"resource_type", func(n *yaml.Node, path string) {
+			c.ResourceTypes = p.list(n, path, matching(typePattern, "%q is not a resource type (want an ASFF type like AwsEc2Instance)"))
+		}},
+		{"resource_tag", func(n *yaml.Node, path string) {
+			if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+				p.errorf(n, path, "want a mapping of tag keys to values, like {app: erp}")
+				return
+			}
+			c.ResourceTags = map[string]string{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+				kp := join(path, k.Value)
+				if _, dup := c.ResourceTags[k.Value]; dup {
+					p.errorf(k, kp, "given twice")
+					continue
+				}
+				if k.Kind != yaml.ScalarNode || k.Value == "" {
+					p.errorf(k, path, "want tag keys")
+					continue
+				}
+				if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+					p.errorf(v, kp, `want a value or a pattern ("*" matches any value)`)
+					continue
+				}
+				if err := checkGlob(v.Value); err != nil {
+					p.errorf(v, kp, "%q is not a valid pattern: %s", v.Value, err)
+					continue
+				}
+				c.ResourceTags[k.Value] = v.Value
+			}
+		}},
+		{"resource_id", func(n *yaml.Node, path string) {
+			c.ResourceIDs = p.list(n, path, func(v string) error {
+				if err := checkGlob(v); err != nil {
+					return fmt.Errorf("%q is not a valid pattern: %s", v, err)
+				}
+				return nil
+			})
+		}},
+		{"compliance", func(n *yaml.Node, path string) {
+			for _, v := range p.list(n, path, checkCompliance) {
+				c.Compliance = append(c.Compliance, control.Status(strings.ToUpper(v)))
+			}
+		}},
+	})
+}
+
+func checkSeverity(v string) error {
+	if _, err := control.ParseSeverity(v); err != nil {
+		return fmt.Errorf("%q is not a severity (want informational, low, medium, high, critical)", v)
+	}
+	return nil
+}
+
+func checkCompliance(v string) error {
+	switch control.Status(strings.ToUpper(v)) {
+	case control.Passed, control.Failed, control.NotApplicable, control.Error:
+		return nil
+	}
+	return fmt.Errorf("%q is not a compliance status (want PASSED, FAILED, NOT_APPLICABLE, ERROR)", v)
+}
+
+func (p *parser) actions(n *yaml.Node, path string, r *Rule) {
+	a := &r.Actions
+	p.mapping(n, path, []field{
+		{"suppress", func(n *yaml.Node, path string) {
+			s := &Suppress{}
+			seen, ok := p.mapping(n, path, []field{
+				{"reason", func(n *yaml.Node, path string) {
+					if v, ok := p.scalar(n, path); ok {
+						s.Reason = v
+					}
+				}},
+				{"until", func(n *yaml.Node, path string) {
+					v, ok := p.scalar(n, path)
+					if !ok {
+						return
+					}
+					t, err := parseUntil(v)
+					if err != nil {
+						p.errorf(n, path, "%q is not a date (want YYYY-MM-DD or RFC 3339)", v)
+						return
+					}
+					s.Until = t
+				}},
+			})
+			if ok && !seen["reason"] {
+				p.errorf(n, join(path, "reason"), "required: say why the risk is accepted")
+			}
+			a.Suppress = s
+		}},
+		{"severity", func(n *yaml.Node, path string) {
+			r.sevActLine = n.Line
+			if v, ok := p.scalar(n, path); ok {
+				if err := checkSeverity(v); err != nil {
+					p.errorf(n, path, "%s", err)
+					return
+				}
+				s, _ := control.ParseSeverity(v)
+				a.Severity = &s
+			}
+		}},
+		{"note", func(n *yaml.Node, path string) {
+			if v, ok := p.scalar(n, path); ok {
+				a.Note = v
+			}
+		}},
+		{"workflow", func(n *yaml.Node, path string) {
+			v, ok := p.scalar(n, path)
+			if !ok {
+				return
+			}
+			switch w := finding.Workflow(strings.ToUpper(v)); w {
+			case finding.New, finding.Notified:
+				a.Workflow = w
+			case finding.Suppressed:
+				p.errorf(n, path, "%q cannot be set by workflow (want NEW or NOTIFIED; use suppress to accept a risk)", v)
+			case finding.Resolved:
+				p.errorf(n, path, "%q cannot be set by a rule (want NEW or NOTIFIED; scans resolve findings)", v)
+			default:
+				p.errorf(n, path, "%q is not a workflow status (want NEW or NOTIFIED)", v)
+			}
+		}},
+	})
+}
+
+// parseUntil reads a date (midnight UTC) or an RFC 3339 time.
+func parseUntil(v string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, v)
+}
+
+// check looks across rules: names are unique.
+func (p *parser) check(rules []Rule) {
+	first := map[string]int{}
+	for i, r := range rules {
+		if r.Name == "" {
+			continue
+		}
+		if j, dup := first[r.Name]; dup {
+			p.errs = append(p.errs, &Error{File: p.file, Line: r.nameLine, Path: fmt.Sprintf("rules[%d].name", i),
+				Msg: fmt.Sprintf("%q is already the name of rules[%d] (line %d)", r.Name, j, rules[j].Line)})
+			continue
+		}
+		first[r.Name] = i
+	}
+}
+
+// checkSeverityOrder rejects sets where a rule that selects by severity
+// does not run after every rule that overrides severity: applying such a
+// set twice could change what the first pass decided. rules are in the
+// order they run.
+func (p *parser) checkSeverityOrder(rules []Rule) {
+	for i, c := range rules {
+		if c.sevCritLine == 0 {
+			continue
+		}
+		if c.sevActLine != 0 {
+			p.errs = append(p.errs, &Error{File: p.file, Line: c.sevActLine, Path: fmt.Sprintf("rules[%d].actions.severity", c.index),
+				Msg: "a rule that selects by severity cannot also override it"})
+			continue
+		}
+		for _, o := range rules[i+1:] {
+			if o.sevActLine != 0 {
+				p.errs = append(p.errs, &Error{File: p.file, Line: c.sevCritLine, Path: fmt.Sprintf("rules[%d].criteria.severity", c.index),
+					Msg: fmt.Sprintf("selects by severity, so it must run after rule %q (rules[%d], order %d), which overrides severity; give it a higher order", o.Name, o.index, o.Order)})
+				break
+			}
+		}
+	}
+}
