@@ -523,6 +523,8 @@ func testFilters(t *testing.T, s store.Store) {
 		{"text in the title", store.Filter{Text: "ROTATION", Compliance: []control.Status{control.Passed}}, []string{"KMS.4 111111111111 k-1"}},
 		{"text in the reason", store.Filter{Text: "i-7 FAILED"}, []string{"EC2.8 111111111111 i-7"}},
 		{"text: % and _ are literal", store.Filter{Text: "i_%"}, nil},
+		{"ID prefix", store.Filter{IDPrefix: Instance(A2, EU1, "i-4")[:8]}, []string{"EC2.8 222222222222 i-4"}},
+		{"ID prefix: % and _ are literal", store.Filter{IDPrefix: "%"}, nil},
 		{"scan: findings s2 saw", store.Filter{Scan: "s2", Accounts: []string{A1}, Regions: []string{EU1}}, []string{"EC2.8 111111111111 i-1", "EC2.8 111111111111 i-2", "EC2.8 111111111111 i-3", "EC2.8 111111111111 i-7", "EC2.8 111111111111 i-8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
