@@ -215,7 +215,6 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		defer st.Close()
 		started := time.Now().UTC()
 		j.opts.ID = scan.NewID(started)
-		j.opts.Now = func() time.Time { return time.Now() }
 		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
 			return fmt.Errorf("record scan: %w", err)
 		}
