@@ -20,6 +20,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var sf simFlags
 	var noServe bool
 	var addr string
+	var dash serveFlags
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Run Guardrail on a simulated organization: no AWS account needed",
@@ -30,8 +31,9 @@ against it through the same code as a real organization: a full scan whose
 summary it prints (--format and --output write any report format, as with
 'guardrail scan').
 
-Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
---no-serve exits when the work is done.`,
+Then it serves the dashboard over the demo's store on --dashboard-addr
+(http://127.0.0.1:8080/) and keeps the simulator serving on --addr for other
+tools, until Ctrl-C; --no-serve exits when the work is done.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if s.db.dsn == "" && !s.noStore {
@@ -51,23 +53,33 @@ Then it keeps the simulator serving on --addr for other tools, until Ctrl-C;
 			} else if err := checkLoopback(addr, false); err != nil {
 				return err
 			}
+			var d *serveFlags
+			if !noServe && j.db != nil {
+				d = &dash
+				if err := d.check("dashboard-addr", c.ErrOrStderr()); err != nil {
+					return err
+				}
+			}
 			srv, err := sf.build()
 			if err != nil {
 				return err
 			}
-			return runDemo(c.Context(), srv, addr, noServe, j, c.OutOrStdout())
+			return runDemo(c.Context(), srv, addr, d, j, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	s.register(c)
 	sf.register(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "exit when done instead of serving")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address the simulator serves on")
+	dash.register(c, "dashboard-addr")
 	return c
 }
 
-// runDemo serves srv on addr, runs the main job against it, and keeps
-// serving until ctx is done unless noServe.
-func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, j *scanJob, w io.Writer) error {
+// runDemo serves srv on addr, runs the main job against it, and then
+// serves the dashboard (dash) and the simulator until ctx is done; with
+// no dash (--no-serve, or nothing stored) it returns when the job is done.
+func runDemo(ctx context.Context, srv *sim.Server, addr string, dash *serveFlags, j *scanJob, w, stderr io.Writer) error {
+	noServe := dash == nil
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan string, 1)
@@ -102,9 +114,21 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, j 
 		<-done
 		return nil
 	}
+	st, err := j.db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	web, err := dash.server(st, stderr)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	printSimBanner(w, srv, url)
-	fmt.Fprintln(w, "Press Ctrl-C to stop.")
-	<-ctx.Done()
+	if err := dash.serve(ctx, web, w); err != nil {
+		cancel()
+		<-done
+		return err
+	}
 	return <-done
 }

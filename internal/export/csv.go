@@ -21,43 +21,68 @@ var csvHeader = []string{"finding_id", "account_id", "account_name", "ou_path", 
 // Any cell that a spreadsheet could run as a formula is prefixed with a
 // quote: names, tags, reasons and notes come from AWS accounts and people.
 func CSV(w io.Writer, findings []finding.Finding) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	cw, err := NewCSV(w)
+	if err != nil {
 		return err
 	}
+	for i := range findings {
+		if err := cw.Write(&findings[i]); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+// CSVWriter writes findings as CSV one at a time (CSV's columns), so a
+// long list can be streamed.
+type CSVWriter struct {
+	cw  *csv.Writer
+	row []string
+}
+
+// NewCSV writes the header and returns a writer for the rows.
+func NewCSV(w io.Writer) (*CSVWriter, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return nil, err
+	}
+	return &CSVWriter{cw: cw, row: make([]string, len(csvHeader))}, nil
+}
+
+// Write writes one finding.
+func (c *CSVWriter) Write(f *finding.Finding) error {
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
-	row := make([]string, len(csvHeader))
-	for i := range findings {
-		f := &findings[i]
-		var supBy, supReason, supUntil, note, noteBy string
-		if s := f.Suppression; s != nil {
-			supBy, supReason, supUntil = s.By, s.Reason, stamp(s.Until)
-		}
-		if n := len(f.Notes); n > 0 {
-			note, noteBy = f.Notes[n-1].Text, f.Notes[n-1].By
-		}
-		overridden := ""
-		if f.SeverityOverridden {
-			overridden = "true"
-		}
-		copy(row, []string{f.ID, f.Account, f.AccountName, f.OUPath, f.Region, f.Control, f.Title,
-			f.Severity.String(), overridden, string(f.Compliance), string(f.Workflow), f.ResourceType, f.ResourceARN, f.ResourceName,
-			f.Reason, strings.Join(f.Standards, ";"), stamp(f.FirstSeen), stamp(f.LastSeen), stamp(f.UpdatedAt), supBy, supReason,
-			supUntil, note, noteBy, f.LastScan})
-		for j := range row {
-			row[j] = cell(row[j])
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+	var supBy, supReason, supUntil, note, noteBy string
+	if s := f.Suppression; s != nil {
+		supBy, supReason, supUntil = s.By, s.Reason, stamp(s.Until)
 	}
-	cw.Flush()
-	return cw.Error()
+	if n := len(f.Notes); n > 0 {
+		note, noteBy = f.Notes[n-1].Text, f.Notes[n-1].By
+	}
+	overridden := ""
+	if f.SeverityOverridden {
+		overridden = "true"
+	}
+	row := c.row
+	copy(row, []string{f.ID, f.Account, f.AccountName, f.OUPath, f.Region, f.Control, f.Title,
+		f.Severity.String(), overridden, string(f.Compliance), string(f.Workflow), f.ResourceType, f.ResourceARN, f.ResourceName,
+		f.Reason, strings.Join(f.Standards, ";"), stamp(f.FirstSeen), stamp(f.LastSeen), stamp(f.UpdatedAt), supBy, supReason,
+		supUntil, note, noteBy, f.LastScan})
+	for j := range row {
+		row[j] = cell(row[j])
+	}
+	return c.cw.Write(row)
+}
+
+// Flush writes what is buffered and reports any error so far.
+func (c *CSVWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // cell defuses text a spreadsheet would run as a formula (OWASP's CSV

@@ -49,6 +49,7 @@ type Store interface {
 	// ScoreHistory returns the overall, per-standard, per-account and
 	// per-region scores of the last n complete scans, oldest first.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
+	Dashboard
 	Close() error
 }
 

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/web"
+)
+
+// serveFlags configure the dashboard, for 'serve' and 'demo'.
+type serveFlags struct {
+	addr      string
+	tokenFile string
+	tlsCert   string
+	tlsKey    string
+	user      string
+	token     string // read by check
+}
+
+func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
+	c.Flags().StringVar(&f.addr, addrFlag, "127.0.0.1:8080", "address the dashboard listens on; other than loopback it needs an access token")
+	c.Flags().StringVar(&f.tokenFile, "token-file", "", "file holding the dashboard's access token (default: $GUARDRAIL_DASHBOARD_TOKEN); needed on any address but loopback")
+	c.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
+	c.Flags().StringVar(&f.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
+	c.Flags().StringVar(&f.user, "user", "", "who suppressions made in the dashboard are recorded as when the form leaves it empty (default $USER)")
+}
+
+// check checks the flags and reads the token. A non-loopback address
+// without a token is refused here, before anything runs.
+func (f *serveFlags) check(addrFlag string, stderr io.Writer) error {
+	if _, _, err := net.SplitHostPort(f.addr); err != nil {
+		return usageErr("--%s %q: %v", addrFlag, f.addr, err)
+	}
+	if (f.tlsCert == "") != (f.tlsKey == "") {
+		return usageErr("--tls-cert and --tls-key go together")
+	}
+	token, err := web.TokenFromEnv(f.tokenFile)
+	if err != nil {
+		return usageErr("--token-file: %v", err)
+	}
+	if token == "" && !web.IsLoopback(f.addr) {
+		return usageErr("--%s %s: refusing to serve the dashboard beyond this machine without an access token: "+
+			"set GUARDRAIL_DASHBOARD_TOKEN or pass --token-file (at least 16 characters; e.g. openssl rand -hex 24), "+
+			"or listen on 127.0.0.1", addrFlag, f.addr)
+	}
+	if token != "" && f.tlsCert == "" && !web.IsLoopback(f.addr) {
+		fmt.Fprintf(stderr, "warning: --%s %s without --tls-cert: the token and the findings cross the network in clear text\n", addrFlag, f.addr)
+	}
+	f.token = token
+	return nil
+}
+
+// server builds the dashboard over st (after check).
+func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, error) {
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, err
+	}
+	user := f.user
+	if user == "" {
+		user = os.Getenv("USER")
+	}
+	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+}
+
+// serve listens until ctx is done, saying where.
+func (f *serveFlags) serve(ctx context.Context, srv *web.Server, w io.Writer) error {
+	scheme := "http"
+	if f.tlsCert != "" {
+		scheme = "https"
+	}
+	err := srv.Listen(ctx, f.addr, f.tlsCert, f.tlsKey, func(a net.Addr) {
+		fmt.Fprintf(w, "Dashboard at %s://%s/ (JSON API under /api/). Press Ctrl-C to stop.\n", scheme, a)
+	})
+	if errors.Is(err, web.ErrNoToken) {
+		return usageErr("%v", err)
+	}
+	return err
+}
+
+func newServeCmd() *cobra.Command {
+	var db dbFlag
+	var f serveFlags
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard: the posture of every account, the findings, search across accounts",
+		Long: `Serve the dashboard over the store that 'guardrail scan' fills: scores per
+standard and account, a heat map of accounts and regions, the top failing
+controls, the score trend and what changed since the previous scan; a
+findings explorer (filters, priority order, CSV download), pages for each
+control, account and finding (suppress and unsuppress with a reason), search
+across accounts, and a JSON API under /api/.
+
+It listens on 127.0.0.1:8080 by default. Any other address needs an access
+token (GUARDRAIL_DASHBOARD_TOKEN or --token-file): browsers sign in with it
+once, API clients send "Authorization: Bearer <token>".`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := f.check("addr", c.ErrOrStderr()); err != nil {
+				return err
+			}
+			st, err := db.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			srv, err := f.server(st, c.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return f.serve(c.Context(), srv, c.OutOrStdout())
+		},
+	}
+	db.register(c)
+	f.register(c, "addr")
+	return c
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+// summary is GET /api/summary: the scores of the latest complete scan per
+// standard and per account, with the open findings by severity.
+type summary struct {
+	Scan        string            `json:"scan"`
+	ScannedAt   time.Time         `json:"scanned_at"`
+	Overall     scoreCard         `json:"overall"`
+	Standards   []scoreCard       `json:"standards"`
+	Accounts    []accountRow      `json:"accounts"`
+	Open        any               `json:"open_findings"`
+	NotAssessed map[string]string `json:"not_assessed,omitempty"`
+	Changes     *changes          `json:"changes_since_previous,omitempty"`
+}
+
+func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.overview(r.Context())
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, errNoScan) {
+			status = http.StatusNotFound
+		}
+		writeJSONError(w, status, err.Error())
+		return
+	}
+	var ch *changes
+	if ov.Changes != nil {
+		c := *ov.Changes
+		c.TopNew, c.TopFixed = nil, nil
+		ch = &c
+	}
+	writeJSON(w, http.StatusOK, summary{Scan: ov.Scan.ID, ScannedAt: ov.Scan.Started, Overall: ov.Overall,
+		Standards: ov.Standards, Accounts: ov.Accounts, Open: ov.Open, NotAssessed: ov.Scan.NotAssessed, Changes: ch})
+}
+
+func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
+	q, f, err := s.parseQuery(r.URL.Query())
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	fs, total, err := s.o.Store.Findings(r.Context(), f)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if fs == nil {
+		fs = []finding.Finding{}
+	}
+	out := map[string]any{"total": total, "page": q.Page, "size": q.Size, "findings": fs}
+	if f.Offset+len(fs) < total {
+		out["next"] = q.URL("/api/findings", q.Page+1)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiFinding(w http.ResponseWriter, r *http.Request) {
+	f, events, err := s.o.Store.Finding(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSONError(w, http.StatusNotFound, fmt.Sprintf("no finding %s", r.PathValue("id")))
+		return
+	}
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"finding": f, "history": events})
+}
+
+func (s *Server) apiSuppress(w http.ResponseWriter, r *http.Request)   { s.apiChange(w, r, true) }
+func (s *Server) apiUnsuppress(w http.ResponseWriter, r *http.Request) { s.apiChange(w, r, false) }
+
+func (s *Server) apiChange(w http.ResponseWriter, r *http.Request, suppress bool) {
+	var c change
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		writeJSONError(w, http.StatusBadRequest, "body: want JSON {\"reason\": ..., \"by\": ..., \"until\": ...}: "+err.Error())
+		return
+	}
+	id := r.PathValue("id")
+	if err := s.apply(r, id, c, suppress); err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, store.ErrNotFound) {
+			status = http.StatusNotFound
+		}
+		writeJSONError(w, status, err.Error())
+		return
+	}
+	f, _, err := s.o.Store.Finding(r.Context(), id)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+func (s *Server) apiControls(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.controlRows(r)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, rows)
+}
+
+func (s *Server) apiScans(w http.ResponseWriter, r *http.Request) {
+	scans, err := s.o.Store.Scans(r.Context(), 100)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if scans == nil {
+		scans = []store.Scan{}
+	}
+	writeJSON(w, http.StatusOK, scans)
+}
+
+func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) {
+	h, err := s.o.Store.ScoreHistory(r.Context(), 100)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if h == nil {
+		h = []store.ScoreAt{}
+	}
+	writeJSON(w, http.StatusOK, h)
+}

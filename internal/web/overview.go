@@ -1,0 +1,305 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"sort"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/score"
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+// overview is the posture of the organization as of the latest complete
+// scan, with the findings as they are now.
+type overview struct {
+	Scan     *store.Scan `json:"scan"`
+	Previous *store.Scan `json:"previous,omitempty"`
+	Running  *store.Scan `json:"running,omitempty"`
+
+	Overall   scoreCard    `json:"overall"`
+	Standards []scoreCard  `json:"standards"`
+	Accounts  []accountRow `json:"accounts"`
+	Open      score.Counts `json:"open"`
+	Regions   []string     `json:"regions"`
+	Top       []topControl `json:"top_controls"`
+	Trend     []store.ScoreAt `json:"trend"`
+	Changes   *changes        `json:"changes,omitempty"`
+
+	chart template.HTML
+}
+
+type scoreCard struct {
+	ID       string  `json:"id,omitempty"`
+	Short    string  `json:"short,omitempty"`
+	Name     string  `json:"name"`
+	Percent  float64 `json:"percent"`
+	Passed   int     `json:"passed"`
+	Assessed int     `json:"assessed"`
+	HasData  bool    `json:"has_data"`
+	Delta    float64 `json:"delta"`
+}
+
+type accountRow struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name,omitempty"`
+	OUPath      string           `json:"ou_path,omitempty"`
+	Percent     float64          `json:"percent"`
+	HasScore    bool             `json:"has_score"`
+	Standards   map[string]float64 `json:"standards,omitempty"`
+	Open        score.Counts     `json:"open"`
+	OpenTotal   int              `json:"open_total"`
+	NotAssessed string           `json:"not_assessed,omitempty"`
+	Cells       []cell           `json:"-"`
+}
+
+type cell struct {
+	Region  string
+	Percent float64
+	Has     bool
+	Class   string
+}
+
+type topControl struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Severity control.Severity `json:"severity"`
+	Accounts int              `json:"accounts"`
+	Findings int              `json:"findings"`
+}
+
+type changes struct {
+	From     string            `json:"from"`
+	To       string            `json:"to"`
+	Appeared int               `json:"appeared"`
+	Fixed    int               `json:"fixed"`
+	Delta    float64           `json:"overall_delta"`
+	TopNew   []finding.Finding `json:"top_appeared"`
+	TopFixed []finding.Finding `json:"top_fixed"`
+}
+
+// errNoScan says the store has no complete scan yet.
+var errNoScan = errors.New("no complete scan in the store yet: run 'guardrail scan' (or 'guardrail demo')")
+
+// overview returns the overview, from cache while the store's version is
+// unchanged.
+func (s *Server) overview(ctx context.Context) (*overview, error) {
+	v, err := s.o.Store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.cached != nil && s.cacheV == v {
+		ov := s.cached
+		s.mu.Unlock()
+		return ov, nil
+	}
+	s.mu.Unlock()
+	ov, err := s.buildOverview(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.cached, s.cacheV = ov, v
+	s.mu.Unlock()
+	return ov, nil
+}
+
+func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
+	scans, err := s.o.Store.Scans(ctx, 50)
+	if err != nil {
+		return nil, err
+	}
+	ov := &overview{}
+	for i := range scans {
+		sc := &scans[i]
+		switch {
+		case sc.Status == store.Running && ov.Scan == nil && ov.Running == nil:
+			ov.Running = sc
+		case sc.Status != store.Complete:
+		case ov.Scan == nil:
+			ov.Scan = sc
+		case ov.Previous == nil:
+			ov.Previous = sc
+		}
+	}
+	if ov.Scan == nil {
+		return nil, errNoScan
+	}
+	counts, err := s.o.Store.OpenCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ov.Trend, err = s.o.Store.ScoreHistory(ctx, 30); err != nil {
+		return nil, err
+	}
+	var prev map[string]float64
+	prevOverall := ov.Scan.Scores.Overall.Percent
+	if n := len(ov.Trend); n >= 2 {
+		prev = ov.Trend[n-2].Standards
+		prevOverall = ov.Trend[n-2].Overall
+	}
+	sc := ov.Scan.Scores
+	ov.Overall = scoreCard{Name: "All controls", Percent: sc.Overall.Percent, Passed: sc.Overall.Passed,
+		Assessed: sc.Overall.Assessed, HasData: sc.Overall.HasData(), Delta: sc.Overall.Percent - prevOverall}
+	for _, st := range s.o.Catalog.Standards() {
+		ss, ok := score.Standard(sc.Standards, st.ID)
+		card := scoreCard{ID: st.ID, Short: st.Short, Name: st.Name, Percent: ss.Percent, Passed: ss.Passed, Assessed: ss.Assessed, HasData: ok && ss.HasData()}
+		if p, ok := prev[st.ID]; ok {
+			card.Delta = ss.Percent - p
+		}
+		ov.Standards = append(ov.Standards, card)
+	}
+	ov.Accounts, ov.Regions = accountRows(ov.Scan, counts)
+	for _, a := range ov.Accounts {
+		for _, sev := range []control.Severity{control.Critical, control.High, control.Medium, control.Low, control.Informational} {
+			for range a.Open.Of(sev) {
+				ov.Open.Add(sev)
+			}
+		}
+	}
+	ov.Top = s.topControls(counts, 10)
+	ov.chart = trendChart(ov.Trend, s.o.Catalog.Standards())
+	if ov.Previous != nil {
+		d, err := s.o.Store.Diff(ctx, ov.Previous.ID, ov.Scan.ID)
+		if err != nil {
+			return nil, err
+		}
+		ov.Changes = &changes{From: d.A, To: d.B, Appeared: len(d.Appeared), Fixed: len(d.Fixed), Delta: d.Overall,
+			TopNew: head(d.Appeared, 5), TopFixed: head(d.Fixed, 5)}
+	}
+	return ov, nil
+}
+
+func head(fs []finding.Finding, n int) []finding.Finding {
+	if len(fs) > n {
+		return fs[:n]
+	}
+	return fs
+}
+
+// accountRows are the accounts of the scan, worst score first, with their
+// open findings and their score in each region.
+func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []string) {
+	rows := map[string]*accountRow{}
+	get := func(id string) *accountRow {
+		if r := rows[id]; r != nil {
+			return r
+		}
+		r := &accountRow{ID: id}
+		rows[id] = r
+		return r
+	}
+	for _, a := range sc.Scores.Accounts {
+		r := get(a.Account)
+		r.Percent, r.HasScore = a.Percent, a.HasData()
+		r.Standards = map[string]float64{}
+		for _, st := range a.Standards {
+			if st.HasData() {
+				r.Standards[st.Standard] = st.Percent
+			}
+		}
+	}
+	for id, why := range sc.NotAssessed {
+		get(id).NotAssessed = why
+	}
+	for _, c := range counts {
+		r := get(c.Account)
+		if r.Name == "" {
+			r.Name, r.OUPath = c.AccountName, c.OUPath
+		}
+		for range c.Count {
+			r.Open.Add(c.Severity)
+		}
+		r.OpenTotal += c.Count
+	}
+	regionSet := map[string]bool{}
+	targets := map[[2]string]score.TargetScore{}
+	for _, t := range sc.Scores.Targets {
+		regionSet[t.Region] = true
+		targets[[2]string{t.Account, t.Region}] = t
+	}
+	var regions []string
+	for r := range regionSet {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	out := make([]accountRow, 0, len(rows))
+	for _, r := range rows {
+		for _, reg := range regions {
+			t, ok := targets[[2]string{r.ID, reg}]
+			c := cell{Region: reg, Percent: t.Percent, Has: ok && t.HasData()}
+			c.Class = scoreClass(c.Percent, c.Has)
+			r.Cells = append(r.Cells, c)
+		}
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.HasScore != b.HasScore {
+			return !a.HasScore // not assessed first: nobody knows their state
+		}
+		if a.Percent != b.Percent {
+			return a.Percent < b.Percent
+		}
+		return a.ID < b.ID
+	})
+	return out, regions
+}
+
+// topControls are the controls failing in the most accounts.
+func (s *Server) topControls(counts []store.OpenCount, n int) []topControl {
+	by := map[string]*topControl{}
+	accts := map[string]map[string]bool{}
+	for _, c := range counts {
+		t := by[c.Control]
+		if t == nil {
+			t = &topControl{ID: c.Control, Severity: c.Severity}
+			if ctl := s.o.Catalog.Control(c.Control); ctl != nil {
+				t.Title, t.Severity = ctl.Title, ctl.Severity
+			}
+			by[c.Control] = t
+			accts[c.Control] = map[string]bool{}
+		}
+		t.Findings += c.Count
+		accts[c.Control][c.Account] = true
+	}
+	out := make([]topControl, 0, len(by))
+	for id, t := range by {
+		t.Accounts = len(accts[id])
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Accounts != b.Accounts {
+			return a.Accounts > b.Accounts
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.Findings != b.Findings {
+			return a.Findings > b.Findings
+		}
+		return a.ID < b.ID
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.overview(r.Context())
+	if errors.Is(err, errNoScan) {
+		s.render(w, r, "empty", http.StatusOK, map[string]any{"Title": "Overview"})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	s.render(w, r, "overview", http.StatusOK, map[string]any{"Title": "Overview", "O": ov, "Chart": ov.chart})
+}

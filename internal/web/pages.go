@@ -1,0 +1,136 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/score"
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+// controlRow is a control of the catalog with its open findings.
+type controlRow struct {
+	C        *control.Control `json:"control"`
+	Accounts int              `json:"failing_accounts"`
+	Findings int              `json:"open_findings"`
+}
+
+func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
+	counts, err := s.o.Store.OpenCounts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	accts := map[string]map[string]bool{}
+	n := map[string]int{}
+	for _, c := range counts {
+		if accts[c.Control] == nil {
+			accts[c.Control] = map[string]bool{}
+		}
+		accts[c.Control][c.Account] = true
+		n[c.Control] += c.Count
+	}
+	var out []controlRow
+	for _, c := range s.o.Catalog.Controls() {
+		out = append(out, controlRow{C: c, Accounts: len(accts[c.ID]), Findings: n[c.ID]})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Accounts != b.Accounts {
+			return a.Accounts > b.Accounts
+		}
+		if a.C.Severity != b.C.Severity {
+			return a.C.Severity > b.C.Severity
+		}
+		return a.C.ID < b.C.ID
+	})
+	return out, nil
+}
+
+func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.controlRows(r)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	s.render(w, r, "controls", http.StatusOK, map[string]any{"Title": "Controls", "Rows": rows})
+}
+
+func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) {
+	c := s.o.Catalog.Control(r.PathValue("id"))
+	if c == nil {
+		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no control %q", r.PathValue("id")))
+		return
+	}
+	f := store.Filter{Controls: []string{c.ID}, Compliance: []control.Status{control.Failed},
+		Workflow: []finding.Workflow{finding.New, finding.Notified}, Limit: 100}
+	fs, total, err := s.o.Store.Findings(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	s.render(w, r, "control", http.StatusOK, map[string]any{"Title": c.ID + " " + c.Title, "C": c,
+		"Fix": splitRemediation(c.Remediation), "Findings": fs, "Total": total,
+		"More": (query{Control: c.ID, Status: "open", Compliance: string(control.Failed), Size: pageSize}).URL("/findings", 1)})
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ov, err := s.overview(r.Context())
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	var row *accountRow
+	for i := range ov.Accounts {
+		if ov.Accounts[i].ID == id {
+			row = &ov.Accounts[i]
+		}
+	}
+	if row == nil {
+		s.fail(w, r, http.StatusNotFound, fmt.Errorf("account %s is not in the latest scan", id))
+		return
+	}
+	counts, err := s.o.Store.OpenCounts(r.Context())
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	var mine []store.OpenCount
+	for _, c := range counts {
+		if c.Account == id {
+			mine = append(mine, c)
+		}
+	}
+	acct, _ := ov.Scan.Scores.Account(id)
+	var stds []scoreCard
+	for _, st := range s.o.Catalog.Standards() {
+		ss, ok := score.Standard(acct.Standards, st.ID)
+		stds = append(stds, scoreCard{ID: st.ID, Short: st.Short, Name: st.Name, Percent: ss.Percent, Passed: ss.Passed, Assessed: ss.Assessed, HasData: ok && ss.HasData()})
+	}
+	f := store.Filter{Accounts: []string{id}, Compliance: []control.Status{control.Failed},
+		Workflow: []finding.Workflow{finding.New, finding.Notified}, Limit: 25}
+	fs, total, err := s.o.Store.Findings(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	title := id
+	if row.Name != "" {
+		title = row.Name + " (" + id + ")"
+	}
+	s.render(w, r, "account", http.StatusOK, map[string]any{"Title": title, "A": row, "Standards": stds,
+		"Top": s.topControls(mine, 15), "Findings": fs, "Total": total,
+		"More": (query{Account: id, Status: "open", Compliance: string(control.Failed), Size: pageSize}).URL("/findings", 1)})
+}
+
+func (s *Server) scansPage(w http.ResponseWriter, r *http.Request) {
+	scans, err := s.o.Store.Scans(r.Context(), 100)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	s.render(w, r, "scans", http.StatusOK, map[string]any{"Title": "Scans", "Scans": scans})
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+)
+
+type page struct {
+	full    *template.Template // layout + page
+	partial bool               // has a "partial" template for htmx requests
+}
+
+var funcs = template.FuncMap{
+	"pct": func(f float64) string {
+		if math.IsNaN(f) {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f%%", f)
+	},
+	"delta": func(f float64) string {
+		switch {
+		case f > 0.05:
+			return fmt.Sprintf("+%.1f", f)
+		case f < -0.05:
+			return fmt.Sprintf("%.1f", f)
+		}
+		return "±0"
+	},
+	"deltaClass": func(f float64) string {
+		switch {
+		case f > 0.05:
+			return "up"
+		case f < -0.05:
+			return "down"
+		}
+		return "flat"
+	},
+	"scoreClass": scoreClass,
+	"sev":        func(s control.Severity) string { return strings.ToLower(s.String()) },
+	"sevName":    func(s control.Severity) string { return s.String() },
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "–"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"day": func(t time.Time) string { return t.UTC().Format("Jan 2") },
+	"short": func(id string) string {
+		if len(id) > 12 {
+			return id[:12]
+		}
+		return id
+	},
+	"lower": strings.ToLower,
+	"query": func(kv ...string) template.URL {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] != "" {
+				v.Set(kv[i], kv[i+1])
+			}
+		}
+		return template.URL(v.Encode())
+	},
+	"add":  func(a, b int) int { return a + b },
+	"list": list,
+	"nonzero": func(n int) bool { return n != 0 },
+}
+
+// scoreClass buckets a percentage for the colour scale (s0 worst .. s5
+// best); "none" when there is no score.
+func scoreClass(f float64, has bool) string {
+	if !has || math.IsNaN(f) {
+		return "none"
+	}
+	switch {
+	case f >= 95:
+		return "s5"
+	case f >= 85:
+		return "s4"
+	case f >= 70:
+		return "s3"
+	case f >= 50:
+		return "s2"
+	case f >= 30:
+		return "s1"
+	}
+	return "s0"
+}
+
+func parsePages() (map[string]*page, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*page{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(assets, n)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = &page{full: t, partial: t.Lookup("partial") != nil}
+	}
+	return out, nil
+}
+
+// render writes page name with data. An htmx request for a page that has
+// a "partial" template gets only that part.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data map[string]any) {
+	p := s.pages[name]
+	if p == nil {
+		http.Error(w, "no page "+name, http.StatusInternalServerError)
+		return
+	}
+	data["Page"] = name
+	data["AuthOn"] = s.auth.enabled()
+	tmpl := "layout"
+	if p.partial && r.Header.Get("HX-Request") != "" && r.Header.Get("HX-Boosted") == "" {
+		tmpl = "partial"
+	}
+	var buf bytes.Buffer
+	if err := p.full.ExecuteTemplate(&buf, tmpl, data); err != nil {
+		s.o.Log.Error("dashboard: render", "page", name, "err", err)
+		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows an error page (or JSON under /api/).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status >= 500 {
+		s.o.Log.Error("dashboard", "path", r.URL.Path, "err", err)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSONError(w, status, err.Error())
+		return
+	}
+	s.render(w, r, "error", status, map[string]any{"Status": status, "Title": http.StatusText(status), "Error": err.Error()})
+}

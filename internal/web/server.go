@@ -1,0 +1,239 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+//go:embed static templates
+var assets embed.FS
+
+// Options configure a dashboard.
+type Options struct {
+	Store   store.Store
+	Catalog *control.Catalog
+	// Token is the access token (or password) every request needs; empty
+	// allows anyone who can connect, which Listen allows on loopback only.
+	Token string
+	// TLS says the dashboard is served over HTTPS (session cookies are
+	// then Secure, and HSTS is sent).
+	TLS bool
+	// User names who suppresses findings from the dashboard when the form
+	// does not say ("dashboard" if empty).
+	User string
+	Log  *slog.Logger
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+}
+
+// Server is the dashboard's HTTP handler.
+type Server struct {
+	o     Options
+	auth  *auth
+	pages map[string]*page
+	mux   *http.ServeMux
+	h     http.Handler
+
+	mu     sync.Mutex
+	cached *overview // for cachedVersion
+	cacheV string
+}
+
+// New builds the dashboard over o.Store.
+func New(o Options) (*Server, error) {
+	if o.Store == nil || o.Catalog == nil {
+		return nil, errors.New("web: a store and a catalog are needed")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.User == "" {
+		o.User = "dashboard"
+	}
+	a, err := newAuth(o.Token, o.TLS)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{o: o, auth: a, pages: pages, mux: http.NewServeMux()}
+	s.routes()
+	// Writes from another origin are refused (CSRF): browsers say where a
+	// request comes from in Sec-Fetch-Site or Origin.
+	csrf := http.NewCrossOriginProtection()
+	s.h = headers(o.TLS, s.auth.wrap(csrf.Handler(s.mux)))
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	static, _ := fs.Sub(assets, "static")
+	files := http.FileServerFS(static)
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Asset names carry their version: they never change.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		files.ServeHTTP(w, r)
+	})))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+
+	s.mux.HandleFunc("GET /{$}", s.overviewPage)
+	s.mux.HandleFunc("GET /findings", s.findingsPage)
+	s.mux.HandleFunc("GET /findings.csv", s.findingsCSV)
+	s.mux.HandleFunc("GET /findings/{id}", s.findingPage)
+	s.mux.HandleFunc("POST /findings/{id}/suppress", s.suppress)
+	s.mux.HandleFunc("POST /findings/{id}/unsuppress", s.unsuppress)
+	s.mux.HandleFunc("GET /controls", s.controlsPage)
+	s.mux.HandleFunc("GET /controls/{id}", s.controlPage)
+	s.mux.HandleFunc("GET /accounts/{id}", s.accountPage)
+	s.mux.HandleFunc("GET /search", s.searchPage)
+	s.mux.HandleFunc("GET /scans", s.scansPage)
+
+	s.mux.HandleFunc("GET /api/summary", s.apiSummary)
+	s.mux.HandleFunc("GET /api/findings", s.apiFindings)
+	s.mux.HandleFunc("GET /api/findings/{id}", s.apiFinding)
+	s.mux.HandleFunc("POST /api/findings/{id}/suppress", s.apiSuppress)
+	s.mux.HandleFunc("POST /api/findings/{id}/unsuppress", s.apiUnsuppress)
+	s.mux.HandleFunc("GET /api/controls", s.apiControls)
+	s.mux.HandleFunc("GET /api/scans", s.apiScans)
+	s.mux.HandleFunc("GET /api/trend", s.apiTrend)
+	s.mux.HandleFunc("GET /api/search", s.apiSearch)
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONError(w, http.StatusNotFound, "no such API: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+// Listen serves the dashboard on addr until ctx is done. It refuses an
+// address other than loopback without a token. ready, if not nil, is
+// called with the address listened on.
+func (s *Server) Listen(ctx context.Context, addr, certFile, keyFile string, ready func(net.Addr)) error {
+	if !IsLoopback(addr) && !s.auth.enabled() {
+		return fmt.Errorf("--addr %s: %w", addr, ErrNoToken)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- hs.ServeTLS(ln, certFile, keyFile)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+		return nil
+	}
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "login", http.StatusOK, map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "Auth": s.auth.enabled()})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.FormValue("next"))
+	if !s.auth.enabled() {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if !s.auth.checkToken(r.FormValue("token")) {
+		s.o.Log.Warn("dashboard login refused", "remote", r.RemoteAddr)
+		s.render(w, r, "login", http.StatusUnauthorized, map[string]any{"Next": next, "Auth": true, "Error": "That token is not right."})
+		return
+	}
+	http.SetCookie(w, s.auth.newSession())
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.auth.tls, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// safeNext keeps a redirect after login on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || len(next) > 1 && next[1] == '/' || next[0] != '/' {
+		return "/"
+	}
+	return next
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// TokenFromEnv reads the dashboard's token from GUARDRAIL_DASHBOARD_TOKEN
+// or from the file it is given.
+func TokenFromEnv(file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		t := string(trimSpace(b))
+		if len(t) < 16 {
+			return "", fmt.Errorf("%s: the token must be at least 16 characters", file)
+		}
+		return t, nil
+	}
+	t := os.Getenv("GUARDRAIL_DASHBOARD_TOKEN")
+	if t != "" && len(t) < 16 {
+		return "", errors.New("GUARDRAIL_DASHBOARD_TOKEN: the token must be at least 16 characters")
+	}
+	return t, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
