@@ -49,6 +49,7 @@ type Store interface {
 	// ScoreHistory returns the overall, per-standard, per-account and
 	// per-region scores of the last n complete scans, oldest first.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
+	Inventory
 	Close() error
 }
 
@@ -110,8 +111,9 @@ type Filter struct {
 	Scan string
 	// IDPrefix keeps findings whose ID starts with it (a shortened ID).
 	IDPrefix string
-	// Order: "priority" (severity, then failing first, then last seen;
-	// the default) or "last_seen".
+	// Order: "priority" (severity, then exposure: public, internet,
+	// privileged, see inventory.Exposure.Rank; then failing first, then
+	// last seen; the default) or "last_seen".
 	Order         string
 	Limit, Offset int
 }
