@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/inventory"
 )
 
 // Workflow is where a finding is in a team's handling of it.
@@ -72,6 +73,10 @@ type Finding struct {
 	ResourceType string            `json:"resource_type"`
 	ResourceName string            `json:"resource_name,omitempty"`
 	ResourceTags map[string]string `json:"resource_tags,omitempty"`
+	// Exposure is how far the resource is open, as of the scan that last
+	// saw it (see package inventory): it ranks findings of the same
+	// severity. JSON: ["public","internet"].
+	Exposure inventory.Exposure `json:"exposure,omitempty"`
 	// Standards are the requirement IDs the control maps to
 	// ("cis-3.0:1.4", "fsbp:IAM.4").
 	Standards []string `json:"standards,omitempty"`

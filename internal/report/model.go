@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/inventory"
 	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
@@ -29,6 +30,10 @@ type Report struct {
 	Gaps   []snapshot.Gap `json:"gaps"`
 	Scores score.Scores   `json:"scores"`
 	Stats  Stats          `json:"stats"`
+	// Inventory is the scan's resources with their exposure, built from
+	// its snapshot; nil when the scan kept none. Stores keep it for
+	// search and rank findings by it; reports do not print it.
+	Inventory *inventory.Inventory `json:"-"`
 }
 
 // Scope is what was asked for.

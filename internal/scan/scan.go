@@ -22,6 +22,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/exec"
+	"github.com/guardrail-sec/guardrail/internal/inventory"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/score"
@@ -135,6 +136,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		Gaps:      snap.Gaps(),
 	}
 	rep.Results = res
+	rep.Inventory = inventory.Build(snap)
 	for _, a := range organization.Accounts {
 		acct := report.Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
 		rep.Accounts = append(rep.Accounts, acct)

@@ -16,6 +16,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/inventory"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/scan"
@@ -98,6 +99,55 @@ func TestDemoGolden(t *testing.T) {
 	}
 	if len(rep.Gaps) != 0 {
 		t.Errorf("a fault-free demo scan has gaps: %v", rep.Gaps)
+	}
+	checkInventory(t, rep)
+}
+
+// checkInventory: the scan's inventory agrees with its controls: a bucket
+// is public exactly when S3.2 or S3.3 fails it, an instance allows IMDSv1
+// when EC2.8 fails it; the demo's bastion is reachable from the internet.
+func checkInventory(t *testing.T, rep *report.Report) {
+	t.Helper()
+	inv := rep.Inventory
+	if inv == nil || len(inv.Resources) == 0 {
+		t.Fatal("the scan has no inventory")
+	}
+	failed := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status == control.Failed {
+			failed[r.Control+" "+r.Resource.ARN] = true
+		}
+	}
+	counts := map[string]int{}
+	for _, r := range inv.Resources {
+		switch r.Type {
+		case inventory.TypeBucket:
+			if public, fails := r.Exposure.Has(inventory.Public), failed["S3.2 "+r.ARN] || failed["S3.3 "+r.ARN]; public != fails {
+				t.Errorf("bucket %s: public %v, but S3.2/S3.3 failed %v", r.ARN, public, fails)
+			}
+			if r.Exposure.Has(inventory.Public) {
+				counts["public buckets"]++
+			}
+		case inventory.TypeInstance:
+			if v1, fails := r.Attrs.Instance.IMDSv1(), failed["EC2.8 "+r.ARN]; v1 && !fails {
+				t.Errorf("instance %s allows IMDSv1, but EC2.8 does not fail it", r.ARN)
+			}
+			if r.Exposure.Has(inventory.Internet) {
+				counts["internet instances"]++
+			}
+		case inventory.TypeUser:
+			if r.Exposure.Has(inventory.Privileged) && !r.Attrs.User.Root {
+				counts["admin users"]++
+			}
+		}
+	}
+	for _, k := range []string{"public buckets", "internet instances", "admin users"} {
+		if counts[k] == 0 {
+			t.Errorf("the demo inventory has no %s", k)
+		}
+	}
+	if e := inv.ExposureOf("arn:aws:ec2:eu-west-1:444444444402:instance/i-0b0d0c7100001c0d3"); !e.Has(inventory.Internet) {
+		t.Errorf("the prod bastion's exposure is %q, want internet", e)
 	}
 }
 

@@ -107,13 +107,16 @@ func findingsByID(ctx context.Context, tx *sql.Tx, d dialect, ids []string) ([]f
 	return out, nil
 }
 
-// sortPriority orders findings as Filter's "priority": severity, failing
-// first, most recently seen, ID.
+// sortPriority orders findings as Filter's "priority": severity, exposure
+// (its rank), failing first, most recently seen, ID.
 func sortPriority(fs []finding.Finding) {
 	sort.Slice(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
 		if a.Severity != b.Severity {
 			return a.Severity > b.Severity
+		}
+		if ar, br := a.Exposure.Rank(), b.Exposure.Rank(); ar != br {
+			return ar > br
 		}
 		if af, bf := a.Compliance == control.Failed, b.Compliance == control.Failed; af != bf {
 			return af

@@ -261,6 +261,9 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	if testHookFlush != nil {
 		testHookFlush("findings", -1)
 	}
+	if err := fin.writeInventory(ctx, rep.Inventory, copy); err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
 
 	notAssessed := map[string]string{}
 	for _, a := range rep.Accounts {
@@ -329,6 +332,11 @@ func (fin *finisher) account(ctx context.Context, acct string, seq int64) error 
 			prev = &st.f
 		}
 		f, evs := finding.Observe(prev, fin.p.observation(r), fin.scan, fin.at)
+		// The resource's exposure as the scan read it; a resource it did
+		// not read keeps the exposure it had.
+		if e, ok := fin.p.rep.Inventory.Lookup(f.ResourceARN); ok {
+			f.Exposure = e
+		}
 		if fin.rules != nil {
 			var revs []finding.Event
 			f, revs = fin.rules.Apply(f, fin.at)

@@ -50,7 +50,7 @@ func str[T ~string](v T) any { return string(v) }
 func orderBy(order string) (string, error) {
 	switch order {
 	case "", "priority":
-		return ` ORDER BY severity DESC, CASE WHEN compliance = 'FAILED' THEN 0 ELSE 1 END, last_seen DESC, id`, nil
+		return ` ORDER BY severity DESC, exposure DESC, CASE WHEN compliance = 'FAILED' THEN 0 ELSE 1 END, last_seen DESC, id`, nil
 	case "last_seen":
 		return ` ORDER BY last_seen DESC, id`, nil
 	}

@@ -6,22 +6,23 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/inventory"
 )
 
 // The columns of findings, in the order findingArgs and scanFinding use.
-const findingColumns = `id, control, title, account, account_name, ou_path, region, resource_arn, resource_type, resource_name, resource_tags, standards, severity, severity_overridden, compliance, reason, workflow, suppression, notes, first_seen, last_seen, updated_at, last_scan`
+const findingColumns = `id, control, title, account, account_name, ou_path, region, resource_arn, resource_type, resource_name, resource_tags, standards, severity, severity_overridden, compliance, reason, workflow, suppression, notes, first_seen, last_seen, updated_at, last_scan, exposure`
 
-const findingColumnCount = 23
+const findingColumnCount = 24
 
 var findingColumnList = strings.Split(findingColumns, ", ")
 
 // findingUpsert is the tail of an INSERT INTO findings that replaces a
 // finding already stored.
-const findingUpsert = ` ON CONFLICT (id) DO UPDATE SET control = excluded.control, title = excluded.title, account = excluded.account, account_name = excluded.account_name, ou_path = excluded.ou_path, region = excluded.region, resource_arn = excluded.resource_arn, resource_type = excluded.resource_type, resource_name = excluded.resource_name, resource_tags = excluded.resource_tags, standards = excluded.standards, severity = excluded.severity, severity_overridden = excluded.severity_overridden, compliance = excluded.compliance, reason = excluded.reason, workflow = excluded.workflow, suppression = excluded.suppression, notes = excluded.notes, first_seen = excluded.first_seen, last_seen = excluded.last_seen, updated_at = excluded.updated_at, last_scan = excluded.last_scan`
+const findingUpsert = ` ON CONFLICT (id) DO UPDATE SET control = excluded.control, title = excluded.title, account = excluded.account, account_name = excluded.account_name, ou_path = excluded.ou_path, region = excluded.region, resource_arn = excluded.resource_arn, resource_type = excluded.resource_type, resource_name = excluded.resource_name, resource_tags = excluded.resource_tags, standards = excluded.standards, severity = excluded.severity, severity_overridden = excluded.severity_overridden, compliance = excluded.compliance, reason = excluded.reason, workflow = excluded.workflow, suppression = excluded.suppression, notes = excluded.notes, first_seen = excluded.first_seen, last_seen = excluded.last_seen, updated_at = excluded.updated_at, last_scan = excluded.last_scan, exposure = excluded.exposure`
 
 // findingUpdate writes every column of a finding but its ID, the last
 // argument.
-const findingUpdate = `UPDATE findings SET control = ?, title = ?, account = ?, account_name = ?, ou_path = ?, region = ?, resource_arn = ?, resource_type = ?, resource_name = ?, resource_tags = ?, standards = ?, severity = ?, severity_overridden = ?, compliance = ?, reason = ?, workflow = ?, suppression = ?, notes = ?, first_seen = ?, last_seen = ?, updated_at = ?, last_scan = ? WHERE id = ?`
+const findingUpdate = `UPDATE findings SET control = ?, title = ?, account = ?, account_name = ?, ou_path = ?, region = ?, resource_arn = ?, resource_type = ?, resource_name = ?, resource_tags = ?, standards = ?, severity = ?, severity_overridden = ?, compliance = ?, reason = ?, workflow = ?, suppression = ?, notes = ?, first_seen = ?, last_seen = ?, updated_at = ?, last_scan = ?, exposure = ? WHERE id = ?`
 
 // encoded are the JSON columns of a finding.
 type encoded struct {
@@ -52,7 +53,7 @@ func findingArgs(f *finding.Finding, e encoded) []any {
 	return []any{f.ID, f.Control, f.Title, f.Account, f.AccountName, f.OUPath, f.Region,
 		f.ResourceARN, f.ResourceType, f.ResourceName, e.tags, e.standards,
 		int64(f.Severity), boolInt(f.SeverityOverridden), string(f.Compliance), f.Reason, string(f.Workflow),
-		e.suppression, e.notes, nanos(f.FirstSeen), nanos(f.LastSeen), nanos(f.UpdatedAt), f.LastScan}
+		e.suppression, e.notes, nanos(f.FirstSeen), nanos(f.LastSeen), nanos(f.UpdatedAt), f.LastScan, int64(f.Exposure)}
 }
 
 func boolInt(b bool) int64 {
@@ -74,17 +75,19 @@ func scanRaw(row rowScanner) (*rawFinding, error) {
 		sev, overridden      int64
 		compliance, workflow string
 		first, last, updated int64
+		exposure             int64
 		f                    = &r.f
 	)
 	if err := row.Scan(&f.ID, &f.Control, &f.Title, &f.Account, &f.AccountName, &f.OUPath, &f.Region,
 		&f.ResourceARN, &f.ResourceType, &f.ResourceName, &r.e.tags, &r.e.standards,
 		&sev, &overridden, &compliance, &f.Reason, &workflow, &r.e.suppression, &r.e.notes,
-		&first, &last, &updated, &f.LastScan); err != nil {
+		&first, &last, &updated, &f.LastScan, &exposure); err != nil {
 		return nil, err
 	}
 	f.Severity, f.SeverityOverridden = control.Severity(sev), overridden != 0
 	f.Compliance, f.Workflow = control.Status(compliance), finding.Workflow(workflow)
 	f.FirstSeen, f.LastSeen, f.UpdatedAt = fromNanos(first), fromNanos(last), fromNanos(updated)
+	f.Exposure = inventory.Exposure(exposure)
 	return &r, nil
 }
 
@@ -115,7 +118,8 @@ func (r *rawFinding) decodeAll() error {
 }
 
 // sameStored reports whether f, encoded as e, would be stored as old is,
-// but for when it was last seen and by which scan.
+// but for when it was last seen and by which scan. An exposure that
+// changed alone is a change: the row is written.
 func sameStored(old *rawFinding, f *finding.Finding, e encoded) bool {
 	o := &old.f
 	return o.Control == f.Control && o.Title == f.Title && o.Account == f.Account &&
@@ -123,6 +127,6 @@ func sameStored(old *rawFinding, f *finding.Finding, e encoded) bool {
 		o.ResourceARN == f.ResourceARN && o.ResourceType == f.ResourceType && o.ResourceName == f.ResourceName &&
 		old.e == e &&
 		o.Severity == f.Severity && o.SeverityOverridden == f.SeverityOverridden &&
-		o.Compliance == f.Compliance && o.Reason == f.Reason && o.Workflow == f.Workflow &&
+		o.Compliance == f.Compliance && o.Reason == f.Reason && o.Workflow == f.Workflow && o.Exposure == f.Exposure &&
 		nanos(o.FirstSeen) == nanos(f.FirstSeen) && nanos(o.UpdatedAt) == nanos(f.UpdatedAt)
 }

@@ -50,6 +50,7 @@ type Store interface {
 	// per-region scores of the last n complete scans, oldest first.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
 	Dashboard
+	Inventory
 	Close() error
 }
 
@@ -111,8 +112,9 @@ type Filter struct {
 	Scan string
 	// IDPrefix keeps findings whose ID starts with it (a shortened ID).
 	IDPrefix string
-	// Order: "priority" (severity, then failing first, then last seen;
-	// the default) or "last_seen".
+	// Order: "priority" (severity, then exposure: public, internet,
+	// privileged, see inventory.Exposure.Rank; then failing first, then
+	// last seen; the default) or "last_seen".
 	Order         string
 	Limit, Offset int
 }

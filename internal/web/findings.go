@@ -24,7 +24,7 @@ const (
 // The same parameters drive the page, its CSV download and /api/findings.
 type query struct {
 	Account, OU, Region, Standard, Control, Severity, Status, Compliance, Type, Text, Sort string
-	Page, Size                                                                            int
+	Page, Size                                                                             int
 }
 
 // list splits a comma-separated parameter.
@@ -156,7 +156,7 @@ func (q query) URL(base string, p int) string {
 
 type pager struct {
 	Total, From, To, Page, Pages int
-	Prev, Next, CSV             string
+	Prev, Next, CSV              string
 }
 
 func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {

@@ -20,12 +20,12 @@ type overview struct {
 	Previous *store.Scan `json:"previous,omitempty"`
 	Running  *store.Scan `json:"running,omitempty"`
 
-	Overall   scoreCard    `json:"overall"`
-	Standards []scoreCard  `json:"standards"`
-	Accounts  []accountRow `json:"accounts"`
-	Open      score.Counts `json:"open"`
-	Regions   []string     `json:"regions"`
-	Top       []topControl `json:"top_controls"`
+	Overall   scoreCard       `json:"overall"`
+	Standards []scoreCard     `json:"standards"`
+	Accounts  []accountRow    `json:"accounts"`
+	Open      score.Counts    `json:"open"`
+	Regions   []string        `json:"regions"`
+	Top       []topControl    `json:"top_controls"`
 	Trend     []store.ScoreAt `json:"trend"`
 	Changes   *changes        `json:"changes,omitempty"`
 
@@ -44,16 +44,16 @@ type scoreCard struct {
 }
 
 type accountRow struct {
-	ID          string           `json:"id"`
-	Name        string           `json:"name,omitempty"`
-	OUPath      string           `json:"ou_path,omitempty"`
-	Percent     float64          `json:"percent"`
-	HasScore    bool             `json:"has_score"`
+	ID          string             `json:"id"`
+	Name        string             `json:"name,omitempty"`
+	OUPath      string             `json:"ou_path,omitempty"`
+	Percent     float64            `json:"percent"`
+	HasScore    bool               `json:"has_score"`
 	Standards   map[string]float64 `json:"standards,omitempty"`
-	Open        score.Counts     `json:"open"`
-	OpenTotal   int              `json:"open_total"`
-	NotAssessed string           `json:"not_assessed,omitempty"`
-	Cells       []cell           `json:"-"`
+	Open        score.Counts       `json:"open"`
+	OpenTotal   int                `json:"open_total"`
+	NotAssessed string             `json:"not_assessed,omitempty"`
+	Cells       []cell             `json:"-"`
 }
 
 type cell struct {

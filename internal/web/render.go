@@ -71,8 +71,8 @@ var funcs = template.FuncMap{
 		}
 		return template.URL(v.Encode())
 	},
-	"add":  func(a, b int) int { return a + b },
-	"list": list,
+	"add":     func(a, b int) int { return a + b },
+	"list":    list,
 	"nonzero": func(n int) bool { return n != 0 },
 }
 

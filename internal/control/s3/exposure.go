@@ -152,3 +152,14 @@ func publicACL(a *s3snap.ACL, f family) []string {
 	}
 	return out
 }
+
+// Exposure judges whether anyone on the internet can read or write
+// bucket b (owned by the account whose S3 state is acct), after Block
+// Public Access at the bucket and the account, as S3.2 and S3.3 judge it.
+// why says how it is public, or, when unknown, what could not be read.
+// It is the one evaluator of public buckets: the inventory (package
+// inventory) uses it to rank findings and answer searches.
+func Exposure(b *s3snap.Bucket, acct *s3snap.S3) (public, unknown bool, why []string) {
+	x := exposed(b, acct, famAny)
+	return x.public, x.unknown, x.why
+}

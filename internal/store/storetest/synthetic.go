@@ -42,7 +42,8 @@ var (
 // Report generates the scan: every control of the default catalog over
 // every account and region, with statuses mixed as real scans are (most
 // pass, about a fifth fail, a few are not applicable or errors), resource
-// tags, one account in a hundred unassessed, and collector gaps.
+// tags, one account in a hundred unassessed, collector gaps, and the
+// inventory of the resources judged.
 func (s Synthetic) Report() (*report.Report, error) {
 	cat, err := catalog.Default()
 	if err != nil {
@@ -106,6 +107,7 @@ func (s Synthetic) Report() (*report.Report, error) {
 	}
 	rep.Scores = score.Compute(scored, rep.Controls, rep.Standards)
 	rep.Stats = report.Stats{Accounts: len(rep.Accounts), Targets: len(rep.Accounts) * len(s.Regions)}
+	rep.Inventory = syntheticInventory(rep)
 	return rep, nil
 }
 
