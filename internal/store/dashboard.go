@@ -23,24 +23,25 @@ type Dashboard interface {
 	// (f.Limit and f.Offset apply), reading them as it goes: for exports
 	// of any size. An error from fn stops it and is returned.
 	EachFinding(ctx context.Context, f Filter, fn func(*finding.Finding) error) error
+	// ScanChanges returns the first n findings, by priority, that scan id
+	// opened and resolved.
+	ScanChanges(ctx context.Context, id string, n int) (ScanChanges, error)
 }
 
 // OpenCount is the number of open findings of one control in one account
 // at one severity.
 type OpenCount struct {
-	Account     string           `json:"account"`
-	AccountName string           `json:"account_name,omitempty"`
-	OUPath      string           `json:"ou_path,omitempty"`
-	Control     string           `json:"control"`
-	Severity    control.Severity `json:"severity"`
-	Count       int              `json:"count"`
+	Account  string           `json:"account"`
+	OUPath   string           `json:"ou_path,omitempty"`
+	Control  string           `json:"control"`
+	Severity control.Severity `json:"severity"`
+	Count    int              `json:"count"`
 }
 
 // OpenCounts counts open findings by account, control and severity.
 func (s *sqlStore) OpenCounts(ctx context.Context) ([]OpenCount, error) {
-	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT account, MAX(account_name), MAX(ou_path), control, severity, COUNT(*)
-FROM findings WHERE compliance = ? AND workflow IN (?, ?)
-GROUP BY account, control, severity`), string(control.Failed), string(finding.New), string(finding.Notified))
+	rows, err := s.r.QueryContext(ctx, `SELECT account, MAX(ou_path), control, severity, COUNT(*)
+FROM findings WHERE `+openOnly+` GROUP BY account, control, severity`)
 	if err != nil {
 		return nil, s.errorf("open counts: %w", err)
 	}
@@ -49,7 +50,7 @@ GROUP BY account, control, severity`), string(control.Failed), string(finding.Ne
 	for rows.Next() {
 		var c OpenCount
 		var sev int64
-		if err := rows.Scan(&c.Account, &c.AccountName, &c.OUPath, &c.Control, &sev, &c.Count); err != nil {
+		if err := rows.Scan(&c.Account, &c.OUPath, &c.Control, &sev, &c.Count); err != nil {
 			return nil, s.errorf("open counts: %w", err)
 		}
 		c.Severity = control.Severity(sev)
@@ -78,7 +79,7 @@ func (s *sqlStore) Version(ctx context.Context) (string, error) {
 
 // EachFinding streams the findings that match f to fn.
 func (s *sqlStore) EachFinding(ctx context.Context, f Filter, fn func(*finding.Finding) error) error {
-	order, err := orderBy(f.Order)
+	order, err := orderBy(f)
 	if err != nil {
 		return s.errorf("findings: %w", err)
 	}
@@ -116,4 +117,40 @@ func (s *sqlStore) EachFinding(ctx context.Context, f Filter, fn func(*finding.F
 		return s.errorf("findings: %w", err)
 	}
 	return nil
+}
+
+// ScanChanges are the findings a scan opened and resolved, the first n of
+// each by priority, as they are now.
+type ScanChanges struct {
+	Opened   []finding.Finding `json:"opened"`
+	Resolved []finding.Finding `json:"resolved"`
+}
+
+// ScanChanges reads what scan id opened (a failing finding created or
+// reopened) and resolved, n of each by priority. The counts are the
+// scan's Changes.
+func (s *sqlStore) ScanChanges(ctx context.Context, id string, n int) (ScanChanges, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
+	}
+	defer tx.Rollback()
+	order, _ := orderBy(Filter{})
+	var out ScanChanges
+	for _, q := range []struct {
+		kinds string
+		dst   *[]finding.Finding
+	}{{`'created', 'reopened'`, &out.Opened}, {`'resolved'`, &out.Resolved}} {
+		cond := ""
+		if q.dst == &out.Opened {
+			cond = ` AND compliance = 'FAILED'`
+		}
+		fs, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings WHERE id IN
+ (SELECT finding_id FROM finding_events WHERE scan = ? AND kind IN (`+q.kinds+`))`+cond+order+` LIMIT ?`), id, limitArg(n))
+		if err != nil {
+			return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
+		}
+		*q.dst = fs
+	}
+	return out, nil
 }

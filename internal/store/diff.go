@@ -108,7 +108,7 @@ func findingsByID(ctx context.Context, tx *sql.Tx, d dialect, ids []string) ([]f
 }
 
 // sortPriority orders findings as Filter's "priority": severity, exposure
-// (its rank), failing first, most recently seen, ID.
+// (its rank), failing first, newest first seen, ID.
 func sortPriority(fs []finding.Finding) {
 	sort.Slice(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
@@ -121,8 +121,8 @@ func sortPriority(fs []finding.Finding) {
 		if af, bf := a.Compliance == control.Failed, b.Compliance == control.Failed; af != bf {
 			return af
 		}
-		if !a.LastSeen.Equal(b.LastSeen) {
-			return a.LastSeen.After(b.LastSeen)
+		if !a.FirstSeen.Equal(b.FirstSeen) {
+			return a.FirstSeen.After(b.FirstSeen)
 		}
 		return a.ID < b.ID
 	})

@@ -271,8 +271,12 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 			notAssessed[a.ID] = a.Error
 		}
 	}
-	cols := make([]string, 0, 6)
-	for _, v := range []any{rep.Scope, rep.Stats, rep.Scores, rep.Gaps, notAssessed, fin.changes} {
+	accts := make([]ScanAccount, 0, len(rep.Accounts))
+	for _, a := range rep.Accounts {
+		accts = append(accts, ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error})
+	}
+	cols := make([]string, 0, 7)
+	for _, v := range []any{rep.Scope, rep.Stats, rep.Scores, rep.Gaps, notAssessed, fin.changes, accts} {
 		text, err := marshal(v)
 		if err != nil {
 			return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
@@ -280,8 +284,8 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 		cols = append(cols, text)
 	}
 	c := p.counts
-	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ? WHERE seq = ?`),
-		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], seq); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ?, accounts = ? WHERE seq = ?`),
+		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], cols[6], seq); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
 	if testHookFlush != nil {

@@ -46,15 +46,36 @@ func (w *where) String() string {
 
 func str[T ~string](v T) any { return string(v) }
 
-// orderBy is the ORDER BY of f.Order.
-func orderBy(order string) (string, error) {
-	switch order {
+// orderBy is the ORDER BY of f.Order. Priority is severity, exposure,
+// failing first, newest first seen, ID; when only failing findings are
+// asked for, the failing-first term is left out so that the open
+// findings' index (findings_open) gives the order.
+func orderBy(f Filter) (string, error) {
+	switch f.Order {
 	case "", "priority":
-		return ` ORDER BY severity DESC, exposure DESC, CASE WHEN compliance = 'FAILED' THEN 0 ELSE 1 END, last_seen DESC, id`, nil
+		failing := `CASE WHEN compliance = 'FAILED' THEN 0 ELSE 1 END, `
+		if len(f.Compliance) == 1 && f.Compliance[0] == control.Failed {
+			failing = ""
+		}
+		return ` ORDER BY severity DESC, exposure DESC, ` + failing + `first_seen DESC, id`, nil
 	case "last_seen":
 		return ` ORDER BY last_seen DESC, id`, nil
 	}
-	return "", fmt.Errorf("order %q: want priority or last_seen", order)
+	return "", fmt.Errorf("order %q: want priority or last_seen", f.Order)
+}
+
+// openOnly is the WHERE of the open findings' index, findings_open, which
+// queries must name literally for SQLite to use the index.
+const openOnly = `compliance = 'FAILED' AND workflow IN ('NEW', 'NOTIFIED')`
+
+// isOpen reports whether f asks for the open findings: failing, NEW or
+// NOTIFIED.
+func isOpen(f Filter) bool {
+	if len(f.Compliance) != 1 || f.Compliance[0] != control.Failed || len(f.Workflow) != 2 {
+		return false
+	}
+	a, b := f.Workflow[0], f.Workflow[1]
+	return a == finding.New && b == finding.Notified || a == finding.Notified && b == finding.New
 }
 
 func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, error) {
@@ -63,8 +84,12 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 	in(w, "region", f.Regions, func(v string) any { return v })
 	in(w, "control", f.Controls, func(v string) any { return v })
 	in(w, "severity", f.Severities, func(v control.Severity) any { return int64(v) })
-	in(w, "compliance", f.Compliance, str[control.Status])
-	in(w, "workflow", f.Workflow, str[finding.Workflow])
+	if isOpen(f) {
+		w.add(openOnly)
+	} else {
+		in(w, "compliance", f.Compliance, str[control.Status])
+		in(w, "workflow", f.Workflow, str[finding.Workflow])
+	}
 	if ou := strings.TrimSuffix(f.OUPath, "/"); ou != "" {
 		w.add("(ou_path = ? OR substr(ou_path, 1, ?) = ?)", ou, int64(utf8.RuneCountInString(ou)+1), ou+"/")
 	}
@@ -94,7 +119,7 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 
 // Findings lists the findings that match f, and how many match in all.
 func (s *sqlStore) Findings(ctx context.Context, f Filter) ([]finding.Finding, int, error) {
-	order, err := orderBy(f.Order)
+	order, err := orderBy(f)
 	if err != nil {
 		return nil, 0, s.errorf("findings: %w", err)
 	}

@@ -129,7 +129,7 @@ func (s *sqlStore) StartScan(ctx context.Context, sc Scan) error {
 	return nil
 }
 
-const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes`
+const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes, accounts`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -140,10 +140,11 @@ func scanScan(row rowScanner) (Scan, int64, error) {
 		sc                                                  Scan
 		seq, started, finished                              int64
 		owner, scope, stats, scores, gaps, notAssessed, chg string
+		accounts                                            string
 	)
 	if err := row.Scan(&seq, &sc.ID, &started, &finished, &sc.Status, &sc.By, &owner, &scope, &stats,
 		&sc.Counts.Passed, &sc.Counts.Failed, &sc.Counts.NotApplicable, &sc.Counts.Error,
-		&scores, &gaps, &notAssessed, &chg); err != nil {
+		&scores, &gaps, &notAssessed, &chg, &accounts); err != nil {
 		return Scan{}, 0, err
 	}
 	sc.Started = fromNanos(started)
@@ -156,7 +157,7 @@ func scanScan(row rowScanner) (Scan, int64, error) {
 		text string
 		v    any
 	}{{"scope", scope, &sc.Scope}, {"stats", stats, &sc.Stats}, {"scores", scores, &sc.Scores},
-		{"gaps", gaps, &sc.Gaps}, {"not_assessed", notAssessed, &sc.NotAssessed}, {"changes", chg, &sc.Changes}} {
+		{"gaps", gaps, &sc.Gaps}, {"not_assessed", notAssessed, &sc.NotAssessed}, {"changes", chg, &sc.Changes}, {"accounts", accounts, &sc.Accounts}} {
 		if err := unmarshal(f.text, f.v); err != nil {
 			return Scan{}, 0, fmt.Errorf("scan %s: %s: %w", sc.ID, f.name, err)
 		}

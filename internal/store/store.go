@@ -76,6 +76,18 @@ type Scan struct {
 	// NotAssessed are accounts that could not be assessed, with why.
 	NotAssessed map[string]string `json:"not_assessed,omitempty"`
 	Changes     Changes           `json:"changes"`
+	// Accounts are the accounts in scope, by ID.
+	Accounts []ScanAccount `json:"accounts,omitempty"`
+}
+
+// ScanAccount is an account in a scan's scope.
+type ScanAccount struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	OUPath string `json:"ou_path,omitempty"`
+	Status string `json:"status,omitempty"`
+	// Error says why it was not assessed at all.
+	Error string `json:"error,omitempty"`
 }
 
 // Counts are a scan's results by status.
@@ -114,7 +126,7 @@ type Filter struct {
 	IDPrefix string
 	// Order: "priority" (severity, then exposure: public, internet,
 	// privileged, see inventory.Exposure.Rank; then failing first, then
-	// last seen; the default) or "last_seen".
+	// newest first seen; the default) or "last_seen".
 	Order         string
 	Limit, Offset int
 }

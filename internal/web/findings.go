@@ -79,7 +79,13 @@ func (s *Server) parseQuery(v url.Values) (query, store.Filter, error) {
 		if _, ok := s.o.Catalog.Standard(q.Standard); !ok {
 			return q, f, fmt.Errorf("standard=%q: not a standard (%s)", q.Standard, s.standardNames())
 		}
-		f.Standard = q.Standard
+		// The standard's controls, as the catalog maps them: the open
+		// findings' index has the control, not the standards.
+		if in := s.controlsIn(q.Standard, f.Controls); len(in) > 0 {
+			f.Controls = in
+		} else {
+			f.Standard = q.Standard // no control in common: the store matches none
+		}
 	}
 	for _, sv := range list(q.Severity) {
 		sev, err := control.ParseSeverity(sv)
@@ -111,6 +117,22 @@ func (s *Server) parseQuery(v url.Values) (query, store.Filter, error) {
 		}
 	}
 	return q, f, nil
+}
+
+// controlsIn are the controls of standard short, within only if given.
+func (s *Server) controlsIn(short string, only []string) []string {
+	keep := map[string]bool{}
+	for _, id := range only {
+		keep[id] = true
+	}
+	st, _ := s.o.Catalog.Standard(short)
+	var out []string
+	for _, c := range s.o.Catalog.Controls() {
+		if s.o.Catalog.In(c.ID, st.ID) && (len(only) == 0 || keep[c.ID]) {
+			out = append(out, c.ID)
+		}
+	}
+	return out
 }
 
 func (s *Server) standardNames() string {

@@ -29,7 +29,9 @@ type overview struct {
 	Trend     []store.ScoreAt `json:"trend"`
 	Changes   *changes        `json:"changes,omitempty"`
 
-	chart template.HTML
+	chart  template.HTML
+	counts []store.OpenCount
+	page   []byte // the rendered page, for its version
 }
 
 type scoreCard struct {
@@ -83,6 +85,13 @@ type changes struct {
 
 // errNoScan says the store has no complete scan yet.
 var errNoScan = errors.New("no complete scan in the store yet: run 'guardrail scan' (or 'guardrail demo')")
+
+// Forget empties the cache: the next page is built from the store.
+func (s *Server) Forget() {
+	s.mu.Lock()
+	s.cached, s.cacheV = nil, ""
+	s.mu.Unlock()
+}
 
 // overview returns the overview, from cache while the store's version is
 // unchanged.
@@ -164,13 +173,15 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 	ov.Top = s.topControls(counts, 10)
 	ov.chart = trendChart(ov.Trend, s.o.Catalog.Standards())
 	if ov.Previous != nil {
-		d, err := s.o.Store.Diff(ctx, ov.Previous.ID, ov.Scan.ID)
+		ch, err := s.o.Store.ScanChanges(ctx, ov.Scan.ID, 5)
 		if err != nil {
 			return nil, err
 		}
-		ov.Changes = &changes{From: d.A, To: d.B, Appeared: len(d.Appeared), Fixed: len(d.Fixed), Delta: d.Overall,
-			TopNew: head(d.Appeared, 5), TopFixed: head(d.Fixed, 5)}
+		c := ov.Scan.Changes
+		ov.Changes = &changes{From: ov.Previous.ID, To: ov.Scan.ID, Appeared: c.New + c.Reopened, Fixed: c.Resolved,
+			Delta: ov.Overall.Delta, TopNew: ch.Opened, TopFixed: ch.Resolved}
 	}
+	ov.counts = counts
 	return ov, nil
 }
 
@@ -203,13 +214,17 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 			}
 		}
 	}
+	for _, a := range sc.Accounts {
+		r := get(a.ID)
+		r.Name, r.OUPath = a.Name, a.OUPath
+	}
 	for id, why := range sc.NotAssessed {
 		get(id).NotAssessed = why
 	}
 	for _, c := range counts {
 		r := get(c.Account)
-		if r.Name == "" {
-			r.Name, r.OUPath = c.AccountName, c.OUPath
+		if r.OUPath == "" {
+			r.OUPath = c.OUPath
 		}
 		for range c.Count {
 			r.Open.Add(c.Severity)
@@ -301,5 +316,21 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.render(w, r, "overview", http.StatusOK, map[string]any{"Title": "Overview", "O": ov, "Chart": ov.chart})
+	// The page only changes with the store: it is rendered once per
+	// version of it.
+	s.mu.Lock()
+	page := ov.page
+	s.mu.Unlock()
+	if page == nil {
+		b, err := s.renderBytes(r, "overview", map[string]any{"Title": "Overview", "O": ov, "Chart": ov.chart})
+		if err != nil {
+			s.fail(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		s.mu.Lock()
+		ov.page, page = b, b
+		s.mu.Unlock()
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(page)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -19,7 +20,7 @@ type controlRow struct {
 }
 
 func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
-	counts, err := s.o.Store.OpenCounts(r.Context())
+	counts, err := s.openCounts(r)
 	if err != nil {
 		return nil, err
 	}
@@ -93,13 +94,8 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("account %s is not in the latest scan", id))
 		return
 	}
-	counts, err := s.o.Store.OpenCounts(r.Context())
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
 	var mine []store.OpenCount
-	for _, c := range counts {
+	for _, c := range ov.counts {
 		if c.Account == id {
 			mine = append(mine, c)
 		}
@@ -133,4 +129,17 @@ func (s *Server) scansPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "scans", http.StatusOK, map[string]any{"Title": "Scans", "Scans": scans})
+}
+
+// openCounts are the open findings by account, control and severity: the
+// overview's when there is one (cached), else the store's.
+func (s *Server) openCounts(r *http.Request) ([]store.OpenCount, error) {
+	ov, err := s.overview(r.Context())
+	if err == nil {
+		return ov.counts, nil
+	}
+	if !errors.Is(err, errNoScan) {
+		return nil, err
+	}
+	return s.o.Store.OpenCounts(r.Context())
 }

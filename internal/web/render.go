@@ -124,10 +124,21 @@ func parsePages() (map[string]*page, error) {
 // render writes page name with data. An htmx request for a page that has
 // a "partial" template gets only that part.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data map[string]any) {
+	b, err := s.renderBytes(r, name, data)
+	if err != nil {
+		s.o.Log.Error("dashboard: render", "page", name, "err", err)
+		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func (s *Server) renderBytes(r *http.Request, name string, data map[string]any) ([]byte, error) {
 	p := s.pages[name]
 	if p == nil {
-		http.Error(w, "no page "+name, http.StatusInternalServerError)
-		return
+		return nil, fmt.Errorf("no page %s", name)
 	}
 	data["Page"] = name
 	data["AuthOn"] = s.auth.enabled()
@@ -137,13 +148,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	}
 	var buf bytes.Buffer
 	if err := p.full.ExecuteTemplate(&buf, tmpl, data); err != nil {
-		s.o.Log.Error("dashboard: render", "page", name, "err", err)
-		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // fail shows an error page (or JSON under /api/).

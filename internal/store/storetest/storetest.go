@@ -479,15 +479,16 @@ func testFilters(t *testing.T, s store.Store) {
 	if total != 16 || len(all) != 16 {
 		t.Fatalf("all: %d of %d, want 16", len(all), total)
 	}
-	// Priority: severity, failing first, last seen, ID.
+	// Priority: severity, exposure, failing first, newest first seen, ID.
 	for i := 1; i < len(all); i++ {
 		a, b := all[i-1], all[i]
 		ok := a.Severity > b.Severity ||
-			a.Severity == b.Severity && (a.Compliance == control.Failed) && b.Compliance != control.Failed ||
-			a.Severity == b.Severity && (a.Compliance == control.Failed) == (b.Compliance == control.Failed) &&
-				(a.LastSeen.After(b.LastSeen) || a.LastSeen.Equal(b.LastSeen) && a.ID < b.ID)
+			a.Severity == b.Severity && a.Exposure.Rank() > b.Exposure.Rank() ||
+			a.Severity == b.Severity && a.Exposure.Rank() == b.Exposure.Rank() && (a.Compliance == control.Failed) && b.Compliance != control.Failed ||
+			a.Severity == b.Severity && a.Exposure.Rank() == b.Exposure.Rank() && (a.Compliance == control.Failed) == (b.Compliance == control.Failed) &&
+				(a.FirstSeen.After(b.FirstSeen) || a.FirstSeen.Equal(b.FirstSeen) && a.ID < b.ID)
 		if !ok {
-			t.Errorf("priority order: %s (%s %s %v) before %s (%s %s %v)", a.ID, a.Severity, a.Compliance, a.LastSeen, b.ID, b.Severity, b.Compliance, b.LastSeen)
+			t.Errorf("priority order: %s (%s %s %v) before %s (%s %s %v)", a.ID, a.Severity, a.Compliance, a.FirstSeen, b.ID, b.Severity, b.Compliance, b.FirstSeen)
 		}
 	}
 	if all[0].Control != "IAM.4" || all[0].Compliance != control.Failed {

@@ -1,0 +1,103 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/store/storetest"
+	"github.com/guardrail-sec/guardrail/internal/web"
+)
+
+// BenchmarkPages times the dashboard's pages over a store holding two
+// scans of a 200-account x 17-region organization (255,000 findings, of
+// which about 56,000 open; GUARDRAIL_BENCH_ACCOUNTS changes the size).
+// "cold" pages are built from the store each time (the overview's cache
+// is emptied: a scan or a suppression just happened); "warm" ones come
+// from the cache while the store is unchanged.
+//
+//	go test ./internal/web -run '^$' -bench Pages -benchtime 20x
+func BenchmarkPages(b *testing.B) {
+	accounts := 200
+	if n, err := strconv.Atoi(os.Getenv("GUARDRAIL_BENCH_ACCOUNTS")); err == nil {
+		accounts = n
+	}
+	if testing.Short() {
+		accounts = 10
+	}
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "guardrail.db")
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for scan := 1; scan <= 2; scan++ {
+		rep, err := storetest.Synthetic{Accounts: accounts, Regions: storetest.Regions17, Scan: scan}.Report()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.StartScan(ctx, store.Scan{ID: rep.ID, Started: rep.Started}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.FinishScan(ctx, rep, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_, all, _ := st.Findings(ctx, store.Filter{Limit: 1})
+	_, open, _ := st.Findings(ctx, store.Filter{Limit: 1, Compliance: []control.Status{control.Failed}, Workflow: []finding.Workflow{finding.New, finding.Notified}})
+	b.Logf("store: %d findings, %d open", all, open)
+	cat, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(web.Options{Store: st, Catalog: cat})
+	if err != nil {
+		b.Fatal(err)
+	}
+	get := func(b *testing.B, path string) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	acct := fmt.Sprintf("%012d", 100000000000+accounts/2)
+	for _, p := range []struct {
+		name, path string
+		cold       bool
+	}{
+		{"overview/cold", "/", true},
+		{"overview/warm", "/", false},
+		{"api-summary/cold", "/api/summary", true},
+		{"findings/default", "/findings", false},
+		{"findings/severity+region", "/findings?severity=HIGH&region=eu-west-1", false},
+		{"findings/account", "/findings?account=" + acct, false},
+		{"findings/standard+severity", "/findings?standard=cis-3.0&severity=CRITICAL,HIGH", false},
+		{"findings/text", "/findings?q=bucket", false},
+		{"findings/page-500", "/findings?page=500", false},
+		{"findings/all-statuses", "/findings?status=all&compliance=all&page=20", false},
+		{"account", "/accounts/" + acct, false},
+		{"controls", "/controls", false},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			get(b, p.path) // the overview's cache, for warm pages
+			for b.Loop() {
+				if p.cold {
+					srv.Forget()
+				}
+				get(b, p.path)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+		})
+	}
+}
