@@ -52,6 +52,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sim", "serve", "--error-rate", "2"}, ExitUsage, "--error-rate 2"},
 		{[]string{"sim", "serve", "--faults", "/nonexistent/faults.json"}, ExitUsage, "--faults: open /nonexistent/faults.json"},
 		{[]string{"demo", "--accounts", "2"}, ExitUsage, "--accounts/--sim-regions"},
+		{[]string{"search", "sg", "--ip", "300.1.2.3"}, ExitUsage, `--ip: "300.1.2.3" is not an IPv4 or IPv6 address or CIDR`},
+		{[]string{"search", "sg", "--port", "0"}, ExitUsage, "--ip: give an IP address or CIDR, a port, or both"},
+		{[]string{"search", "sg", "--port", "22", "--protocol", "gre"}, ExitUsage, `--protocol: "gre"`},
+		{[]string{"search", "users", "--key-age", "-5"}, ExitUsage, "--key-age: -5 days"},
+		{[]string{"search", "instances", "--limit", "-1"}, ExitUsage, "--limit: -1: must not be negative"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errb bytes.Buffer

@@ -36,6 +36,16 @@
 // NOTHING (the row counts are checked) and foreign keys are checked at
 // commit: nothing needs undoing but the whole transaction.
 //
+// # Resources
+//
+// resources holds the latest known state of each resource (package
+// inventory): FinishScan replaces, in the same transaction, the rows of
+// each (account, region, type) the scan read in full and keeps the others
+// as the scan that last saw them left them. Each finding the scan saw
+// takes its resource's exposure from the scan's inventory (one whose
+// resource the scan did not read keeps its exposure); the priority order
+// sorts by exposure after severity.
+//
 // # Comparing scans
 //
 // scan_results holds each finding every scan saw, with its compliance,

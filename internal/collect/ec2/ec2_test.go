@@ -251,7 +251,9 @@ func TestPartialRegionOverride(t *testing.T) {
 	}
 	alb := group(t, e, "sg-0b0d0c7100005e001")
 	app := group(t, e, "sg-0b0d0c7100005e002")
-	if len(app.Ingress) != 1 || app.Ingress[0].GroupID != alb.ID || app.Ingress[0].GroupOwner != partial {
+	// From the ALB (a group peer), and from the payment partner's range.
+	if len(app.Ingress) != 2 || app.Ingress[0].GroupID != alb.ID || app.Ingress[0].GroupOwner != partial ||
+		app.Ingress[1].CIDR != "203.0.113.0/24" || app.Ingress[1].FromPort != 443 {
 		t.Errorf("prod-app ingress = %+v", app.Ingress)
 	}
 }

@@ -23,7 +23,7 @@ CREATE TABLE resources (
     seen         BIGINT  {{notnull}},
     PRIMARY KEY (account, region, type, arn)
 ) {{without_rowid}};
-CREATE INDEX resources_type ON resources (type, account, region);
+CREATE INDEX resources_type ON resources (type, exposure DESC, account, region, arn);
 
 -- A finding's exposure is its resource's, as of the scan that last saw
 -- it; the priority order sorts by it after severity.
