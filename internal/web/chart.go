@@ -29,12 +29,20 @@ func trendChart(h []store.ScoreAt, standards []control.Standard) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="trend" viewBox="0 0 %d %d" role="img" aria-label="Score over the last %d scans">`, w, ht, len(h))
 	for _, g := range []float64{0, 25, 50, 75, 100} {
-		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/><text class="axis" x="%d" y="%.1f">%.0f%%</text>`,
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/><text class="axis" text-anchor="end" x="%d" y="%.1f">%.0f%%</text>`,
 			left, w-right, y(g), y(g), left-6, y(g)+4, g)
 	}
 	step := max(1, len(h)/6)
 	for i := 0; i < len(h); i += step {
-		fmt.Fprintf(&b, `<text class="axis x" x="%.1f" y="%d">%s</text>`, x(i), ht-8, h[i].At.UTC().Format("Jan 2"))
+		anchor := "middle"
+		switch {
+		case len(h) == 1:
+		case i == 0:
+			anchor = "start"
+		case i+step >= len(h) && i == len(h)-1:
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text class="axis x" text-anchor="%s" x="%.1f" y="%d">%s</text>`, anchor, x(i), ht-8, h[i].At.UTC().Format("Jan 2 15:04"))
 	}
 	line := func(class, name string, val func(store.ScoreAt) (float64, bool)) {
 		var pts []string

@@ -87,7 +87,7 @@ func demoStore(t *testing.T) (string, *simtest.Sim) {
 	scan()
 	ctx := context.Background()
 	ec := func(acct string) *ec2.Client { return ec2.NewFromConfig(sim.Config(t, acct, "us-east-1", 3)) }
-	if _, err := ec2.NewFromConfig(sim.Config(t, "444444444402", "us-east-1", 3)).EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}); err != nil {
+	if _, err := ec2.NewFromConfig(sim.Config(t, "555555555501", "us-east-1", 3)).EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ec("333333333333").DisableEbsEncryptionByDefault(ctx, &ec2.DisableEbsEncryptionByDefaultInput{}); err != nil {

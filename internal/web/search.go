@@ -1,11 +1,87 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/guardrail-sec/guardrail/internal/search"
+)
+
+// searchLimit bounds the hits a page shows; the API returns them all.
+const searchLimit = 1000
+
+// searchQuery reads a search from URL parameters: kind (sg, buckets,
+// users, instances), account, region, and the kind's own (ip, port,
+// protocol, match; public; nomfa, oldkeys, keyage).
+func searchQuery(v url.Values) (search.Query, error) {
+	q := search.Query{Kind: search.Kind(v.Get("kind")), Accounts: list(v.Get("account")), Regions: list(v.Get("region")),
+		IP: v.Get("ip"), Protocol: v.Get("protocol"), Match: v.Get("match"),
+		Public: v.Get("public") != "", NoMFA: v.Get("nomfa") != "", OldKeys: v.Get("oldkeys") != ""}
+	for _, p := range []struct {
+		name string
+		n    *int
+	}{{"port", &q.Port}, {"keyage", &q.KeyAge}} {
+		if s := v.Get(p.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return q, fmt.Errorf("%s=%q: want a whole number", p.name, s)
+			}
+			*p.n = n
+		}
+	}
+	return q, nil
+}
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "search", http.StatusOK, map[string]any{"Title": "Search"})
+	v := r.URL.Query()
+	kind := v.Get("kind")
+	if kind == "" {
+		kind = string(search.SecurityGroups)
+	}
+	data := map[string]any{"Title": "Search", "Kind": kind, "V": v}
+	// A search runs once its form is sent (the sg form needs an address or
+	// a port; the others run as they are).
+	if v.Get("run") != "" {
+		q, err := searchQuery(v)
+		if err == nil {
+			q.Limit = searchLimit
+			var res search.Result
+			res, err = search.Run(r.Context(), s.o.Store, q)
+			data["Result"] = res
+		}
+		var qe *search.QueryError
+		switch {
+		case errors.As(err, &qe):
+			data["Error"] = err.Error()
+		case err != nil:
+			s.fail(w, r, http.StatusBadRequest, err)
+			return
+		}
+	}
+	status := http.StatusOK
+	if data["Error"] != nil {
+		status = http.StatusBadRequest
+	}
+	s.render(w, r, "search", status, data)
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	writeJSONError(w, http.StatusNotImplemented, "search: not yet")
+	q, err := searchQuery(r.URL.Query())
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	res, err := search.Run(r.Context(), s.o.Store, q)
+	var qe *search.QueryError
+	switch {
+	case errors.As(err, &qe):
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+	case err != nil:
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
 }
