@@ -64,7 +64,7 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 			if err != nil {
 				return err
 			}
-			return runDemo(c.Context(), srv, addr, d, j, c.OutOrStdout(), c.ErrOrStderr())
+			return runDemo(c.Context(), srv, addr, noServe, d, j, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	s.register(c)
@@ -75,11 +75,10 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 	return c
 }
 
-// runDemo serves srv on addr, runs the main job against it, and then
-// serves the dashboard (dash) and the simulator until ctx is done; with
-// no dash (--no-serve, or nothing stored) it returns when the job is done.
-func runDemo(ctx context.Context, srv *sim.Server, addr string, dash *serveFlags, j *scanJob, w, stderr io.Writer) error {
-	noServe := dash == nil
+// runDemo serves srv on addr, runs the main job against it, and then,
+// unless noServe, serves the simulator and the dashboard (dash, if not
+// nil: nothing to show when nothing was stored) until ctx is done.
+func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, dash *serveFlags, j *scanJob, w, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan string, 1)
@@ -114,6 +113,13 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, dash *serveFlags
 		<-done
 		return nil
 	}
+	fmt.Fprintln(w)
+	printSimBanner(w, srv, url)
+	if dash == nil {
+		fmt.Fprintln(w, "Press Ctrl-C to stop.")
+		<-ctx.Done()
+		return <-done
+	}
 	st, err := j.db.open(ctx)
 	if err != nil {
 		return err
@@ -123,8 +129,6 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, dash *serveFlags
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w)
-	printSimBanner(w, srv, url)
 	if err := dash.serve(ctx, web, w); err != nil {
 		cancel()
 		<-done
