@@ -185,7 +185,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	shot("1-overview")
 	page := text("main")
 	for _, want := range []string{"Organization posture", "CIS AWS Foundations Benchmark", "AWS Foundational Security Best Practices",
-		"Top failing controls", "payments-prod", "legacy-erp-prod", "not assessed", "new failures", "fixed", "Heat map"} {
+		"Top failing controls", "payments-prod", "legacy-erp-prod", "not assessed", "new failure", "fixed", "Heat map"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview: no %q in the page", want)
 		}

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Rules", func(t *testing.T) { testRules(t, open) })
 	t.Run("ConcurrentRead", func(t *testing.T) { testConcurrentRead(t, open(t)) })
 	t.Run("Inventory", func(t *testing.T) { testInventory(t, open(t)) })
+	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
 }
 
 // base is the time of the suite's first scan: in the future, so that a
@@ -404,6 +405,12 @@ func testScans(t *testing.T, s store.Store) {
 		Scope: rep.Scope, Stats: rep.Stats, Counts: store.Counts{Passed: 2, Failed: 3, Error: 6},
 		Scores: rep.Scores, Gaps: rep.Gaps, NotAssessed: map[string]string{A2: "AccessDenied: sts:AssumeRole"},
 		Changes: store.Changes{New: 1, Resolved: 3, Unchanged: 3},
+	}
+	for _, a := range rep.Accounts {
+		want.Accounts = append(want.Accounts, store.ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error})
+	}
+	if len(want.Accounts) != 2 || want.Accounts[1].Error == "" {
+		t.Fatalf("the fixture's scan s2 should have 2 accounts, one not assessed: %+v", want.Accounts)
 	}
 	if !reflect.DeepEqual(sc, want) {
 		t.Errorf("scan s2:\n got %+v\nwant %+v", sc, want)
