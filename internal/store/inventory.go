@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/inventory"
@@ -84,40 +83,33 @@ func (fin *finisher) writeInventory(ctx context.Context, inv *inventory.Inventor
 	if inv == nil {
 		return nil
 	}
-	// Per account: one DELETE for the types read everywhere (global
-	// collectors), one per region for the regional ones.
-	type key struct{ account, region string }
-	scopes := map[key][]string{}
-	var keys []key
+	// The scopes go in a few statements, each many (account, region, type)
+	// at once: a statement per scope would be thousands of round trips.
 	full := map[inventory.Scope]bool{}
+	var regional, global []any
 	for _, sc := range inv.Collected {
-		k := key{sc.Account, sc.Region}
-		if scopes[k] == nil {
-			keys = append(keys, k)
+		if full[sc] {
+			continue
 		}
-		scopes[k] = append(scopes[k], sc.Type)
 		full[sc] = true
+		if sc.Region == "" {
+			global = append(global, sc.Account, sc.Type)
+		} else {
+			regional = append(regional, sc.Account, sc.Region, sc.Type)
+		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].account != keys[j].account {
-			return keys[i].account < keys[j].account
-		}
-		return keys[i].region < keys[j].region
-	})
-	for _, k := range keys {
-		types := scopes[k]
-		args := []any{k.account}
-		q := `DELETE FROM resources WHERE account = ?`
-		if k.region != "" {
-			q += ` AND region = ?`
-			args = append(args, k.region)
-		}
-		q += ` AND type IN ` + placeholders(len(types))
-		for _, t := range types {
-			args = append(args, t)
-		}
-		if _, err := fin.tx.ExecContext(ctx, fin.d.q(q), args...); err != nil {
-			return fmt.Errorf("resources of %s %s: %w", k.account, k.region, err)
+	for _, del := range []struct {
+		cols string
+		n    int
+		args []any
+	}{{"account, region, type", 3, regional}, {"account, type", 2, global}} {
+		for args := del.args; len(args) > 0; {
+			chunk := args[:min(len(args), 300*del.n)]
+			args = args[len(chunk):]
+			rows := strings.TrimSuffix(strings.Repeat(placeholders(del.n)+", ", len(chunk)/del.n), ", ")
+			if _, err := fin.tx.ExecContext(ctx, fin.d.q(`DELETE FROM resources WHERE (`+del.cols+`) IN (VALUES `+rows+`)`), chunk...); err != nil {
+				return fmt.Errorf("resources: %w", err)
+			}
 		}
 	}
 	b := newInsert(fin.tx, fin.d, copy, "resources", resourceColumnList...)
