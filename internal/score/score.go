@@ -95,18 +95,21 @@ type Counts struct {
 }
 
 // Add counts one more at severity s.
-func (c *Counts) Add(s control.Severity) {
+func (c *Counts) Add(s control.Severity) { c.AddN(s, 1) }
+
+// AddN counts n more of severity s.
+func (c *Counts) AddN(s control.Severity, n int) {
 	switch s {
 	case control.Critical:
-		c.Critical++
+		c.Critical += n
 	case control.High:
-		c.High++
+		c.High += n
 	case control.Medium:
-		c.Medium++
+		c.Medium += n
 	case control.Low:
-		c.Low++
+		c.Low += n
 	default:
-		c.Informational++
+		c.Informational += n
 	}
 }
 

@@ -163,12 +163,8 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 		ov.Standards = append(ov.Standards, card)
 	}
 	ov.Accounts, ov.Regions = accountRows(ov.Scan, counts)
-	for _, a := range ov.Accounts {
-		for _, sev := range []control.Severity{control.Critical, control.High, control.Medium, control.Low, control.Informational} {
-			for range a.Open.Of(sev) {
-				ov.Open.Add(sev)
-			}
-		}
+	for _, c := range counts {
+		ov.Open.AddN(c.Severity, c.Count)
 	}
 	ov.Top = s.topControls(counts, 10)
 	ov.chart = trendChart(ov.Trend, s.o.Catalog.Standards())
@@ -226,9 +222,7 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 		if r.OUPath == "" {
 			r.OUPath = c.OUPath
 		}
-		for range c.Count {
-			r.Open.Add(c.Severity)
-		}
+		r.Open.AddN(c.Severity, c.Count)
 		r.OpenTotal += c.Count
 	}
 	regionSet := map[string]bool{}

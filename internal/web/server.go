@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -193,8 +194,6 @@ func safeNext(next string) string {
 	return next
 }
 
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -215,7 +214,7 @@ func TokenFromEnv(file string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		t := string(trimSpace(b))
+		t := strings.TrimSpace(string(b))
 		if len(t) < 16 {
 			return "", fmt.Errorf("%s: the token must be at least 16 characters", file)
 		}
@@ -226,14 +225,4 @@ func TokenFromEnv(file string) (string, error) {
 		return "", errors.New("GUARDRAIL_DASHBOARD_TOKEN: the token must be at least 16 characters")
 	}
 	return t, nil
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	return b
 }
