@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Suppress", func(t *testing.T) { testSuppress(t, open(t)) })
 	t.Run("Rules", func(t *testing.T) { testRules(t, open) })
 	t.Run("ConcurrentRead", func(t *testing.T) { testConcurrentRead(t, open(t)) })
+	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 }
 
 // base is the time of the suite's first scan: in the future, so that a
