@@ -64,7 +64,7 @@ func Parse(name string, b []byte) (*Spec, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	s := &Spec{Name: name}
+	s := &Spec{Name: name, Text: slices.Clone(b)}
 	if root.Kind == 0 || root.Kind == yaml.DocumentNode {
 		return nil, &Error{File: name, Line: 1, Path: "version", Msg: "required (the file is empty)"}
 	}

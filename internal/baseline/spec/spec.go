@@ -20,8 +20,10 @@ import (
 
 // Spec is a parsed baseline file.
 type Spec struct {
-	// Name is where the spec came from (a file path, or "default").
+	// Name is where the spec came from (a file path, or "default"), and
+	// Text the spec as written (the journal keeps it with each run).
 	Name string `yaml:"-"`
+	Text []byte `yaml:"-"`
 
 	Version      int          `yaml:"version"`
 	Organization Organization `yaml:"organization"`
