@@ -243,6 +243,9 @@ func (e *engine) fail(ctx context.Context, res Result, err error, run string) {
 		return
 	}
 	res.Action, res.Reason = Failed, awsx.Describe(err)
+	if ctx.Err() != nil {
+		res.Reason = "interrupted: " + ctx.Err().Error()
+	}
 	if run != "" {
 		jctx, cancel := journalCtx(ctx)
 		defer cancel()

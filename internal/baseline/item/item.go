@@ -96,7 +96,7 @@ func (d *def[S]) Applies(env Env) string { return d.applies(env) }
 func (d *def[S]) Read(ctx context.Context, env Env) (State, error) {
 	s, err := d.read(ctx, env)
 	if err != nil {
-		return nil, fmt.Errorf("%s: read: %w", d.name, err)
+		return nil, fmt.Errorf("read: %w", err)
 	}
 	return json.Marshal(s)
 }
@@ -117,10 +117,7 @@ func (d *def[S]) Set(ctx context.Context, env Env, cur, want State) error {
 	if err := json.Unmarshal(want, &w); err != nil {
 		return fmt.Errorf("%s: state %s: %w", d.name, want, err)
 	}
-	if err := d.set(ctx, env, c, w); err != nil {
-		return fmt.Errorf("%s: %w", d.name, err)
-	}
-	return nil
+	return d.set(ctx, env, c, w)
 }
 
 // Change is one field that differs.
