@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -105,6 +106,7 @@ func (e *engine) converge(ctx context.Context, cfg aws.Config, resume map[store.
 	if err != nil {
 		return err
 	}
+	e.chain = discoveryChain(organization)
 	e.org = item.Org{ID: organization.ID, Management: organization.ManagementAccount, Security: o.Spec.Organization.SecurityAccount,
 		LogArchive: o.Spec.Organization.LogArchiveAccount, Home: o.Spec.Organization.Home()}
 	var targets []target.Target
@@ -117,7 +119,7 @@ func (e *engine) converge(ctx context.Context, cfg aws.Config, resume map[store.
 			rep.NotAssessed[a.ID] = awsx.Describe(a.Err)
 			continue
 		}
-		e.configs[a.ID] = a.Config()
+		e.configs[a.ID] = counted(a.Config())
 		e.accounts[a.ID] = spec.Account{ID: a.ID, OUPath: a.Path, OUIDs: ouAncestors(organization, a.OUID)}
 		targets = append(targets, target.Target{Partition: target.PartitionOf(e.org.Home), Account: a.ID, Region: e.org.Home, Global: true})
 		for _, r := range a.Regions {
@@ -254,4 +256,16 @@ func (e *engine) fail(ctx context.Context, res Result, err error, run string) {
 		}
 	}
 	e.add(res)
+}
+
+// discoveryChain is the number of discovery's calls that must follow
+// one another: who am I, the organization, its root, two listings per
+// level of OUs (accounts and OUs of a parent), then in an account the
+// role and its regions.
+func discoveryChain(o *org.Organization) int {
+	depth := 0
+	for _, ou := range o.OUs {
+		depth = max(depth, strings.Count(ou.Path, "/")+1)
+	}
+	return 3 + 2*(depth+1) + 2
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/awsx/ratelimit"
@@ -116,6 +117,31 @@ type engine struct {
 	done, changed, bad atomic.Int64
 	phase              int
 	targets            int
+	// chain counts the calls no client could overlap: discovery's
+	// sequential calls, then per phase the most one task made.
+	chain    int
+	maxCalls atomic.Int64
+}
+
+// taskCalls is the context key of a task's call counter.
+type taskCalls struct{}
+
+// countCalls counts each operation (not each retry) of a task, for the
+// run's dependent-call chain (Stats.Chain).
+func countCalls(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("guardrail-task-calls",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if c, ok := ctx.Value(taskCalls{}).(*atomic.Int64); ok {
+				c.Add(1)
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
+}
+
+// counted returns cfg with task call counting installed.
+func counted(cfg aws.Config) aws.Config {
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), countCalls)
+	return cfg
 }
 
 func newEngine(o Options, kind string) (*engine, error) {
@@ -161,12 +187,25 @@ func (e *engine) env(sp *spec.Spec, t target.Target) item.Env {
 // pool runs tasks on the executor, one phase at a time.
 func (e *engine) pool(ctx context.Context, phase int, tasks []exec.Task, do func(context.Context, exec.Task) error) error {
 	e.phase = phase
+	e.maxCalls.Store(0)
+	defer func() { e.chain += int(e.maxCalls.Load()) }()
+	counting := func(ctx context.Context, t exec.Task) error {
+		var n atomic.Int64
+		err := do(context.WithValue(ctx, taskCalls{}, &n), t)
+		for {
+			m := e.maxCalls.Load()
+			if n.Load() <= m || e.maxCalls.CompareAndSwap(m, n.Load()) {
+				break
+			}
+		}
+		return err
+	}
 	q := exec.NewQueue()
 	q.Push(tasks...)
 	q.Close()
 	e.queue = q
 	e.tasks += len(tasks)
-	return exec.Local{Concurrency: e.o.Concurrency}.Run(ctx, q, do, func(exec.Task, error) {
+	return exec.Local{Concurrency: e.o.Concurrency}.Run(ctx, q, counting, func(exec.Task, error) {
 		n := e.done.Add(1)
 		if e.o.Progress != nil {
 			e.o.Progress(Progress{Phase: phase, Accounts: len(e.configs), Targets: e.targets, TasksDone: n, TasksQueued: e.tasks,
@@ -184,6 +223,7 @@ func (e *engine) report(r *Report) *Report {
 	r.Stats.Tasks = e.tasks
 	r.Stats.APICalls = e.o.Limiter.Counts().Attempts
 	r.Stats.WallSecs = time.Since(e.started).Seconds()
+	r.Stats.Chain = e.chain
 	return r
 }
 

@@ -90,6 +90,12 @@ type Stats struct {
 	Tasks    int     `json:"tasks"`
 	APICalls int64   `json:"api_calls"`
 	WallSecs float64 `json:"wall_s"`
+	// Chain is the number of calls that had to follow one another: the
+	// sequential calls of discovery, then for each phase the most calls
+	// one task (one service in one target, its items in order) made.
+	// Times the least latency of a call, it bounds the wall time from
+	// below whatever the concurrency.
+	Chain int `json:"chain"`
 }
 
 func (r *Report) count() {

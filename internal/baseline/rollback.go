@@ -117,7 +117,7 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, caller string, st
 			if k.Account != caller {
 				c = awsx.AssumeRole(cfg, "arn:aws:iam::"+k.Account+":role/"+role, session)
 			}
-			e.configs[k.Account] = o.Limiter.Instrument(c, k.Account)
+			e.configs[k.Account] = counted(o.Limiter.Instrument(c, k.Account))
 		}
 		t := target.Target{Partition: target.PartitionOf(k.Region), Account: k.Account, Region: k.Region, Global: global[k.Item]}
 		targets[t] = true
@@ -126,6 +126,7 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, caller string, st
 		}
 	}
 	e.targets = len(regional)
+	e.chain = 2 // who am I, then the role in each account
 	rep.Stats.Accounts, rep.Stats.Targets = len(e.configs), e.targets
 	do := func(ctx context.Context, t exec.Task) error {
 		for _, it := range e.ofTask(t) {
