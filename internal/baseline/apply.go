@@ -61,10 +61,20 @@ func converge(ctx context.Context, cfg aws.Config, o Options, kind string) (*Rep
 		if err != nil {
 			return nil, fmt.Errorf("baseline apply: who am I: %w", err)
 		}
-		_, err = o.Journal.StartBaselineRun(ctx, store.BaselineRun{ID: id, Kind: store.RunApply, Started: o.Now().UTC(),
+		run, err := o.Journal.StartBaselineRun(ctx, store.BaselineRun{ID: id, Kind: store.RunApply, Started: o.Now().UTC(),
 			By: arn, Spec: string(o.Spec.Text), SpecName: o.Spec.Name})
 		if err != nil {
 			return nil, err
+		}
+		if run.Spec != string(o.Spec.Text) {
+			// A resumed run goes on with the spec it began with: its
+			// journal, and a rollback of it, read the items by it.
+			sp, err := spec.Parse(run.SpecName+" (journaled with "+run.ID+")", []byte(run.Spec))
+			if err != nil {
+				return nil, fmt.Errorf("baseline apply: resume %s: the journaled spec: %w", run.ID, err)
+			}
+			sp.Name = run.SpecName
+			e.o.Spec, rep.Spec = sp, sp.Name
 		}
 		steps, err := o.Journal.BaselineSteps(ctx, id)
 		if err != nil {
