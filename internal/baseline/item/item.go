@@ -127,12 +127,22 @@ type Change struct {
 	To    json.RawMessage `json:"to"`
 }
 
-// Diff lists the top-level fields of two states that differ, in field
-// order of want.
+// Diff lists the fields of two states that differ, in field order of
+// want (then those only cur has); objects on both sides are compared
+// field by field ("features.S3_DATA_EVENTS").
 func Diff(cur, want State) []Change {
+	return diff("", cur, want)
+}
+
+func diff(prefix string, cur, want json.RawMessage) []Change {
 	var c, w map[string]json.RawMessage
-	_ = json.Unmarshal(cur, &c)
-	_ = json.Unmarshal(want, &w)
+	if json.Unmarshal(cur, &c) != nil || json.Unmarshal(want, &w) != nil || c == nil || w == nil {
+		a, b := compact(cur), compact(want)
+		if bytes.Equal(a, b) {
+			return nil
+		}
+		return []Change{{Field: prefix, From: a, To: b}}
+	}
 	var keys []string
 	dec := json.NewDecoder(bytes.NewReader(want))
 	if t, _ := dec.Token(); t == json.Delim('{') {
@@ -143,19 +153,30 @@ func Diff(cur, want State) []Change {
 			keys = append(keys, k.(string))
 		}
 	}
-	for k := range c {
+	for _, k := range sortedKeys(c) {
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
 	var out []Change
 	for _, k := range keys {
-		a, b := compact(c[k]), compact(w[k])
-		if !bytes.Equal(a, b) {
-			out = append(out, Change{Field: k, From: a, To: b})
-		}
+		out = append(out, diff(join(prefix, k), orNull(c[k]), orNull(w[k]))...)
 	}
 	return out
+}
+
+func orNull(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+func join(prefix, k string) string {
+	if prefix == "" {
+		return k
+	}
+	return prefix + "." + k
 }
 
 func compact(b json.RawMessage) json.RawMessage {

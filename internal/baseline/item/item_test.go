@@ -14,7 +14,9 @@ func TestDiff(t *testing.T) {
 		{"same", `{"a":1,"b":[1,2]}`, `{"b":[1, 2],"a":1}`, nil},
 		{"field changes, in want's order", `{"exists":false}`, `{"exists":true,"name":"x"}`, []string{"exists: false -> true", `name: null -> "x"`}},
 		{"field dropped", `{"exists":true,"id":"d1"}`, `{"exists":false}`, []string{"exists: true -> false", `id: "d1" -> null`}},
-		{"nested", `{"features":{"S3":"DISABLED"}}`, `{"features":{"S3":"ENABLED"}}`, []string{`features: {"S3":"DISABLED"} -> {"S3":"ENABLED"}`}},
+		{"nested", `{"features":{"S3":"DISABLED","EKS":"ENABLED"}}`, `{"features":{"EKS":"ENABLED","S3":"ENABLED"}}`, []string{`features.S3: "DISABLED" -> "ENABLED"`}},
+		{"object from null", `{"recorder":null}`, `{"recorder":{"name":"default"}}`, []string{`recorder: null -> {"name":"default"}`}},
+		{"key only in cur", `{"a":1,"z":2}`, `{"a":1}`, []string{"z: 2 -> null"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
