@@ -168,7 +168,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		}
 		b.WriteByte('\n')
 		for _, c := range res.Changes {
-			fmt.Fprintf(&b, "      %s: %s -> %s\n", c.Field, c.From, c.To)
+			fmt.Fprintf(&b, "      %s: %s -> %s\n", c.Field, brief(c.From, verbose), brief(c.To, verbose))
 		}
 	}
 	if len(r.NotAssessed) > 0 {
@@ -207,4 +207,13 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		r.Stats.Accounts, r.Stats.Targets, r.Stats.APICalls, r.Stats.WallSecs)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// brief shortens a long value for the text report (JSON has it whole).
+func brief(v []byte, verbose bool) string {
+	const max = 160
+	if verbose || len(v) <= max {
+		return string(v)
+	}
+	return fmt.Sprintf("%s... (%d bytes; -v or --format json shows it whole)", v[:max-40], len(v))
 }

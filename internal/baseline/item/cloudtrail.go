@@ -15,12 +15,12 @@ type trailState struct {
 	Name              string `json:"name"`
 	Bucket            string `json:"bucket,omitempty"`
 	KeyPrefix         string `json:"key_prefix,omitempty"`
-	MultiRegion       bool   `json:"multi_region,omitempty"`
-	Organization      bool   `json:"organization,omitempty"`
-	IncludeGlobal     bool   `json:"include_global_service_events,omitempty"`
-	LogFileValidation bool   `json:"log_file_validation,omitempty"`
+	MultiRegion       bool   `json:"multi_region"`
+	Organization      bool   `json:"organization"`
+	IncludeGlobal     bool   `json:"include_global_service_events"`
+	LogFileValidation bool   `json:"log_file_validation"`
 	KMSKey            string `json:"kms_key,omitempty"`
-	Logging           bool   `json:"logging,omitempty"`
+	Logging           bool   `json:"logging"`
 }
 
 // trail is the CloudTrail trail of the spec: an organization trail in

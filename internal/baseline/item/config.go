@@ -188,7 +188,7 @@ type aggregatorState struct {
 	Exists     bool     `json:"exists"`
 	Name       string   `json:"name"`
 	RoleARN    string   `json:"role_arn,omitempty"`
-	AllRegions bool     `json:"all_regions,omitempty"`
+	AllRegions bool     `json:"all_regions"`
 	Regions    []string `json:"regions,omitempty"`
 	Accounts   []string `json:"accounts,omitempty"`
 }

@@ -14,15 +14,15 @@ import (
 // "no policy" (IAM's defaults), which rollback restores by deleting it.
 type passwordPolicyState struct {
 	Exists             bool `json:"exists"`
-	MinLength          int  `json:"min_length,omitempty"`
-	RequireUppercase   bool `json:"require_uppercase,omitempty"`
-	RequireLowercase   bool `json:"require_lowercase,omitempty"`
-	RequireNumbers     bool `json:"require_numbers,omitempty"`
-	RequireSymbols     bool `json:"require_symbols,omitempty"`
-	AllowUsersToChange bool `json:"allow_users_to_change,omitempty"`
-	MaxAge             int  `json:"max_age,omitempty"`
-	ReusePrevention    int  `json:"reuse_prevention,omitempty"`
-	HardExpiry         bool `json:"hard_expiry,omitempty"`
+	MinLength          int  `json:"min_length"`
+	RequireUppercase   bool `json:"require_uppercase"`
+	RequireLowercase   bool `json:"require_lowercase"`
+	RequireNumbers     bool `json:"require_numbers"`
+	RequireSymbols     bool `json:"require_symbols"`
+	AllowUsersToChange bool `json:"allow_users_to_change"`
+	MaxAge             int  `json:"max_age"`
+	ReusePrevention    int  `json:"reuse_prevention"`
+	HardExpiry         bool `json:"hard_expiry"`
 }
 
 func passwordPolicy() Item {

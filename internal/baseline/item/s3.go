@@ -31,10 +31,10 @@ func IsIrreversible(err error) bool {
 
 type publicAccessBlockState struct {
 	Exists                bool `json:"exists"`
-	BlockPublicAcls       bool `json:"block_public_acls,omitempty"`
-	IgnorePublicAcls      bool `json:"ignore_public_acls,omitempty"`
-	BlockPublicPolicy     bool `json:"block_public_policy,omitempty"`
-	RestrictPublicBuckets bool `json:"restrict_public_buckets,omitempty"`
+	BlockPublicAcls       bool `json:"block_public_acls"`
+	IgnorePublicAcls      bool `json:"ignore_public_acls"`
+	BlockPublicPolicy     bool `json:"block_public_policy"`
+	RestrictPublicBuckets bool `json:"restrict_public_buckets"`
 }
 
 // accountPublicAccessBlock is S3 Block Public Access for the account
@@ -86,6 +86,8 @@ type logBucketState struct {
 	// Versioning is Enabled, Suspended or "" (never enabled).
 	Versioning string `json:"versioning"`
 	ObjectLock bool   `json:"object_lock"`
+	// DenyDelete says the policy has the baseline's deny-delete statement.
+	DenyDelete bool `json:"deny_delete"`
 	// Policy is the bucket policy ("" for none), kept whole so that
 	// rollback puts back exactly the policy that was there.
 	Policy string `json:"policy"`
@@ -132,6 +134,7 @@ func logArchiveBucket() Item {
 			default:
 				return st, fmt.Errorf("bucket %s: %w", b, err)
 			}
+			st.DenyDelete = st.Policy != "" && withDenyDelete(st.Policy, b) == st.Policy
 			return st, nil
 		},
 		want: func(env Env, cur logBucketState) logBucketState {
@@ -144,7 +147,7 @@ func logArchiveBucket() Item {
 				w.ObjectLock = true
 			}
 			if spec.Bool(l.DenyDelete) {
-				w.Policy = withDenyDelete(cur.Policy, cur.Bucket)
+				w.Policy, w.DenyDelete = withDenyDelete(cur.Policy, cur.Bucket), true
 			}
 			return w
 		},
