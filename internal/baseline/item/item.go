@@ -9,8 +9,9 @@
 //
 // States are small JSON documents, so that the journal can keep them
 // exactly and a later run can put them back. item calls AWS through the
-// SDK's concrete clients (never stored in an interface: see the binary
-// size rule in the README); it does not know the journal or the engine.
+// SDK's concrete clients, made per call and never stored in an interface
+// (that would make the linker keep every method of the client: tens of
+// MB of binary); it does not know the journal or the engine.
 package item
 
 import (
