@@ -197,7 +197,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	for _, p := range []struct {
 		n    int
 		name string
-	}{{c.Change, "to change"}, {c.Changed, "changed"}, {c.Restored, "restored"}, {c.Done, "done earlier"},
+	}{{c.Change, map[bool]string{true: "differ", false: "to change"}[r.Kind == "status"]}, {c.Changed, "changed"}, {c.Restored, "restored"}, {c.Done, "done earlier"},
 		{c.Unchanged, "unchanged"}, {c.Skipped, "skipped"}, {c.Failed, "failed"}} {
 		if p.n > 0 || p.name == "unchanged" || p.name == "failed" {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
