@@ -409,3 +409,40 @@ func TestRollbackSelection(t *testing.T) {
 		t.Fatal("the scan after both rollbacks differs from the first")
 	}
 }
+
+// TestSingleAccount: without an organization the account's own items are
+// planned and applied; the organization's (delegated administrators,
+// aggregators, the organization trail) do not apply, and nothing fails.
+func TestSingleAccount(t *testing.T) {
+	s := simtest.Start(t, nil)
+	st := openStore(t)
+	cfg := s.Config(t, simtest.Management, "us-east-1", 3)
+	sp, err := spec.Parse("single.yaml", []byte(`version: 1
+organization: {security_account: "222222222222"}
+defaults:
+  cloudtrail: {trail_name: org-trail, bucket: logs-bucket}
+  guardduty: {features: [S3_DATA_EVENTS], delegated_admin: true, auto_enable: ALL}
+  securityhub: {standards: [fsbp], delegated_admin: true}
+  access_analyzer: {organization: true}
+  ebs_encryption: {}
+  iam_password_policy: {min_length: 14}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := baseline.Options{Spec: sp, Discover: org.Options{Regions: []string{"us-east-1", "eu-west-1"}}, Journal: st}
+	rep, err := baseline.Apply(context.Background(), cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Counts.Failed != 0 || rep.Counts.Changed == 0 || rep.Stats.Accounts != 1 {
+		var b strings.Builder
+		rep.WriteText(&b, false)
+		t.Fatalf("single account apply: %+v\n%s", rep.Counts, b.String())
+	}
+	for _, r := range rep.Results {
+		if strings.HasPrefix(r.Item, "organizations.") || r.Item == "cloudtrail.trail" || r.Item == "accessanalyzer.organization" || r.Item == "guardduty.auto-enable" {
+			t.Errorf("%s ran without an organization: %+v", r.Item, r)
+		}
+	}
+}

@@ -34,6 +34,8 @@ func orgAccessAnalyzer() Item {
 		switch {
 		case !spec.Bool(env.Settings.AccessAnalyzer.Organization):
 			return NotManaged
+		case env.Org.ID == "":
+			return NoOrganization
 		case env.Target.Account != env.Org.Security:
 			return "only in the security account (the delegated administrator)"
 		}

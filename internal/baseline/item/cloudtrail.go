@@ -36,6 +36,8 @@ func trail() Item {
 			switch {
 			case c == nil || !spec.On(c.Enabled):
 				return NotManaged
+			case spec.Str(c.Mode) != "account" && env.Org.ID == "":
+				return "organization trail: " + NoOrganization
 			case spec.Str(c.Mode) != "account" && env.Target.Account != env.Org.Management:
 				return "organization trail: only in the management account"
 			}

@@ -204,6 +204,8 @@ func configAggregator() Item {
 			switch {
 			case c == nil || !spec.On(c.Enabled) || !spec.Bool(c.Aggregator):
 				return NotManaged
+			case env.Org.ID == "":
+				return NoOrganization
 			case env.Target.Account != env.Org.Security:
 				return "only in the security account"
 			}

@@ -150,6 +150,8 @@ func guardDutyAutoEnable() Item {
 			switch {
 			case g == nil || !spec.On(g.Enabled) || g.AutoEnable == nil:
 				return NotManaged
+			case env.Org.ID == "":
+				return NoOrganization
 			case env.Target.Account != env.Org.Security:
 				return "only in the security account (the delegated administrator)"
 			}

@@ -234,7 +234,8 @@ func Service(name string) string {
 
 // Reasons an item does not apply.
 const (
-	NotManaged = "not managed by the spec"
+	NotManaged     = "not managed by the spec"
+	NoOrganization = "not in an AWS Organization"
 )
 
 // inHome is for regional resources the baseline keeps in the home

@@ -51,6 +51,8 @@ func delegatedAdmins() Item {
 			switch {
 			case len(principals(env.Settings)) == 0:
 				return NotManaged
+			case env.Org.ID == "":
+				return NoOrganization
 			case env.Org.Security == "":
 				return "no security_account in the spec"
 			case env.Target.Account != env.Org.Management:
