@@ -112,7 +112,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.StringVar(&g.profile, "profile", "", "AWS shared config profile (default $AWS_PROFILE)")
 	pf.StringVar(&g.region, "region", "", "AWS region for API calls that need one (default $AWS_REGION or the profile's)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (default $AWS_ENDPOINT_URL)")
-	root.AddCommand(newScanCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
+	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
 	return root
 }
 

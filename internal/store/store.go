@@ -19,6 +19,7 @@ var ErrNotFound = errors.New("not found")
 // Store keeps scans and findings. Implementations are safe for concurrent
 // use.
 type Store interface {
+	Journal
 	// StartScan records that a scan began (Status RUNNING).
 	StartScan(ctx context.Context, s Scan) error
 	// FinishScan stores rep, the report of a scan StartScan recorded: the

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ConcurrentRead", func(t *testing.T) { testConcurrentRead(t, open(t)) })
 	t.Run("Inventory", func(t *testing.T) { testInventory(t, open(t)) })
 	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
+	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 }
 
 // base is the time of the suite's first scan: in the future, so that a

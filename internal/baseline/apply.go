@@ -1,0 +1,281 @@
+package baseline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/baseline/item"
+	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/exec"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/target"
+)
+
+// Plan reads every item in every target and reports what Apply would
+// change. It changes nothing.
+func Plan(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
+	return converge(ctx, cfg, o, "plan")
+}
+
+// Status reports the drift of every target from the spec: the items
+// that differ from it, as Plan finds them.
+func Status(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
+	return converge(ctx, cfg, o, "status")
+}
+
+// Apply makes every target match the spec, journaling each item's prior
+// state before changing it. With o.Run naming an unfinished run, that
+// run is resumed. A failed item is reported and the rest goes on; the
+// run ends PARTIAL then. The error is for what stops the whole run
+// (discovery, the journal, a cancelled context).
+func Apply(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
+	if o.Journal == nil {
+		return nil, errors.New("baseline apply: no journal")
+	}
+	return converge(ctx, cfg, o, store.RunApply)
+}
+
+func converge(ctx context.Context, cfg aws.Config, o Options, kind string) (*Report, error) {
+	if o.Spec == nil {
+		return nil, errors.New("baseline " + kind + ": no spec")
+	}
+	e, err := newEngine(o, kind)
+	if err != nil {
+		return nil, err
+	}
+	o = e.o
+	rep := &Report{Kind: kind, Spec: o.Spec.Name}
+	resume := map[store.StepKey]store.BaselineStep{}
+	if kind == store.RunApply {
+		id := o.Run
+		if id == "" {
+			id = NewRunID(o.Now())
+		}
+		_, arn, err := awsx.CallerIdentity(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("baseline apply: who am I: %w", err)
+		}
+		run, err := o.Journal.StartBaselineRun(ctx, store.BaselineRun{ID: id, Kind: store.RunApply, Started: o.Now().UTC(),
+			By: arn, Spec: string(o.Spec.Text), SpecName: o.Spec.Name})
+		if err != nil {
+			return nil, err
+		}
+		if run.Spec != string(o.Spec.Text) {
+			// A resumed run goes on with the spec it began with: its
+			// journal, and a rollback of it, read the items by it.
+			sp, err := spec.Parse(run.SpecName+" (journaled with "+run.ID+")", []byte(run.Spec))
+			if err != nil {
+				return nil, fmt.Errorf("baseline apply: resume %s: the journaled spec: %w", run.ID, err)
+			}
+			sp.Name = run.SpecName
+			e.o.Spec, rep.Spec = sp, sp.Name
+		}
+		steps, err := o.Journal.BaselineSteps(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range steps {
+			resume[s.StepKey] = s
+		}
+		e.run, rep.Run, rep.Resumed = id, id, len(steps) > 0
+	}
+	rerr := e.converge(ctx, cfg, resume, rep)
+	e.report(rep)
+	if kind == store.RunApply {
+		status := store.Complete
+		switch {
+		case rerr != nil || ctx.Err() != nil:
+			status = store.Interrupted
+		case rep.Counts.Failed > 0 || len(rep.NotAssessed) > 0:
+			status = store.Partial
+		}
+		jctx, cancel := journalCtx(ctx)
+		defer cancel()
+		if err := o.Journal.FinishBaselineRun(jctx, e.run, status, o.Now().UTC()); err != nil && rerr == nil {
+			rerr = err
+		}
+	}
+	if rerr != nil {
+		return rep, rerr
+	}
+	return rep, ctx.Err()
+}
+
+// converge discovers the targets and runs the phases.
+func (e *engine) converge(ctx context.Context, cfg aws.Config, resume map[store.StepKey]store.BaselineStep, rep *Report) error {
+	o := e.o
+	dopts := o.Discover
+	dopts.Configure = func(account string, c aws.Config) aws.Config { return o.Limiter.Instrument(c, account) }
+	organization, err := org.Discover(ctx, o.Limiter.Instrument(cfg, "caller"), dopts)
+	if err != nil {
+		return err
+	}
+	e.chain = discoveryChain(organization)
+	e.org = item.Org{ID: organization.ID, Management: organization.ManagementAccount, Security: o.Spec.Organization.SecurityAccount,
+		LogArchive: o.Spec.Organization.LogArchiveAccount, Home: o.Spec.Organization.Home()}
+	var targets []target.Target
+	for i := range organization.Accounts {
+		a := &organization.Accounts[i]
+		if a.Err != nil {
+			if rep.NotAssessed == nil {
+				rep.NotAssessed = map[string]string{}
+			}
+			rep.NotAssessed[a.ID] = awsx.Describe(a.Err)
+			continue
+		}
+		e.configs[a.ID] = counted(a.Config())
+		e.accounts[a.ID] = spec.Account{ID: a.ID, OUPath: a.Path, OUIDs: ouAncestors(organization, a.OUID)}
+		targets = append(targets, target.Target{Partition: target.PartitionOf(e.org.Home), Account: a.ID, Region: e.org.Home, Global: true})
+		for _, r := range a.Regions {
+			targets = append(targets, target.Target{Partition: target.PartitionOf(r), Account: a.ID, Region: r})
+		}
+		e.targets += len(a.Regions)
+	}
+	rep.Stats.Accounts, rep.Stats.Targets = len(e.configs), e.targets
+	do := func(ctx context.Context, t exec.Task) error {
+		for _, it := range e.ofTask(t) {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			e.step(ctx, it, t.Target, resume)
+		}
+		return nil
+	}
+	for phase := range 2 {
+		var tasks []exec.Task
+		for _, t := range targets {
+			tasks = append(tasks, tasksFor(e.items, phase, t)...)
+		}
+		if err := e.pool(ctx, phase, tasks, do); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step handles one item in one target.
+func (e *engine) step(ctx context.Context, it item.Item, t target.Target, resume map[store.StepKey]store.BaselineStep) {
+	env := e.env(e.o.Spec, t)
+	res := Result{Account: t.Account, Region: t.Region, Global: t.Global, Item: it.Name()}
+	if why := it.Applies(env); why != "" {
+		e.mu.Lock()
+		e.notAppl++
+		e.mu.Unlock()
+		return
+	}
+	key := store.StepKey{Account: t.Account, Region: t.Region, Item: it.Name()}
+	prev, journaled := resume[key]
+	if journaled && prev.Status == store.StepDone {
+		res.Action = Done
+		e.add(res)
+		return
+	}
+	cur, err := it.Read(ctx, env)
+	if err != nil {
+		e.fail(ctx, res, err, "")
+		return
+	}
+	want, err := it.Want(env, cur)
+	if err != nil {
+		e.fail(ctx, res, err, "")
+		return
+	}
+	res.Changes = item.Diff(cur, want)
+	if len(res.Changes) == 0 {
+		res.Action = Unchanged
+		if journaled && e.kind == store.RunApply {
+			// Changed before the process stopped, not yet confirmed.
+			jctx, cancel := journalCtx(ctx)
+			defer cancel()
+			if err := e.o.Journal.SetStepStatus(jctx, e.run, key, store.StepDone, "confirmed on resume"); err != nil {
+				e.fail(ctx, res, err, "")
+				return
+			}
+			res.Action = Done
+		}
+		e.add(res)
+		return
+	}
+	if e.kind != store.RunApply {
+		res.Action = Change
+		e.add(res)
+		return
+	}
+	if _, err := e.o.Journal.JournalStep(ctx, store.BaselineStep{Run: e.run, StepKey: key, Prior: cur, Want: want}); err != nil {
+		e.fail(ctx, res, fmt.Errorf("journal the prior state (nothing was changed): %w", err), "")
+		return
+	}
+	e.set(ctx, it, env, cur, want, res, e.run, key, Changed)
+}
+
+// set sends a change whose prior state is journaled, and records its
+// outcome in the journal under run and key.
+func (e *engine) set(ctx context.Context, it item.Item, env item.Env, cur, want item.State, res Result, run string, key store.StepKey, ok Action) bool {
+	err := it.Set(ctx, env, cur, want)
+	jctx, cancel := journalCtx(ctx)
+	defer cancel()
+	if err != nil && !item.IsIrreversible(err) {
+		if ctx.Err() != nil {
+			// Cancelled while sending: the outcome is unknown; the step
+			// stays PENDING and a resumed run or a rollback reads it.
+			res.Action, res.Reason = Failed, "interrupted: "+ctx.Err().Error()
+			e.add(res)
+			return false
+		}
+		e.fail(ctx, res, err, run)
+		return false
+	}
+	detail := ""
+	if err != nil {
+		detail = err.Error()
+		res.Reason = detail
+	}
+	if jerr := e.o.Journal.SetStepStatus(jctx, run, key, store.StepDone, detail); jerr != nil {
+		res.Action, res.Reason = Failed, "changed, but the journal could not record it: "+jerr.Error()
+		e.add(res)
+		return false
+	}
+	res.Action = ok
+	e.add(res)
+	return true
+}
+
+// fail records a failed item: skipped if the service is not available
+// there. If the step was journaled in run, the journal says FAILED.
+func (e *engine) fail(ctx context.Context, res Result, err error, run string) {
+	if why := unavailable(err, res.Region); why != "" {
+		res.Action, res.Reason = Skipped, why
+		e.add(res)
+		return
+	}
+	res.Action, res.Reason = Failed, awsx.Describe(err)
+	if ctx.Err() != nil {
+		res.Reason = "interrupted: " + ctx.Err().Error()
+	}
+	if run != "" {
+		jctx, cancel := journalCtx(ctx)
+		defer cancel()
+		if jerr := e.o.Journal.SetStepStatus(jctx, run, store.StepKey{Account: res.Account, Region: res.Region, Item: res.Item}, store.StepFailed, res.Reason); jerr != nil {
+			res.Reason += "; the journal could not record it: " + jerr.Error()
+		}
+	}
+	e.add(res)
+}
+
+// discoveryChain is the number of discovery's calls that must follow
+// one another: who am I, the organization, its root, two listings per
+// level of OUs (accounts and OUs of a parent), then in an account the
+// role and its regions.
+func discoveryChain(o *org.Organization) int {
+	depth := 0
+	for _, ou := range o.OUs {
+		depth = max(depth, strings.Count(ou.Path, "/")+1)
+	}
+	return 3 + 2*(depth+1) + 2
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/baseline"
+	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+func newBenchBaselineCmd() *cobra.Command {
+	var o benchOptions
+	c := &cobra.Command{
+		Use:   "baseline",
+		Short: "Apply the default baseline to a generated organization and roll it back; one JSON line each",
+		Long: `Start the simulator in a child process with a generated organization
+(--accounts x --regions), realistic latency and AWS's throttles, apply the
+embedded default baseline with the same code as 'guardrail baseline apply'
+(journaled in a throwaway SQLite store), then roll it back as 'guardrail
+baseline rollback' does. Prints one JSON line per phase:
+
+  phase          apply or rollback
+  targets        account x region pairs acted on
+  api_calls      requests the simulator received (retries included)
+  changed        items changed (apply) or restored (rollback)
+  wall_s         the phase's wall time
+  lower_bound_s  the larger of what the simulator's throttles imply a
+                 perfect client needs for the same successful calls, and
+                 the calls that must follow one another (discovery, then
+                 each phase's longest task) times the least latency
+  ratio          wall_s / lower_bound_s
+  peak_rss_mb    this process's peak resident memory so far (the
+                 simulator runs in its own process and is not counted)`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if o.accounts < 4 || o.regions < 1 || o.regions > len(world.DefaultRegions()) {
+				return usageErr("--accounts must be at least 4 and --regions from 1 to %d", len(world.DefaultRegions()))
+			}
+			if o.concurrency < 1 {
+				return usageErr("--concurrency must be at least 1, got %d", o.concurrency)
+			}
+			return runBenchBaseline(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	c.Flags().IntVar(&o.accounts, "accounts", 200, "accounts in the generated organization")
+	c.Flags().IntVar(&o.regions, "regions", 17, "regions enabled per account")
+	c.Flags().StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
+	c.Flags().IntVar(&o.concurrency, "concurrency", 256, "tasks at once")
+	return c
+}
+
+// benchBaselineLine is what bench baseline prints for each phase.
+type benchBaselineLine struct {
+	Phase       string  `json:"phase"`
+	Accounts    int     `json:"accounts"`
+	Targets     int     `json:"targets"`
+	Concurrency int     `json:"concurrency"`
+	APICalls    int64   `json:"api_calls"`
+	Throttled   int64   `json:"throttled"`
+	Changed     int     `json:"changed"`
+	Failed      int     `json:"failed"`
+	Chain       int     `json:"chain"`
+	WallS       float64 `json:"wall_s"`
+	LowerBoundS float64 `json:"lower_bound_s"`
+	Ratio       float64 `json:"ratio"`
+	PeakRSSMB   float64 `json:"peak_rss_mb"`
+	CPUS        float64 `json:"cpu_s"`
+	SimCPUS     float64 `json:"sim_cpu_s"`
+	Cores       int     `json:"cores"`
+}
+
+func runBenchBaseline(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
+	url, pid, stop, err := startSimProcess(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	mgmt := "111111111111"
+	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: url,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "guardrail-bench-baseline-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(ctx, filepath.Join(dir, "journal.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var faults sim.Faults
+	if err := getJSON(url+"/_sim/faults", &faults); err != nil {
+		return err
+	}
+	bo := baseline.Options{Spec: spec.Default(), Journal: st, Concurrency: o.concurrency,
+		Discover: org.Options{Concurrency: min(o.concurrency, 16)}}
+	enc := json.NewEncoder(w)
+	measure := func(phase string, run func() (*baseline.Report, error)) (*baseline.Report, error) {
+		if err := resetStats(url); err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		rep, err := run()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", phase, err)
+		}
+		wall := time.Since(start)
+		var stats sim.Stats
+		if err := getJSON(url+"/_sim/stats", &stats); err != nil {
+			return nil, err
+		}
+		lb := max(sim.LowerBound(stats, faults), time.Duration(rep.Stats.Chain)*time.Duration(faults.Latency.Min))
+		changed := rep.Counts.Changed + rep.Counts.Restored
+		return rep, enc.Encode(benchBaselineLine{
+			Phase: phase, Accounts: rep.Stats.Accounts, Targets: rep.Stats.Targets, Concurrency: o.concurrency,
+			APICalls: stats.Calls, Throttled: stats.Throttled, Changed: changed, Failed: rep.Counts.Failed, Chain: rep.Stats.Chain,
+			WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3), Ratio: round(wall.Seconds()/lb.Seconds(), 3),
+			PeakRSSMB: round(peakRSSMB(), 1), CPUS: round(selfCPU(), 1), SimCPUS: round(procCPU(pid), 1), Cores: runtime.NumCPU(),
+		})
+	}
+	applied, err := measure("apply", func() (*baseline.Report, error) { return baseline.Apply(ctx, cfg, bo) })
+	if err != nil {
+		return err
+	}
+	bo.Run = applied.Run
+	_, err = measure("rollback", func() (*baseline.Report, error) { return baseline.Rollback(ctx, cfg, bo) })
+	return err
+}
+
+// resetStats zeroes the simulator's call counters.
+func resetStats(url string) error {
+	req, err := http.NewRequest(http.MethodDelete, url+"/_sim/stats", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("DELETE %s/_sim/stats: %s", url, resp.Status)
+	}
+	return nil
+}

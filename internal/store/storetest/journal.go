@@ -1,0 +1,121 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/store"
+)
+
+// testJournal checks the baseline journal: a run is recorded and
+// resumed with its spec; the first prior state of a step wins (a
+// resumed run keeps the state before its first attempt); statuses
+// change; runs list newest first; and bad input changes nothing.
+func testJournal(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx := context.Background()
+	s := open(t)
+	at := base()
+	apply := store.BaselineRun{ID: "baseline-1", Kind: store.RunApply, Started: at, By: "arn:aws:iam::111111111111:root",
+		Spec: "version: 1\n", SpecName: "baseline.yaml"}
+	got, err := s.StartBaselineRun(ctx, apply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != store.Running || got.Spec != apply.Spec || !got.Started.Equal(at) {
+		t.Errorf("started run = %+v", got)
+	}
+	k := store.StepKey{Account: "444444444401", Region: "eu-west-1", Item: "guardduty.detector"}
+	first := store.BaselineStep{Run: apply.ID, StepKey: k, Prior: json.RawMessage(`{"exists":false}`), Want: json.RawMessage(`{"exists":true}`)}
+	st, err := s.JournalStep(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != store.StepPending || string(st.Prior) != `{"exists":false}` || st.Journaled.IsZero() {
+		t.Errorf("journaled step = %+v", st)
+	}
+	// A resumed run journals the step again from the half-changed state:
+	// the state before the first attempt is kept.
+	again := first
+	again.Prior = json.RawMessage(`{"exists":true}`)
+	st, err = s.JournalStep(ctx, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(st.Prior) != `{"exists":false}` {
+		t.Errorf("re-journaled prior = %s, want the first one", st.Prior)
+	}
+	if err := s.SetStepStatus(ctx, apply.ID, k, store.StepDone, ""); err != nil {
+		t.Fatal(err)
+	}
+	k2 := store.StepKey{Account: "444444444401", Region: "us-east-1", Item: "iam.password-policy"}
+	if _, err := s.JournalStep(ctx, store.BaselineStep{Run: apply.ID, StepKey: k2, Prior: json.RawMessage(`{}`), Want: json.RawMessage(`{"exists":true}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStepStatus(ctx, apply.ID, k2, store.StepFailed, "AccessDenied: no"); err != nil {
+		t.Fatal(err)
+	}
+	steps, err := s.BaselineSteps(ctx, apply.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0].StepKey != k || steps[0].Status != store.StepDone || steps[1].Status != store.StepFailed || steps[1].Detail != "AccessDenied: no" {
+		t.Fatalf("steps = %+v", steps)
+	}
+
+	// Bad input: not JSON, an unknown step, an unknown run, another kind.
+	if _, err := s.JournalStep(ctx, store.BaselineStep{Run: apply.ID, StepKey: k, Prior: json.RawMessage(`{`), Want: json.RawMessage(`{}`)}); err == nil {
+		t.Error("a prior state that is not JSON was journaled")
+	}
+	if err := s.SetStepStatus(ctx, apply.ID, store.StepKey{Account: "x", Region: "y", Item: "z"}, store.StepDone, ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("status of an unknown step: %v, want ErrNotFound", err)
+	}
+	if _, err := s.BaselineRun(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown run: %v, want ErrNotFound", err)
+	}
+	if _, err := s.StartBaselineRun(ctx, store.BaselineRun{ID: apply.ID, Kind: store.RunRollback}); err == nil {
+		t.Error("a rollback started with an apply's ID")
+	}
+	if _, err := s.StartBaselineRun(ctx, store.BaselineRun{Kind: store.RunApply}); err == nil {
+		t.Error("a run without ID started")
+	}
+
+	// Finish, then resume: RUNNING again, with the stored spec.
+	if err := s.FinishBaselineRun(ctx, apply.ID, store.Partial, at.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.BaselineRun(ctx, apply.ID)
+	if err != nil || r.Status != store.Partial || !r.Finished.Equal(at.Add(time.Minute)) {
+		t.Fatalf("finished run = %+v, %v", r, err)
+	}
+	resumed, err := s.StartBaselineRun(ctx, store.BaselineRun{ID: apply.ID, Kind: store.RunApply, Spec: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Status != store.Running || resumed.Spec != apply.Spec || !resumed.Finished.IsZero() {
+		t.Errorf("resumed run = %+v", resumed)
+	}
+	rb := store.BaselineRun{ID: "baseline-2", Kind: store.RunRollback, Of: apply.ID, Started: at.Add(2 * time.Minute)}
+	if _, err := s.StartBaselineRun(ctx, rb); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStepStatus(ctx, apply.ID, k, store.StepRolledBack, rb.ID); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := s.BaselineRuns(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].ID != rb.ID || runs[0].Of != apply.ID || runs[1].ID != apply.ID {
+		t.Errorf("runs = %+v", runs)
+	}
+	if runs, _ := s.BaselineRuns(ctx, 1); len(runs) != 1 {
+		t.Errorf("limit 1 listed %d runs", len(runs))
+	}
+	steps, _ = s.BaselineSteps(ctx, apply.ID)
+	if steps[0].Status != store.StepRolledBack || steps[0].Detail != rb.ID || string(steps[0].Prior) != `{"exists":false}` {
+		t.Errorf("rolled back step = %+v", steps[0])
+	}
+}
