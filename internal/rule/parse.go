@@ -16,27 +16,11 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Error is one problem in a rule file.
-type Error struct {
-	File string
-	Line int
-	// Path is the field, "rules[1].criteria.severity[0]".
-	Path string
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	s := e.File
-	if e.Line > 0 {
-		s += ":" + strconv.Itoa(e.Line)
-	}
-	if e.Path != "" {
-		s += ": " + e.Path
-	}
-	return s + ": " + e.Msg
-}
+// Error is one problem in the file, with its file, line and field.
+type Error = yamlpos.Error
 
 // Load reads and parses the rule file at path.
 func Load(path string) (*Set, error) {
@@ -95,17 +79,8 @@ func Parse(name string, b []byte) (*Set, error) {
 	return &Set{rules: rules}, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // syntax turns a YAML decoding error into an Error with its line.
-func (p *parser) syntax(err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: p.file, Line: line, Msg: "not valid YAML: " + m[2]}
-	}
-	return &Error{File: p.file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
-}
+func (p *parser) syntax(err error) error { return yamlpos.Syntax(p.file, err) }
 
 type parser struct {
 	file string
@@ -121,25 +96,11 @@ type field struct {
 	fn  func(n *yaml.Node, path string)
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
 // mapping walks the mapping n in file order, calling the field for each
 // key; unknown and repeated keys are errors. It returns the keys seen,
 // and false if n is not a mapping.
 func (p *parser) mapping(n *yaml.Node, path string, fields []field) (map[string]bool, bool) {
-	n = resolve(n)
+	n = yamlpos.Resolve(n)
 	if n.Kind != yaml.MappingNode {
 		p.errorf(n, path, "want a mapping of %s", keys(fields))
 		return nil, false
@@ -153,10 +114,10 @@ func (p *parser) mapping(n *yaml.Node, path string, fields []field) (map[string]
 		case k.Kind != yaml.ScalarNode || fi < 0:
 			p.errorf(k, path, "unknown field %q (want %s)", k.Value, keys(fields))
 		case seen[k.Value]:
-			p.errorf(k, join(path, k.Value), "given twice (first on line %d)", first[k.Value])
+			p.errorf(k, yamlpos.Join(path, k.Value), "given twice (first on line %d)", first[k.Value])
 		default:
 			seen[k.Value], first[k.Value] = true, k.Line
-			fields[fi].fn(resolve(v), join(path, k.Value))
+			fields[fi].fn(yamlpos.Resolve(v), yamlpos.Join(path, k.Value))
 		}
 	}
 	return seen, true
@@ -194,7 +155,7 @@ func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []stri
 			return nil
 		}
 		for i, c := range n.Content {
-			items = append(items, resolve(c))
+			items = append(items, yamlpos.Resolve(c))
 			paths = append(paths, fmt.Sprintf("%s[%d]", path, i))
 		}
 	default:
@@ -248,7 +209,7 @@ func (p *parser) rules(n *yaml.Node, path string) []Rule {
 	}
 	var out []Rule
 	for i, c := range n.Content {
-		c = resolve(c)
+		c = yamlpos.Resolve(c)
 		r := p.rule(c, fmt.Sprintf("%s[%d]", path, i))
 		r.index = i
 		out = append(out, r)
@@ -297,18 +258,18 @@ func (p *parser) rule(n *yaml.Node, path string) Rule {
 	}
 	for _, k := range []string{"name", "criteria", "actions"} {
 		if !seen[k] {
-			p.errorf(n, join(path, k), "required")
+			p.errorf(n, yamlpos.Join(path, k), "required")
 		}
 	}
 	a := &r.Actions
 	if crit != nil && crit.Kind == yaml.MappingNode && len(crit.Content) == 0 {
-		p.errorf(crit, join(path, "criteria"), "empty: a rule needs at least one criterion")
+		p.errorf(crit, yamlpos.Join(path, "criteria"), "empty: a rule needs at least one criterion")
 	}
 	if acts != nil && acts.Kind == yaml.MappingNode && len(acts.Content) == 0 {
-		p.errorf(acts, join(path, "actions"), "empty: a rule needs at least one action (suppress, severity, note, workflow)")
+		p.errorf(acts, yamlpos.Join(path, "actions"), "empty: a rule needs at least one action (suppress, severity, note, workflow)")
 	}
 	if a.Suppress != nil && a.Workflow != "" {
-		p.errorf(acts, join(path, "actions.workflow"), "cannot be set with suppress: a suppressed finding's workflow is SUPPRESSED")
+		p.errorf(acts, yamlpos.Join(path, "actions.workflow"), "cannot be set with suppress: a suppressed finding's workflow is SUPPRESSED")
 	}
 	return r
 }
@@ -353,8 +314,8 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 			}
 			c.ResourceTags = map[string]string{}
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
-				kp := join(path, k.Value)
+				k, v := yamlpos.Resolve(n.Content[i]), yamlpos.Resolve(n.Content[i+1])
+				kp := yamlpos.Join(path, k.Value)
 				if _, dup := c.ResourceTags[k.Value]; dup {
 					p.errorf(k, kp, "given twice")
 					continue
@@ -430,7 +391,7 @@ func (p *parser) actions(n *yaml.Node, path string, r *Rule) {
 				}},
 			})
 			if ok && !seen["reason"] {
-				p.errorf(n, join(path, "reason"), "required: say why the risk is accepted")
+				p.errorf(n, yamlpos.Join(path, "reason"), "required: say why the risk is accepted")
 			}
 			a.Suppress = s
 		}},

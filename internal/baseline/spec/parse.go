@@ -13,27 +13,12 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Error is one problem in a spec file.
-type Error struct {
-	File string
-	Line int
-	// Path is the field: "overrides[1].settings.guardduty.auto_enable".
-	Path string
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	s := e.File
-	if e.Line > 0 {
-		s += ":" + strconv.Itoa(e.Line)
-	}
-	if e.Path != "" {
-		s += ": " + e.Path
-	}
-	return s + ": " + e.Msg
-}
+// Error is one problem in the file, with its file, line and field.
+type Error = yamlpos.Error
 
 // Load reads and parses the spec file at path.
 func Load(path string) (*Spec, error) {
@@ -83,8 +68,6 @@ func Parse(name string, b []byte) (*Spec, error) {
 	return s, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 type decoder struct {
 	file string
 	errs []*Error
@@ -92,14 +75,7 @@ type decoder struct {
 	lines map[string]int
 }
 
-func (d *decoder) syntax(err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: d.file, Line: line, Msg: "not valid YAML: " + m[2]}
-	}
-	return &Error{File: d.file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
-}
+func (d *decoder) syntax(err error) error { return yamlpos.Syntax(d.file, err) }
 
 func (d *decoder) errorf(line int, path, format string, args ...any) {
 	d.errs = append(d.errs, &Error{File: d.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -110,24 +86,10 @@ func (d *decoder) at(path, format string, args ...any) {
 	d.errorf(d.lines[path], path, format, args...)
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
 // decode fills v from n strictly: unknown and repeated keys, and values
 // of the wrong kind, are errors naming the line and the field path.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	n = resolve(n)
+	n = yamlpos.Resolve(n)
 	d.lines[path] = n.Line
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -153,7 +115,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			d.decode(c, s.Index(i), p)
 			if o, ok := s.Index(i).Addr().Interface().(*Override); ok {
-				o.Line = resolve(c).Line
+				o.Line = yamlpos.Resolve(c).Line
 			}
 		}
 		v.Set(s)
@@ -206,10 +168,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		case k.Kind != yaml.ScalarNode || !ok:
 			d.errorf(k.Line, path, "unknown field %q (want %s)", k.Value, strings.Join(names, ", "))
 		case first[k.Value] > 0:
-			d.errorf(k.Line, join(path, k.Value), "given twice (first on line %d)", first[k.Value])
+			d.errorf(k.Line, yamlpos.Join(path, k.Value), "given twice (first on line %d)", first[k.Value])
 		default:
 			first[k.Value] = k.Line
-			d.decode(val, v.Field(fi), join(path, k.Value))
+			d.decode(val, v.Field(fi), yamlpos.Join(path, k.Value))
 		}
 	}
 }
@@ -332,11 +294,11 @@ func (d *decoder) intRange(path string, v *int, lo, hi int) {
 func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 	need := func(p string, given bool, why string) {
 		if defaults && !given {
-			d.errorf(d.lines[p], join(p, why), "required when %s is enabled", p)
+			d.errorf(d.lines[p], yamlpos.Join(p, why), "required when %s is enabled", p)
 		}
 	}
 	if c := st.CloudTrail; c != nil {
-		p := join(path, "cloudtrail")
+		p := yamlpos.Join(path, "cloudtrail")
 		d.oneOf(p+".mode", Str(c.Mode), TrailModes)
 		d.pattern(p+".trail_name", Str(c.TrailName), namePattern, "a trail name (letters, digits, ., _ and -)")
 		d.pattern(p+".bucket", Str(c.Bucket), bucketPattern, "an S3 bucket name")
@@ -348,7 +310,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		}
 	}
 	if l := st.LogArchive; l != nil {
-		p := join(path, "log_archive")
+		p := yamlpos.Join(path, "log_archive")
 		d.pattern(p+".bucket", Str(l.Bucket), bucketPattern, "an S3 bucket name")
 		if On(l.Enabled) {
 			need(p, l.Bucket != nil, "bucket")
@@ -358,7 +320,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		}
 	}
 	if c := st.Config; c != nil {
-		p := join(path, "config")
+		p := yamlpos.Join(path, "config")
 		d.pattern(p+".bucket", Str(c.Bucket), bucketPattern, "an S3 bucket name")
 		d.pattern(p+".key_prefix", Str(c.KeyPrefix), prefixPattern, "an S3 key prefix")
 		d.pattern(p+".role", Str(c.Role), rolePattern, "an IAM role ARN")
@@ -368,7 +330,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		}
 	}
 	if g := st.GuardDuty; g != nil {
-		p := join(path, "guardduty")
+		p := yamlpos.Join(path, "guardduty")
 		d.each(p+".features", g.Features, func(fp, v string) {
 			if !slices.Contains(GuardDutyFeatures, v) {
 				d.at(fp, "%q is not a GuardDuty feature (want %s)", v, strings.Join(GuardDutyFeatures, ", "))
@@ -377,7 +339,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		d.oneOf(p+".auto_enable", Str(g.AutoEnable), AutoEnables)
 	}
 	if h := st.SecurityHub; h != nil {
-		p := join(path, "securityhub")
+		p := yamlpos.Join(path, "securityhub")
 		var known []string
 		for k := range Standards {
 			known = append(known, k)
@@ -390,10 +352,10 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		})
 	}
 	if a := st.AccessAnalyzer; a != nil {
-		d.pattern(join(path, "access_analyzer.name"), Str(a.Name), namePattern, "an analyzer name")
+		d.pattern(yamlpos.Join(path, "access_analyzer.name"), Str(a.Name), namePattern, "an analyzer name")
 	}
 	if i := st.Inspector2; i != nil {
-		p := join(path, "inspector2")
+		p := yamlpos.Join(path, "inspector2")
 		d.each(p+".resources", i.Resources, func(rp, v string) {
 			if !slices.Contains(InspectorScan, v) {
 				d.at(rp, "%q is not an Inspector scan type (want %s)", v, strings.Join(InspectorScan, ", "))
@@ -404,7 +366,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		}
 	}
 	if pp := st.PasswordPolicy; pp != nil {
-		p := join(path, "iam_password_policy")
+		p := yamlpos.Join(path, "iam_password_policy")
 		d.intRange(p+".min_length", pp.MinLength, 6, 128)
 		d.intRange(p+".max_age", pp.MaxAge, 1, 1095)
 		d.intRange(p+".reuse_prevention", pp.ReusePrevention, 1, 24)
