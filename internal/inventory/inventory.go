@@ -373,7 +373,7 @@ func (b *builder) iam() {
 				a.PasswordLastUsed = c.PasswordLastUsed
 			}
 		} else {
-			unknown = append(unknown, "console password unknown: "+noReport(i, u))
+			unknown = append(unknown, "console password unknown: "+i.NoReport(u))
 		}
 		switch {
 		case u.Errors[iam.DetailMFADevices] == "":
@@ -449,45 +449,19 @@ func partition(p string) string {
 }
 
 // noReport says why u has no credential report row.
-func noReport(i *iam.IAM, u *iam.User) string {
-	if e := i.Errors[iam.DetailCredentialReport]; e != "" {
-		return "credential report not read: " + e
-	}
-	return "user " + u.Name + " is not in the credential report"
-}
-
-// accessKeys returns u's access keys, from ListAccessKeys with their last
-// use from the credential report slot created at the same second, or from
-// the report alone; why is set when neither was read.
+// accessKeys returns u's access keys as the inventory keeps them; why is
+// set when they could not be read.
 func accessKeys(i *iam.IAM, u *iam.User) (out []AccessKey, why string) {
-	var slots []iam.KeyCredentials
-	if u.Credentials != nil {
-		for _, s := range u.Credentials.AccessKeys {
-			if s.Exists() {
-				slots = append(slots, s)
-			}
-		}
+	ks, why := i.Keys(u)
+	if why != "" {
+		return nil, "access keys not read: " + why
 	}
-	if u.Errors[iam.DetailAccessKeys] == "" {
-		for _, k := range u.AccessKeys {
-			ak := AccessKey{ID: k.ID, Active: k.Active(), Created: k.Created}
-			for _, s := range slots {
-				if s.LastRotated.Unix() == k.Created.Unix() {
-					ak.LastUsed = s.LastUsed
-					break
-				}
-			}
-			out = append(out, ak)
+	for _, k := range ks {
+		ak := AccessKey{ID: k.Label, Active: k.Active, Created: k.Created}
+		if k.Usage != nil {
+			ak.LastUsed = k.Usage.LastUsed
 		}
-		return out, ""
-	}
-	if u.Credentials == nil {
-		return nil, "access keys not read: " + u.Errors[iam.DetailAccessKeys] + "; " + noReport(i, u)
-	}
-	for n, s := range u.Credentials.AccessKeys {
-		if s.Exists() {
-			out = append(out, AccessKey{ID: "#" + string(rune('1'+n)), Active: s.Active, Created: s.LastRotated, LastUsed: s.LastUsed})
-		}
+		out = append(out, ak)
 	}
 	return out, ""
 }

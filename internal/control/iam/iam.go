@@ -69,14 +69,6 @@ func policyMeta(p *iam.Policy) snapshot.Meta {
 	return snapshot.Meta{ARN: p.ARN, Type: "AwsIamPolicy", Name: p.Name}
 }
 
-// noReport says why u has no credential report row.
-func noReport(i *iam.IAM, u *iam.User) string {
-	if e := i.Errors[iam.DetailCredentialReport]; e != "" {
-		return "credential report not read: " + e
-	}
-	return fmt.Sprintf("user %s is not in the credential report generated %s (created since?)", u.Name, i.ReportGenerated.UTC().Format(time.RFC3339))
-}
-
 // hasMFA says whether u has an MFA device: from ListMFADevices, else from
 // the credential report. why is set when neither was read.
 func hasMFA(i *iam.IAM, u *iam.User) (mfa bool, why string) {
@@ -86,51 +78,7 @@ func hasMFA(i *iam.IAM, u *iam.User) (mfa bool, why string) {
 	if u.Credentials != nil {
 		return u.Credentials.MFAActive, ""
 	}
-	return false, u.Errors[iam.DetailMFADevices] + "; " + noReport(i, u)
-}
-
-// key is an access key of a user as the controls see it: from
-// ListAccessKeys when it was read, with its use from the credential
-// report slot created at the same second; else from the report alone.
-type key struct {
-	label   string // the key ID, or "#1" when only the report has it (slot 1)
-	active  bool
-	created time.Time
-	// usage is the key's credential report slot; nil when unknown.
-	usage *iam.KeyCredentials
-}
-
-// keys returns u's access keys; why is set when they could not be read.
-func keys(i *iam.IAM, u *iam.User) (out []key, why string) {
-	var slots []iam.KeyCredentials
-	if u.Credentials != nil {
-		for _, s := range u.Credentials.AccessKeys {
-			if s.Exists() {
-				slots = append(slots, s)
-			}
-		}
-	}
-	if u.Errors[iam.DetailAccessKeys] == "" {
-		for _, k := range u.AccessKeys {
-			out = append(out, key{label: k.ID, active: k.Active(), created: k.Created})
-			for n := range slots {
-				if slots[n].LastRotated.Unix() == k.Created.Unix() {
-					out[len(out)-1].usage = &slots[n]
-					break
-				}
-			}
-		}
-		return out, ""
-	}
-	if u.Credentials == nil {
-		return nil, u.Errors[iam.DetailAccessKeys] + "; " + noReport(i, u)
-	}
-	for n, s := range u.Credentials.AccessKeys {
-		if s.Exists() {
-			out = append(out, key{label: fmt.Sprintf("#%d", n+1), active: s.Active, created: s.LastRotated, usage: &u.Credentials.AccessKeys[n]})
-		}
-	}
-	return out, ""
+	return false, u.Errors[iam.DetailMFADevices] + "; " + i.NoReport(u)
 }
 
 // days is how many whole days before now t was.

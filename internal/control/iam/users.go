@@ -66,7 +66,7 @@ func iam3() *control.Control {
 			"CLI: `aws iam create-access-key --user-name <user>`, then `aws iam update-access-key --user-name <user> --access-key-id <old> --status Inactive` and `aws iam delete-access-key --user-name <user> --access-key-id <old>`.",
 		WellArchitected: []string{"SEC02"},
 		Check: eachUser(func(in *control.Input, i *iam.IAM, u *iam.User) {
-			ks, why := keys(i, u)
+			ks, why := i.Keys(u)
 			if why != "" {
 				in.Error(userMeta(u), "access keys of %s not read: %s", u.Name, why)
 				return
@@ -74,12 +74,12 @@ func iam3() *control.Control {
 			var old []string
 			active := 0
 			for _, k := range ks {
-				if !k.active {
+				if !k.Active {
 					continue
 				}
 				active++
-				if d := days(in.Now, k.created); d > rotationDays {
-					old = append(old, fmt.Sprintf("%s is %d days old", k.label, d))
+				if d := days(in.Now, k.Created); d > rotationDays {
+					old = append(old, fmt.Sprintf("%s is %d days old", k.Label, d))
 				}
 			}
 			switch {
@@ -104,7 +104,7 @@ func iam5() *control.Control {
 		WellArchitected: []string{"SEC02"},
 		Check: eachUser(func(in *control.Input, i *iam.IAM, u *iam.User) {
 			if u.Credentials == nil {
-				in.Error(userMeta(u), "%s", noReport(i, u))
+				in.Error(userMeta(u), "%s", i.NoReport(u))
 				return
 			}
 			if !u.Credentials.PasswordEnabled {
@@ -147,7 +147,7 @@ func unusedCheck(limit string, stale func(days int) bool) func(*control.Input) {
 	return eachUser(func(in *control.Input, i *iam.IAM, u *iam.User) {
 		c := u.Credentials
 		if c == nil {
-			in.Error(userMeta(u), "%s", noReport(i, u))
+			in.Error(userMeta(u), "%s", i.NoReport(u))
 			return
 		}
 		var found []string
@@ -162,26 +162,26 @@ func unusedCheck(limit string, stale func(days int) bool) func(*control.Input) {
 				found = append(found, "console password never used (set "+ago(in, since)+")")
 			}
 		}
-		ks, why := keys(i, u)
+		ks, why := i.Keys(u)
 		if why != "" {
 			in.Error(userMeta(u), "access keys of %s not read: %s", u.Name, why)
 			return
 		}
 		for _, k := range ks {
-			if !k.active {
+			if !k.Active {
 				continue
 			}
 			creds++
-			if k.usage == nil {
-				in.Error(userMeta(u), "last use of access key %s of %s unknown: it is not in the credential report", k.label, u.Name)
+			if k.Usage == nil {
+				in.Error(userMeta(u), "last use of access key %s of %s unknown: it is not in the credential report", k.Label, u.Name)
 				return
 			}
-			if t := k.usage.LastUsed; !t.IsZero() {
+			if t := k.Usage.LastUsed; !t.IsZero() {
 				if stale(days(in.Now, t)) {
-					found = append(found, "access key "+k.label+" last used "+ago(in, t))
+					found = append(found, "access key "+k.Label+" last used "+ago(in, t))
 				}
-			} else if stale(days(in.Now, k.created)) {
-				found = append(found, "access key "+k.label+" never used (created "+ago(in, k.created)+")")
+			} else if stale(days(in.Now, k.Created)) {
+				found = append(found, "access key "+k.Label+" never used (created "+ago(in, k.Created)+")")
 			}
 		}
 		switch {
@@ -239,29 +239,29 @@ func grIAM2() *control.Control {
 		WellArchitected: []string{"SEC02"},
 		Check: eachUser(func(in *control.Input, i *iam.IAM, u *iam.User) {
 			if u.Credentials == nil {
-				in.Error(userMeta(u), "%s", noReport(i, u))
+				in.Error(userMeta(u), "%s", i.NoReport(u))
 				return
 			}
 			if !u.Credentials.PasswordEnabled {
 				in.NotApplicable(userMeta(u), "user %s has no console password", u.Name)
 				return
 			}
-			ks, why := keys(i, u)
+			ks, why := i.Keys(u)
 			if why != "" {
 				in.Error(userMeta(u), "access keys of %s not read: %s", u.Name, why)
 				return
 			}
 			var unused []string
 			for _, k := range ks {
-				if !k.active {
+				if !k.Active {
 					continue
 				}
-				if k.usage == nil {
-					in.Error(userMeta(u), "last use of access key %s of %s unknown: it is not in the credential report", k.label, u.Name)
+				if k.Usage == nil {
+					in.Error(userMeta(u), "last use of access key %s of %s unknown: it is not in the credential report", k.Label, u.Name)
 					return
 				}
-				if k.usage.LastUsed.IsZero() {
-					unused = append(unused, k.label)
+				if k.Usage.LastUsed.IsZero() {
+					unused = append(unused, k.Label)
 				}
 			}
 			if len(unused) > 0 {
@@ -282,15 +282,15 @@ func grIAM3() *control.Control {
 			"CLI: `aws iam list-access-keys --user-name <user>`, `aws iam update-access-key --user-name <user> --access-key-id <id> --status Inactive`, `aws iam delete-access-key --user-name <user> --access-key-id <id>`.",
 		WellArchitected: []string{"SEC02"},
 		Check: eachUser(func(in *control.Input, i *iam.IAM, u *iam.User) {
-			ks, why := keys(i, u)
+			ks, why := i.Keys(u)
 			if why != "" {
 				in.Error(userMeta(u), "access keys of %s not read: %s", u.Name, why)
 				return
 			}
 			var active []string
 			for _, k := range ks {
-				if k.active {
-					active = append(active, k.label)
+				if k.Active {
+					active = append(active, k.Label)
 				}
 			}
 			if len(active) > 1 {

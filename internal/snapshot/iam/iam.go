@@ -10,6 +10,7 @@
 package iam
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -259,4 +260,58 @@ type ServerCertificate struct {
 	Path       string    `json:"path"`
 	Uploaded   time.Time `json:"uploaded,omitzero"`
 	Expiration time.Time `json:"expiration,omitzero"`
+}
+
+// KeyUse is an access key of a user as far as it is known: from
+// ListAccessKeys when that was read, with its use from the credential
+// report slot created at the same second; else from the report alone.
+type KeyUse struct {
+	// Label is the key ID, or "#1" when only the report has it (slot 1).
+	Label   string
+	Active  bool
+	Created time.Time
+	// Usage is the key's credential report slot; nil when unknown.
+	Usage *KeyCredentials
+}
+
+// Keys returns u's access keys; why is set when they could not be read.
+func (i *IAM) Keys(u *User) (out []KeyUse, why string) {
+	var slots []*KeyCredentials
+	if u.Credentials != nil {
+		for n := range u.Credentials.AccessKeys {
+			if u.Credentials.AccessKeys[n].Exists() {
+				slots = append(slots, &u.Credentials.AccessKeys[n])
+			}
+		}
+	}
+	if u.Errors[DetailAccessKeys] == "" {
+		for _, k := range u.AccessKeys {
+			ku := KeyUse{Label: k.ID, Active: k.Active(), Created: k.Created}
+			for _, s := range slots {
+				if s.LastRotated.Unix() == k.Created.Unix() {
+					ku.Usage = s
+					break
+				}
+			}
+			out = append(out, ku)
+		}
+		return out, ""
+	}
+	if u.Credentials == nil {
+		return nil, u.Errors[DetailAccessKeys] + "; " + i.NoReport(u)
+	}
+	for n, s := range u.Credentials.AccessKeys {
+		if s.Exists() {
+			out = append(out, KeyUse{Label: "#" + strconv.Itoa(n+1), Active: s.Active, Created: s.LastRotated, Usage: &u.Credentials.AccessKeys[n]})
+		}
+	}
+	return out, ""
+}
+
+// NoReport says why u has no credential report row.
+func (i *IAM) NoReport(u *User) string {
+	if e := i.Errors[DetailCredentialReport]; e != "" {
+		return "credential report not read: " + e
+	}
+	return "user " + u.Name + " is not in the credential report generated " + i.ReportGenerated.UTC().Format(time.RFC3339) + " (created since?)"
 }
