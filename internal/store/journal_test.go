@@ -1,12 +1,10 @@
 package store_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -38,30 +36,8 @@ func TestKillAfterJournal(t *testing.T) {
 	} {
 		t.Run(be.name, func(t *testing.T) {
 			dsn := be.dsn(t)
-			cmd := exec.Command(os.Args[0], "-test.run=^TestKillAfterJournal$", "-test.count=1")
-			cmd.Env = append(os.Environ(), envJournalCrash+"="+dsn)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			deadline := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
-			defer deadline.Stop()
-			lines := bufio.NewScanner(out)
-			journaled := false
-			for lines.Scan() {
-				if lines.Text() == "journaled" {
-					journaled = true
-					if err := cmd.Process.Kill(); err != nil {
-						t.Fatal(err)
-					}
-					break
-				}
-			}
-			cmd.Wait() // reap it: a zombie would still count as a live owner
+			journaled := runAndKill(t, "TestKillAfterJournal", envJournalCrash+"="+dsn, time.Minute,
+				func(line string) bool { return line == "journaled" })
 			if !journaled {
 				t.Fatal("the child did not journal its step")
 			}
