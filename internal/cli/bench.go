@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -94,17 +96,11 @@ type benchLine struct {
 }
 
 func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
-	url, pid, stop, err := startSimProcess(ctx, o)
+	cfg, url, pid, stop, err := startBenchSim(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	mgmt := "111111111111"
-	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: url,
-		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
-	if err != nil {
-		return err
-	}
 	s := scanFlags{concurrency: o.concurrency, format: "text", discover: discoverFlags{concurrency: 16}}
 	j, err := s.job(stderr)
 	if err != nil {
@@ -137,6 +133,24 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 }
 
 var simURL = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+
+// startBenchSim starts the simulator process (startSimProcess) and
+// returns the AWS configuration of the generated organization's
+// management account there.
+func startBenchSim(ctx context.Context, o benchOptions) (cfg aws.Config, url string, pid int, stop func(), err error) {
+	url, pid, stop, err = startSimProcess(ctx, o)
+	if err != nil {
+		return aws.Config{}, "", 0, nil, err
+	}
+	mgmt := "111111111111"
+	cfg, err = awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: url,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
+	if err != nil {
+		stop()
+		return aws.Config{}, "", 0, nil, err
+	}
+	return cfg, url, pid, stop, nil
+}
 
 // startSimProcess runs 'guardrail sim serve' with the generated world in
 // a child process and returns its endpoint.

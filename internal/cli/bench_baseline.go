@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/baseline"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
 	"github.com/guardrail-sec/guardrail/internal/org"
@@ -84,17 +83,11 @@ type benchBaselineLine struct {
 }
 
 func runBenchBaseline(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
-	url, pid, stop, err := startSimProcess(ctx, o)
+	cfg, url, pid, stop, err := startBenchSim(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	mgmt := "111111111111"
-	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: url,
-		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
-	if err != nil {
-		return err
-	}
 	dir, err := os.MkdirTemp("", "guardrail-bench-baseline-")
 	if err != nil {
 		return err
