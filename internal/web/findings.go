@@ -284,7 +284,8 @@ func (c change) until(now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// apply suppresses (or unsuppresses) finding id.
+// apply suppresses (or unsuppresses) finding id; an unknown ID is the
+// store's ErrNotFound, and changes nothing.
 func (s *Server) apply(r *http.Request, id string, c change, suppress bool) error {
 	c.Reason = strings.TrimSpace(c.Reason)
 	if c.Reason == "" {
@@ -296,9 +297,6 @@ func (s *Server) apply(r *http.Request, id string, c change, suppress bool) erro
 	by := strings.TrimSpace(c.By)
 	if by == "" {
 		by = s.o.User
-	}
-	if _, _, err := s.o.Store.Finding(r.Context(), id); err != nil {
-		return err
 	}
 	if suppress {
 		until, err := c.until(s.o.Now())
