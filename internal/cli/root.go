@@ -94,8 +94,10 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "guardrail",
 		Short: "Keep every account of an AWS Organization, in every region, inside safe security limits",
-		Long: `Guardrail discovers an AWS Organization, assesses every account and region,
-enables the detective baseline, remediates safely and watches for risky changes.
+		Long: `Guardrail discovers an AWS Organization, assesses every account and region
+against CIS AWS Foundations and AWS FSBP, keeps the findings across scans,
+searches every account's resources, serves a dashboard, and applies the
+detective baseline with a journal to roll it back.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
