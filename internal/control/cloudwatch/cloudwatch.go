@@ -89,40 +89,14 @@ func (v *verdict) unknownf(format string, args ...any) {
 func check(in *control.Input, s spec, ref *filterpattern.Pattern) {
 	var v verdict
 	view := ctctl.See(in)
-	if u := view.Unknown(); u != "" {
+	ok, why, unknown := view.Qualifying(in, cloudtrail.ManagementEvents)
+	for _, u := range unknown {
 		v.unknownf("%s", u)
 	}
-	var why []string
 	candidates := 0
-	for _, t := range view.Trails {
-		name := ctctl.Label(in, t)
-		if !t.IsMultiRegion {
-			why = append(why, name+" is single-region")
-			continue
-		}
-		logging, known, reason := ctctl.Logging(t)
-		if !known {
-			v.unknownf("%s", reason)
-			continue
-		}
-		if !logging {
-			why = append(why, name+" is not logging")
-			continue
-		}
-		if ok, reason := ctctl.SelectorsKnown(t); !ok {
-			v.unknownf("%s", reason)
-			continue
-		}
-		m := t.Selectors.Management()
-		switch {
-		case !m.All():
-			why = append(why, name+" does not log all management events")
-			continue
-		case s.source != "" && m.Excludes(s.source):
-			why = append(why, name+" leaves out "+s.source+" events")
-			continue
-		case t.CloudWatchLogsLogGroupARN == "":
-			why = append(why, name+" does not send to CloudWatch Logs")
+	for _, t := range ok {
+		if t.CloudWatchLogsLogGroupARN == "" {
+			why = append(why, ctctl.Label(in, t)+" does not send to CloudWatch Logs")
 			continue
 		}
 		candidates++
