@@ -357,3 +357,71 @@ func TestSpecs(t *testing.T) {
 		}
 	}
 }
+
+// Issue #12: a filter that matches every event covers every CIS pattern,
+// and used to satisfy a dozen items at once; an alarm on it is no
+// monitoring. Such filters, and filters that cover the CIS pattern but
+// also match routine calls, satisfy no item, and the reason says so.
+func TestUnspecificFilters(t *testing.T) {
+	everything := []struct{ pattern, reason string }{
+		{`{ $.eventName = * }`, "matches all activity, routine calls included (a successful ec2:DescribeInstances call by an IAM user)"},
+		{`{ $.eventSource = * }`, "matches all activity"},
+		{`{ $.eventVersion = * }`, "matches all activity"},
+		{`{ $.eventName = "*" || $.eventName = ConsoleLogin }`, "matches all activity"},
+		{`{ $.eventName != "NoSuchCall" }`, "matches all activity"},
+		{``, "has an empty pattern, which matches every event"},
+		{`  `, "has an empty pattern, which matches every event"},
+	}
+	for _, s := range specs() {
+		for _, ev := range everything {
+			t.Run(s.id+" "+ev.pattern, func(t *testing.T) {
+				e := newEnv(acct)
+				e.filter(s.metric, ev.pattern)
+				r := result(t, s.id, controltest.Snapshot(e.a), acct)
+				expect(t, r, control.Failed, "metric filter cis-"+s.metric+" "+ev.reason)
+				expect(t, r, control.Failed, "does not single out "+s.what)
+			})
+		}
+	}
+	for _, tc := range []struct {
+		id, metric, pattern, reason string
+	}{
+		{"CloudWatch.7", "DisableOrDeleteCMK", `{ $.eventSource = kms.amazonaws.com }`,
+			"metric filter cis-DisableOrDeleteCMK also matches routine activity (a successful kms:Decrypt call by an assumed role): an alarm on it does not single out disabling or scheduled deletion of KMS keys"},
+		{"CloudWatch.4", "IAMPolicyChanges", `{ $.eventSource = "iam.amazonaws.com" }`, "also matches routine activity (a successful iam:ListPolicies call by an assumed role)"},
+		{"CloudWatch.10", "SecurityGroupChanges", `{ $.eventSource = ec2.amazonaws.com && $.eventName = * }`, "also matches routine activity (a successful ec2:DescribeInstances"},
+		{"GR.CloudWatch.1", "OrganizationsChanges", `{ $.eventSource = organizations.amazonaws.com }`, "also matches routine activity (a successful organizations:ListAccounts"},
+	} {
+		t.Run(tc.id+" "+tc.pattern, func(t *testing.T) {
+			e := newEnv(acct)
+			e.filter(tc.metric, tc.pattern)
+			expect(t, result(t, tc.id, controltest.Snapshot(e.a), acct), control.Failed, tc.reason)
+		})
+	}
+	// A catch-all filter next to the right one does not hide it.
+	e := newEnv(acct)
+	e.filter("Everything", `{ $.eventName = * }`)
+	for _, c := range Controls() {
+		expect(t, result(t, c.ID, controltest.Snapshot(e.a), acct), control.Passed, "where alarm cis-")
+	}
+}
+
+// The ordinary events are routine: no CIS pattern, reference or accepted
+// spelling matches any of them.
+func TestOrdinaryEvents(t *testing.T) {
+	for _, s := range specs() {
+		for _, p := range []string{s.pattern, refOf(s)} {
+			if first, _ := ordinaryMatch(filterpattern.MustParse(p)); first != "" {
+				t.Errorf("%s: %s matches %s", s.id, p, first)
+			}
+		}
+	}
+	if len(ordinaryEvents) < 2 {
+		t.Fatal("too few ordinary events")
+	}
+	for _, e := range ordinaryEvents {
+		if !strings.HasPrefix(e.what, "a successful ") || e.event["eventName"] == nil || e.event["errorCode"] != nil {
+			t.Errorf("ordinary event %q: %v", e.what, e.event)
+		}
+	}
+}
