@@ -118,7 +118,13 @@ func check(in *control.Input, s spec, ref *filterpattern.Pattern) {
 		in.Fail(in.AccountMeta(), "%s", msg)
 		return
 	}
-	in.Fail(in.AccountMeta(), "%s", v.fail)
+	// Say why the other trails were not followed: the account's own
+	// trail may be the one its owners look at.
+	msg := v.fail
+	if len(why) > 0 {
+		msg += "; " + strings.Join(why, "; ")
+	}
+	in.Fail(in.AccountMeta(), "%s", msg)
 }
 
 // chain follows trail t's log group to a filter, an alarm and a topic.

@@ -295,6 +295,11 @@ func TestExcludedSource(t *testing.T) {
 	m.setTrails(org)
 	s = controltest.Snapshot(e.a, m.a)
 	expect(t, result(t, "CloudWatch.7", s, acct), control.Passed, "trail org-trail of 999988887777 sends to log group trail (999988887777/us-east-1)")
+	// When the organization's chain breaks, the reason still says why the
+	// account's own trail was not followed.
+	m.alarm("DisableOrDeleteCMK", func(a *cloudwatch.Alarm) { a.ActionsEnabled = false })
+	expect(t, result(t, "CloudWatch.7", s, acct), control.Failed,
+		"alarm cis-DisableOrDeleteCMK on metric filter cis-DisableOrDeleteCMK has its actions disabled; main leaves out management events from kms.amazonaws.com")
 }
 
 // Every spelling CIS and Security Hub accept passes; the broader and
