@@ -170,7 +170,8 @@ func TestChain(t *testing.T) {
 		{"filter narrowed to one region", func(e env, _ *snapshot.Snapshot) {
 			e.filter("IAMPolicyChanges", "{ $.awsRegion = us-east-1 && "+cis44[1:])
 		}, control.Failed, "no metric filter for IAM policy changes"},
-		{"filter not in the JSON syntax", func(e env, _ *snapshot.Snapshot) { e.filter("IAMPolicyChanges", "PutUserPolicy") }, control.Failed, "no metric filter for IAM policy changes"},
+		{"filter not in the JSON syntax", func(e env, _ *snapshot.Snapshot) { e.filter("IAMPolicyChanges", "PutUserPolicy") }, control.Failed,
+			"no metric filter for IAM policy changes on log group trail (111122223333/us-east-1); metric filter cis-IAMPolicyChanges is not in the JSON filter syntax, which this check judges"},
 		{"no alarm", func(e env, _ *snapshot.Snapshot) {
 			e.alarm("IAMPolicyChanges", func(a *cloudwatch.Alarm) { a.MetricName = "Other" })
 		}, control.Failed, "no CloudWatch alarm on metric CISBenchmark/IAMPolicyChanges of metric filter cis-IAMPolicyChanges (log group trail, 111122223333/us-east-1)"},
