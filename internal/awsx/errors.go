@@ -2,6 +2,7 @@ package awsx
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -67,28 +68,105 @@ func IsNotFound(err error) bool { return Classify(err) == NotFound }
 // Brief returns the AWS error code and message of err ("AccessDenied:
 // User ... is not authorized ..."), without the SDK's operation and
 // request-ID wrapping; other errors as they are.
+//
+// A response that could not be decoded reads "cloudwatch:DescribeAlarms:
+// the response could not be decoded (<cause>)": it has no AWS code, and
+// the decoder's own words ("unexpected minor value 28") name neither the
+// service nor the call. Brief never returns "".
 func Brief(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+		return apiBrief(ae)
 	}
-	return err.Error()
+	if op, cause, ok := undecoded(err); ok {
+		if op == "" {
+			return cause
+		}
+		return op + ": " + cause
+	}
+	return nonEmpty(err)
 }
 
 // Describe returns err for a report: the AWS operation, error code and
 // message ("iam:ListUsers: AccessDenied: User ... is not authorized"),
 // after whatever context the caller wrapped around it, without the SDK's
 // HTTP details.
+//
+// A response that could not be decoded reads as in Brief, after the
+// caller's context ("describe alarms: cloudwatch:DescribeAlarms: the
+// response could not be decoded (...)"). Describe never returns "".
 func Describe(err error) string {
 	var oe *smithy.OperationError
 	var ae smithy.APIError
-	if !errors.As(err, &oe) || !errors.As(err, &ae) {
-		return err.Error()
+	if !errors.As(err, &oe) {
+		var de *smithy.DeserializationError
+		if errors.As(err, &de) {
+			msg := err.Error()
+			_, cause, _ := undecoded(err)
+			if i := strings.Index(msg, de.Error()); i > 0 {
+				return msg[:i] + cause
+			}
+			return cause
+		}
+		return nonEmpty(err)
 	}
 	msg := err.Error()
 	prefix := ""
 	if i := strings.Index(msg, oe.Error()); i > 0 {
 		prefix = msg[:i]
 	}
-	return prefix + strings.ToLower(strings.ReplaceAll(oe.ServiceID, " ", "")) + ":" + oe.OperationName + ": " + ae.ErrorCode() + ": " + ae.ErrorMessage()
+	if errors.As(err, &ae) {
+		return prefix + operation(oe) + ": " + apiBrief(ae)
+	}
+	if op, cause, ok := undecoded(err); ok {
+		return prefix + op + ": " + cause
+	}
+	return nonEmpty(err)
+}
+
+// operation names the call of oe as an IAM action does
+// ("cloudwatch:DescribeAlarms").
+func operation(oe *smithy.OperationError) string {
+	return strings.ToLower(strings.ReplaceAll(oe.ServiceID, " ", "")) + ":" + oe.OperationName
+}
+
+// undecoded reads a response the SDK could not decode
+// (smithy.DeserializationError): the call, when the error names it
+// ("cloudwatch:DescribeAlarms", else ""), and what happened.
+func undecoded(err error) (op, cause string, ok bool) {
+	var de *smithy.DeserializationError
+	if !errors.As(err, &de) {
+		return "", "", false
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		op = operation(oe)
+	}
+	cause = "the response could not be decoded"
+	if de.Err != nil && de.Err.Error() != "" {
+		cause += " (" + de.Err.Error() + ")"
+	}
+	return op, cause, true
+}
+
+// apiBrief is "Code: message", or whichever of the two there is.
+func apiBrief(ae smithy.APIError) string {
+	code, msg := ae.ErrorCode(), ae.ErrorMessage()
+	switch {
+	case code != "" && msg != "":
+		return code + ": " + msg
+	case code != "":
+		return code
+	case msg != "":
+		return msg
+	}
+	return "an AWS error with no code or message"
+}
+
+// nonEmpty is err's text, or its type when it has none.
+func nonEmpty(err error) string {
+	if msg := err.Error(); strings.TrimSpace(msg) != "" {
+		return msg
+	}
+	return fmt.Sprintf("an error with no message (%T)", err)
 }

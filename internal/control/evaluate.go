@@ -3,6 +3,7 @@ package control
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
@@ -16,6 +17,10 @@ type Global func(collector string) bool
 // An account that could not be assessed at all, a region that was asked
 // for but is not enabled, and a collector gap all yield ERROR results with
 // the reason; a panicking Check yields ERROR naming the control.
+//
+// Every result has a reason: one a Check left empty reads "control X
+// gave no reason for this STATUS result (a bug in Guardrail)", so the bug
+// shows in the report and in tests instead of a blank.
 func EvaluateAccount(cs []*Control, s *snapshot.Snapshot, a *snapshot.Account, global Global, now time.Time) []Result {
 	var out []Result
 	for _, c := range cs {
@@ -33,7 +38,7 @@ func EvaluateAccount(cs []*Control, s *snapshot.Snapshot, a *snapshot.Account, g
 		}
 		for _, r := range sortedKeys(a.Skipped) {
 			out = append(out, Result{Control: c.ID, Status: Error, Resource: a.Meta(r),
-				Reason: "region not assessed: " + a.Skipped[r]})
+				Reason: "region not assessed: " + orUnknown(a.Skipped[r])})
 		}
 	}
 	Sort(out)
@@ -50,18 +55,37 @@ func run(c *Control, s *snapshot.Snapshot, a *snapshot.Account, reg *snapshot.Re
 		}
 		if g, ok := s.Gap(a.ID, gr, need); ok {
 			return []Result{{Control: c.ID, Status: Error, Resource: a.Meta(region),
-				Reason: fmt.Sprintf("%s not collected: %s", need, g.Reason)}}
+				Reason: fmt.Sprintf("%s not collected: %s", need, orUnknown(g.Reason))}}
 		}
 	}
 	in := &Input{Snapshot: s, Account: a, Region: reg, Now: now, control: c, region: region}
 	defer func() {
 		if p := recover(); p != nil {
 			out = []Result{{Control: c.ID, Status: Error, Resource: a.Meta(region),
-				Reason: fmt.Sprintf("control %s failed: %v", c.ID, p)}}
+				Reason: fmt.Sprintf("control %s failed: %s", c.ID, orUnknown(fmt.Sprint(p)))}}
 		}
 	}()
 	c.Check(in)
+	for i, r := range in.results {
+		if strings.TrimSpace(r.Reason) == "" {
+			in.results[i].Reason = fmt.Sprintf("control %s gave no reason for this %s result (a bug in Guardrail)", c.ID, r.Status)
+		}
+	}
 	return in.results
+}
+
+// Unexplained reports whether r is a result its control gave no reason
+// for (EvaluateAccount wrote one that says so).
+func (r Result) Unexplained() bool {
+	return strings.HasPrefix(r.Reason, "control "+r.Control+" gave no reason")
+}
+
+// orUnknown is why, or "no reason recorded" when it is blank.
+func orUnknown(why string) string {
+	if strings.TrimSpace(why) == "" {
+		return "no reason recorded"
+	}
+	return why
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -18,6 +18,9 @@ var (
 		in.Fail(in.AccountMeta(), "root key")
 	}}
 	panics = &control.Control{ID: "S3.1", Global: true, Check: func(in *control.Input) { panic("boom") }}
+	// mute passes without saying why; blankPanic panics with "".
+	mute       = &control.Control{ID: "EC2.2", Global: true, Check: func(in *control.Input) { in.Pass(in.AccountMeta(), " ") }}
+	blankPanic = &control.Control{ID: "S3.2", Global: true, Check: func(in *control.Input) { panic("") }}
 )
 
 func TestEvaluateAccount(t *testing.T) {
@@ -43,6 +46,16 @@ func TestEvaluateAccount(t *testing.T) {
 			a.Skipped = map[string]string{"eu-south-1": "region not enabled (opt-in required)"}
 		}, regional, map[string]string{"us-east-1": "PASSED", "eu-west-1": "PASSED", "eu-south-1": "ERROR: region not assessed: region not enabled"}},
 		{"panic is ERROR", nil, panics, map[string]string{"us-east-1": "ERROR: control S3.1 failed: boom"}},
+		// Issue #12: no result may have an empty reason.
+		{"a result without a reason says so", nil, mute,
+			map[string]string{"us-east-1": "PASSED: control EC2.2 gave no reason for this PASSED result (a bug in Guardrail)"}},
+		{"a blank panic", nil, blankPanic, map[string]string{"us-east-1": "ERROR: control S3.2 failed: no reason recorded"}},
+		{"a gap without a reason", func(s *snapshot.Snapshot, a *snapshot.Account) {
+			s.AddGap(snapshot.Gap{GapKey: snapshot.GapKey{Account: a.ID, Collector: "iam"}})
+		}, global, map[string]string{"us-east-1": "ERROR: iam not collected: no reason recorded"}},
+		{"a skipped region without a reason", func(s *snapshot.Snapshot, a *snapshot.Account) {
+			a.Skipped = map[string]string{"eu-south-1": ""}
+		}, regional, map[string]string{"us-east-1": "PASSED", "eu-west-1": "PASSED", "eu-south-1": "ERROR: region not assessed: no reason recorded"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := controltest.Account("us-east-1", "eu-west-1")
@@ -53,6 +66,9 @@ func TestEvaluateAccount(t *testing.T) {
 			rs := control.EvaluateAccount([]*control.Control{tc.ctl}, s, a, isGlobal, controltest.Now)
 			got := map[string]string{}
 			for _, r := range rs {
+				if r.Unexplained() != (tc.ctl == mute) {
+					t.Errorf("Unexplained() = %v for %q", r.Unexplained(), r.Reason)
+				}
 				got[r.Resource.Region] = string(r.Status) + ": " + r.Reason
 			}
 			if len(got) != len(tc.want) {

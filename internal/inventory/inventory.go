@@ -425,7 +425,7 @@ func (b *builder) root(i *iam.IAM, home string) {
 	case i.Root.Credentials != nil:
 		a.MFA = i.Root.Credentials.MFAActive
 	default:
-		a.CredentialsUnknown = "MFA unknown: " + i.Errors[iam.DetailAccountSummary] + "; " + i.Errors[iam.DetailCredentialReport]
+		a.CredentialsUnknown = "MFA unknown: " + i.SummaryUnknown("AccountMFAEnabled") + "; " + i.RootNoReport()
 	}
 	if c := i.Root.Credentials; c != nil {
 		a.PasswordLastUsed = c.PasswordLastUsed
@@ -435,7 +435,7 @@ func (b *builder) root(i *iam.IAM, home string) {
 			}
 		}
 	} else {
-		a.KeysUnknown = "credential report not read: " + i.Errors[iam.DetailCredentialReport]
+		a.KeysUnknown = i.RootNoReport()
 	}
 	b.add(Resource{Region: home, Type: TypeUser, ARN: arn, ID: "<root_account>", Name: "root", Exposure: Privileged,
 		Attrs: Attrs{User: a, Why: []string{"privileged: the account's root user"}}})

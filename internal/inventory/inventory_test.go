@@ -264,6 +264,11 @@ func TestBuildAttrs(t *testing.T) {
 	if root := find(inv, "arn:aws:iam::"+a1+":root").Attrs.User; !root.Root || root.MFA || !root.ConsolePassword {
 		t.Errorf("root: %+v", root)
 	}
+	// Issue #12: what is unknown says why, never "MFA unknown: ; ".
+	if root := find(inv, "arn:aws:iam::"+a2+":root").Attrs.User; root.CredentialsUnknown != "MFA unknown: account summary not collected; credential report not collected" ||
+		root.KeysUnknown != "credential report not collected" {
+		t.Errorf("dev root: credentials unknown %q, keys unknown %q", root.CredentialsUnknown, root.KeysUnknown)
+	}
 	if in := find(inv, arn("ec2", eu, a1, "instance/i-pub")).Attrs.Instance; !in.IMDSv1() || in.PublicIP != "54.0.0.1" {
 		t.Errorf("i-pub: %+v, want IMDSv1 and its public IP", in)
 	}

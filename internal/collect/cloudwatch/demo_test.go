@@ -89,7 +89,12 @@ func TestDemoResults(t *testing.T) {
 		{"CloudWatch.4", payments, control.Passed, "log group aws-cloudtrail-logs-111111111111"},
 		{"CloudWatch.7", payments, control.Passed, "log group aws-cloudtrail-logs-111111111111"},
 		{"CloudWatch.10", security, control.Passed, "log group aws-cloudtrail-logs-222222222222"},
-		{"CloudWatch.10", payments, control.Failed, "alarm CIS-4.10-SecurityGroupChanges has no SNS action with a confirmed subscription"},
+		// payments' own trail leaves out KMS events: it does not qualify,
+		// so only the organization trail's chain is followed (issue #12).
+		{"CloudTrail.1", payments, control.Passed, "org-trail of 111111111111"},
+		{"CloudWatch.10", payments, control.Failed, "no CloudWatch alarm on metric CISBenchmark/SecurityGroupChanges of metric filter " +
+			"CIS-4.10-SecurityGroupChanges (log group aws-cloudtrail-logs-111111111111, 111111111111/us-east-1); " +
+			"payments-prod-audit leaves out management events from kms.amazonaws.com"},
 		{"CloudWatch.11", payments, control.Failed, "no CloudWatch alarm on metric CISBenchmark/NACLChanges"},
 		{"CloudWatch.11", mgmt, control.Failed, "no CloudWatch alarm on metric CISBenchmark/NACLChanges"},
 		{"CloudWatch.13", dev, control.Failed, "no CloudWatch alarm on metric CISBenchmark/RouteTableChanges"},

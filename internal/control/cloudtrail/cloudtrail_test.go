@@ -119,6 +119,10 @@ func TestEnabled(t *testing.T) {
 		t.Status = nil
 		t.Errors = map[string]string{"status": "AccessDenied: denied"}
 	})
+	noKMS := with(good(acct, "main"), func(t *cloudtrail.Trail) {
+		t.Selectors = &cloudtrail.Selectors{Basic: []cloudtrail.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true,
+			ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}}}
+	})
 	home := acctKey(acct, "us-east-1")
 	for _, tc := range []struct {
 		name string
@@ -140,10 +144,16 @@ func TestEnabled(t *testing.T) {
 		{"write only", controltest.Snapshot(account(acct, two, with(good(acct, "main"), func(t *cloudtrail.Trail) {
 			t.Selectors = &cloudtrail.Selectors{Basic: []cloudtrail.EventSelector{{ReadWriteType: "WriteOnly", IncludeManagementEvents: true}}}
 		}))), want{home, control.Failed, "main logs only write management events"}},
-		{"excluded sources noted", controltest.Snapshot(account(acct, two, with(good(acct, "main"), func(t *cloudtrail.Trail) {
-			t.Selectors = &cloudtrail.Selectors{Basic: []cloudtrail.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true,
-				ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}}}
-		}))), want{home, control.Passed, "except events from kms.amazonaws.com"}},
+		// Issue #12: a trail that leaves out a service's management events
+		// does not log all of them; it used to pass with a note.
+		{"excluded source", controltest.Snapshot(account(acct, two, noKMS)),
+			want{home, control.Failed, "main leaves out management events from kms.amazonaws.com"}},
+		{"excluded source by an advanced selector", controltest.Snapshot(account(acct, two, with(good(acct, "main"), func(t *cloudtrail.Trail) {
+			t.Selectors = &cloudtrail.Selectors{Advanced: []cloudtrail.AdvancedEventSelector{{FieldSelectors: []cloudtrail.FieldSelector{
+				{Field: "eventCategory", Equals: []string{"Management"}}, {Field: "eventSource", NotEquals: []string{"rdsdata.amazonaws.com"}}}}}}
+		}))), want{home, control.Failed, "main leaves out management events from rdsdata.amazonaws.com"}},
+		{"excluded source, organization trail qualifies", controltest.Snapshot(account(acct, two, noKMS, org)),
+			want{home, control.Passed, "org-trail of " + mgmt + " is logging read and write management events"}},
 		{"selectors unknown", controltest.Snapshot(account(acct, two, with(good(acct, "main"), func(t *cloudtrail.Trail) {
 			t.Selectors, t.Errors = nil, map[string]string{"event_selectors": "AccessDenied: no"}
 		}))), want{home, control.Error, "event selectors of trail main not read"}},

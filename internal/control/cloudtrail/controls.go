@@ -1,6 +1,9 @@
 package cloudtrail
 
-import "github.com/guardrail-sec/guardrail/internal/control"
+import (
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
+)
 
 // Controls returns the CloudTrail controls.
 func Controls() []*control.Control {
@@ -79,7 +82,7 @@ func Controls() []*control.Control {
 			ResourceType: "AwsAccount",
 			Global:       true,
 			Needs:        []string{"cloudtrail"},
-			Check:        objectLogging(write),
+			Check:        objectLogging(cloudtrail.S3ObjectWrites, "write"),
 			Rationale: "Management events do not show who wrote, overwrote or deleted an object. Logging S3 object-level write data " +
 				"events for every bucket on a multi-Region trail does, for investigations and for alerting on tampering.",
 			Remediation: "Console: CloudTrail > Trails > <multi-Region trail> > Data events > Edit: add data event type S3, log selector " +
@@ -98,7 +101,7 @@ func Controls() []*control.Control {
 			ResourceType: "AwsAccount",
 			Global:       true,
 			Needs:        []string{"cloudtrail"},
-			Check:        objectLogging(read),
+			Check:        objectLogging(cloudtrail.S3ObjectReads, "read"),
 			Rationale: "Management events do not show who read an object. Logging S3 object-level read data events for every bucket " +
 				"on a multi-Region trail shows what data was accessed, and by whom, when data may have leaked.",
 			Remediation: "Console: CloudTrail > Trails > <multi-Region trail> > Data events > Edit: add data event type S3, log selector " +

@@ -17,4 +17,12 @@
 //     account that owns it, when that account is in the snapshot, and
 //     otherwise in each account that sees it, so the organization trail
 //     yields one result, in the management account, not one per member.
+//
+// Which trail counts. CloudTrail.1, S3.22, S3.23 and the CIS monitoring
+// controls (control/cloudwatch) all need "a qualifying trail": one that
+// is multi-region, logging, and logs the events they need. That is
+// decided in one place, snapshot/cloudtrail's Trail.Qualify, and
+// View.Qualifying applies it to the trails an account sees. A trail that
+// leaves out the management events of any service (KMS, RDS Data API)
+// does not log all management events and does not qualify.
 package cloudtrail

@@ -9,62 +9,21 @@ import (
 )
 
 // checkEnabled is CloudTrail.1: the account has a multi-region trail,
-// logging, with read and write management events. The organization's
-// trail counts for its members.
+// logging, with every read and write management event (no event source
+// left out). The organization's trail counts for its members.
 func checkEnabled(in *control.Input) {
 	v := See(in)
-	var why, unknown []string
-	for _, t := range v.Trails {
-		name := Label(in, t)
-		if !t.IsMultiRegion {
-			why = append(why, name+" is single-region")
-			continue
-		}
-		logging, known, reason := Logging(t)
-		if !known {
-			unknown = append(unknown, reason)
-			continue
-		}
-		if !logging {
-			why = append(why, name+" is "+notLogging(t))
-			continue
-		}
-		if ok, reason := SelectorsKnown(t); !ok {
-			unknown = append(unknown, reason)
-			continue
-		}
-		m := t.Selectors.Management()
-		if !m.All() {
-			why = append(why, name+" "+managementGap(m))
-			continue
-		}
-		note := ""
-		if len(m.Excluded) > 0 {
-			note = " (except events from " + strings.Join(m.Excluded, ", ") + ")"
-		}
-		in.Pass(in.AccountMeta(), "multi-region trail %s is logging read and write management events%s", name, note)
-		return
-	}
-	if len(unknown) > 0 || len(v.Missing) > 0 {
-		in.Error(in.AccountMeta(), "%s", join(append(unknown, v.Unknown())))
-		return
-	}
-	if len(v.Trails) == 0 {
-		in.Fail(in.AccountMeta(), "no CloudTrail trail in any assessed region")
-		return
-	}
-	in.Fail(in.AccountMeta(), "no multi-region trail logs read and write management events: %s", strings.Join(why, "; "))
-}
-
-// managementGap says what management events a trail misses.
-func managementGap(m cloudtrail.Coverage) string {
+	ok, why, unknown := v.Qualifying(in, cloudtrail.ManagementEvents)
 	switch {
-	case m.Read:
-		return "logs only read management events"
-	case m.Write:
-		return "logs only write management events"
+	case len(ok) > 0:
+		in.Pass(in.AccountMeta(), "multi-region trail %s is logging read and write management events", Label(in, ok[0]))
+	case len(unknown) > 0:
+		in.Error(in.AccountMeta(), "%s", strings.Join(unknown, "; "))
+	case len(v.Trails) == 0:
+		in.Fail(in.AccountMeta(), "no CloudTrail trail in any assessed region")
+	default:
+		in.Fail(in.AccountMeta(), "no multi-region trail logs read and write management events: %s", strings.Join(why, "; "))
 	}
-	return "logs no management events"
 }
 
 // trailCheck judges every trail the account sees, once, with judge (the
@@ -106,14 +65,4 @@ func integrated(in *control.Input, t cloudtrail.Trail) {
 		return
 	}
 	in.Pass(Meta(t), "trail %s sends its events to log group %s", Label(in, t), t.CloudWatchLogsLogGroupARN)
-}
-
-func join(parts []string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, "; ")
 }

@@ -148,34 +148,25 @@ func Meta(t cloudtrail.Trail) snapshot.Meta {
 	return snapshot.Meta{ARN: t.ARN, Type: "AwsCloudTrailTrail", Name: t.Name, Region: t.HomeRegion}
 }
 
-// Logging says whether t is logging: known is false when its status
-// could not be read, and reason then says why.
-func Logging(t cloudtrail.Trail) (logging, known bool, reason string) {
-	if t.Status == nil {
-		return false, false, fmt.Sprintf("status of trail %s not read: %s", t.Name, detailErr(t, "status"))
+// Qualifying sorts the trails of v by Trail.Qualify for need: the trails
+// that qualify, in View order; why each other trail does not, named by
+// Label ("dev-trail is single-region"); and what could not be read to
+// decide (the regions not collected included). Every control that counts
+// on "a qualifying trail" asks here, so the judgement is made once.
+func (v View) Qualifying(in *control.Input, need cloudtrail.Need) (ok []cloudtrail.Trail, why, unknown []string) {
+	for _, t := range v.Trails {
+		q := t.Qualify(need)
+		switch {
+		case q.Qualifies:
+			ok = append(ok, t)
+		case q.Unknown != "":
+			unknown = append(unknown, q.Unknown)
+		default:
+			why = append(why, Label(in, t)+" "+q.Why)
+		}
 	}
-	return t.Status.IsLogging, true, ""
-}
-
-// SelectorsKnown says whether t's selectors were read, and if not why.
-func SelectorsKnown(t cloudtrail.Trail) (bool, string) {
-	if t.Selectors == nil {
-		return false, fmt.Sprintf("event selectors of trail %s not read: %s", t.Name, detailErr(t, "event_selectors"))
+	if u := v.Unknown(); u != "" {
+		unknown = append(unknown, u)
 	}
-	return true, ""
-}
-
-func detailErr(t cloudtrail.Trail, key string) string {
-	if e := t.Errors[key]; e != "" {
-		return e
-	}
-	return "no data"
-}
-
-// notLogging describes a stopped trail ("not logging since 2026-04-17").
-func notLogging(t cloudtrail.Trail) string {
-	if t.Status != nil && !t.Status.StopLoggingTime.IsZero() {
-		return "not logging since " + t.Status.StopLoggingTime.Format("2006-01-02")
-	}
-	return "not logging"
+	return ok, why, unknown
 }

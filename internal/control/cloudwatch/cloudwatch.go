@@ -89,40 +89,14 @@ func (v *verdict) unknownf(format string, args ...any) {
 func check(in *control.Input, s spec, ref *filterpattern.Pattern) {
 	var v verdict
 	view := ctctl.See(in)
-	if u := view.Unknown(); u != "" {
+	ok, why, unknown := view.Qualifying(in, cloudtrail.ManagementEvents)
+	for _, u := range unknown {
 		v.unknownf("%s", u)
 	}
-	var why []string
 	candidates := 0
-	for _, t := range view.Trails {
-		name := ctctl.Label(in, t)
-		if !t.IsMultiRegion {
-			why = append(why, name+" is single-region")
-			continue
-		}
-		logging, known, reason := ctctl.Logging(t)
-		if !known {
-			v.unknownf("%s", reason)
-			continue
-		}
-		if !logging {
-			why = append(why, name+" is not logging")
-			continue
-		}
-		if ok, reason := ctctl.SelectorsKnown(t); !ok {
-			v.unknownf("%s", reason)
-			continue
-		}
-		m := t.Selectors.Management()
-		switch {
-		case !m.All():
-			why = append(why, name+" does not log all management events")
-			continue
-		case s.source != "" && m.Excludes(s.source):
-			why = append(why, name+" leaves out "+s.source+" events")
-			continue
-		case t.CloudWatchLogsLogGroupARN == "":
-			why = append(why, name+" does not send to CloudWatch Logs")
+	for _, t := range ok {
+		if t.CloudWatchLogsLogGroupARN == "" {
+			why = append(why, ctctl.Label(in, t)+" does not send to CloudWatch Logs")
 			continue
 		}
 		candidates++
@@ -144,7 +118,13 @@ func check(in *control.Input, s spec, ref *filterpattern.Pattern) {
 		in.Fail(in.AccountMeta(), "%s", msg)
 		return
 	}
-	in.Fail(in.AccountMeta(), "%s", v.fail)
+	// Say why the other trails were not followed: the account's own
+	// trail may be the one its owners look at.
+	msg := v.fail
+	if len(why) > 0 {
+		msg += "; " + strings.Join(why, "; ")
+	}
+	in.Fail(in.AccountMeta(), "%s", msg)
 }
 
 // chain follows trail t's log group to a filter, an alarm and a topic.
@@ -162,14 +142,33 @@ func chain(in *control.Input, s spec, ref *filterpattern.Pattern, t cloudtrail.T
 	}
 	filters := reg.Logs.Filters(group)
 	var matching []logs.MetricFilter
+	var unspecific, notJSON []string
 	closest, closestMiss := "", []filterpattern.Clause(nil)
 	for _, f := range filters {
-		p, err := parse(f.Pattern)
-		if err != nil {
+		pr := parse(f.Pattern)
+		switch {
+		case pr.err != nil && strings.TrimSpace(f.Pattern) == "":
+			unspecific = append(unspecific, fmt.Sprintf("metric filter %s has an empty pattern, which matches every event: an alarm on it does not single out %s",
+				f.Name, s.what))
+			continue
+		case pr.err != nil:
+			notJSON = append(notJSON, f.Name)
 			continue
 		}
-		miss := p.Uncovered(ref)
+		if pr.everyOrdinary {
+			// It matches all activity, so the events CIS asks about too,
+			// covered or not in the sense of Uncovered.
+			unspecific = append(unspecific, fmt.Sprintf("metric filter %s matches all activity, routine calls included (%s): an alarm on it does not single out %s",
+				f.Name, pr.ordinary, s.what))
+			continue
+		}
+		miss := pr.p.Uncovered(ref)
 		if len(miss) == 0 {
+			if pr.ordinary != "" {
+				unspecific = append(unspecific, fmt.Sprintf("metric filter %s also matches routine activity (%s): an alarm on it does not single out %s",
+					f.Name, pr.ordinary, s.what))
+				continue
+			}
 			matching = append(matching, f)
 			continue
 		}
@@ -179,8 +178,15 @@ func chain(in *control.Input, s spec, ref *filterpattern.Pattern, t cloudtrail.T
 	}
 	if len(matching) == 0 {
 		msg := fmt.Sprintf("no metric filter for %s on log group %s (%s)", s.what, group, where)
+		if len(unspecific) > 0 {
+			msg += "; " + strings.Join(unspecific, "; ")
+		}
 		if closest != "" {
 			msg += fmt.Sprintf("; metric filter %s misses %s", closest, missing(ref, closestMiss))
+		}
+		if len(notJSON) > 0 && len(unspecific) == 0 && closest == "" {
+			msg += fmt.Sprintf("; %s not in the JSON filter syntax, which this check judges", plural(len(notJSON), "metric filter "+notJSON[0]+" is",
+				"metric filters "+strings.Join(notJSON, ", ")+" are"))
 		}
 		v.failAt(stepFilter, "%s", msg)
 		return
@@ -251,7 +257,7 @@ func notify(in *control.Input, f logs.MetricFilter, a cloudwatch.Alarm, v *verdi
 		default:
 			n := len(topic.Confirmed())
 			v.pass = fmt.Sprintf("alarm %s on metric filter %s notifies SNS topic %s (%d confirmed subscription%s)",
-				a.Name, f.Name, topic.Name, n, plural(n))
+				a.Name, f.Name, topic.Name, n, plural(n, "", "s"))
 			return
 		}
 	}
@@ -262,11 +268,12 @@ func notify(in *control.Input, f logs.MetricFilter, a cloudwatch.Alarm, v *verdi
 	v.failAt(stepTopic, "%s", msg)
 }
 
-func plural(n int) string {
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return ""
+		return one
 	}
-	return "s"
+	return many
 }
 
 // logGroup reads arn:aws:logs:<region>:<account>:log-group:<name>[:*].
@@ -341,15 +348,22 @@ var parsed sync.Map // string -> parseResult
 type parseResult struct {
 	p   *filterpattern.Pattern
 	err error
+	// ordinary is the first ordinary event p may match ("" for none);
+	// everyOrdinary is set when p may match them all.
+	ordinary      string
+	everyOrdinary bool
 }
 
-// parse is filterpattern.Parse, memoized.
-func parse(s string) (*filterpattern.Pattern, error) {
+// parse is filterpattern.Parse and ordinaryMatch, memoized.
+func parse(s string) parseResult {
 	if r, ok := parsed.Load(s); ok {
-		pr := r.(parseResult)
-		return pr.p, pr.err
+		return r.(parseResult)
 	}
 	p, err := filterpattern.Parse(s)
-	parsed.Store(s, parseResult{p, err})
-	return p, err
+	r := parseResult{p: p, err: err}
+	if err == nil {
+		r.ordinary, r.everyOrdinary = ordinaryMatch(p)
+	}
+	parsed.Store(s, r)
+	return r
 }

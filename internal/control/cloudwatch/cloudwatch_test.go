@@ -170,7 +170,8 @@ func TestChain(t *testing.T) {
 		{"filter narrowed to one region", func(e env, _ *snapshot.Snapshot) {
 			e.filter("IAMPolicyChanges", "{ $.awsRegion = us-east-1 && "+cis44[1:])
 		}, control.Failed, "no metric filter for IAM policy changes"},
-		{"filter not in the JSON syntax", func(e env, _ *snapshot.Snapshot) { e.filter("IAMPolicyChanges", "PutUserPolicy") }, control.Failed, "no metric filter for IAM policy changes"},
+		{"filter not in the JSON syntax", func(e env, _ *snapshot.Snapshot) { e.filter("IAMPolicyChanges", "PutUserPolicy") }, control.Failed,
+			"no metric filter for IAM policy changes on log group trail (111122223333/us-east-1); metric filter cis-IAMPolicyChanges is not in the JSON filter syntax, which this check judges"},
 		{"no alarm", func(e env, _ *snapshot.Snapshot) {
 			e.alarm("IAMPolicyChanges", func(a *cloudwatch.Alarm) { a.MetricName = "Other" })
 		}, control.Failed, "no CloudWatch alarm on metric CISBenchmark/IAMPolicyChanges of metric filter cis-IAMPolicyChanges (log group trail, 111122223333/us-east-1)"},
@@ -219,7 +220,7 @@ func TestChain(t *testing.T) {
 			tr := trail(acct, "main")
 			tr.Selectors = &cloudtrail.Selectors{Basic: []cloudtrail.EventSelector{{ReadWriteType: "WriteOnly", IncludeManagementEvents: true}}}
 			e.setTrails(tr)
-		}, control.Failed, "main does not log all management events"},
+		}, control.Failed, "main logs only write management events"},
 		{"trail status unknown", func(e env, _ *snapshot.Snapshot) {
 			tr := trail(acct, "main")
 			tr.Status, tr.Errors = nil, map[string]string{"status": "AccessDeniedException: no"}
@@ -282,8 +283,24 @@ func TestExcludedSource(t *testing.T) {
 		ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}}}
 	e.setTrails(tr)
 	s := controltest.Snapshot(e.a)
-	expect(t, result(t, "CloudWatch.7", s, acct), control.Failed, "main leaves out kms.amazonaws.com events")
-	expect(t, result(t, "CloudWatch.4", s, acct), control.Passed, "notifies")
+	// Issue #12: the trail does not log all management events, so it
+	// feeds none of the items, not only the KMS one.
+	for _, id := range []string{"CloudWatch.7", "CloudWatch.4"} {
+		expect(t, result(t, id, s, acct), control.Failed, "main leaves out management events from kms.amazonaws.com")
+	}
+	// The organization's trail logs everything: the chain goes through it.
+	org := trail(mgmt, "org-trail")
+	org.IsOrganization = true
+	e.trail(org)
+	m := newEnv(mgmt)
+	m.setTrails(org)
+	s = controltest.Snapshot(e.a, m.a)
+	expect(t, result(t, "CloudWatch.7", s, acct), control.Passed, "trail org-trail of 999988887777 sends to log group trail (999988887777/us-east-1)")
+	// When the organization's chain breaks, the reason still says why the
+	// account's own trail was not followed.
+	m.alarm("DisableOrDeleteCMK", func(a *cloudwatch.Alarm) { a.ActionsEnabled = false })
+	expect(t, result(t, "CloudWatch.7", s, acct), control.Failed,
+		"alarm cis-DisableOrDeleteCMK on metric filter cis-DisableOrDeleteCMK has its actions disabled; main leaves out management events from kms.amazonaws.com")
 }
 
 // Every spelling CIS and Security Hub accept passes; the broader and
@@ -343,6 +360,74 @@ func TestSpecs(t *testing.T) {
 	for _, c := range Controls() {
 		if c.Severity != control.Low || !c.Global || !strings.Contains(c.Remediation, "aws logs put-metric-filter") {
 			t.Errorf("%s: want a Low, Global control with CLI remediation", c.ID)
+		}
+	}
+}
+
+// Issue #12: a filter that matches every event covers every CIS pattern,
+// and used to satisfy a dozen items at once; an alarm on it is no
+// monitoring. Such filters, and filters that cover the CIS pattern but
+// also match routine calls, satisfy no item, and the reason says so.
+func TestUnspecificFilters(t *testing.T) {
+	everything := []struct{ pattern, reason string }{
+		{`{ $.eventName = * }`, "matches all activity, routine calls included (a successful ec2:DescribeInstances call by an IAM user)"},
+		{`{ $.eventSource = * }`, "matches all activity"},
+		{`{ $.eventVersion = * }`, "matches all activity"},
+		{`{ $.eventName = "*" || $.eventName = ConsoleLogin }`, "matches all activity"},
+		{`{ $.eventName != "NoSuchCall" }`, "matches all activity"},
+		{``, "has an empty pattern, which matches every event"},
+		{`  `, "has an empty pattern, which matches every event"},
+	}
+	for _, s := range specs() {
+		for _, ev := range everything {
+			t.Run(s.id+" "+ev.pattern, func(t *testing.T) {
+				e := newEnv(acct)
+				e.filter(s.metric, ev.pattern)
+				r := result(t, s.id, controltest.Snapshot(e.a), acct)
+				expect(t, r, control.Failed, "metric filter cis-"+s.metric+" "+ev.reason)
+				expect(t, r, control.Failed, "does not single out "+s.what)
+			})
+		}
+	}
+	for _, tc := range []struct {
+		id, metric, pattern, reason string
+	}{
+		{"CloudWatch.7", "DisableOrDeleteCMK", `{ $.eventSource = kms.amazonaws.com }`,
+			"metric filter cis-DisableOrDeleteCMK also matches routine activity (a successful kms:Decrypt call by an assumed role): an alarm on it does not single out disabling or scheduled deletion of KMS keys"},
+		{"CloudWatch.4", "IAMPolicyChanges", `{ $.eventSource = "iam.amazonaws.com" }`, "also matches routine activity (a successful iam:ListPolicies call by an assumed role)"},
+		{"CloudWatch.10", "SecurityGroupChanges", `{ $.eventSource = ec2.amazonaws.com && $.eventName = * }`, "also matches routine activity (a successful ec2:DescribeInstances"},
+		{"GR.CloudWatch.1", "OrganizationsChanges", `{ $.eventSource = organizations.amazonaws.com }`, "also matches routine activity (a successful organizations:ListAccounts"},
+	} {
+		t.Run(tc.id+" "+tc.pattern, func(t *testing.T) {
+			e := newEnv(acct)
+			e.filter(tc.metric, tc.pattern)
+			expect(t, result(t, tc.id, controltest.Snapshot(e.a), acct), control.Failed, tc.reason)
+		})
+	}
+	// A catch-all filter next to the right one does not hide it.
+	e := newEnv(acct)
+	e.filter("Everything", `{ $.eventName = * }`)
+	for _, c := range Controls() {
+		expect(t, result(t, c.ID, controltest.Snapshot(e.a), acct), control.Passed, "where alarm cis-")
+	}
+}
+
+// The ordinary events are routine: no CIS pattern, reference or accepted
+// spelling matches any of them.
+func TestOrdinaryEvents(t *testing.T) {
+	for _, s := range specs() {
+		for _, p := range []string{s.pattern, refOf(s)} {
+			if first, _ := ordinaryMatch(filterpattern.MustParse(p)); first != "" {
+				t.Errorf("%s: %s matches %s", s.id, p, first)
+			}
+		}
+	}
+	if len(ordinaryEvents) < 2 {
+		t.Fatal("too few ordinary events")
+	}
+	for _, e := range ordinaryEvents {
+		if !strings.HasPrefix(e.what, "a successful ") || e.event["eventName"] == nil || e.event["errorCode"] != nil {
+			t.Errorf("ordinary event %q: %v", e.what, e.event)
 		}
 	}
 }

@@ -16,9 +16,9 @@ type spec struct {
 	// (set by refOf unless the item needs its own).
 	ref string
 	// source is the service the events come from, when there is one
-	// ("kms.amazonaws.com"): a trail that leaves its events out cannot
-	// feed the filter, and ref is scoped to it, so a filter that is
-	// scoped to it too still covers ref.
+	// ("kms.amazonaws.com"): ref is scoped to it, so a filter that is
+	// scoped to it too still covers ref. (A trail that leaves any source
+	// out does not qualify to feed the chain at all: Trail.Qualify.)
 	source    string
 	rationale string
 }

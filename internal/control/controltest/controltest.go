@@ -50,11 +50,15 @@ func Eval(c *control.Control, s *snapshot.Snapshot) []control.Result {
 
 // Statuses maps each result's resource ARN (and region, for account-level
 // resources reported per region: "AWS::::Account:111122223333@eu-west-1")
-// to its status, failing t when a resource has two results.
+// to its status, failing t when a resource has two results or a result
+// has no reason.
 func Statuses(t testing.TB, rs []control.Result) map[string]control.Status {
 	t.Helper()
 	out := map[string]control.Status{}
 	for _, r := range rs {
+		if r.Unexplained() {
+			t.Errorf("control %s: %s result for %s without a reason", r.Control, r.Status, r.Resource.ARN)
+		}
 		k := r.Resource.ARN
 		if r.Resource.Type == "AwsAccount" {
 			k += "@" + r.Resource.Region

@@ -34,9 +34,10 @@ func rootMFA(i *iam.IAM) (enabled, known bool) {
 	return false, false
 }
 
-// rootUnknown is why neither the summary nor the report could be read.
-func rootUnknown(i *iam.IAM) string {
-	return i.Errors[iam.DetailAccountSummary] + "; " + i.Errors[iam.DetailCredentialReport]
+// rootUnknown is why neither the summary (its key) nor the report's root
+// row could be read.
+func rootUnknown(i *iam.IAM, key string) string {
+	return i.SummaryUnknown(key) + "; " + i.RootNoReport()
 }
 
 func iam4() *control.Control {
@@ -54,7 +55,7 @@ func iam4() *control.Control {
 			}
 			present, known := rootAccessKeys(i)
 			if !known {
-				in.Error(in.AccountMeta(), "root access keys unknown: %s", rootUnknown(i))
+				in.Error(in.AccountMeta(), "root access keys unknown: %s", rootUnknown(i, "AccountAccessKeysPresent"))
 				return
 			}
 			in.Check(in.AccountMeta(), !present, "the root user has no access key", "the root user has an access key")
@@ -77,7 +78,7 @@ func iam9() *control.Control {
 			}
 			enabled, known := rootMFA(i)
 			if !known {
-				in.Error(in.AccountMeta(), "root MFA unknown: %s", rootUnknown(i))
+				in.Error(in.AccountMeta(), "root MFA unknown: %s", rootUnknown(i, "AccountMFAEnabled"))
 				return
 			}
 			in.Check(in.AccountMeta(), enabled, "MFA is enabled for the root user", "MFA is not enabled for the root user")
@@ -101,7 +102,7 @@ func iam6() *control.Control {
 			enabled, known := rootMFA(i)
 			switch {
 			case !known:
-				in.Error(in.AccountMeta(), "root MFA unknown: %s", rootUnknown(i))
+				in.Error(in.AccountMeta(), "root MFA unknown: %s", rootUnknown(i, "AccountMFAEnabled"))
 			case !enabled:
 				in.Fail(in.AccountMeta(), "MFA is not enabled for the root user")
 			case unread(in, i, iam.DetailVirtualMFA):
@@ -132,7 +133,7 @@ func grIAM1() *control.Control {
 			}
 			c := i.Root.Credentials
 			if c == nil {
-				in.Error(in.AccountMeta(), "credential report not read: %s", i.Errors[iam.DetailCredentialReport])
+				in.Error(in.AccountMeta(), "root user activity unknown: %s", i.RootNoReport())
 				return
 			}
 			var uses []string

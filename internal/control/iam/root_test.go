@@ -85,6 +85,33 @@ func TestGRIAM1(t *testing.T) {
 		{name: "report unread", iam: mutate(rootState(1), func(i *iam.IAM) {
 			i.Root.Credentials = nil
 			i.Errors = map[string]string{iam.DetailCredentialReport: "get credential report: Throttling"}
-		}), want: accountIs(E), reason: map[string]string{acc: "Throttling"}},
+		}), want: accountIs(E), reason: map[string]string{acc: "root user activity unknown: credential report not read: get credential report: Throttling"}},
+		// Issue #12: this read "credential report not read: " with nothing
+		// after the colon.
+		{name: "report read without a root row", iam: mutate(rootState(1), func(i *iam.IAM) {
+			i.Root.Credentials = nil
+			i.ReportGenerated = time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC)
+		}), want: accountIs(E), reason: map[string]string{acc: "root user activity unknown: the credential report generated 2026-06-01T09:30:00Z has no <root_account> row"}},
+		{name: "report not collected", iam: mutate(rootState(1), func(i *iam.IAM) { i.Root.Credentials = nil }),
+			want: accountIs(E), reason: map[string]string{acc: "root user activity unknown: credential report not collected"}},
 	})
+}
+
+// The root controls that read the account summary, then the report, say
+// what is missing of each; never an empty reason.
+func TestRootUnknownReasons(t *testing.T) {
+	for _, id := range []string{"IAM.4", "IAM.6", "IAM.9"} {
+		runCases(t, id, []tc{
+			{name: "summary and report unread", iam: mutate(rootState(1), func(i *iam.IAM) {
+				i.Summary, i.Root.Credentials = nil, nil
+				i.Errors = map[string]string{iam.DetailAccountSummary: "get account summary: AccessDenied", iam.DetailCredentialReport: "generate credential report: AccessDenied"}
+			}), want: accountIs(E), reason: map[string]string{acc: "account summary not read: get account summary: AccessDenied; credential report not read: generate credential report: AccessDenied"}},
+			{name: "summary without the key, report without root", iam: mutate(rootState(1), func(i *iam.IAM) {
+				i.Summary, i.Root.Credentials = map[string]int{"Users": 3}, nil
+				i.ReportGenerated = time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC)
+			}), want: accountIs(E), reason: map[string]string{acc: "account summary has no Account"}},
+			{name: "nothing collected", iam: mutate(rootState(1), func(i *iam.IAM) { i.Summary, i.Root.Credentials = nil, nil }),
+				want: accountIs(E), reason: map[string]string{acc: "account summary not collected; credential report not collected"}},
+		})
+	}
 }

@@ -6,6 +6,21 @@
 // AWS managed keys are out of reach of their owners (AWS rotates them and
 // writes their policies), so KMS.3 and KMS.4 judge customer managed keys
 // only; KMS.5 judges every key.
+//
+// KMS.4's scope, as Security Hub's (AWS Config's
+// cmk-backing-key-rotation-enabled) and CIS 3.6 ("customer created
+// symmetric CMKs") read it: customer managed keys of spec
+// SYMMETRIC_DEFAULT, with key material KMS generated, in state Enabled.
+// Every other customer managed key is NOT_APPLICABLE, with the reason:
+// asymmetric and HMAC keys, imported key material (origin EXTERNAL) and
+// keys in a custom key store (AWS_CLOUDHSM, EXTERNAL_KEY_STORE) cannot
+// rotate automatically; a Disabled key, one pending deletion or import,
+// or an Unavailable one encrypts nothing new, so rotating it protects
+// nothing (enabling it again brings it back in scope). A multi-Region
+// replica key is judged like its primary: the rotation setting is a
+// property the primary shares with its replicas, GetKeyRotationStatus
+// answers it for either, and a failing replica says that the setting is
+// changed on the primary key.
 package kms
 
 import (
@@ -92,7 +107,8 @@ func kms4() *control.Control {
 		Severity: control.Medium,
 		Rationale: "Automatic rotation replaces a key's cryptographic material on a schedule, which limits how much " +
 			"data depends on any one version of it.",
-		Remediation: "Console: KMS > Customer managed keys > the key > Key rotation > Automatically rotate this KMS key > Save.\n" +
+		Remediation: "Console: KMS > Customer managed keys > the key > Key rotation > Automatically rotate this KMS key > Save " +
+			"(for a multi-Region key, on its primary key, in the primary key's region).\n" +
 			"CLI: aws kms enable-key-rotation --key-id <key-id>",
 		WellArchitected: []string{"SEC08"},
 	}, false, func(in *control.Input, m snapshot.Meta, k *kms.Key) {
@@ -101,11 +117,13 @@ func kms4() *control.Control {
 		}
 		switch {
 		case k.Spec != "SYMMETRIC_DEFAULT":
-			in.NotApplicable(m, "%s key: automatic rotation applies to symmetric keys only", k.Spec)
+			in.NotApplicable(m, "%s key: automatic rotation applies to symmetric encryption keys only", k.Spec)
+		case k.Origin == "EXTERNAL":
+			in.NotApplicable(m, "imported key material (origin EXTERNAL): KMS cannot rotate it automatically")
 		case k.Origin != "AWS_KMS":
-			in.NotApplicable(m, "key material from %s: automatic rotation needs KMS-generated material", k.Origin)
-		case k.State == "PendingDeletion" || k.State == "PendingImport":
-			in.NotApplicable(m, "key is %s", k.State)
+			in.NotApplicable(m, "key in a custom key store (origin %s): KMS cannot rotate it automatically", k.Origin)
+		case k.State != "Enabled":
+			in.NotApplicable(m, "key is %s: KMS.4 judges enabled keys only", k.State)
 		default:
 			if why, ok := k.Errors["rotation"]; ok {
 				in.Error(m, "rotation status could not be read: %s", why)
@@ -115,7 +133,11 @@ func kms4() *control.Control {
 				in.Error(m, "rotation status was not collected")
 				return
 			}
-			in.Check(m, *k.RotationEnabled, "automatic rotation enabled", "automatic rotation disabled")
+			fail := "automatic rotation disabled"
+			if k.MultiRegion {
+				fail += " (multi-Region key: enable it on the primary key, its replicas share the setting)"
+			}
+			in.Check(m, *k.RotationEnabled, "automatic rotation enabled", fail)
 		}
 	})
 }

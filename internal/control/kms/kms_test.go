@@ -2,6 +2,7 @@ package kms_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,8 +117,44 @@ func TestKMS4(t *testing.T) {
 		key("unread", func(k *snapkms.Key) { k.RotationEnabled = nil }),
 		awsManaged("aws"), undescribed,
 	)
-	check(t, got, map[string]control.Status{arn("ok"): P, arn("static"): F, arn("disabled-static"): F, arn("rsa"): N, arn("imported"): N,
+	check(t, got, map[string]control.Status{arn("ok"): P, arn("static"): F, arn("disabled-static"): N, arn("rsa"): N, arn("imported"): N,
 		arn("doomed"): N, arn("denied"): E, arn("unread"): E, arn("secret"): E})
+}
+
+// KMS.4's scope is customer managed, symmetric, KMS-generated, Enabled
+// keys (issue #12: it used to fail Disabled keys); everything else says
+// why it is out of scope.
+func TestKMS4Scope(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(k *snapkms.Key)
+		status control.Status
+		reason string
+	}{
+		{"enabled, rotating", nil, control.Passed, "automatic rotation enabled"},
+		{"enabled, static", func(k *snapkms.Key) { k.RotationEnabled = new(false) }, control.Failed, "automatic rotation disabled"},
+		{"multi-Region replica, static", func(k *snapkms.Key) { k.MultiRegion, k.RotationEnabled = true, new(false) }, control.Failed,
+			"automatic rotation disabled (multi-Region key: enable it on the primary key, its replicas share the setting)"},
+		{"disabled", func(k *snapkms.Key) { k.State, k.RotationEnabled = "Disabled", new(false) }, control.NotApplicable,
+			"key is Disabled: KMS.4 judges enabled keys only"},
+		{"pending deletion", func(k *snapkms.Key) { k.State, k.RotationEnabled = "PendingDeletion", nil }, control.NotApplicable, "key is PendingDeletion"},
+		{"unavailable", func(k *snapkms.Key) { k.State = "Unavailable" }, control.NotApplicable, "key is Unavailable"},
+		{"HMAC", func(k *snapkms.Key) { k.Spec, k.RotationEnabled = "HMAC_256", nil }, control.NotApplicable,
+			"HMAC_256 key: automatic rotation applies to symmetric encryption keys only"},
+		{"imported", func(k *snapkms.Key) { k.Origin, k.State, k.RotationEnabled = "EXTERNAL", "PendingImport", nil }, control.NotApplicable,
+			"imported key material (origin EXTERNAL)"},
+		{"CloudHSM", func(k *snapkms.Key) { k.Origin, k.RotationEnabled = "AWS_CLOUDHSM", nil }, control.NotApplicable,
+			"key in a custom key store (origin AWS_CLOUDHSM)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := controltest.Account(region)
+			a.Regions[region].KMS = &snapkms.KMS{Keys: []*snapkms.Key{key("k", tc.change)}}
+			rs := controltest.Eval(byID(t, "KMS.4"), controltest.Snapshot(a))
+			if len(rs) != 1 || rs[0].Status != tc.status || !strings.Contains(rs[0].Reason, tc.reason) {
+				t.Errorf("results = %+v, want one %s saying %q", rs, tc.status, tc.reason)
+			}
+		})
+	}
 }
 
 func TestKMS5(t *testing.T) {

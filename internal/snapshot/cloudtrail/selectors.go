@@ -1,9 +1,11 @@
 package cloudtrail
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // What a trail's selectors log, in the two shapes controls ask about:
@@ -17,6 +19,19 @@ import (
 // selector that narrows on a field this code does not model (eventName,
 // userIdentity.arn, ...) does not count as logging "all" events, so a
 // trail is never said to log what it may not.
+//
+// Excluded event sources. A basic selector's ExcludeManagementEventSources
+// ("kms.amazonaws.com", "rdsdata.amazonaws.com") and an advanced
+// management selector's eventSource NotEquals leave those services' calls
+// out of the trail. Such a trail logs management events, but not "the
+// read and write management events" CloudTrail.1 and CIS 3.1 ask for
+// (AWS Config's multi-region-cloudtrail-enabled is NON_COMPLIANT when
+// ExcludeManagementEventSources is not empty), and it cannot feed a CIS
+// 4.x metric filter with events it never records (CIS 4.7 watches KMS).
+// Management reports the sources that every selector leaves out: a source
+// one selector excludes and another logs is logged. A trail qualifies
+// only with none left out (Trail.Qualify, the one judgement every control
+// that needs "a qualifying trail" uses).
 
 // Coverage says which events of a kind a trail logs.
 type Coverage struct {
@@ -156,6 +171,43 @@ func (a AdvancedEventSelector) management() (Coverage, bool) {
 		}
 	}
 	return c, category
+}
+
+// narrowedManagement names the advanced selectors of management events
+// that Management does not count because they narrow the events on some
+// other field ("advanced selector \"Mgmt\" narrows them on eventName");
+// "" when there are none.
+func (s *Selectors) narrowedManagement() string {
+	var out []string
+	for _, a := range s.Advanced {
+		if _, ok := a.management(); ok {
+			continue
+		}
+		management := false
+		var fields []string
+		for _, f := range a.FieldSelectors {
+			switch {
+			case f.Field == "eventCategory":
+				management = slices.Contains(f.Equals, "Management")
+			case f.Field == "readOnly" || f.Field == "eventSource" && len(f.Equals)+len(f.StartsWith)+len(f.NotStartsWith)+len(f.EndsWith)+len(f.NotEndsWith) == 0:
+			default:
+				fields = append(fields, f.Field)
+			}
+		}
+		if !management {
+			continue
+		}
+		name := "an advanced selector"
+		if a.Name != "" {
+			name = fmt.Sprintf("advanced selector %q", a.Name)
+		}
+		if len(fields) == 0 {
+			out = append(out, name+" narrows them")
+			continue
+		}
+		out = append(out, name+" narrows them on "+strings.Join(fields, ", "))
+	}
+	return strings.Join(out, "; ")
 }
 
 // s3Objects reads an advanced selector of S3 object data events for every

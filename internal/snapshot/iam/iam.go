@@ -310,8 +310,40 @@ func (i *IAM) Keys(u *User) (out []KeyUse, why string) {
 
 // NoReport says why u has no credential report row.
 func (i *IAM) NoReport(u *User) string {
-	if e := i.Errors[DetailCredentialReport]; e != "" {
-		return "credential report not read: " + e
+	if why, read := i.reportRead(); !read {
+		return why
 	}
 	return "user " + u.Name + " is not in the credential report generated " + i.ReportGenerated.UTC().Format(time.RFC3339) + " (created since?)"
+}
+
+// RootNoReport says why Root.Credentials is nil: the credential report
+// could not be read, or it was read but has no <root_account> row.
+func (i *IAM) RootNoReport() string {
+	if why, read := i.reportRead(); !read {
+		return why
+	}
+	return "the credential report generated " + i.ReportGenerated.UTC().Format(time.RFC3339) + " has no <root_account> row"
+}
+
+// reportRead says whether the credential report was read, and if not why.
+func (i *IAM) reportRead() (why string, read bool) {
+	if e := i.Errors[DetailCredentialReport]; e != "" {
+		return "credential report not read: " + e, false
+	}
+	if i.ReportGenerated.IsZero() {
+		return "credential report not collected", false
+	}
+	return "", true
+}
+
+// SummaryUnknown says why the account summary has no key (e.g.
+// "AccountMFAEnabled"): it could not be read, or it lacks the key.
+func (i *IAM) SummaryUnknown(key string) string {
+	switch {
+	case i.Errors[DetailAccountSummary] != "":
+		return "account summary not read: " + i.Errors[DetailAccountSummary]
+	case i.Summary == nil:
+		return "account summary not collected"
+	}
+	return "account summary has no " + key
 }

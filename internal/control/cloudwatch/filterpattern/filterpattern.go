@@ -19,6 +19,11 @@
 // on it (CIS 4.1 writes "a || b && c && d") are best compared with their
 // intended, parenthesized reading.
 //
+// MayMatch evaluates a pattern against one concrete JSON event, erring
+// towards "may match" where CloudWatch's behaviour is not certain; it is
+// how a filter that matches every event is told from one that watches
+// what CIS asks for.
+//
 // This package must not import the AWS SDK.
 package filterpattern
 
