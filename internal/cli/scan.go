@@ -278,8 +278,28 @@ func failOn(rep *report.Report, sev *control.Severity) error {
 }
 
 // writeFile writes path whole or not at all: to a temporary file in the
-// same directory, renamed into place when complete.
+// same directory, renamed into place when complete. A path that exists
+// and is not a regular file (/dev/null, /dev/stdout, a named pipe) is
+// written in place: renaming over it would replace the device or pipe
+// with a file.
 func writeFile(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--output %s: is a directory", path)}
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--output %s: %w", path, err)}
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--output %s: %w", path, err)}
