@@ -36,7 +36,8 @@ type Options struct {
 	// User names who suppresses findings from the dashboard when the form
 	// does not say ("dashboard" if empty).
 	User string
-	Log  *slog.Logger
+	// Log is where internal errors go, with the ID their answer shows.
+	Log *slog.Logger
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 }
@@ -81,7 +82,7 @@ func New(o Options) (*Server, error) {
 	// Writes from another origin are refused (CSRF): browsers say where a
 	// request comes from in Sec-Fetch-Site or Origin.
 	csrf := http.NewCrossOriginProtection()
-	s.h = headers(o.TLS, s.auth.wrap(csrf.Handler(s.mux)))
+	s.h = headers(o.TLS, s.auth.wrap(csrf.Handler(s.limits(s.mux))))
 	return s, nil
 }
 
