@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,6 +18,147 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/web"
 )
+
+// onConn is r as it arrives on a connection to local (what net/http
+// says in http.LocalAddrContextKey).
+func onConn(r *http.Request, local string) *http.Request {
+	ap, err := net.ResolveTCPAddr("tcp", local)
+	if err != nil {
+		panic(err)
+	}
+	return r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, ap))
+}
+
+func TestHostHeader(t *testing.T) {
+	srv := server(t, synthetic(t, 1), "")
+	for _, tc := range []struct {
+		name, local, host string
+		status            int
+	}{
+		{"loopback IP", "127.0.0.1:8080", "127.0.0.1:8080", 200},
+		{"localhost", "127.0.0.1:8080", "localhost:8080", 200},
+		{"localhost upper case", "127.0.0.1:8080", "LocalHost:8080", 200},
+		{"localhost trailing dot", "127.0.0.1:8080", "localhost.:8080", 200},
+		{"IPv6 loopback", "127.0.0.1:8080", "[::1]:8080", 200},
+		{"IPv6 loopback long form", "[::1]:8080", "[0:0:0:0:0:0:0:1]:8080", 200},
+		{"IPv6 without brackets", "[::1]:8080", "::1:8080", 421},
+		{"IPv6 zone", "[::1]:8080", "[::1%25lo]:8080", 421},
+		{"other name", "127.0.0.1:8080", "evil.example:8080", 421},
+		{"other name, no port", "127.0.0.1:8080", "evil.example", 421},
+		{"localhost look-alike", "127.0.0.1:8080", "localhost.evil.example:8080", 421},
+		{"subdomain of localhost", "127.0.0.1:8080", "evil.localhost:8080", 421},
+		{"other loopback IP", "127.0.0.1:8080", "127.0.0.2:8080", 421},
+		{"other port", "127.0.0.1:8080", "127.0.0.1:9090", 421},
+		{"port with junk", "127.0.0.1:8080", "127.0.0.1:80x", 421},
+		{"no port, not on 80", "127.0.0.1:8080", "127.0.0.1", 421},
+		{"no port, on 80", "127.0.0.1:80", "localhost", 200},
+		{"empty port", "127.0.0.1:80", "localhost:", 421},
+		{"empty", "127.0.0.1:8080", "", 421},
+		{"the interface's IP", "10.1.2.3:8080", "10.1.2.3:8080", 200},
+		{"loopback name off loopback", "10.1.2.3:8080", "localhost:8080", 421},
+		{"another IP", "10.1.2.3:8080", "10.1.2.4:8080", 421},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, path := range []string{"/api/summary", "/", "/healthz"} {
+				r := onConn(httptest.NewRequest(http.MethodGet, path, nil), tc.local)
+				r.Host = tc.host
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, r)
+				if rec.Code != tc.status {
+					t.Errorf("%s: status %d, want %d\n%.300s", path, rec.Code, tc.status, rec.Body.String())
+				}
+				if tc.status == 421 {
+					ct := rec.Header().Get("Content-Type")
+					if api := strings.HasPrefix(path, "/api/"); api != strings.HasPrefix(ct, "application/json") {
+						t.Errorf("%s: 421 as %q", path, ct)
+					}
+					if strings.Contains(rec.Body.String(), "evil") {
+						t.Errorf("%s: the refusal echoes the host: %s", path, rec.Body.String())
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestAllowedHosts(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Options{Store: synthetic(t, 1), Catalog: cat, Token: token,
+		AllowedHosts: []string{"Guardrail.Example.com.", "[2001:db8::7]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		local, host string
+		status      int
+	}{
+		// Behind a proxy: the public name on any port.
+		{"127.0.0.1:8080", "guardrail.example.com", 200},
+		{"127.0.0.1:8080", "GUARDRAIL.example.com.:443", 200},
+		{"10.0.0.5:8080", "guardrail.example.com:8443", 200},
+		{"10.0.0.5:8080", "[2001:db8::7]", 200},
+		{"10.0.0.5:8080", "10.0.0.5:8080", 200},
+		{"10.0.0.5:8080", "x.guardrail.example.com", 421},
+		{"10.0.0.5:8080", "evil.example", 421},
+	} {
+		r := onConn(httptest.NewRequest(http.MethodGet, "/api/summary", nil), tc.local)
+		r.Host = tc.host
+		r.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		if rec.Code != tc.status {
+			t.Errorf("Host %q on %s: status %d, want %d", tc.host, tc.local, rec.Code, tc.status)
+		}
+	}
+	for _, bad := range []string{"", "evil.example:8080", "http://evil.example", "*.example.com", "a/b", "ex ample", "[::1"} {
+		_, err := web.New(web.Options{Store: synthetic(t, 0), Catalog: cat, AllowedHosts: []string{bad}})
+		if err == nil || !strings.Contains(err.Error(), "allowed host") {
+			t.Errorf("allowed host %q: %v, want an error naming it", bad, err)
+		}
+		if err := web.CheckHostName(bad); err == nil {
+			t.Errorf("CheckHostName(%q) accepted it", bad)
+		}
+	}
+}
+
+// TestDNSRebinding is the attack of issue #12: a page on evil.example,
+// whose name now resolves to 127.0.0.1, posts to the dashboard with its
+// own Host and a matching Origin.
+func TestDNSRebinding(t *testing.T) {
+	st := synthetic(t, 1)
+	f := anOpenFinding(t, st)
+	ts := httptest.NewServer(server(t, st, ""))
+	defer ts.Close()
+	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
+	post := func(host string) *http.Response {
+		t.Helper()
+		r, err := http.NewRequest(http.MethodPost, ts.URL+"/api/findings/"+f.ID+"/suppress", strings.NewReader(`{"reason": "pwned"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Host = host
+		r.Header.Set("Origin", "http://"+host)
+		r.Header.Set("Content-Type", "application/json")
+		resp, err := ts.Client().Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := post("evil.example:" + port); resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("suppress from evil.example: %d, want 421", resp.StatusCode)
+	}
+	if got, _, _ := st.Finding(context.Background(), f.ID); got.Workflow != finding.New {
+		t.Fatalf("the rebinding page changed the finding: %s", got.Workflow)
+	}
+	if resp := post("127.0.0.1:" + port); resp.StatusCode != http.StatusOK {
+		t.Errorf("suppress from the dashboard's own origin: %d, want 200", resp.StatusCode)
+	}
+}
 
 func TestInputLimits(t *testing.T) {
 	st := synthetic(t, 1)

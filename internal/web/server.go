@@ -36,6 +36,10 @@ type Options struct {
 	// User names who suppresses findings from the dashboard when the form
 	// does not say ("dashboard" if empty).
 	User string
+	// AllowedHosts are host names the dashboard answers to besides the
+	// address it listens on (and loopback's names on loopback): the
+	// public name of a reverse proxy in front of it. See hosts.
+	AllowedHosts []string
 	// Log is where internal errors go, with the ID their answer shows.
 	Log *slog.Logger
 	// Now is the clock (time.Now if nil).
@@ -46,6 +50,7 @@ type Options struct {
 type Server struct {
 	o     Options
 	auth  *auth
+	hosts *hosts
 	pages map[string]*page
 	mux   *http.ServeMux
 	h     http.Handler
@@ -73,16 +78,21 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	h, err := newHosts(o.AllowedHosts, o.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, auth: a, pages: pages, mux: http.NewServeMux()}
+	s := &Server{o: o, auth: a, hosts: h, pages: pages, mux: http.NewServeMux()}
 	s.routes()
 	// Writes from another origin are refused (CSRF): browsers say where a
-	// request comes from in Sec-Fetch-Site or Origin.
+	// request comes from in Sec-Fetch-Site or Origin. That is only sound
+	// once the Host is known to be ours (hosts: DNS rebinding).
 	csrf := http.NewCrossOriginProtection()
-	s.h = headers(o.TLS, s.auth.wrap(csrf.Handler(s.limits(s.mux))))
+	s.h = headers(o.TLS, h.wrap(s, s.auth.wrap(csrf.Handler(s.limits(s.mux)))))
 	return s, nil
 }
 
@@ -138,6 +148,7 @@ func (s *Server) Listen(ctx context.Context, addr, certFile, keyFile string, rea
 	if err != nil {
 		return err
 	}
+	s.hosts.bind(addr)
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
