@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -157,6 +159,72 @@ func TestDNSRebinding(t *testing.T) {
 	}
 	if resp := post("127.0.0.1:" + port); resp.StatusCode != http.StatusOK {
 		t.Errorf("suppress from the dashboard's own origin: %d, want 200", resp.StatusCode)
+	}
+}
+
+// login signs in on srv and returns the session cookie ("name=value").
+func login(t *testing.T, srv http.Handler) string {
+	t.Helper()
+	rec := do(srv, req{method: http.MethodPost, path: "/login", body: url.Values{"token": {token}}.Encode(),
+		header: map[string]string{"Sec-Fetch-Site": "same-origin"}})
+	cookies := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || len(cookies) != 1 {
+		t.Fatalf("login: %d, cookies %v", rec.Code, cookies)
+	}
+	return cookies[0].Name + "=" + cookies[0].Value
+}
+
+func TestLogoutEndsSession(t *testing.T) {
+	srv := server(t, synthetic(t, 1), token)
+	session := login(t, srv)
+	other := login(t, srv)
+	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Cookie": session}}); rec.Code != http.StatusOK {
+		t.Fatalf("summary with the session: %d", rec.Code)
+	}
+	rec := do(srv, req{method: http.MethodPost, path: "/logout", header: map[string]string{"Cookie": session, "Sec-Fetch-Site": "same-origin"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	if c := rec.Result().Cookies(); len(c) != 1 || c[0].MaxAge >= 0 || c[0].Value != "" {
+		t.Errorf("logout does not clear the cookie: %v", c)
+	}
+	// The browser forgets the cookie; someone who kept a copy of it is
+	// refused all the same.
+	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Cookie": session}}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("summary with the session after logout: %d, want 401", rec.Code)
+	}
+	if rec := do(srv, req{path: "/", header: map[string]string{"Cookie": session}}); rec.Code != http.StatusSeeOther {
+		t.Errorf("overview with the session after logout: %d, want a redirect to login", rec.Code)
+	}
+	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Cookie": other}}); rec.Code != http.StatusOK {
+		t.Errorf("another browser's session after the logout: %d, want 200", rec.Code)
+	}
+}
+
+func TestSessionExpires(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	srv, err := web.New(web.Options{Store: synthetic(t, 1), Catalog: cat, Token: token, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := login(t, srv)
+	now = now.Add(12*time.Hour - time.Second)
+	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Cookie": session}}); rec.Code != http.StatusOK {
+		t.Errorf("session before 12 hours: %d", rec.Code)
+	}
+	now = now.Add(time.Second)
+	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Cookie": session}}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("session after 12 hours: %d, want 401", rec.Code)
+	}
+	// Another server (a restart, perhaps with another token) knows none
+	// of this one's sessions.
+	again := server(t, synthetic(t, 1), token)
+	if rec := do(again, req{path: "/api/summary", header: map[string]string{"Cookie": login(t, srv)}}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("a session of another server: %d, want 401", rec.Code)
 	}
 }
 

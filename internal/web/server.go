@@ -74,10 +74,6 @@ func New(o Options) (*Server, error) {
 	if o.User == "" {
 		o.User = "dashboard"
 	}
-	a, err := newAuth(o.Token, o.TLS)
-	if err != nil {
-		return nil, err
-	}
 	h, err := newHosts(o.AllowedHosts, o.TLS)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -86,7 +82,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, auth: a, hosts: h, pages: pages, mux: http.NewServeMux()}
+	s := &Server{o: o, auth: newAuth(o.Token, o.TLS, o.Now), hosts: h, pages: pages, mux: http.NewServeMux()}
 	s.routes()
 	// Writes from another origin are refused (CSRF): browsers say where a
 	// request comes from in Sec-Fetch-Site or Origin. That is only sound
@@ -188,12 +184,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "login", http.StatusUnauthorized, map[string]any{"Next": next, "Auth": true, "Error": "That token is not right."})
 		return
 	}
-	http.SetCookie(w, s.auth.newSession())
+	c, err := s.auth.newSession()
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	http.SetCookie(w, c)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// logout ends the session on the server, not only in this browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.auth.tls, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, s.auth.endSession(r))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
