@@ -162,6 +162,53 @@ func TestDNSRebinding(t *testing.T) {
 	}
 }
 
+func TestLoginNext(t *testing.T) {
+	srv := server(t, synthetic(t, 0), token)
+	for _, tc := range []struct{ next, want string }{
+		{"/findings?severity=HIGH", "/findings?severity=HIGH"},
+		{"/findings?ou=r-ab12%2Fou-ab12-1111", "/findings?ou=r-ab12%2Fou-ab12-1111"},
+		{"/findings/abc", "/findings/abc"},
+		{"", "/"},
+		{"/", "/"},
+		{"//evil.example", "/"},
+		{"//evil.example/x", "/"},
+		{"/\\evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"/%2F%2Fevil.example", "/"},
+		{"/%2f/evil.example", "/"},
+		{"https://evil.example", "/"},
+		{"http:evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"JavaScript:alert(1)", "/"},
+		{"evil.example", "/"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"\t//evil.example", "/"},
+		{" //evil.example", "/"},
+		{"/%09/evil.example", "/"},
+		{"/x\x00", "/"},
+		{"/x\x7f", "/"},
+		{"/ok#//evil", "/"},
+	} {
+		// The login page's form carries next; the login redirects to it.
+		page := do(srv, req{path: "/login?next=" + url.QueryEscape(tc.next)})
+		if page.Code != 200 {
+			t.Errorf("login page with next %q: %d", tc.next, page.Code)
+		}
+		rec := do(srv, req{method: http.MethodPost, path: "/login", body: url.Values{"token": {token}, "next": {tc.next}}.Encode(),
+			header: map[string]string{"Sec-Fetch-Site": "same-origin"}})
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tc.want {
+			t.Errorf("login with next %q: %d to %q, want %q", tc.next, rec.Code, rec.Header().Get("Location"), tc.want)
+		}
+	}
+	// The reproduction: the address bar's %5C is a backslash.
+	page := do(srv, req{path: "/login?next=/%5Cevil.example"})
+	if strings.Contains(page.Body.String(), "evil") {
+		t.Errorf("the login page carries the foreign next: %.1000s", page.Body.String())
+	}
+}
+
 // login signs in on srv and returns the session cookie ("name=value").
 func login(t *testing.T, srv http.Handler) string {
 	t.Helper()

@@ -199,11 +199,32 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect after login on this site.
+// safeNext keeps a redirect after login on this site: next must be a
+// path of this origin, else it is "/". Browsers are lenient where it
+// hurts: they read "\" as "/" (so "/\evil.example" is another host),
+// drop tabs and newlines ("/\t/evil.example"), and take "//host" as a
+// host. So next must start with one "/", hold only printable ASCII
+// (what RequestURI gives) and no backslash, have neither scheme, host nor
+// fragment once parsed, and its decoded path must not start with "//"
+// or hold a backslash or a control character either.
 func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || len(next) > 1 && next[1] == '/' || next[0] != '/' {
+	if len(next) == 0 || len(next) > paramMax["next"] || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
 		return "/"
+	}
+	for _, c := range []byte(next) {
+		if c <= ' ' || c >= 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" ||
+		strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return "/"
+	}
+	for _, c := range []byte(u.Path) {
+		if c < ' ' || c == 0x7f {
+			return "/"
+		}
 	}
 	return next
 }
