@@ -100,11 +100,21 @@ func (a *auth) validSession(r *http.Request) bool {
 	return err == nil && a.sessions.valid(c.Value)
 }
 
+// bearer is the token of an Authorization header of the Bearer scheme,
+// whose name is case-insensitive (RFC 9110, section 11.1).
+func bearer(h string) (string, bool) {
+	scheme, t, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimLeft(t, " "), true
+}
+
 func (a *auth) allowed(r *http.Request) bool {
 	if !a.enabled() {
 		return true
 	}
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	if t, ok := bearer(r.Header.Get("Authorization")); ok {
 		return a.checkToken(t)
 	}
 	return a.validSession(r)

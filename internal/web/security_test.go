@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -272,6 +273,58 @@ func TestSessionExpires(t *testing.T) {
 	again := server(t, synthetic(t, 1), token)
 	if rec := do(again, req{path: "/api/summary", header: map[string]string{"Cookie": login(t, srv)}}); rec.Code != http.StatusUnauthorized {
 		t.Errorf("a session of another server: %d, want 401", rec.Code)
+	}
+}
+
+func TestBearerScheme(t *testing.T) {
+	srv := server(t, synthetic(t, 1), token)
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{
+		{"Bearer " + token, 200},
+		{"bearer " + token, 200},
+		{"BEARER " + token, 200},
+		{"Bearer  " + token, 200},
+		{"bearer wrong-token-0123456789", 401},
+		{"Basic " + token, 401},
+		{"Bearer" + token, 401},
+		{token, 401},
+	} {
+		if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Authorization": tc.auth}}); rec.Code != tc.status {
+			t.Errorf("Authorization %.12q...: %d, want %d", tc.auth, rec.Code, tc.status)
+		}
+	}
+}
+
+func TestStaticNoListing(t *testing.T) {
+	srv := server(t, synthetic(t, 0), "")
+	for path, status := range map[string]int{"/static/": 404, "/static/app-1.css": 200, "/static/nothing.js": 404} {
+		rec := do(srv, req{path: path})
+		if rec.Code != status || strings.Contains(rec.Body.String(), "htmx-2.0.11.min.js") {
+			t.Errorf("%s: %d %.200s, want %d and no listing", path, rec.Code, rec.Body.String(), status)
+		}
+	}
+}
+
+func TestCrossOriginRefusalFormat(t *testing.T) {
+	st := synthetic(t, 1)
+	srv := server(t, st, "")
+	f := anOpenFinding(t, st)
+	rec := do(srv, req{method: http.MethodPost, path: "/api/findings/" + f.ID + "/suppress", body: `{"reason": "x"}`,
+		header: map[string]string{"Sec-Fetch-Site": "cross-site"}})
+	var e struct{ Error string }
+	if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") ||
+		json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error == "" {
+		t.Errorf("API cross-origin: %d %q %s, want 403 and JSON {\"error\": ...}", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	rec = do(srv, req{method: http.MethodPost, path: "/findings/" + f.ID + "/suppress", body: "reason=x",
+		header: map[string]string{"Sec-Fetch-Site": "cross-site"}})
+	if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("page cross-origin: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if got, _, _ := st.Finding(context.Background(), f.ID); got.Workflow != finding.New {
+		t.Errorf("a refused write changed the finding: %s", got.Workflow)
 	}
 }
 

@@ -88,6 +88,9 @@ func New(o Options) (*Server, error) {
 	// request comes from in Sec-Fetch-Site or Origin. That is only sound
 	// once the Host is known to be ours (hosts: DNS rebinding).
 	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, errors.New("cross-origin request refused: writes are accepted only from the dashboard's own pages"))
+	}))
 	s.h = headers(o.TLS, h.wrap(s, s.auth.wrap(csrf.Handler(s.limits(s.mux)))))
 	return s, nil
 }
@@ -98,6 +101,11 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(assets, "static")
 	files := http.FileServerFS(static)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: a directory would be listed.
+		if fi, err := fs.Stat(static, strings.TrimSuffix(r.URL.Path, "/")); r.URL.Path == "" || err == nil && fi.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		// Asset names carry their version: they never change.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		files.ServeHTTP(w, r)
