@@ -427,3 +427,16 @@ func TestInternalErrorsHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIBodyWhateverItsType: the API reads its JSON body whatever the
+// Content-Type says (curl -d sends a form's).
+func TestAPIBodyWhateverItsType(t *testing.T) {
+	st := synthetic(t, 1)
+	srv := server(t, st, "")
+	f := anOpenFinding(t, st)
+	rec := do(srv, req{method: http.MethodPost, path: "/api/findings/" + f.ID + "/suppress", body: `{"reason": "RISK-9"}`,
+		header: map[string]string{"Sec-Fetch-Site": "same-origin", "Content-Type": "application/x-www-form-urlencoded"}})
+	if rec.Code != http.StatusOK {
+		t.Errorf("suppress with curl's Content-Type: %d %s", rec.Code, rec.Body.String())
+	}
+}
