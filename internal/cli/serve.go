@@ -114,8 +114,9 @@ token (GUARDRAIL_DASHBOARD_TOKEN or --token-file): browsers sign in with it
 once, API clients send "Authorization: Bearer <token>".
 
 It answers only to the host names it listens on (and localhost, 127.0.0.1
-and [::1] on loopback), which defeats DNS rebinding; behind a reverse proxy
-that passes its own public name on, name it with --allowed-host.`,
+and [::1] on loopback), which defeats DNS rebinding; to reach it by another
+name (its DNS name when it listens on 0.0.0.0, or a reverse proxy's public
+name), allow that name with --allowed-host.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := f.check("addr", c.ErrOrStderr()); err != nil {
