@@ -23,7 +23,8 @@ type serveFlags struct {
 	tlsCert   string
 	tlsKey    string
 	user      string
-	token     string // read by check
+	hosts     []string // --allowed-host
+	token     string   // read by check
 }
 
 func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
@@ -31,6 +32,8 @@ func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
 	c.Flags().StringVar(&f.tokenFile, "token-file", "", "file holding the dashboard's access token (default: $GUARDRAIL_DASHBOARD_TOKEN); needed on any address but loopback")
 	c.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
 	c.Flags().StringVar(&f.tlsKey, "tls-key", "", "the certificate's private key (PEM)")
+	c.Flags().StringArrayVar(&f.hosts, "allowed-host", nil, "a host name the dashboard also answers to, such as a reverse proxy's public name (repeatable); "+
+		"otherwise it answers only to the address it listens on (and localhost on loopback)")
 	c.Flags().StringVar(&f.user, "user", "", "who suppressions made in the dashboard are recorded as when the form leaves it empty (default $USER)")
 }
 
@@ -42,6 +45,11 @@ func (f *serveFlags) check(addrFlag string, stderr io.Writer) error {
 	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageErr("--tls-cert and --tls-key go together")
+	}
+	for _, h := range f.hosts {
+		if err := web.CheckHostName(h); err != nil {
+			return usageErr("--allowed-host %q: %v", h, err)
+		}
 	}
 	token, err := web.TokenFromEnv(f.tokenFile)
 	if err != nil {
@@ -69,7 +77,7 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 	if user == "" {
 		user = os.Getenv("USER")
 	}
-	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user,
+	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 }
 
@@ -103,7 +111,12 @@ across accounts, and a JSON API under /api/.
 
 It listens on 127.0.0.1:8080 by default. Any other address needs an access
 token (GUARDRAIL_DASHBOARD_TOKEN or --token-file): browsers sign in with it
-once, API clients send "Authorization: Bearer <token>".`,
+once, API clients send "Authorization: Bearer <token>".
+
+It answers only to the host names it listens on (and localhost, 127.0.0.1
+and [::1] on loopback), which defeats DNS rebinding; to reach it by another
+name (its DNS name when it listens on 0.0.0.0, or a reverse proxy's public
+name), allow that name with --allowed-host.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := f.check("addr", c.ErrOrStderr()); err != nil {

@@ -31,7 +31,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, errNoScan) {
 			status = http.StatusNotFound
 		}
-		writeJSONError(w, status, err.Error())
+		s.fail(w, r, status, err)
 		return
 	}
 	var ch *changes
@@ -52,7 +52,7 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 	}
 	fs, total, err := s.o.Store.Findings(r.Context(), f)
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	if fs == nil {
@@ -66,13 +66,18 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiFinding(w http.ResponseWriter, r *http.Request) {
-	f, events, err := s.o.Store.Finding(r.Context(), r.PathValue("id"))
+	id, err := findingID(r)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	f, events, err := s.o.Store.Finding(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeJSONError(w, http.StatusNotFound, fmt.Sprintf("no finding %s", r.PathValue("id")))
+		writeJSONError(w, http.StatusNotFound, fmt.Sprintf("no finding %s", id))
 		return
 	}
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"finding": f, "history": events})
@@ -82,25 +87,25 @@ func (s *Server) apiSuppress(w http.ResponseWriter, r *http.Request)   { s.apiCh
 func (s *Server) apiUnsuppress(w http.ResponseWriter, r *http.Request) { s.apiChange(w, r, false) }
 
 func (s *Server) apiChange(w http.ResponseWriter, r *http.Request, suppress bool) {
+	id, err := findingID(r)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	var c change
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		writeJSONError(w, http.StatusBadRequest, "body: want JSON {\"reason\": ..., \"by\": ..., \"until\": ...}: "+err.Error())
 		return
 	}
-	id := r.PathValue("id")
 	if err := s.apply(r, id, c, suppress); err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, store.ErrNotFound) {
-			status = http.StatusNotFound
-		}
-		writeJSONError(w, status, err.Error())
+		s.fail(w, r, statusOf(err), err)
 		return
 	}
 	f, _, err := s.o.Store.Finding(r.Context(), id)
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, f)
@@ -109,7 +114,7 @@ func (s *Server) apiChange(w http.ResponseWriter, r *http.Request, suppress bool
 func (s *Server) apiControls(w http.ResponseWriter, r *http.Request) {
 	rows, err := s.controlRows(r)
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, rows)
@@ -118,7 +123,7 @@ func (s *Server) apiControls(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiScans(w http.ResponseWriter, r *http.Request) {
 	scans, err := s.o.Store.Scans(r.Context(), 100)
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	if scans == nil {
@@ -130,7 +135,7 @@ func (s *Server) apiScans(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) {
 	h, err := s.o.Store.ScoreHistory(r.Context(), 100)
 	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	if h == nil {

@@ -18,6 +18,7 @@ import (
 const (
 	pageSize    = 50
 	maxPageSize = 500
+	maxPage     = 1_000_000
 )
 
 // query is a findings view as the URL says it: the filters, the page.
@@ -61,8 +62,8 @@ func (s *Server) parseQuery(v url.Values) (query, store.Filter, error) {
 			continue
 		}
 		n, err := strconv.Atoi(p.val)
-		if err != nil || n < 1 {
-			return q, f, fmt.Errorf("%s=%q: want a whole number from 1", p.name, p.val)
+		if err != nil || n < 1 || n > maxPage {
+			return q, f, fmt.Errorf("%s=%q: want a whole number from 1 to %d", p.name, clip(p.val, 20), maxPage)
 		}
 		*p.n = n
 	}
@@ -233,13 +234,16 @@ func (s *Server) findingsCSV(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// The header is sent: the best left is to end the file with the
 		// error, so a truncated download does not pass for a whole one.
-		s.o.Log.Error("dashboard: findings CSV", "err", err)
-		fmt.Fprintf(w, "\nERROR: the export stopped: %v\n", err)
+		fmt.Fprintf(w, "\nERROR: the export stopped: %s\n", s.internal(r, fmt.Errorf("findings CSV: %w", err)))
 	}
 }
 
 func (s *Server) findingPage(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id, err := findingID(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
 	f, events, err := s.o.Store.Finding(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no finding %s", id))
@@ -275,11 +279,11 @@ func (c change) until(now time.Time) (time.Time, error) {
 	t, err := time.Parse("2006-01-02", c.Until)
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, c.Until); err != nil {
-			return time.Time{}, fmt.Errorf("until %q: want a date (2027-06-30) or an RFC 3339 time", c.Until)
+			return time.Time{}, badInput("until %q: want a date (2027-06-30) or an RFC 3339 time", clip(c.Until, 40))
 		}
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Errorf("until %s: must be in the future", c.Until)
+		return time.Time{}, badInput("until %s: must be in the future", c.Until)
 	}
 	return t, nil
 }
@@ -289,10 +293,13 @@ func (c change) until(now time.Time) (time.Time, error) {
 func (s *Server) apply(r *http.Request, id string, c change, suppress bool) error {
 	c.Reason = strings.TrimSpace(c.Reason)
 	if c.Reason == "" {
-		return fmt.Errorf("reason: say why (a ticket, the accepted risk): it goes in the finding's history")
+		return badInput("reason: say why (a ticket, the accepted risk): it goes in the finding's history")
 	}
-	if len(c.Reason) > 1000 {
-		return fmt.Errorf("reason: at most 1000 characters")
+	if len(c.Reason) > paramMax["reason"] {
+		return badInput("reason: at most %d bytes", paramMax["reason"])
+	}
+	if len(c.By) > paramMax["by"] {
+		return badInput("by: at most %d bytes", paramMax["by"])
 	}
 	by := strings.TrimSpace(c.By)
 	if by == "" {
@@ -312,14 +319,14 @@ func (s *Server) suppress(w http.ResponseWriter, r *http.Request)   { s.formChan
 func (s *Server) unsuppress(w http.ResponseWriter, r *http.Request) { s.formChange(w, r, false) }
 
 func (s *Server) formChange(w http.ResponseWriter, r *http.Request, suppress bool) {
-	id := r.PathValue("id")
+	id, err := findingID(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
 	c := change{Reason: r.FormValue("reason"), By: r.FormValue("by"), Until: r.FormValue("until")}
 	if err := s.apply(r, id, c, suppress); err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, store.ErrNotFound) {
-			status = http.StatusNotFound
-		}
-		s.fail(w, r, status, err)
+		s.fail(w, r, statusOf(err), err)
 		return
 	}
 	done := "suppressed"

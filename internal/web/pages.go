@@ -60,9 +60,14 @@ func (s *Server) controlsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) {
-	c := s.o.Catalog.Control(r.PathValue("id"))
+	id, err := controlID(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	c := s.o.Catalog.Control(id)
 	if c == nil {
-		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no control %q", r.PathValue("id")))
+		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no control %q", id))
 		return
 	}
 	f := store.Filter{Controls: []string{c.ID}, Compliance: []control.Status{control.Failed},
@@ -78,7 +83,11 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id, err := accountID(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
 	ov, err := s.overview(r.Context())
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)

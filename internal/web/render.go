@@ -126,8 +126,7 @@ func parsePages() (map[string]*page, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data map[string]any) {
 	b, err := s.renderBytes(r, name, data)
 	if err != nil {
-		s.o.Log.Error("dashboard: render", "page", name, "err", err)
-		http.Error(w, "could not render the page: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, s.internal(r, fmt.Errorf("render %s: %w", name, err)), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -151,16 +150,4 @@ func (s *Server) renderBytes(r *http.Request, name string, data map[string]any) 
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// fail shows an error page (or JSON under /api/).
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
-	if status >= 500 {
-		s.o.Log.Error("dashboard", "path", r.URL.Path, "err", err)
-	}
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSONError(w, status, err.Error())
-		return
-	}
-	s.render(w, r, "error", status, map[string]any{"Status": status, "Title": http.StatusText(status), "Error": err.Error()})
 }

@@ -23,11 +23,12 @@ func searchQuery(v url.Values) (search.Query, error) {
 	for _, p := range []struct {
 		name string
 		n    *int
-	}{{"port", &q.Port}, {"keyage", &q.KeyAge}} {
+		max  int
+	}{{"port", &q.Port, 65535}, {"keyage", &q.KeyAge, 36500}} {
 		if s := v.Get(p.name); s != "" {
 			n, err := strconv.Atoi(s)
-			if err != nil {
-				return q, fmt.Errorf("%s=%q: want a whole number", p.name, s)
+			if err != nil || n < 0 || n > p.max {
+				return q, fmt.Errorf("%s=%q: want a whole number from 0 to %d", p.name, clip(s, 20), p.max)
 			}
 			*p.n = n
 		}
@@ -46,18 +47,19 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	// a port; the others run as they are).
 	if v.Get("run") != "" {
 		q, err := searchQuery(v)
-		if err == nil {
-			q.Limit = searchLimit
-			var res search.Result
-			res, err = search.Run(r.Context(), s.o.Store, q)
-			data["Result"] = res
+		if err != nil {
+			s.fail(w, r, http.StatusBadRequest, err)
+			return
 		}
+		q.Limit = searchLimit
+		res, err := search.Run(r.Context(), s.o.Store, q)
+		data["Result"] = res
 		var qe *search.QueryError
 		switch {
 		case errors.As(err, &qe):
 			data["Error"] = err.Error()
 		case err != nil:
-			s.fail(w, r, http.StatusBadRequest, err)
+			s.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
 	}
@@ -80,7 +82,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &qe):
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 	case err != nil:
-		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		s.fail(w, r, http.StatusInternalServerError, err)
 	default:
 		writeJSON(w, http.StatusOK, res)
 	}

@@ -1,12 +1,7 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"net"
 	"net/http"
@@ -57,31 +52,21 @@ func IsLoopback(addr string) bool {
 // ErrNoToken says a non-loopback address was asked for without a token.
 var ErrNoToken = errors.New("the dashboard shows every account's weaknesses: on an address other than loopback it needs an access token")
 
-// sessionCookie holds "expiry.mac": the dashboard's own proof that the
-// browser logged in with the token; it never holds the token.
+// sessionCookie holds a session's random ID (see sessions); never the
+// token.
 const sessionCookie = "guardrail_session"
-
-const sessionTTL = 12 * time.Hour
 
 // auth checks the token (Authorization: Bearer) or the session cookie on
 // every request but the login page and the static assets. An empty token
 // allows everything (loopback only: see Listen).
 type auth struct {
-	token []byte
-	key   []byte // signs session cookies; new at every start
-	tls   bool
-	now   func() time.Time
+	token    []byte
+	tls      bool
+	sessions *sessions
 }
 
-func newAuth(token string, tls bool) (*auth, error) {
-	a := &auth{token: []byte(token), tls: tls, now: time.Now}
-	if token != "" {
-		a.key = make([]byte, 32)
-		if _, err := rand.Read(a.key); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
+func newAuth(token string, tls bool, now func() time.Time) *auth {
+	return &auth{token: []byte(token), tls: tls, sessions: newSessions(now)}
 }
 
 func (a *auth) enabled() bool { return len(a.token) > 0 }
@@ -91,46 +76,45 @@ func (a *auth) checkToken(t string) bool {
 	return a.enabled() && subtle.ConstantTimeCompare([]byte(t), a.token) == 1
 }
 
-func (a *auth) mac(exp int64) []byte {
-	m := hmac.New(sha256.New, a.key)
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(exp))
-	m.Write(b[:])
-	return m.Sum(nil)
+// newSession starts a session and returns its cookie.
+func (a *auth) newSession() (*http.Cookie, error) {
+	id, _, err := a.sessions.create()
+	if err != nil {
+		return nil, err
+	}
+	return &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: a.tls,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)}, nil
 }
 
-func (a *auth) newSession() *http.Cookie {
-	exp := a.now().Add(sessionTTL).Unix()
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(exp))
-	v := base64.RawURLEncoding.EncodeToString(b[:]) + "." + base64.RawURLEncoding.EncodeToString(a.mac(exp))
-	return &http.Cookie{Name: sessionCookie, Value: v, Path: "/", HttpOnly: true, Secure: a.tls,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)}
+// endSession ends r's session, if it has one, and returns the cookie
+// that clears it in the browser.
+func (a *auth) endSession(r *http.Request) *http.Cookie {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		a.sessions.end(c.Value)
+	}
+	return &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.tls, SameSite: http.SameSiteStrictMode}
 }
 
 func (a *auth) validSession(r *http.Request) bool {
 	c, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return false
+	return err == nil && a.sessions.valid(c.Value)
+}
+
+// bearer is the token of an Authorization header of the Bearer scheme,
+// whose name is case-insensitive (RFC 9110, section 11.1).
+func bearer(h string) (string, bool) {
+	scheme, t, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
 	}
-	e, m, ok := strings.Cut(c.Value, ".")
-	if !ok {
-		return false
-	}
-	eb, err1 := base64.RawURLEncoding.DecodeString(e)
-	mb, err2 := base64.RawURLEncoding.DecodeString(m)
-	if err1 != nil || err2 != nil || len(eb) != 8 {
-		return false
-	}
-	exp := int64(binary.BigEndian.Uint64(eb))
-	return hmac.Equal(mb, a.mac(exp)) && a.now().Unix() < exp
+	return strings.TrimLeft(t, " "), true
 }
 
 func (a *auth) allowed(r *http.Request) bool {
 	if !a.enabled() {
 		return true
 	}
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+	if t, ok := bearer(r.Header.Get("Authorization")); ok {
 		return a.checkToken(t)
 	}
 	return a.validSession(r)

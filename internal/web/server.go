@@ -36,7 +36,12 @@ type Options struct {
 	// User names who suppresses findings from the dashboard when the form
 	// does not say ("dashboard" if empty).
 	User string
-	Log  *slog.Logger
+	// AllowedHosts are host names the dashboard answers to besides the
+	// address it listens on (and loopback's names on loopback): the
+	// public name of a reverse proxy in front of it. See hosts.
+	AllowedHosts []string
+	// Log is where internal errors go, with the ID their answer shows.
+	Log *slog.Logger
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 }
@@ -45,6 +50,7 @@ type Options struct {
 type Server struct {
 	o     Options
 	auth  *auth
+	hosts *hosts
 	pages map[string]*page
 	mux   *http.ServeMux
 	h     http.Handler
@@ -68,20 +74,24 @@ func New(o Options) (*Server, error) {
 	if o.User == "" {
 		o.User = "dashboard"
 	}
-	a, err := newAuth(o.Token, o.TLS)
+	h, err := newHosts(o.AllowedHosts, o.TLS)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, auth: a, pages: pages, mux: http.NewServeMux()}
+	s := &Server{o: o, auth: newAuth(o.Token, o.TLS, o.Now), hosts: h, pages: pages, mux: http.NewServeMux()}
 	s.routes()
 	// Writes from another origin are refused (CSRF): browsers say where a
-	// request comes from in Sec-Fetch-Site or Origin.
+	// request comes from in Sec-Fetch-Site or Origin. That is only sound
+	// once the Host is known to be ours (hosts: DNS rebinding).
 	csrf := http.NewCrossOriginProtection()
-	s.h = headers(o.TLS, s.auth.wrap(csrf.Handler(s.mux)))
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, errors.New("cross-origin request refused: writes are accepted only from the dashboard's own pages"))
+	}))
+	s.h = headers(o.TLS, h.wrap(s, s.auth.wrap(csrf.Handler(s.limits(s.mux)))))
 	return s, nil
 }
 
@@ -91,6 +101,11 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(assets, "static")
 	files := http.FileServerFS(static)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: a directory would be listed.
+		if fi, err := fs.Stat(static, strings.TrimSuffix(r.URL.Path, "/")); r.URL.Path == "" || err == nil && fi.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		// Asset names carry their version: they never change.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		files.ServeHTTP(w, r)
@@ -137,6 +152,7 @@ func (s *Server) Listen(ctx context.Context, addr, certFile, keyFile string, rea
 	if err != nil {
 		return err
 	}
+	s.hosts.bind(addr)
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
@@ -176,20 +192,47 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "login", http.StatusUnauthorized, map[string]any{"Next": next, "Auth": true, "Error": "That token is not right."})
 		return
 	}
-	http.SetCookie(w, s.auth.newSession())
+	c, err := s.auth.newSession()
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	http.SetCookie(w, c)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// logout ends the session on the server, not only in this browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.auth.tls, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, s.auth.endSession(r))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect after login on this site.
+// safeNext keeps a redirect after login on this site: next must be a
+// path of this origin, else it is "/". Browsers are lenient where it
+// hurts: they read "\" as "/" (so "/\evil.example" is another host),
+// drop tabs and newlines ("/\t/evil.example"), and take "//host" as a
+// host. So next must start with one "/", hold only printable ASCII
+// (what RequestURI gives) and no backslash, have neither scheme, host nor
+// fragment once parsed, and its decoded path must not start with "//"
+// or hold a backslash or a control character either.
 func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || len(next) > 1 && next[1] == '/' || next[0] != '/' {
+	if len(next) == 0 || len(next) > paramMax["next"] || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
 		return "/"
+	}
+	for _, c := range []byte(next) {
+		if c <= ' ' || c >= 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" ||
+		strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return "/"
+	}
+	for _, c := range []byte(u.Path) {
+		if c < ' ' || c == 0x7f {
+			return "/"
+		}
 	}
 	return next
 }
