@@ -47,7 +47,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	if v.Get("run") != "" {
 		q, err := searchQuery(v)
 		if err == nil {
-			q.Limit = searchLimit
+			q.Limit, q.Now = searchLimit, s.o.Now()
 			var res search.Result
 			res, err = search.Run(r.Context(), s.o.Store, q)
 			data["Result"] = res
@@ -74,6 +74,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	q.Now = s.o.Now() // key ages are measured on the dashboard's clock
 	res, err := search.Run(r.Context(), s.o.Store, q)
 	var qe *search.QueryError
 	switch {
