@@ -42,6 +42,8 @@ func (s *simFlags) register(c *cobra.Command) {
 	// the store's and the dashboard's) at a date, so that a demo gives the
 	// same results on any day: for reproducible demos, screenshots and
 	// the command tests. Hidden: a real scan always runs on the real clock.
+	// A stopped clock names every scan alike (scan.NewID), so demo runs
+	// that store into one store each need their own --now.
 	f.StringVar(&s.now, "now", "", "stop the simulated clock at this date (2026-06-01, noon UTC) or RFC 3339 time (default: the real clock)")
 	_ = f.MarkHidden("now")
 }
