@@ -15,6 +15,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/baseline"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/org"
@@ -33,7 +34,7 @@ var demoRegions = []string{"eu-central-1", "eu-south-1", "eu-west-1", "us-east-1
 
 func startDemo(t testing.TB) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -30,6 +32,10 @@ func TestScripts(t *testing.T) {
 			e.Setenv("AWS_CONFIG_FILE", filepath.Join(e.WorkDir, "no-aws-config"))
 			e.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(e.WorkDir, "no-aws-credentials"))
 			e.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			// A date a year from today, for commands that judge dates on
+			// the real clock (findings suppress --until): a fixed date
+			// would turn into the past one day. Never compared.
+			e.Setenv("NEXT_YEAR", time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
 			return nil
 		},
 	})
@@ -52,6 +58,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sim", "serve", "--error-rate", "2"}, ExitUsage, "--error-rate 2"},
 		{[]string{"sim", "serve", "--faults", "/nonexistent/faults.json"}, ExitUsage, "--faults: open /nonexistent/faults.json"},
 		{[]string{"demo", "--accounts", "2"}, ExitUsage, "--accounts/--sim-regions"},
+		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`},
+		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`},
 		{[]string{"search", "sg", "--ip", "300.1.2.3"}, ExitUsage, `--ip: "300.1.2.3" is not an IPv4 or IPv6 address or CIDR`},
 		{[]string{"search", "sg", "--port", "0"}, ExitUsage, "--ip: give an IP address or CIDR, a port, or both"},
 		{[]string{"search", "sg", "--port", "22", "--protocol", "gre"}, ExitUsage, `--protocol: "gre"`},
@@ -75,7 +83,7 @@ func TestExitCodes(t *testing.T) {
 // credential chain (environment variables) and AWS_ENDPOINT_URL, as a user
 // pointing it at 'guardrail sim serve' would.
 func TestOrgAgainstSimulator(t *testing.T) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

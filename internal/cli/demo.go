@@ -60,7 +60,17 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 					return err
 				}
 			}
-			srv, err := sf.build()
+			// One clock for the simulated world, the scan, the store and
+			// the dashboard: the real one, or --now.
+			now, err := sf.clock()
+			if err != nil {
+				return err
+			}
+			j.opts.Now, dash.now = now, now
+			if j.db != nil {
+				j.db.now = now
+			}
+			srv, err := sf.build(now)
 			if err != nil {
 				return err
 			}

@@ -19,7 +19,10 @@ import (
 )
 
 // dbFlag is --db: where findings and scans are kept.
-type dbFlag struct{ dsn string }
+type dbFlag struct {
+	dsn string
+	now func() time.Time // the store's clock; nil: the real one
+}
 
 func (d *dbFlag) register(c *cobra.Command) {
 	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file, or postgres://user@host/db (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
@@ -44,7 +47,7 @@ func (d *dbFlag) open(ctx context.Context) (store.Store, error) {
 		}
 		dsn = p
 	}
-	s, err := store.Open(ctx, dsn)
+	s, err := store.OpenWith(ctx, dsn, store.Options{Now: d.now})
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--db: %w", err)}
 	}

@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -120,6 +120,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		Controls:    ctls,
 		Standards:   cat.Standards(),
 		Concurrency: s.concurrency,
+		Now:         clock.Real, // demo --now replaces it
 	}
 	return j, nil
 }
@@ -213,7 +214,7 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 			return err
 		}
 		defer st.Close()
-		started := time.Now().UTC()
+		started := j.opts.Now().UTC()
 		j.opts.ID = scan.NewID(started)
 		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
 			return fmt.Errorf("record scan: %w", err)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,8 +24,9 @@ type serveFlags struct {
 	tlsCert   string
 	tlsKey    string
 	user      string
-	hosts     []string // --allowed-host
-	token     string   // read by check
+	hosts     []string         // --allowed-host
+	token     string           // read by check
+	now       func() time.Time // the dashboard's clock; nil: the real one
 }
 
 func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
@@ -77,7 +79,7 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 	if user == "" {
 		user = os.Getenv("USER")
 	}
-	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts,
+	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Now: f.now,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 }
 

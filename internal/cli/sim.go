@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -26,6 +27,7 @@ type simFlags struct {
 	throttle   bool
 	errorRate  float64
 	faultsFile string
+	now        string
 }
 
 func (s *simFlags) register(c *cobra.Command) {
@@ -36,22 +38,43 @@ func (s *simFlags) register(c *cobra.Command) {
 	f.BoolVar(&s.throttle, "throttle", false, "throttle like AWS: token buckets per account, region and service")
 	f.Float64Var(&s.errorRate, "error-rate", 0, "fraction of calls answered with a 5xx (0 to 1)")
 	f.StringVar(&s.faultsFile, "faults", "", "JSON file of faults to inject (the document PUT /_sim/faults takes)")
+	// --now stops the simulated world's clock (and, in demo, the scan's,
+	// the store's and the dashboard's) at a date, so that a demo gives the
+	// same results on any day: for reproducible demos, screenshots and
+	// the command tests. Hidden: a real scan always runs on the real clock.
+	// A stopped clock names every scan alike (scan.NewID), so demo runs
+	// that store into one store each need their own --now.
+	f.StringVar(&s.now, "now", "", "stop the simulated clock at this date (2026-06-01, noon UTC) or RFC 3339 time (default: the real clock)")
+	_ = f.MarkHidden("now")
 }
 
-// build makes the world and the server.
-func (s *simFlags) build() (*sim.Server, error) {
+// clock is the one clock of the simulated world (and of the demo's scan):
+// the real clock, or --now.
+func (s *simFlags) clock() (func() time.Time, error) {
+	if s.now == "" {
+		return clock.Real, nil
+	}
+	t, err := clock.Parse(s.now)
+	if err != nil {
+		return nil, usageErr("--now %v", err)
+	}
+	return clock.Fixed(t), nil
+}
+
+// build makes the world, on the clock now, and the server.
+func (s *simFlags) build(now func() time.Time) (*sim.Server, error) {
 	faults, err := s.faults()
 	if err != nil {
 		return nil, err
 	}
 	var w *world.World
 	if s.accounts > 0 {
-		w, err = demo.Generate(s.accounts, s.regions)
+		w, err = demo.Generate(s.accounts, s.regions, now)
 		if err != nil {
 			return nil, usageErr("--accounts/--sim-regions: %v", err)
 		}
 	} else {
-		w, err = demo.Load()
+		w, err = demo.Load(now)
 		if err != nil {
 			return nil, fmt.Errorf("load the demo organization: %w", err)
 		}
@@ -121,7 +144,11 @@ service), GET|PUT /_sim/faults, POST /_sim/region {"Account","Region","Status"}.
 			if err := checkLoopback(addr, allowRemote); err != nil {
 				return err
 			}
-			srv, err := sf.build()
+			now, err := sf.clock()
+			if err != nil {
+				return err
+			}
+			srv, err := sf.build(now)
 			if err != nil {
 				return err
 			}

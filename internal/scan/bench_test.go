@@ -3,6 +3,7 @@ package scan_test
 import (
 	"testing"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/scan"
@@ -16,7 +17,7 @@ import (
 // collected once from the simulator without latency). It reports the
 // results per evaluation and the time per target.
 func BenchmarkEvaluate(b *testing.B) {
-	w, err := demo.Generate(100, 17)
+	w, err := demo.Generate(100, 17, clock.Fixed(simtest.Now))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
@@ -57,7 +59,15 @@ func demoScan(t testing.TB, s *simtest.Sim, o scan.Options, attempts int) *repor
 
 func startDemo(t testing.TB) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	return startDemoAt(t, simtest.Now)
+}
+
+// startDemoAt serves the demo organization on a clock stopped at day:
+// the world is built on it and keeps it, and demoScan scans on the
+// world's clock, so the world and the scan share one clock.
+func startDemoAt(t testing.TB, day time.Time) *simtest.Sim {
+	t.Helper()
+	w, err := demo.Load(clock.Fixed(day))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,38 +79,112 @@ func line(r control.Result) string {
 	return fmt.Sprintf("%s %s %-16s %-14s %s | %s", r.Resource.Account, r.Resource.Region, r.Control, r.Status, r.Resource.ARN, r.Reason)
 }
 
+// goldenDays are the two dates TestDemoGolden scans the demo on, two
+// years apart. Both lie where every demo function's runtime keeps its
+// Lambda.2 status: Lambda.2 judges a runtime by the date AWS deprecates
+// it (nodejs20.x on 2026-04-30, python3.12 on 2028-10-31), a fact of the
+// calendar, not of the demo's clock.
+var goldenDays = []time.Time{
+	time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC),
+	time.Date(2028, 6, 1, 12, 0, 0, 0, time.UTC),
+}
+
 // TestDemoGolden scans the demo organization, with the opt-in region
 // eu-south-1 asked for everywhere (only data-platform-prod has it), and
 // compares every result with the reviewed golden file. legacy-erp-prod
 // denies the scanner's role: all its results are ERROR.
+//
+// It scans on two dates (goldenDays), the demo world and the scan on one
+// clock each time, and requires the same results: a date that moves with
+// the clock (a certificate's expiry, a key's deletion date) moves by
+// exactly the days between the two, and the golden file writes it
+// relative to the clock (${now+205d}); nothing else may differ. So the
+// golden file is the same on any date, and a date read from the wall
+// clock anywhere on the way fails the test.
 func TestDemoGolden(t *testing.T) {
-	s := startDemo(t)
 	regions := []string{"eu-central-1", "eu-south-1", "eu-west-1", "us-east-1", "us-west-2"}
-	rep := demoScan(t, s, scan.Options{Discover: org.Options{Regions: regions}}, 0)
-	var b strings.Builder
-	fmt.Fprintf(&b, "# guardrail scan of the demo organization, --regions %s\n", strings.Join(regions, ","))
-	fmt.Fprintf(&b, "# accounts %d, targets %d, results %d, gaps %d\n", len(rep.Accounts), rep.Stats.Targets, len(rep.Results), len(rep.Gaps))
-	for _, g := range rep.Gaps {
-		fmt.Fprintf(&b, "gap %s %s %s: %s\n", g.Account, g.Region, g.Collector, g.Reason)
-	}
-	for _, r := range rep.Results {
-		b.WriteString(line(r) + "\n")
-	}
-	golden(t, "demo.golden", b.String())
+	var outs []string
+	for _, day := range goldenDays {
+		rep := demoScan(t, startDemoAt(t, day), scan.Options{Discover: org.Options{Regions: regions}}, 0)
+		var b strings.Builder
+		fmt.Fprintf(&b, "# guardrail scan of the demo organization, --regions %s\n", strings.Join(regions, ","))
+		fmt.Fprintf(&b, "# accounts %d, targets %d, results %d, gaps %d\n", len(rep.Accounts), rep.Stats.Targets, len(rep.Results), len(rep.Gaps))
+		b.WriteString("# ${now+Nd}, ${now-Nd}: N days after, before the scan's clock\n")
+		for _, g := range rep.Gaps {
+			fmt.Fprintf(&b, "gap %s %s %s: %s\n", g.Account, g.Region, g.Collector, g.Reason)
+		}
+		for _, r := range rep.Results {
+			b.WriteString(line(r) + "\n")
+		}
+		outs = append(outs, b.String())
 
-	// The invariants the golden file shows, checked in code too.
-	for _, r := range rep.Results {
-		if r.Resource.Account == "444444444404" && r.Status != control.Error {
-			t.Errorf("denied account has a %s result: %s", r.Status, line(r))
+		// The invariants the golden file shows, checked in code too.
+		for _, r := range rep.Results {
+			if r.Resource.Account == "444444444404" && r.Status != control.Error {
+				t.Errorf("denied account has a %s result: %s", r.Status, line(r))
+			}
+			if r.Resource.Region == "eu-south-1" && r.Resource.Account != "444444444403" && r.Status != control.Error {
+				t.Errorf("not-opted-in region has a %s result: %s", r.Status, line(r))
+			}
 		}
-		if r.Resource.Region == "eu-south-1" && r.Resource.Account != "444444444403" && r.Status != control.Error {
-			t.Errorf("not-opted-in region has a %s result: %s", r.Status, line(r))
+		if len(rep.Gaps) != 0 {
+			t.Errorf("a fault-free demo scan has gaps: %v", rep.Gaps)
+		}
+		checkInventory(t, rep)
+	}
+	got, err := relative(outs[0], goldenDays[0], outs[1], goldenDays[1])
+	if err != nil {
+		t.Fatalf("the demo scan depends on the date: %v", err)
+	}
+	golden(t, "demo.golden", got)
+}
+
+var isoDate = regexp.MustCompile(`\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b`)
+
+// relative merges a and b, the same report made on days da and db: a
+// date that is the same in both stays as it is; a date that is n days
+// after da in a and n days after db in b becomes ${now+nd} (${now-nd}
+// before). Any other difference is an error naming the line.
+func relative(a string, da time.Time, b string, db time.Time) (string, error) {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(al) != len(bl) {
+		return "", fmt.Errorf("%d lines on %s, %d on %s", len(al), da.Format(time.DateOnly), len(bl), db.Format(time.DateOnly))
+	}
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	a0, b0 := day(da), day(db)
+	var out strings.Builder
+	var err error
+	for i := range al {
+		if isoDate.ReplaceAllString(al[i], "D") != isoDate.ReplaceAllString(bl[i], "D") {
+			return "", fmt.Errorf("line %d differs:\n  %s: %s\n  %s: %s", i+1, da.Format(time.DateOnly), al[i], db.Format(time.DateOnly), bl[i])
+		}
+		ad, bd := isoDate.FindAllString(al[i], -1), isoDate.FindAllString(bl[i], -1)
+		k := 0
+		merged := isoDate.ReplaceAllStringFunc(al[i], func(s string) string {
+			x, errx := time.Parse(time.DateOnly, ad[k])
+			y, erry := time.Parse(time.DateOnly, bd[k])
+			k++
+			switch n := int(x.Sub(a0).Hours() / 24); {
+			case errx != nil || erry != nil || x.Equal(y):
+				return s
+			case y.Sub(b0) == x.Sub(a0) && n >= 0:
+				return fmt.Sprintf("${now+%dd}", n)
+			case y.Sub(b0) == x.Sub(a0):
+				return fmt.Sprintf("${now-%dd}", -n)
+			default:
+				err = fmt.Errorf("line %d: %s on %s is %s on %s: neither fixed nor moved with the clock", i+1, ad[k-1], da.Format(time.DateOnly), bd[k-1], db.Format(time.DateOnly))
+				return s
+			}
+		})
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(merged)
+		if i < len(al)-1 {
+			out.WriteString("\n")
 		}
 	}
-	if len(rep.Gaps) != 0 {
-		t.Errorf("a fault-free demo scan has gaps: %v", rep.Gaps)
-	}
-	checkInventory(t, rep)
+	return out.String(), nil
 }
 
 // checkInventory: the scan's inventory agrees with its controls: a bucket
@@ -282,7 +366,7 @@ func TestPolicyCoversEveryCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := scan.Run(context.Background(), rec.Instrument(cfg), scan.Options{
-		Collectors: registry.All(), Controls: cat.Controls(), Standards: cat.Standards()}); err != nil {
+		Collectors: registry.All(), Controls: cat.Controls(), Standards: cat.Standards(), Now: s.World().Now}); err != nil {
 		t.Fatal(err)
 	}
 	allowed := map[string]bool{}

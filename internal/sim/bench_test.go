@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
@@ -32,7 +33,7 @@ func signed(method, path, service, region, target, contentType, body string) *ht
 // auth, fault bookkeeping, the handler and encoding, with no network and
 // no SDK. Compare with BenchmarkSDKRoundTrip for what a client pays.
 func BenchmarkServeHTTP(b *testing.B) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		b.Fatal(err)
 	}

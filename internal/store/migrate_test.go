@@ -23,7 +23,7 @@ func TestMigrateInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, s.w, s.d, fstest.MapFS{"migrations/0001_init.sql": {Data: v1}}, time.Now()); err != nil {
+	if err := migrate(ctx, s.w, s.d, fstest.MapFS{"migrations/0001_init.sql": {Data: v1}}, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO findings (id, control, title, account, account_name, ou_path, region, resource_arn,

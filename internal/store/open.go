@@ -79,8 +79,23 @@ func Redact(dsn string) string {
 // when needed, and brings its schema up to date. A postgres:// or
 // postgresql:// URL opens PostgreSQL; anything else is the path of a
 // SQLite file. Scans left RUNNING by a process that is gone are marked
-// INTERRUPTED.
+// INTERRUPTED. The store's clock is the wall clock; OpenWith takes
+// another.
 func Open(ctx context.Context, dsn string) (Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options are how a store is opened, beyond its DSN.
+type Options struct {
+	// Now is the store's clock (time.Now when nil): when a suppression
+	// or a journal entry is made, whether a suppression's expiry is in
+	// the future, when a scan given no start time started. Give it the
+	// clock the scans it stores ran on (see package clock).
+	Now func() time.Time
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, o Options) (Store, error) {
 	if dsn == "" {
 		return nil, errors.New("store: no database given")
 	}
@@ -95,6 +110,9 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.Now != nil {
+		s.now = o.Now
 	}
 	if err := migrate(ctx, s.w, s.d, migrationFS, s.now()); err != nil {
 		s.Close()

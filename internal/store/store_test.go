@@ -14,7 +14,7 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 func openSQLite(t *testing.T) store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "guardrail.db"))
+	s, err := store.OpenWith(context.Background(), filepath.Join(t.TempDir(), "guardrail.db"), store.Options{Now: storetest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func openSQLite(t *testing.T) store.Store {
 
 func openPostgres(t *testing.T) store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), storetest.Postgres(t))
+	s, err := store.OpenWith(context.Background(), storetest.Postgres(t), store.Options{Now: storetest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

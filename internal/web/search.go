@@ -51,7 +51,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusBadRequest, err)
 			return
 		}
-		q.Limit = searchLimit
+		q.Limit, q.Now = searchLimit, s.o.Now()
 		res, err := search.Run(r.Context(), s.o.Store, q)
 		data["Result"] = res
 		var qe *search.QueryError
@@ -76,6 +76,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	q.Now = s.o.Now() // key ages are measured on the dashboard's clock
 	res, err := search.Run(r.Context(), s.o.Store, q)
 	var qe *search.QueryError
 	switch {

@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -23,11 +25,16 @@ import (
 
 const token = "s3cret-token-for-tests-0123456789"
 
+// now is the clock of the tests' stores and dashboards: the day after the
+// synthetic organization's second scan. Nothing compared reads the wall
+// clock.
+var now = time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+
 // synthetic is a store with two scans of a small synthetic organization.
 func synthetic(t *testing.T, scans int) store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "guardrail.db"))
+	st, err := store.OpenWith(ctx, filepath.Join(t.TempDir(), "guardrail.db"), store.Options{Now: clock.Fixed(now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +60,7 @@ func server(t *testing.T, st store.Store, tok string) *web.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Options{Store: st, Catalog: cat, Token: tok, User: "tester"})
+	srv, err := web.New(web.Options{Store: st, Catalog: cat, Token: tok, User: "tester", Now: clock.Fixed(now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +243,7 @@ func TestSuppressAndUnsuppress(t *testing.T) {
 		want             string
 	}{
 		{"no reason", "/findings/" + f.ID + "/suppress", "reason=+", 400, "reason: say why"},
-		{"past expiry", "/findings/" + f.ID + "/suppress", "reason=x&until=2001-01-01", 400, "must be in the future"},
+		{"past expiry", "/findings/" + f.ID + "/suppress", "reason=x&until=2026-11-02", 400, "must be in the future"},
 		{"bad expiry", "/findings/" + f.ID + "/suppress", "reason=x&until=soon", 400, "want a date"},
 		{"unknown finding", "/findings/ffffffffff/suppress", "reason=x", 404, "ffffffffff"},
 		{"api bad json", "/api/findings/" + f.ID + "/suppress", `{"reason": 1}`, 400, "body: want JSON"},
@@ -252,10 +259,12 @@ func TestSuppressAndUnsuppress(t *testing.T) {
 			}
 		})
 	}
-	rec := post("/api/findings/"+f.ID+"/suppress", `{"reason": "RISK-7", "until": "2099-01-01"}`)
+	// An expiry a month after the dashboard's clock (and the store's) is in
+	// the future, whatever the date the test runs on.
+	rec := post("/api/findings/"+f.ID+"/suppress", `{"reason": "RISK-7", "until": "2026-12-03"}`)
 	var got finding.Finding
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != 200 || got.Workflow != finding.Suppressed ||
-		got.Suppression.By != "tester" || got.Suppression.Until.Year() != 2099 {
+		got.Suppression.By != "tester" || !got.Suppression.Until.Equal(time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("api suppress: %d %s", rec.Code, rec.Body.String())
 	}
 	if rec := post("/findings/"+f.ID+"/unsuppress", "reason=back+in+scope&by=alice"); rec.Code != http.StatusSeeOther {
@@ -329,8 +338,8 @@ func TestCSV(t *testing.T) {
 	if len(rows) != total+1 || rows[0][0] != "finding_id" {
 		t.Errorf("CSV: %d rows, want the header and all %d findings of the view (every page)", len(rows), total)
 	}
-	if !strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment;") {
-		t.Errorf("Content-Disposition %q", rec.Header().Get("Content-Disposition"))
+	if got, want := rec.Header().Get("Content-Disposition"), `attachment; filename="guardrail-findings-20261103T120000Z.csv"`; got != want {
+		t.Errorf("Content-Disposition %q, want %q (named by the dashboard's clock)", got, want)
 	}
 }
 

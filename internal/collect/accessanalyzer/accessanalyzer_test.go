@@ -3,8 +3,8 @@ package accessanalyzer_test
 import (
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	collector "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -22,7 +22,7 @@ const (
 
 func start(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func start(t *testing.T) *simtest.Sim {
 
 func run(t *testing.T, s *simtest.Sim, account, region string) (*accessanalyzer.AccessAnalyzer, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, collector.Collector(), s.Config(t, account, region), account, region, time.Now())
+	a, err := collecttest.Run(t, collector.Collector(), s.Config(t, account, region), account, region, simtest.Now)
 	return a.Regions[region].AccessAnalyzer, err
 }
 

@@ -3,7 +3,6 @@ package account_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	collectaccount "github.com/guardrail-sec/guardrail/internal/collect/account"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
@@ -19,7 +18,7 @@ func TestSecurityContact(t *testing.T) {
 	s := simtest.Start(t, w)
 	c := collectaccount.Collector()
 
-	a, err := collecttest.Run(t, c, s.Config(t, simtest.Management, "us-east-1"), simtest.Management, "us-east-1", time.Now())
+	a, err := collecttest.Run(t, c, s.Config(t, simtest.Management, "us-east-1"), simtest.Management, "us-east-1", simtest.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +28,7 @@ func TestSecurityContact(t *testing.T) {
 	}
 
 	// ResourceNotFoundException: no contact, which is data, not an error.
-	a, err = collecttest.Run(t, c, s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", time.Now())
+	a, err = collecttest.Run(t, c, s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", simtest.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +40,7 @@ func TestSecurityContact(t *testing.T) {
 func TestSecurityContactDenied(t *testing.T) {
 	s := simtest.Start(t, nil)
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: simtest.Member, Service: "account", Action: "GetAlternateContact"}}})
-	a, err := collecttest.Run(t, collectaccount.Collector(), s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", time.Now())
+	a, err := collecttest.Run(t, collectaccount.Collector(), s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", simtest.Now)
 	if err == nil || !strings.Contains(err.Error(), "get alternate contact (SECURITY)") || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Fatalf("err = %v, want get alternate contact: AccessDenied", err)
 	}

@@ -3,8 +3,8 @@ package cloudtrail_test
 import (
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -25,7 +25,7 @@ const orgTrail = "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail"
 
 func start(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func start(t *testing.T) *simtest.Sim {
 
 func collect(t *testing.T, s *simtest.Sim, account, region string) (*ctsnap.CloudTrail, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, cloudtrail.Collector(), s.Config(t, account, region), account, region, time.Now())
+	a, err := collecttest.Run(t, cloudtrail.Collector(), s.Config(t, account, region), account, region, simtest.Now)
 	return a.Regions[region].CloudTrail, err
 }
 
@@ -114,8 +114,8 @@ func TestDemo(t *testing.T) {
 	if d.IsMultiRegion || d.Status == nil || d.Status.IsLogging || d.Status.StopLoggingTime.IsZero() {
 		t.Errorf("dev-trail = %+v status %+v", d, d.Status)
 	}
-	if age := time.Since(d.Status.StopLoggingTime); age < 44*24*time.Hour || age > 46*24*time.Hour {
-		t.Errorf("dev-trail stopped %v ago, want 45 days", age)
+	if stopped, want := d.Status.StopLoggingTime, simtest.Now.AddDate(0, 0, -45); !stopped.Equal(want) {
+		t.Errorf("dev-trail stopped at %v, want 45 days before the clock (%v)", stopped, want)
 	}
 	if m := d.Selectors.Management(); m.Read || !m.Write {
 		t.Errorf("dev-trail management events = %+v, want write only", m)

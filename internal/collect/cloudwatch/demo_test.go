@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	collectpkg "github.com/guardrail-sec/guardrail/internal/collect"
 	ctcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
@@ -24,14 +24,14 @@ import (
 // collectors of the monitoring chain and checks what the controls make of
 // it: the mix `guardrail demo` shows.
 func TestDemoResults(t *testing.T) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := simtest.Start(t, w)
 	regions := []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1"}
 	collectors := []collectpkg.Collector{ctcollect.Collector(), logscollect.Collector(), cloudwatch.Collector(), snscollect.Collector()}
-	snap := &snapshot.Snapshot{Taken: time.Now()}
+	snap := &snapshot.Snapshot{Taken: simtest.Now}
 	for _, id := range w.AccountIDs() {
 		a := &snapshot.Account{ID: id, Name: w.Accounts[id].Name, Partition: "aws", HomeRegion: "us-east-1", Regions: map[string]*snapshot.Region{}}
 		for _, r := range regions {
@@ -41,7 +41,7 @@ func TestDemoResults(t *testing.T) {
 		for _, r := range regions {
 			cfg := s.Config(t, id, r)
 			for _, c := range collectors {
-				in := collectpkg.Input{Config: cfg, Target: target.Target{Partition: "aws", Account: id, Region: r}, Account: a, Region: a.Regions[r], Now: time.Now()}
+				in := collectpkg.Input{Config: cfg, Target: target.Target{Partition: "aws", Account: id, Region: r}, Account: a, Region: a.Regions[r], Now: simtest.Now}
 				if err := c.Collect(context.Background(), in); err != nil {
 					t.Fatalf("%s %s/%s: %v", c.Name, id, r, err)
 				}
@@ -51,7 +51,7 @@ func TestDemoResults(t *testing.T) {
 	var results []control.Result
 	for _, a := range snap.Accounts {
 		results = append(results, control.EvaluateAccount(append(ctcontrol.Controls(), cwcontrol.Controls()...), snap, a,
-			func(string) bool { return false }, time.Now())...)
+			func(string) bool { return false }, simtest.Now)...)
 	}
 	got := map[string]map[string][]control.Result{} // control -> account -> results
 	for _, r := range results {

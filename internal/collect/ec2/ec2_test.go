@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -35,7 +36,7 @@ var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func startDemo(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	collectaccount "github.com/guardrail-sec/guardrail/internal/collect/account"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
@@ -13,6 +12,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	controlaccount "github.com/guardrail-sec/guardrail/internal/control/account"
 	controliam "github.com/guardrail-sec/guardrail/internal/control/iam"
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -27,7 +27,7 @@ func TestDemoResults(t *testing.T) {
 	got := map[string]map[string]control.Status{} // profile -> control -> worst status
 	seen := map[string]bool{}
 	var lines []string
-	now := time.Now()
+	now := simtest.Now
 	for id, profile := range accounts {
 		a, err := collecttest.Run(t, collectiam.Collector(), s.Config(t, id, "us-east-1"), id, "us-east-1", now)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	collectiam "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -23,7 +24,7 @@ const (
 
 func demoSim(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func demoSim(t *testing.T) *simtest.Sim {
 // collectIAM runs the collector for account and returns its IAM state.
 func collectIAM(t *testing.T, s *simtest.Sim, account string) (*iam.IAM, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, collectiam.Collector(), s.Config(t, account, "us-east-1"), account, "us-east-1", time.Now())
+	a, err := collecttest.Run(t, collectiam.Collector(), s.Config(t, account, "us-east-1"), account, "us-east-1", simtest.Now)
 	return a.IAM, err
 }
 
@@ -83,7 +84,7 @@ func policy(t *testing.T, i *iam.IAM, name string) *iam.Policy {
 // ${days_ago:n}).
 func daysAgo(t *testing.T, what string, got time.Time, n int) {
 	t.Helper()
-	want := time.Now().AddDate(0, 0, -n)
+	want := simtest.Now.AddDate(0, 0, -n)
 	if d := got.Sub(want); d < -time.Hour || d > time.Hour {
 		t.Errorf("%s = %v, want about %d days ago (%v)", what, got, n, want)
 	}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/logs"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -17,12 +17,12 @@ import (
 
 func collect(t *testing.T, s *simtest.Sim, account, region string) (*logsnap.Logs, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, logs.Collector(), s.Config(t, account, region), account, region, time.Now())
+	a, err := collecttest.Run(t, logs.Collector(), s.Config(t, account, region), account, region, simtest.Now)
 	return a.Regions[region].Logs, err
 }
 
 func TestDemo(t *testing.T) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestDenied(t *testing.T) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

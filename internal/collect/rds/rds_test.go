@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -26,7 +27,7 @@ var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func start(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

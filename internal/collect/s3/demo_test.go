@@ -3,8 +3,8 @@ package s3_test
 import (
 	"sort"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	"github.com/guardrail-sec/guardrail/internal/control"
@@ -21,14 +21,14 @@ import (
 // every control must have both outcomes somewhere, and nothing may be an
 // ERROR.
 func TestDemoOutcomes(t *testing.T) {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := simtest.Start(t, w)
 	snap := &snapshot.Snapshot{}
 	for _, id := range w.AccountIDs() {
-		a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, id, home), id, home, time.Now())
+		a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, id, home), id, home, simtest.Now)
 		if err != nil {
 			t.Fatalf("collect %s: %v", id, err)
 		}
@@ -47,7 +47,7 @@ func TestDemoOutcomes(t *testing.T) {
 	got := map[string]map[string]control.Status{} // control -> resource -> status
 	count := map[string]map[control.Status]int{}
 	for _, a := range snap.Accounts {
-		for _, r := range control.EvaluateAccount(s3control.Controls(), snap, a, func(c string) bool { return c == "s3" }, time.Now()) {
+		for _, r := range control.EvaluateAccount(s3control.Controls(), snap, a, func(c string) bool { return c == "s3" }, simtest.Now) {
 			if got[r.Control] == nil {
 				got[r.Control], count[r.Control] = map[string]control.Status{}, map[control.Status]int{}
 			}

@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -25,7 +25,7 @@ const (
 
 func start(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func start(t *testing.T) *simtest.Sim {
 
 func collectS3(t *testing.T, s *simtest.Sim, account string) *s3snap.S3 {
 	t.Helper()
-	a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, account, home), account, home, time.Now())
+	a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, account, home), account, home, simtest.Now)
 	if err != nil {
 		t.Fatalf("collect %s: %v", account, err)
 	}
@@ -200,7 +200,7 @@ func TestNeglected(t *testing.T) {
 func TestListDenied(t *testing.T) {
 	s := start(t)
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: logArchive, Service: "s3", Action: "ListBuckets"}}})
-	a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, logArchive, home), logArchive, home, time.Now())
+	a, err := collecttest.Run(t, s3collect.Collector(), s.Config(t, logArchive, home), logArchive, home, simtest.Now)
 	if err == nil || !strings.Contains(err.Error(), "list buckets") || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Fatalf("err = %v, want a list buckets AccessDenied", err)
 	}

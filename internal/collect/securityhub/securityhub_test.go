@@ -3,8 +3,8 @@ package securityhub_test
 import (
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	collector "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -24,7 +24,7 @@ const fsbp = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security
 
 func start(t *testing.T) *simtest.Sim {
 	t.Helper()
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func start(t *testing.T) *simtest.Sim {
 
 func run(t *testing.T, s *simtest.Sim, account, region string) (*securityhub.SecurityHub, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, collector.Collector(), s.Config(t, account, region), account, region, time.Now())
+	a, err := collecttest.Run(t, collector.Collector(), s.Config(t, account, region), account, region, simtest.Now)
 	return a.Regions[region].SecurityHub, err
 }
 

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -17,12 +17,12 @@ import (
 
 func collect(t *testing.T, s *simtest.Sim, account, region string) (*snssnap.SNS, error) {
 	t.Helper()
-	a, err := collecttest.Run(t, sns.Collector(), s.Config(t, account, region), account, region, time.Now())
+	a, err := collecttest.Run(t, sns.Collector(), s.Config(t, account, region), account, region, simtest.Now)
 	return a.Regions[region].SNS, err
 }
 
 func start(t *testing.T) *simtest.Sim {
-	w, err := demo.Load()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

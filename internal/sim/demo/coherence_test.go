@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
 
@@ -12,7 +13,7 @@ import (
 // key and log group. A dangling reference would make a check pass or fail
 // for the wrong reason.
 func TestDemoIsCoherent(t *testing.T) {
-	w, err := Load()
+	w, err := Load(clock.Fixed(SampleNow))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -171,23 +171,33 @@ func (s *Spec) accountWithRole(role string) string {
 	return id
 }
 
-// Load builds the demo organization.
-func Load() (*world.World, error) {
+// Load builds the demo organization on the clock now (see Build).
+func Load(now func() time.Time) (*world.World, error) {
 	spec, err := ReadSpec()
 	if err != nil {
 		return nil, err
 	}
-	return Build(spec, time.Now())
+	return Build(spec, now)
 }
 
-// Build makes a world from spec and the embedded profiles, with resource
-// ages relative to now.
-func Build(spec *Spec, now time.Time) (*world.World, error) {
-	ps, err := loadProfiles(now)
+// Build makes a world from spec and the embedded profiles on the clock
+// now: resource ages (${days_ago:N}, when accounts joined) are relative
+// to its reading when the world is built, and the world keeps it as its
+// clock (world.World.Now), so the ages the simulator reports, its
+// credential expiries and key deletion dates all follow the same clock.
+// The caller gives the same clock to the scan (scan.Options.Now); with
+// a fixed clock the demo's results are the same on any date.
+func Build(spec *Spec, now func() time.Time) (*world.World, error) {
+	if now == nil {
+		return nil, fmt.Errorf("demo: no clock")
+	}
+	built := now()
+	ps, err := loadProfiles(built)
 	if err != nil {
 		return nil, err
 	}
 	w := world.New()
+	w.Now = now
 	w.HomeRegion = spec.HomeRegion
 	o := &world.Organization{
 		ID:                 spec.OrgID,
@@ -209,7 +219,7 @@ func Build(spec *Spec, now time.Time) (*world.World, error) {
 	}
 	w.Org = o
 	security, logArchive := spec.accountWithRole("security"), spec.accountWithRole("log_archive")
-	since := now.AddDate(-3, 0, 0).UTC().Truncate(time.Second)
+	since := built.AddDate(-3, 0, 0).UTC().Truncate(time.Second)
 	for _, svc := range []string{"cloudtrail.amazonaws.com", "config.amazonaws.com", "guardduty.amazonaws.com",
 		"securityhub.amazonaws.com", "access-analyzer.amazonaws.com", "sso.amazonaws.com"} {
 		o.ServiceAccess[svc] = since
@@ -234,7 +244,7 @@ func Build(spec *Spec, now time.Time) (*world.World, error) {
 		for _, r := range a.ExtraRegions {
 			acct.RegionStatus[r] = "ENABLED"
 		}
-		joined := now.AddDate(-2, 0, 0).UTC().Truncate(time.Second)
+		joined := built.AddDate(-2, 0, 0).UTC().Truncate(time.Second)
 		method := "CREATED"
 		if a.ID == spec.Management.ID {
 			method = "INVITED"
@@ -289,8 +299,8 @@ func Build(spec *Spec, now time.Time) (*world.World, error) {
 // (1 to 29) with the demo's mix: the demo's management, security and
 // log-archive accounts, then workload accounts that take the demo's
 // workload accounts' profiles, OUs and tags in turn (so about one in ten
-// denies the scanner, as in the demo).
-func Generate(n, m int) (*world.World, error) {
+// denies the scanner, as in the demo), on the clock now (see Build).
+func Generate(n, m int, now func() time.Time) (*world.World, error) {
 	spec, err := ReadSpec()
 	if err != nil {
 		return nil, err
@@ -336,7 +346,7 @@ func Generate(n, m int) (*world.World, error) {
 	for _, r := range all[:m] {
 		spec.Regions = append(spec.Regions, r.Name)
 	}
-	return Build(spec, time.Now())
+	return Build(spec, now)
 }
 
 // profiles are the per-service state templates of every profile.

@@ -1,13 +1,16 @@
 package demo
 
 import (
-	"github.com/guardrail-sec/guardrail/internal/sim/world"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
 
 func TestLoadDemo(t *testing.T) {
-	w, err := Load()
+	w, err := Load(clock.Fixed(SampleNow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func TestLoadDemo(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
-	w, err := Generate(50, 6)
+	w, err := Generate(50, 6, clock.Fixed(SampleNow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +80,10 @@ func TestGenerate(t *testing.T) {
 	if denies < 3 || denies > 8 {
 		t.Errorf("%d of 50 accounts deny the scanner, want about one in ten", denies)
 	}
-	if _, err := Generate(2, 4); err == nil {
+	if _, err := Generate(2, 4, clock.Fixed(SampleNow)); err == nil {
 		t.Errorf("Generate(2, 4) should fail: too few accounts")
 	}
-	if _, err := Generate(10, 40); err == nil {
+	if _, err := Generate(10, 40, clock.Fixed(SampleNow)); err == nil {
 		t.Errorf("Generate(10, 40) should fail: too many regions")
 	}
 }
@@ -106,7 +109,7 @@ func TestParseSpecErrors(t *testing.T) {
 
 func BenchmarkGenerate200x17(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		if _, err := Generate(200, 17); err != nil {
+		if _, err := Generate(200, 17, clock.Fixed(SampleNow)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -132,5 +135,54 @@ func TestSampleProfiles(t *testing.T) {
 	}
 	if _, err := Global[world.IAM]("nope"); err == nil {
 		t.Errorf("Global of an unknown service should fail")
+	}
+}
+
+// TestBuildOnClock: the demo world is built on the clock it is given,
+// keeps it, and is the same world shifted in time on another date: ages
+// in the data (${days_ago:N}) and when accounts joined follow the clock,
+// and nothing else moves.
+func TestBuildOnClock(t *testing.T) {
+	at := func(day time.Time) *world.World {
+		t.Helper()
+		w, err := Load(clock.Fixed(day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	d1 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	d2 := time.Date(2031, 11, 17, 12, 0, 0, 0, time.UTC)
+	w1, w2 := at(d1), at(d2)
+	if !w1.Now().Equal(d1) || !w2.Now().Equal(d2) {
+		t.Fatalf("world clocks read %v and %v, want %v and %v", w1.Now(), w2.Now(), d1, d2)
+	}
+	// billing-portal: uploaded ${days_ago:160} in the managed profile.
+	for _, tc := range []struct {
+		w   *world.World
+		day time.Time
+	}{{w1, d1}, {w2, d2}} {
+		var up time.Time
+		for _, c := range tc.w.Accounts["111111111111"].IAM.ServerCertificates {
+			if c.Name == "billing-portal" {
+				up = c.Uploaded
+			}
+		}
+		if want := tc.day.AddDate(0, 0, -160); !up.Equal(want) {
+			t.Errorf("on %s: billing-portal uploaded %v, want 160 days before (%v)", tc.day.Format(time.DateOnly), up, want)
+		}
+		if j, want := tc.w.Org.Members["444444444401"].Joined, tc.day.AddDate(-2, 0, 0); !j.Equal(want) {
+			t.Errorf("on %s: payments-prod joined %v, want %v", tc.day.Format(time.DateOnly), j, want)
+		}
+	}
+	g, err := Generate(5, 2, clock.Fixed(d2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Now().Equal(d2) {
+		t.Errorf("generated world's clock reads %v, want %v", g.Now(), d2)
+	}
+	if _, err := Load(nil); err == nil {
+		t.Error("Load(nil) built a world without a clock")
 	}
 }

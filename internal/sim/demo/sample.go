@@ -15,11 +15,15 @@ var SampleSubs = map[string]string{
 	"${log_archive}": "333333333333",
 }
 
+// SampleNow is the instant Global and Regional resolve ${days_ago:N}
+// from: fixed, like SampleSubs, so that a sample is the same on any date.
+var SampleNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
 // Global decodes a global service's data file (iam, s3) exactly as the
 // loader does, strictly, and returns the state of every profile with the
 // tokens replaced by SampleSubs. T must be the service's world type.
 func Global[T any](field string) (map[string]T, error) {
-	ps, err := loadProfiles(time.Now())
+	ps, err := loadProfiles(SampleNow)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +47,7 @@ func Global[T any](field string) (map[string]T, error) {
 // state, with ${region} replaced by the region key's region (us-east-1 for
 // "default").
 func Regional[T any](field string) (map[string]map[string]T, error) {
-	ps, err := loadProfiles(time.Now())
+	ps, err := loadProfiles(SampleNow)
 	if err != nil {
 		return nil, err
 	}

@@ -9,15 +9,22 @@ import (
 	"net"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
+
+// Now is the instant tests fix their clocks at (clock.Fixed(simtest.Now))
+// for the demo organization, the simulator's world and the scan alike:
+// a test never compares data derived from the wall clock.
+var Now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // Management and Member are the accounts of NewWorld.
 const (
@@ -27,8 +34,10 @@ const (
 
 // NewWorld returns a small world: a management and a member account, the
 // default regions enabled, root credentials for both, and no resources.
+// Its clock is stopped at Now.
 func NewWorld() *world.World {
 	w := world.New()
+	w.Now = clock.Fixed(Now)
 	w.AddAccount(Management, "management", "management@example.com")
 	w.AddAccount(Member, "member", "member@example.com")
 	return w

@@ -34,8 +34,10 @@ const (
 )
 
 // Run runs the conformance suite; open returns a new, empty store for
-// one test (and closes it when the test ends).
+// one test (and closes it when the test ends), on the clock Now
+// (store.Options{Now: storetest.Now}).
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	t.Run("Clock", func(t *testing.T) { testClock(t, open(t)) })
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, open(t)) })
 	t.Run("Diff", func(t *testing.T) { testDiff(t, open(t)) })
 	t.Run("Scans", func(t *testing.T) { testScans(t, open(t)) })
@@ -48,9 +50,33 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 }
 
-// base is the time of the suite's first scan: in the future, so that a
-// suppression can expire between two scans.
-func base() time.Time { return time.Now().UTC().Truncate(time.Second).Add(time.Hour) }
+// now is where the suite's stores' clock is stopped: no result of the
+// suite depends on the date it runs.
+var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// Now is the clock the suite's stores must be opened on: stopped an hour
+// before the suite's first scan.
+func Now() time.Time { return now }
+
+// base is the time of the suite's first scan: after the store's clock,
+// so that a suppression made "now" can expire between two scans.
+func base() time.Time { return now.Add(time.Hour) }
+
+// testClock checks that open opened the store on Now: a scan given no
+// start time started at Now.
+func testClock(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.StartScan(ctx, store.Scan{ID: "s-clock"}); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Scan(ctx, "s-clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.Started.Equal(now) {
+		t.Fatalf("a scan given no start time started at %v, not at storetest.Now (%v): open the store with store.Options{Now: storetest.Now}", sc.Started, now)
+	}
+}
 
 func day(b time.Time, n int) time.Time { return b.Add(time.Duration(n) * 24 * time.Hour) }
 
@@ -620,7 +646,7 @@ func testSuppress(t *testing.T, s store.Store) {
 		{"no reason", func() error { return s.Suppress(ctx, []string{i1}, " ", "alice", time.Time{}) }, "reason"},
 		{"no one", func() error { return s.Suppress(ctx, []string{i1}, "accepted", "", time.Time{}) }, "who"},
 		{"until in the past", func() error {
-			return s.Suppress(ctx, []string{i1}, "accepted", "alice", time.Now().Add(-time.Hour))
+			return s.Suppress(ctx, []string{i1}, "accepted", "alice", Now().Add(-time.Minute))
 		}, "not in the future"},
 		{"unsuppress what is not suppressed: nothing changes", func() error {
 			return s.Unsuppress(ctx, []string{i1, i2}, "no", "alice")

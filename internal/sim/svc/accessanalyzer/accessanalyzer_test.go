@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aa "github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -127,7 +126,7 @@ func TestOrganizationAnalyzerAndFindings(t *testing.T) {
 		DelegatedAdmins: map[string][]world.DelegatedAdmin{}}
 	third := w.AddAccount("333333333333", "third", "t@example.com")
 	w.Org.Members[third.ID] = &world.Member{Account: third.ID}
-	now := time.Now().UTC()
+	now := simtest.Now
 	var fs []*world.AnalyzerFinding
 	for i := 0; i < 3; i++ {
 		fs = append(fs, &world.AnalyzerFinding{ID: fmt.Sprintf("f%d", i), Resource: fmt.Sprintf("arn:aws:s3:::b%d", i), ResourceType: "AWS::S3::Bucket",

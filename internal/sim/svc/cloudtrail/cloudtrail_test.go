@@ -42,7 +42,7 @@ func orgWorld() *world.World {
 			simtest.Management: {Account: simtest.Management, Parent: "r-ab12"},
 			simtest.Member:     {Account: simtest.Member, Parent: "r-ab12"},
 		},
-		ServiceAccess: map[string]time.Time{"cloudtrail.amazonaws.com": time.Now()},
+		ServiceAccess: map[string]time.Time{"cloudtrail.amazonaws.com": simtest.Now},
 	}
 	return w
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfgsdk "github.com/aws/aws-sdk-go-v2/service/configservice"
@@ -144,7 +143,7 @@ func TestAggregatorsAndRules(t *testing.T) {
 	w := simtest.NewWorld()
 	w.Org = &world.Organization{ID: "o-abcdefghij", ManagementAccount: simtest.Management, RootID: "r-ab12",
 		Members:         map[string]*world.Member{simtest.Member: {Account: simtest.Member}},
-		DelegatedAdmins: map[string][]world.DelegatedAdmin{"config.amazonaws.com": {{Account: simtest.Member, Since: time.Now()}}}}
+		DelegatedAdmins: map[string][]world.DelegatedAdmin{"config.amazonaws.com": {{Account: simtest.Member, Since: simtest.Now}}}}
 	w.AddAccount("333333333333", "third", "t@example.com")
 	w.Org.Members["333333333333"] = &world.Member{Account: "333333333333"}
 	s := simtest.Start(t, w)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	gd "github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -161,7 +160,7 @@ func TestDetectorLifecycle(t *testing.T) {
 
 func TestSeededDetectorAndMembersPagination(t *testing.T) {
 	w := simtest.NewWorld()
-	now := time.Now().UTC()
+	now := simtest.Now
 	var members []world.GuardDutyMember
 	for _, a := range []string{"300000000001", "300000000002", "300000000003", "300000000004"} {
 		members = append(members, world.GuardDutyMember{AccountID: a, RelationshipStatus: "Enabled", InvitedAt: now})

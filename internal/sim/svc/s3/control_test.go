@@ -3,7 +3,6 @@ package s3_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -54,7 +53,7 @@ func TestControlPublicAccessBlock(t *testing.T) {
 func TestControlAccessPoints(t *testing.T) {
 	w := seeded()
 	w.Accounts[simtest.Member].S3.AccessPoints = []*world.AccessPoint{
-		{Name: "eu-reader", Bucket: "member-eu", Region: "eu-west-1", VpcID: "vpc-1", Created: time.Now()},
+		{Name: "eu-reader", Bucket: "member-eu", Region: "eu-west-1", VpcID: "vpc-1", Created: simtest.Now},
 	}
 	s := simtest.Start(t, w)
 	acct := aws.String(simtest.Member)

@@ -273,7 +273,7 @@ func TestCreateBucketErrors(t *testing.T) {
 func TestListBucketsPagination(t *testing.T) {
 	w := seeded()
 	for _, n := range []string{"b-03", "b-01", "b-05", "b-02", "b-04"} {
-		w.Accounts[simtest.Member].S3.Buckets = append(w.Accounts[simtest.Member].S3.Buckets, &world.Bucket{Name: n, Region: "us-west-2", Created: time.Now()})
+		w.Accounts[simtest.Member].S3.Buckets = append(w.Accounts[simtest.Member].S3.Buckets, &world.Bucket{Name: n, Region: "us-west-2", Created: simtest.Now})
 	}
 	world.RegisterBuckets(w)
 	s := simtest.Start(t, w)
