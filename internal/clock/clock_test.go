@@ -66,7 +66,6 @@ var wallClock = map[string]string{
 	"internal/web/server.go#New":                "default Options.Now",
 
 	// Real time by nature, never data.
-	"internal/web/security.go#newAuth":                 "sessions expire in real time, whatever clock the data is on",
 	"internal/sim/sim.go#Server.serve":                 "throttling refills token buckets in real time",
 	"internal/sim/sim.go#Server.ServeHTTP":             "request IDs",
 	"internal/cli/progress.go#progress.update":         "throttles progress output",
