@@ -244,3 +244,28 @@ func streams(result any) bool {
 func describeOperation(prefix string, oe *smithy.OperationError) string {
 	return prefix + strings.ToLower(strings.ReplaceAll(oe.ServiceID, " ", "")) + ":" + oe.OperationName + ": " + oe.Err.Error()
 }
+
+// FailFast returns a copy of cfg whose calls, once one of them got no
+// answer (an UnreachableError), fail at once with that error. The calls
+// of one task (one service in one account and region) go to one
+// endpoint: when it is down, each call would otherwise wait out its own
+// attempts, one after the other.
+func FailFast(cfg aws.Config) aws.Config {
+	var down atomic.Pointer[UnreachableError]
+	out := cfg.Copy()
+	out.APIOptions = append(out.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("guardrail.failFast",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if ue := down.Load(); ue != nil {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, ue
+				}
+				out, md, err := next.HandleInitialize(ctx, in)
+				var ue *UnreachableError
+				if errors.As(err, &ue) {
+					down.CompareAndSwap(nil, ue)
+				}
+				return out, md, err
+			}), middleware.Before)
+	})
+	return out
+}

@@ -123,3 +123,27 @@ func TestLoadRejectsNegativeTimeouts(t *testing.T) {
 		}
 	}
 }
+
+// TestFailFast: once a call of a FailFast configuration got no answer,
+// the next ones fail at once with the same reason, without connecting.
+func TestFailFast(t *testing.T) {
+	silent, accepted := silentListener(t)
+	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: silent,
+		AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", AttemptTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = awsx.FailFast(cfg)
+	if _, _, err := awsx.CallerIdentity(context.Background(), cfg); !awsx.IsUnreachable(err) {
+		t.Fatalf("first call: %v, want unreachable", err)
+	}
+	n := accepted.Load()
+	start := time.Now()
+	_, _, err = awsx.CallerIdentity(context.Background(), cfg)
+	if !awsx.IsUnreachable(err) || !strings.Contains(err.Error(), "no answer within 100ms") {
+		t.Fatalf("second call: %v, want the first call's reason", err)
+	}
+	if d := time.Since(start); d > 50*time.Millisecond || accepted.Load() != n {
+		t.Errorf("the second call took %v and opened %d connections", d, accepted.Load()-n)
+	}
+}

@@ -332,8 +332,9 @@ func (e *AccessError) Error() string {
 
 func (e *AccessError) Unwrap() error { return e.Err }
 
-// regionsByAccountAPI is the usual RegionSource.
-const regionsByAccountAPI = "account:ListRegions"
+// RegionsByAccountAPI is the usual RegionSource: the Account API listed
+// the regions.
+const RegionsByAccountAPI = "account:ListRegions"
 
 // discoverRegions lists the account's enabled regions with the Account
 // API, and falls back to EC2 DescribeRegions (which lists the regions
@@ -351,7 +352,7 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 	}
 	var enabled []string
 	client := accountapi.NewFromConfig(a.cfg)
-	a.RegionSource = regionsByAccountAPI
+	a.RegionSource = RegionsByAccountAPI
 	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
 		page, err := client.ListRegions(ctx, &accountapi.ListRegionsInput{
 			RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},

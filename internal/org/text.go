@@ -60,7 +60,7 @@ func WriteText(w io.Writer, o *Organization) error {
 				fmt.Fprintf(w, "NOT ASSESSED: %v\n", a.Err)
 			default:
 				fmt.Fprintf(w, "%s\n", strings.Join(a.Regions, " "))
-				if a.RegionSource != "" && a.RegionSource != regionsByAccountAPI {
+				if a.RegionSource != "" && a.RegionSource != RegionsByAccountAPI {
 					fmt.Fprintf(w, "%s  %-*s  %s  regions listed by %s\n", indent, pad, "", strings.Repeat(" ", len(a.ID)), a.RegionSource)
 				}
 			}
