@@ -61,10 +61,11 @@ type Options struct {
 	// goroutines, so work on it can start before discovery ends. The
 	// account's Tags may still be filled in until Discover returns.
 	Ready func(*Account)
-	// Selected, when set, is called once the accounts in scope are known
-	// (selectors applied, regions not yet listed), before any account is
-	// examined; an error it returns ends discovery with that error.
-	Selected func(*Organization) error
+	// Discovered, when set, is called once discovery is complete and the
+	// selection checked (every account's regions known, Tags filled in),
+	// before Discover returns; an error it returns is Discover's. Work
+	// started by Ready may be under way.
+	Discovered func(*Organization) error
 }
 
 // Organization is what Discover found.
@@ -166,11 +167,6 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if len(out.Accounts) == 0 {
 		return nil, emptySelection(o.Include, o.Exclude)
 	}
-	if o.Selected != nil {
-		if err := o.Selected(out); err != nil {
-			return nil, err
-		}
-	}
 	if out.ID != "" && !tagsFirst {
 		client := orgapi.NewFromConfig(cfg)
 		tg, tctx := errgroup.WithContext(ctx)
@@ -215,6 +211,11 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	}
 	if err := checkRegions(out.Accounts, o.Regions); err != nil {
 		return nil, err
+	}
+	if o.Discovered != nil {
+		if err := o.Discovered(out); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -214,25 +214,27 @@ func TestSelectors(t *testing.T) {
 	}
 }
 
-// TestSelectedBeforeAnyAccount: the Selected hook sees the selection
-// before any account is examined, and its error ends discovery.
-func TestSelectedBeforeAnyAccount(t *testing.T) {
+// TestDiscoveredHook: the Discovered hook sees the whole discovery, and
+// its error is Discover's; it is not called when the selection is wrong.
+func TestDiscoveredHook(t *testing.T) {
 	s := startDemo(t)
-	var ready int
 	stop := errors.New("stop")
-	_, err := discover(t, s, org.Options{Include: []string{"Sandbox"},
-		Ready: func(*org.Account) { ready++ },
-		Selected: func(o *org.Organization) error {
-			if len(o.Accounts) != 3 || len(o.OUs) == 0 {
-				t.Errorf("Selected saw %d accounts and %d OUs", len(o.Accounts), len(o.OUs))
-			}
-			return stop
-		}})
-	if !errors.Is(err, stop) {
+	called := 0
+	hook := func(o *org.Organization) error {
+		called++
+		if len(o.Accounts) != 3 || len(o.OUs) == 0 || len(o.Accounts[0].Regions) == 0 || o.Accounts[0].Tags == nil {
+			t.Errorf("Discovered saw %d accounts, %d OUs, regions %v, tags %v", len(o.Accounts), len(o.OUs), o.Accounts[0].Regions, o.Accounts[0].Tags)
+		}
+		return stop
+	}
+	if _, err := discover(t, s, org.Options{Include: []string{"Sandbox"}, Discovered: hook}); !errors.Is(err, stop) {
 		t.Fatalf("err = %v, want the hook's", err)
 	}
-	if ready != 0 {
-		t.Errorf("%d accounts examined after the hook failed", ready)
+	if _, err := discover(t, s, org.Options{Include: []string{"Sandbox"}, Regions: []string{"eu-south-1"}, Discovered: hook}); errors.Is(err, stop) || err == nil {
+		t.Fatalf("err = %v, want the region's", err)
+	}
+	if called != 1 {
+		t.Errorf("the hook was called %d times, want once", called)
 	}
 }
 

@@ -117,6 +117,12 @@ func (o *Organization) checkSelectors(include, exclude []string) error {
 	return errors.Join(errs...)
 }
 
+// HasOU reports whether path is the path of an OU of o
+// ("Workloads/Production").
+func (o *Organization) HasOU(path string) bool {
+	return slices.ContainsFunc(o.OUs, func(ou OU) bool { return ou.Path == path })
+}
+
 // namesOU reports whether s is the ID, name or path of an OU of o.
 func (o *Organization) namesOU(s string) bool {
 	return slices.ContainsFunc(o.OUs, func(ou OU) bool { return s == ou.ID || s == ou.Path || s == ou.Name })
