@@ -196,3 +196,22 @@ func TestTaskTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionSourceInReport: when EC2 listed an account's regions, the
+// scan's report says so and why.
+func TestRegionSourceInReport(t *testing.T) {
+	s := simtest.Start(t, nil)
+	s.SetFaults(sim.Faults{Answers: []sim.Answer{{Service: "account", Action: "ListRegions", Status: 404}}})
+	rep := scanWith(t, s, awsx.Options{}, scan.Options{}, "S3.1")
+	want := "ec2:DescribeRegions (account:ListRegions failed: HTTP 404 with no AWS error code)"
+	if got := rep.Accounts[0].RegionSource; got != want {
+		t.Errorf("region source %q, want %q", got, want)
+	}
+	var text strings.Builder
+	if err := report.Write(&text, rep, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if flat := strings.Join(strings.Fields(text.String()), " "); !strings.Contains(flat, "Regions of 1 account listed by "+want+": "+simtest.Management) {
+		t.Errorf("the summary does not say where the regions came from:\n%s", text.String())
+	}
+}
