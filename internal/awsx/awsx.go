@@ -12,10 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,11 +43,27 @@ type Options struct {
 	MaxAttempts int
 	// RetryMode is "adaptive" (default) or "standard".
 	RetryMode string
+	// ConnectTimeout bounds opening a connection, TLS handshake included
+	// (DefaultConnectTimeout when 0).
+	ConnectTimeout time.Duration
+	// AttemptTimeout bounds one attempt of a call, from sending the
+	// request to reading the whole answer (DefaultAttemptTimeout when 0).
+	// See timeout.go.
+	AttemptTimeout time.Duration
 }
 
 // Load returns the base configuration: the standard credential chain (or
 // static keys), the region, the adaptive retryer and the endpoint.
 func Load(ctx context.Context, o Options) (aws.Config, error) {
+	if o.ConnectTimeout < 0 || o.AttemptTimeout < 0 {
+		return aws.Config{}, fmt.Errorf("timeouts must be positive (connect %s, attempt %s)", o.ConnectTimeout, o.AttemptTimeout)
+	}
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.AttemptTimeout == 0 {
+		o.AttemptTimeout = DefaultAttemptTimeout
+	}
 	var opts []func(*config.LoadOptions) error
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
@@ -89,13 +101,16 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
+	endpoint := ""
 	if cfg.BaseEndpoint != nil {
-		hc, err := endpointClient(*cfg.BaseEndpoint)
-		if err != nil {
-			return aws.Config{}, err
-		}
-		cfg.HTTPClient = hc
+		endpoint = *cfg.BaseEndpoint
 	}
+	hc, err := httpClient(cfg.HTTPClient, endpoint, o.ConnectTimeout, o.AttemptTimeout)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg.HTTPClient = hc
+	cfg.APIOptions = append(cfg.APIOptions, attemptTimeout(o.AttemptTimeout, o.ConnectTimeout))
 	return cfg, nil
 }
 
@@ -111,31 +126,6 @@ func newRetryer(mode string, max int) (func() aws.Retryer, error) {
 		return func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewStandard(), max) }, nil
 	}
 	return nil, fmt.Errorf("retry mode %q: want adaptive or standard", mode)
-}
-
-// endpointClient returns an HTTP client for a custom endpoint. Some
-// services put a label in front of the endpoint's host: S3 Control always
-// prefixes the account ID (123456789012.127.0.0.1), S3 may use
-// virtual-hosted buckets. Such names resolve nowhere, so the client dials
-// the endpoint's own host for any subdomain of it; the Host header (and
-// so the signature) keeps the full name, which is how the server routes.
-func endpointClient(endpoint string) (aws.HTTPClient, error) {
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("endpoint URL %q: want scheme://host[:port]", endpoint)
-	}
-	base := u.Hostname()
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = 256
-		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, port, err := net.SplitHostPort(addr)
-			if err == nil && strings.HasSuffix(host, "."+base) {
-				addr = net.JoinHostPort(base, port)
-			}
-			return dialer.DialContext(ctx, network, addr)
-		}
-	}), nil
 }
 
 // AssumeRole returns a copy of cfg whose credentials come from assuming

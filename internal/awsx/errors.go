@@ -20,10 +20,12 @@ const (
 	Throttled
 	RegionDisabled
 	Unsupported
+	// Unreachable is a call that got no answer (see UnreachableError).
+	Unreachable
 )
 
 func (c Class) String() string {
-	return [...]string{"error", "access denied", "not found", "throttled", "region disabled", "unsupported"}[c]
+	return [...]string{"error", "access denied", "not found", "throttled", "region disabled", "unsupported", "unreachable"}[c]
 }
 
 // Code returns the AWS error code of err, or "".
@@ -35,11 +37,15 @@ func Code(err error) string {
 	return ""
 }
 
-// Classify sorts err by its AWS error code.
+// Classify sorts err by its AWS error code, or as Unreachable when the
+// call got no answer.
 func Classify(err error) Class {
 	code := Code(err)
 	switch code {
 	case "":
+		if IsUnreachable(err) {
+			return Unreachable
+		}
 		return Other
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
 		"AWSOrganizationsNotInUseException", "InvalidAccessException", "UnauthorizedException":
@@ -59,6 +65,31 @@ func Classify(err error) Class {
 	return Other
 }
 
+// unknownCode is what the SDK calls an error answer that has no AWS
+// error code (a 404 from something that is not the service).
+const unknownCode = "UnknownError"
+
+// Status returns the HTTP status of the answer err came with, or 0 when
+// there was none.
+func Status(err error) int {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// IsCredentials reports whether err says the credentials were refused
+// (invalid, expired, or badly signed): another API will refuse them too.
+func IsCredentials(err error) bool {
+	switch Code(err) {
+	case "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException",
+		"SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "AuthFailure":
+		return true
+	}
+	return false
+}
+
 // IsAccessDenied reports whether err is an AWS access-denied answer.
 func IsAccessDenied(err error) bool { return Classify(err) == AccessDenied }
 
@@ -76,7 +107,11 @@ func IsNotFound(err error) bool { return Classify(err) == NotFound }
 func Brief(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return apiBrief(ae)
+		return apiText(err, ae)
+	}
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
 	}
 	if op, cause, ok := undecoded(err); ok {
 		if op == "" {
@@ -85,6 +120,17 @@ func Brief(err error) string {
 		return op + ": " + cause
 	}
 	return nonEmpty(err)
+}
+
+// apiText is an AWS error's code and message, or, for an answer with no
+// AWS error code, its HTTP status.
+func apiText(err error, ae smithy.APIError) string {
+	if ae.ErrorCode() == unknownCode && (ae.ErrorMessage() == unknownCode || ae.ErrorMessage() == "") {
+		if st := Status(err); st != 0 {
+			return fmt.Sprintf("HTTP %d with no AWS error code", st)
+		}
+	}
+	return apiBrief(ae)
 }
 
 // Describe returns err for a report: the AWS operation, error code and
@@ -116,12 +162,12 @@ func Describe(err error) string {
 		prefix = msg[:i]
 	}
 	if errors.As(err, &ae) {
-		return prefix + operation(oe) + ": " + apiBrief(ae)
+		return prefix + operation(oe) + ": " + apiText(err, ae)
 	}
 	if op, cause, ok := undecoded(err); ok {
 		return prefix + op + ": " + cause
 	}
-	return nonEmpty(err)
+	return describeOperation(prefix, oe)
 }
 
 // operation names the call of oe as an IAM action does

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -101,7 +102,7 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 		return err
 	}
 	defer stop()
-	s := scanFlags{concurrency: o.concurrency, format: "text", discover: discoverFlags{concurrency: 16}}
+	s := scanFlags{concurrency: o.concurrency, format: "text", taskTimeout: scan.DefaultTaskTimeout, discover: discoverFlags{concurrency: 16}}
 	j, err := s.job(stderr)
 	if err != nil {
 		return err

@@ -74,7 +74,7 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 			if err != nil {
 				return err
 			}
-			return runDemo(c.Context(), srv, addr, noServe, d, j, c.OutOrStdout(), c.ErrOrStderr())
+			return runDemo(c.Context(), srv, addr, noServe, d, j, g.awsOptions(), c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	s.register(c)
@@ -85,10 +85,11 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 	return c
 }
 
-// runDemo serves srv on addr, runs the main job against it, and then,
-// unless noServe, serves the simulator and the dashboard (dash, if not
-// nil: nothing to show when nothing was stored) until ctx is done.
-func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, dash *serveFlags, j *scanJob, w, stderr io.Writer) error {
+// runDemo serves srv on addr, runs the main job against it (with the
+// timeouts of ao), and then, unless noServe, serves the simulator and the
+// dashboard (dash, if not nil: nothing to show when nothing was stored)
+// until ctx is done.
+func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, dash *serveFlags, j *scanJob, ao awsx.Options, w, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan string, 1)
@@ -110,6 +111,8 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, da
 		EndpointURL:     url,
 		AccessKeyID:     world.RootKey(mgmt),
 		SecretAccessKey: world.RootSecret(mgmt),
+		ConnectTimeout:  ao.ConnectTimeout,
+		AttemptTimeout:  ao.AttemptTimeout,
 	})
 	if err != nil {
 		return err

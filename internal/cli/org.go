@@ -48,6 +48,9 @@ func (d *discoverFlags) options() (org.Options, error) {
 			return org.Options{}, usageErr("--regions: %q is not a region name (like eu-west-1)", r)
 		}
 	}
+	if err := org.CheckSelectors(d.include, d.exclude); err != nil {
+		return org.Options{}, &ExitError{Code: ExitUsage, Err: err}
+	}
 	return org.Options{Role: d.role, Regions: d.regions, Include: d.include, Exclude: d.exclude,
 		SingleAccount: d.singleAccount, Concurrency: d.concurrency}, nil
 }

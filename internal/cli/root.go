@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/org"
 )
 
 // Exit codes.
@@ -41,13 +43,29 @@ func usageErr(format string, args ...any) error {
 
 // globals are the flags every command shares; they follow the AWS CLI.
 type globals struct {
-	profile     string
-	region      string
-	endpointURL string
+	profile        string
+	region         string
+	endpointURL    string
+	connectTimeout time.Duration
+	attemptTimeout time.Duration
 }
 
 func (g *globals) awsOptions() awsx.Options {
-	return awsx.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL}
+	return awsx.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL,
+		ConnectTimeout: g.connectTimeout, AttemptTimeout: g.attemptTimeout}
+}
+
+// check rejects timeouts that are not positive.
+func (g *globals) check() error {
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"--connect-timeout", g.connectTimeout}, {"--attempt-timeout", g.attemptTimeout}} {
+		if t.d <= 0 {
+			return usageErr("%s must be positive, got %s", t.flag, t.d)
+		}
+	}
+	return nil
 }
 
 // Main runs the command line and returns the process exit code.
@@ -62,6 +80,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
+	}
+	var se *org.SelectorError
+	if errors.As(err, &se) {
+		return ExitUsage
 	}
 	if errors.Is(err, context.Canceled) {
 		return 130
@@ -114,6 +136,9 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.StringVar(&g.profile, "profile", "", "AWS shared config profile (default $AWS_PROFILE)")
 	pf.StringVar(&g.region, "region", "", "AWS region for API calls that need one (default $AWS_REGION or the profile's)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (default $AWS_ENDPOINT_URL)")
+	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
+	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
 	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
 	return root
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 	"github.com/guardrail-sec/guardrail/internal/scan"
@@ -40,6 +42,7 @@ type scanFlags struct {
 	standards   []string
 	controls    []string
 	concurrency int
+	taskTimeout time.Duration
 	quiet       bool
 	db          dbFlag
 	noStore     bool
@@ -56,6 +59,7 @@ func (s *scanFlags) register(c *cobra.Command) {
 	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
 	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
 	f.IntVar(&s.concurrency, "concurrency", 256, "collection tasks at once (each is one service in one account and region); the per-service rate limits still apply")
+	f.DurationVar(&s.taskTimeout, "task-timeout", scan.DefaultTaskTimeout, "give up a collection task (one service in one account and region) after this long; it is reported as not assessed")
 	f.BoolVarP(&s.quiet, "quiet", "q", false, "no progress display")
 	s.db.register(c)
 	f.BoolVar(&s.noStore, "no-store", false, "do not record the scan and its findings")
@@ -72,6 +76,8 @@ type scanJob struct {
 	progress io.Writer
 	db       *dbFlag // nil: do not store
 	rules    *rule.Set
+	// rulesFile is where rules came from, for errors that name it.
+	rulesFile string
 }
 
 func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
@@ -85,6 +91,9 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	if s.concurrency < 1 {
 		return nil, usageErr("--concurrency must be at least 1, got %d", s.concurrency)
 	}
+	if s.taskTimeout <= 0 {
+		return nil, usageErr("--task-timeout must be positive, got %s", s.taskTimeout)
+	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
 	if !s.noStore {
 		j.db = &s.db
@@ -97,7 +106,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		if err != nil {
 			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 		}
-		j.rules = rs
+		j.rules, j.rulesFile = rs, s.rules
 	}
 	if s.failOn != "" {
 		sev, err := control.ParseSeverity(s.failOn)
@@ -121,6 +130,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		Standards:   cat.Standards(),
 		Concurrency: s.concurrency,
 		Now:         clock.Real, // demo --now replaces it
+		TaskTimeout: s.taskTimeout,
 	}
 	return j, nil
 }
@@ -216,8 +226,17 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		defer st.Close()
 		started := j.opts.Now().UTC()
 		j.opts.ID = scan.NewID(started)
-		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
-			return fmt.Errorf("record scan: %w", err)
+		// The scan is recorded once discovery has found its selection
+		// sound: a selector, a region or a rule that names nothing of the
+		// organization is a usage error, not a scan.
+		j.opts.Discover.Discovered = func(o *org.Organization) error {
+			if err := j.rules.CheckOUs(j.rulesFile, o.HasOU); err != nil {
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
+			}
+			if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
+				return fmt.Errorf("record scan: %w", err)
+			}
+			return nil
 		}
 	}
 	rep, err := scan.Run(ctx, cfg, j.opts)

@@ -6,7 +6,8 @@
 //
 // An account whose role cannot be assumed is kept, with the reason in
 // Account.Err: partial failure is normal, and the report must say what was
-// not assessed and why.
+// not assessed and why. A selector that selects nothing is not partial
+// failure but a mistake: a *SelectorError (select.go).
 package org
 
 import (
@@ -23,6 +24,7 @@ import (
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 	orgapi "github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
@@ -40,9 +42,14 @@ type Options struct {
 	// SingleAccount skips Organizations: only the current account.
 	SingleAccount bool
 	// Regions keeps only these regions (all enabled regions when empty).
+	// A region that no reachable account in scope has enabled is a
+	// *SelectorError, once every account's regions are known.
 	Regions []string
 	// Include and Exclude select accounts by account ID, OU ID, OU name or
 	// path ("Workloads/Production"), or tag ("key=value"). Exclude wins.
+	// A selector that is malformed or matches nothing of the organization,
+	// and a selection that leaves no account, are a *SelectorError (see
+	// select.go).
 	Include, Exclude []string
 	// Concurrency bounds the accounts examined at once (default 16).
 	Concurrency int
@@ -54,18 +61,11 @@ type Options struct {
 	// goroutines, so work on it can start before discovery ends. The
 	// account's Tags may still be filled in until Discover returns.
 	Ready func(*Account)
-}
-
-// tagSelectors reports whether any selector needs account tags.
-func tagSelectors(sels ...[]string) bool {
-	for _, ss := range sels {
-		for _, s := range ss {
-			if strings.Contains(s, "=") {
-				return true
-			}
-		}
-	}
-	return false
+	// Discovered, when set, is called once discovery is complete and the
+	// selection checked (every account's regions known, Tags filled in),
+	// before Discover returns; an error it returns is Discover's. Work
+	// started by Ready may be under way.
+	Discovered func(*Organization) error
 }
 
 // Organization is what Discover found.
@@ -96,7 +96,10 @@ type Account struct {
 	Tags   map[string]string `json:"tags,omitempty"`
 	// Regions are the enabled regions that will be assessed.
 	Regions []string `json:"regions"`
-	// RegionSource says which API listed the regions.
+	// RegionSource says which API listed the regions:
+	// "account:ListRegions", or "ec2:DescribeRegions (account:ListRegions
+	// failed: ...)" when the Account API did not answer (see
+	// discoverRegions).
 	RegionSource string `json:"region_source,omitempty"`
 	// Skipped lists requested regions that are not enabled, with why.
 	Skipped map[string]string `json:"skipped_regions,omitempty"`
@@ -148,24 +151,27 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if len(out.Accounts) == 0 {
 		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
 	}
-	if out.ID != "" {
-		// Tags cost one throttled Organizations call per account: fetch
-		// them first only when selectors need them, else alongside the
-		// rest of discovery.
-		client := orgapi.NewFromConfig(cfg)
-		if tagSelectors(o.Include, o.Exclude) {
-			if err := listTags(ctx, client, out.Accounts); err != nil {
-				return nil, err
-			}
-			out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
-		} else {
-			out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
-			tg, tctx := errgroup.WithContext(ctx)
-			tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
-			tagsDone = tg.Wait
+	// Tags cost one throttled Organizations call per account: fetch them
+	// first only when selectors need them, else alongside the rest of
+	// discovery.
+	tagsFirst := out.ID != "" && tagSelectors(o.Include, o.Exclude)
+	if tagsFirst {
+		if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
+			return nil, err
 		}
-	} else {
-		out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	}
+	if err := out.checkSelectors(o.Include, o.Exclude); err != nil {
+		return nil, err
+	}
+	out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	if len(out.Accounts) == 0 {
+		return nil, emptySelection(o.Include, o.Exclude)
+	}
+	if out.ID != "" && !tagsFirst {
+		client := orgapi.NewFromConfig(cfg)
+		tg, tctx := errgroup.WithContext(ctx)
+		tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
+		tagsDone = tg.Wait
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Concurrency)
@@ -202,6 +208,14 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	}
 	if err != nil {
 		return nil, err
+	}
+	if err := checkRegions(out.Accounts, o.Regions); err != nil {
+		return nil, err
+	}
+	if o.Discovered != nil {
+		if err := o.Discovered(out); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -319,8 +333,18 @@ func (e *AccessError) Error() string {
 
 func (e *AccessError) Unwrap() error { return e.Err }
 
+// RegionsByAccountAPI is the usual RegionSource: the Account API listed
+// the regions.
+const RegionsByAccountAPI = "account:ListRegions"
+
 // discoverRegions lists the account's enabled regions with the Account
-// API, falling back to EC2 DescribeRegions where that is denied.
+// API, and falls back to EC2 DescribeRegions (which lists the regions
+// the account may use) whenever that fails for any reason but refused
+// credentials or the caller's cancellation: denied, not offered (the
+// Account API does not exist in the China and GovCloud partitions, where
+// this is the normal path), a 404 or other answer with no AWS error
+// code, an answer that is not AWS's, or no answer at all. RegionSource
+// keeps which API answered, and why the first did not.
 func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 	// Get the credentials first, so a role that cannot be assumed is
 	// reported as that, not as a failure of the first API call.
@@ -329,7 +353,7 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 	}
 	var enabled []string
 	client := accountapi.NewFromConfig(a.cfg)
-	a.RegionSource = "account:ListRegions"
+	a.RegionSource = RegionsByAccountAPI
 	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
 		page, err := client.ListRegions(ctx, &accountapi.ListRegionsInput{
 			RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
@@ -344,18 +368,21 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 		return page.NextToken, nil
 	})
 	if err != nil {
-		if awsx.Classify(err) != awsx.AccessDenied && awsx.Classify(err) != awsx.Unsupported {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if awsx.IsCredentials(err) {
 			return fmt.Errorf("account list-regions in %s: %w", a.ID, err)
 		}
 		enabled = nil
 		out, ec2err := ec2api.NewFromConfig(a.cfg).DescribeRegions(ctx, &ec2api.DescribeRegionsInput{})
 		if ec2err != nil {
-			return fmt.Errorf("list regions of %s: account list-regions: %v; ec2 describe-regions: %w", a.ID, err, ec2err)
+			return fmt.Errorf("list regions of %s: account list-regions: %s; ec2 describe-regions: %w", a.ID, failure(err), ec2err)
 		}
 		for _, r := range out.Regions {
 			enabled = append(enabled, aws.ToString(r.RegionName))
 		}
-		a.RegionSource = "ec2:DescribeRegions"
+		a.RegionSource = "ec2:DescribeRegions (account:ListRegions failed: " + failure(err) + ")"
 	}
 	sort.Strings(enabled)
 	if len(want) == 0 {
@@ -380,39 +407,16 @@ func (a *Account) discoverRegions(ctx context.Context, want []string) error {
 	return nil
 }
 
-// selectAccounts applies include and exclude selectors.
-func selectAccounts(all []Account, include, exclude []string) []Account {
-	var out []Account
-	for _, a := range all {
-		if len(include) > 0 && !matchAny(a, include) {
-			continue
-		}
-		if matchAny(a, exclude) {
-			continue
-		}
-		out = append(out, a)
+// failure says briefly why a call failed: the AWS error code and
+// message, the HTTP status of an answer that is not AWS's, or why there
+// was no answer.
+func failure(err error) string {
+	if st := awsx.Status(err); st != 0 && awsx.Code(err) == "" {
+		return fmt.Sprintf("HTTP %d, not an AWS answer", st)
 	}
-	return out
-}
-
-func matchAny(a Account, sels []string) bool {
-	for _, s := range sels {
-		if k, v, ok := strings.Cut(s, "="); ok {
-			if tv, has := a.Tags[k]; has && tv == v {
-				return true
-			}
-			continue
-		}
-		if s == a.ID || s == a.OUID || s == a.Path || strings.HasPrefix(a.Path+"/", s+"/") || lastElem(a.Path) == s {
-			return true
-		}
+	var oe *smithy.OperationError
+	if awsx.Code(err) == "" && !awsx.IsUnreachable(err) && errors.As(err, &oe) {
+		return oe.Err.Error()
 	}
-	return false
-}
-
-func lastElem(p string) string {
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		return p[i+1:]
-	}
-	return p
+	return awsx.Brief(err)
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // WriteText prints the organization as a tree of OUs and accounts, with
-// each account's enabled regions or the reason it cannot be assessed.
+// each account's enabled regions (and which API listed them, when it was
+// not the Account API) or the reason it cannot be assessed.
 func WriteText(w io.Writer, o *Organization) error {
 	ok, failed, targets := 0, 0, 0
 	for _, a := range o.Accounts {
@@ -59,6 +60,9 @@ func WriteText(w io.Writer, o *Organization) error {
 				fmt.Fprintf(w, "NOT ASSESSED: %v\n", a.Err)
 			default:
 				fmt.Fprintf(w, "%s\n", strings.Join(a.Regions, " "))
+				if a.RegionSource != "" && a.RegionSource != RegionsByAccountAPI {
+					fmt.Fprintf(w, "%s  %-*s  %s  regions listed by %s\n", indent, pad, "", strings.Repeat(" ", len(a.ID)), a.RegionSource)
+				}
 			}
 			for _, r := range sortedKeys(a.Skipped) {
 				fmt.Fprintf(w, "%s  %-*s  %s  skipped %s: %s\n", indent, pad, "", strings.Repeat(" ", len(a.ID)), r, a.Skipped[r])

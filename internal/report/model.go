@@ -55,7 +55,10 @@ type Account struct {
 	Status  string            `json:"status,omitempty"`
 	Tags    map[string]string `json:"tags,omitempty"`
 	Regions []string          `json:"regions"`
-	Skipped map[string]string `json:"skipped_regions,omitempty"`
+	// RegionSource says which API listed the regions, when it was not the
+	// Account API: "ec2:DescribeRegions (account:ListRegions failed: ...)".
+	RegionSource string            `json:"region_source,omitempty"`
+	Skipped      map[string]string `json:"skipped_regions,omitempty"`
 	// Error says why the account was not assessed at all.
 	Error string `json:"error,omitempty"`
 }

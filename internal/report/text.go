@@ -44,6 +44,7 @@ func Text(w io.Writer, r *Report, opts Options) error {
 		p.printf(", %s", d)
 	}
 	p.println("")
+	regionSources(p, r)
 
 	// Scores.
 	p.println("\nSCORES  controls passed / assessed, as Security Hub counts them")
@@ -146,6 +147,26 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	groups("Collectors that failed", "in", "target", v.Gaps)
 	groups("Controls that could not judge some resources", "on", "resource", v.Errors)
 	return p.err
+}
+
+// regionSources says which accounts' regions were not listed by the
+// Account API, and why.
+func regionSources(p *printer, r *Report) {
+	bySource := map[string][]string{}
+	var sources []string
+	for _, a := range r.Accounts {
+		if a.RegionSource == "" {
+			continue
+		}
+		if bySource[a.RegionSource] == nil {
+			sources = append(sources, a.RegionSource)
+		}
+		bySource[a.RegionSource] = append(bySource[a.RegionSource], fmt.Sprintf("%s (%s)", a.Name, a.ID))
+	}
+	for _, src := range sources {
+		accts := bySource[src]
+		p.wrap("  ", fmt.Sprintf("Regions of %s listed by %s: %s", plural(len(accts), "account"), src, strings.Join(accts, ", ")), "")
+	}
 }
 
 func scoreDetail(s score.Score) string {

@@ -7,6 +7,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -34,14 +35,19 @@ import (
 type Options struct {
 	// Discover selects accounts and regions.
 	Discover org.Options
-	// Collectors are the collectors to run; Controls the controls to
-	// evaluate (a control whose collectors are not in Collectors cannot be
-	// evaluated and is an error). Standards are what they map to.
+	// Collectors are the collectors available; Controls the controls to
+	// evaluate. Only the collectors the Controls need run (a control that
+	// needs a collector not in Collectors is an error). Standards are what
+	// the controls map to.
 	Collectors []collect.Collector
 	Controls   []*control.Control
 	Standards  []control.Standard
 	// Concurrency bounds the tasks running at once (default 64).
 	Concurrency int
+	// TaskTimeout bounds each task, one collector in one target
+	// (DefaultTaskTimeout when 0): a task still running then is a gap
+	// that says so, and the scan goes on.
+	TaskTimeout time.Duration
 	// Limiter paces calls per (account, region, service); a new one with
 	// the default AWS limits when nil.
 	Limiter *ratelimit.Limiter
@@ -56,6 +62,12 @@ type Options struct {
 	// controls run (to keep it for search, or to benchmark evaluation).
 	Snapshot func(*snapshot.Snapshot)
 }
+
+// DefaultTaskTimeout bounds a task when Options.TaskTimeout is 0: far
+// more than the largest account's slowest service needs (thousands of
+// buckets at the S3 rate limits), so that only a task that is stuck
+// reaches it.
+const DefaultTaskTimeout = 30 * time.Minute
 
 // Progress is how far a scan has come.
 type Progress struct {
@@ -81,16 +93,16 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	byName := map[string]collect.Collector{}
-	for _, c := range o.Collectors {
-		byName[c.Name] = c
+	if o.TaskTimeout <= 0 {
+		o.TaskTimeout = DefaultTaskTimeout
 	}
-	for _, c := range o.Controls {
-		for _, n := range c.Needs {
-			if _, ok := byName[n]; !ok {
-				return nil, fmt.Errorf("control %s needs collector %q, which is not available", c.ID, n)
-			}
-		}
+	collectors, err := needed(o.Collectors, o.Controls)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]collect.Collector{}
+	for _, c := range collectors {
+		byName[c.Name] = c
 	}
 	started := o.Now().UTC()
 	if o.ID == "" {
@@ -101,7 +113,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if home == "" {
 		home = "us-east-1"
 	}
-	r := &run{o: o, snap: snap, byName: byName, queue: exec.NewQueue(), home: home, started: time.Now(), configs: map[string]aws.Config{}}
+	r := &run{o: o, snap: snap, collectors: collectors, byName: byName, queue: exec.NewQueue(), home: home, started: time.Now(), configs: map[string]aws.Config{}}
 	r.discovering.Store(true)
 
 	dopts := o.Discover
@@ -111,9 +123,14 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 
 	pool := exec.Local{Concurrency: o.Concurrency}
 	poolDone := make(chan error, 1)
-	go func() { poolDone <- pool.Run(ctx, r.queue, r.do, r.done) }()
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { poolDone <- pool.Run(pctx, r.queue, r.do, r.done) }()
 	organization, derr := org.Discover(ctx, base, dopts)
 	r.discovering.Store(false)
+	if derr != nil {
+		stop() // what was collected is of no use
+	}
 	r.queue.Close()
 	perr := <-poolDone
 	if derr != nil {
@@ -139,6 +156,9 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	rep.Inventory = inventory.Build(snap)
 	for _, a := range organization.Accounts {
 		acct := report.Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
+		if a.RegionSource != org.RegionsByAccountAPI {
+			acct.RegionSource = a.RegionSource
+		}
 		rep.Accounts = append(rep.Accounts, acct)
 		if sa := snap.Account(a.ID); sa != nil {
 			sa.Tags = a.Tags // known only now: fetched alongside collection
@@ -168,6 +188,31 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		WallSecs: time.Since(r.started).Seconds(),
 	}
 	return rep, nil
+}
+
+// needed returns the collectors of all that the controls need, in the
+// order of all: a scan of some controls reads only what they judge.
+func needed(all []collect.Collector, controls []*control.Control) ([]collect.Collector, error) {
+	have := map[string]bool{}
+	for _, c := range all {
+		have[c.Name] = true
+	}
+	need := map[string]bool{}
+	for _, c := range controls {
+		for _, n := range c.Needs {
+			if !have[n] {
+				return nil, fmt.Errorf("control %s needs collector %q, which is not available", c.ID, n)
+			}
+			need[n] = true
+		}
+	}
+	var out []collect.Collector
+	for _, c := range all {
+		if need[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // NewID names a scan started at t: "scan-20261123T101500.042Z".
@@ -205,12 +250,14 @@ func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors [
 
 // run is one scan in progress.
 type run struct {
-	o       Options
-	snap    *snapshot.Snapshot
-	byName  map[string]collect.Collector
-	queue   *exec.Queue
-	home    string
-	started time.Time
+	o    Options
+	snap *snapshot.Snapshot
+	// collectors are those that run, byName the same by name.
+	collectors []collect.Collector
+	byName     map[string]collect.Collector
+	queue      *exec.Queue
+	home       string
+	started    time.Time
 
 	mu      sync.Mutex
 	configs map[string]aws.Config
@@ -246,13 +293,13 @@ func (r *run) ready(a *org.Account) {
 	r.configs[a.ID] = a.Config()
 	r.mu.Unlock()
 	var tasks []exec.Task
-	for _, c := range r.o.Collectors {
+	for _, c := range r.collectors {
 		if c.Global {
 			tasks = append(tasks, exec.Task{Target: target.Target{Partition: sa.Partition, Account: a.ID, Region: home, Global: true}, Collector: c.Name})
 		}
 	}
 	for _, reg := range a.Regions {
-		for _, c := range r.o.Collectors {
+		for _, c := range r.collectors {
 			if !c.Global {
 				tasks = append(tasks, exec.Task{Target: target.Target{Partition: target.PartitionOf(reg), Account: a.ID, Region: reg}, Collector: c.Name})
 			}
@@ -268,25 +315,40 @@ func (r *run) do(ctx context.Context, t exec.Task) error {
 	c := r.byName[t.Collector]
 	acct := r.snap.Account(t.Target.Account)
 	r.mu.Lock()
-	cfg := r.configs[t.Target.Account].Copy()
+	cfg := awsx.FailFast(r.configs[t.Target.Account])
 	r.mu.Unlock()
 	cfg.Region = t.Target.Region
 	in := collect.Input{Config: cfg, Target: t.Target, Account: acct, Now: r.snap.Taken}
 	if !c.Global {
 		in.Region = acct.Regions[t.Target.Region]
 	}
-	err := c.Collect(ctx, in)
-	if err != nil && ctx.Err() == nil {
-		region := t.Target.Region
-		if c.Global {
-			region = ""
-		}
-		r.snap.AddGap(snapshot.Gap{
-			GapKey: snapshot.GapKey{Account: t.Target.Account, Region: region, Collector: c.Name},
-			Class:  awsx.Classify(err).String(),
-			Reason: awsx.Describe(err),
-		})
+	tctx, cancel := context.WithTimeout(ctx, r.o.TaskTimeout)
+	defer cancel()
+	err := c.Collect(tctx, in)
+	if ctx.Err() != nil {
+		return err
 	}
+	gap := snapshot.Gap{GapKey: snapshot.GapKey{Account: t.Target.Account, Region: t.Target.Region, Collector: c.Name}}
+	if c.Global {
+		gap.Region = ""
+	}
+	switch {
+	case tctx.Err() != nil:
+		// Whatever the collector returned, what it read may be partial.
+		gap.Class = "timed out"
+		gap.Reason = fmt.Sprintf("did not finish within %s (--task-timeout)", r.o.TaskTimeout)
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			gap.Reason += ": " + awsx.Describe(err)
+		}
+		if err == nil {
+			err = tctx.Err()
+		}
+	case err != nil:
+		gap.Class, gap.Reason = awsx.Classify(err).String(), awsx.Describe(err)
+	default:
+		return nil
+	}
+	r.snap.AddGap(gap)
 	return err
 }
 

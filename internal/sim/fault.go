@@ -19,6 +19,9 @@ type Faults struct {
 	Limits map[string]Limit `json:"limits,omitempty"`
 	// Deny answers AccessDenied to matching calls.
 	Deny []DenyRule `json:"deny,omitempty"`
+	// Answers replace the service's answer to matching calls (the first
+	// matching rule applies).
+	Answers []Answer `json:"answers,omitempty"`
 	// ErrorRate is the fraction of calls answered with a 5xx (0..1).
 	ErrorRate float64 `json:"error_rate"`
 	// Seed makes latency and error injection reproducible.
@@ -63,6 +66,36 @@ func glob(pattern, s string) bool {
 	ok, _ := path.Match(pattern, s)
 	return ok
 }
+
+// Answer replaces the service's answer to the calls it matches, for what
+// real endpoints do that the services never do: a status with an empty
+// body or one that is not the protocol's (a 404 from a proxy or from an
+// endpoint that does not offer the API, an HTML error page), a
+// connection closed without an answer, or an answer slower than a
+// client's timeout. The patterns are DenyRule's.
+type Answer struct {
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Service string `json:"service,omitempty"`
+	Action  string `json:"action,omitempty"`
+	// Delay holds the call this long first (or until the client gives
+	// up); alone, the service then answers as usual.
+	Delay Duration `json:"delay,omitempty"`
+	// Status, when not 0, is the answer's HTTP status, with Body (may be
+	// empty) of ContentType.
+	Status      int    `json:"status,omitempty"`
+	Body        string `json:"body,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	// Drop closes the connection without answering.
+	Drop bool `json:"drop,omitempty"`
+}
+
+func (a *Answer) match(account, region, service, op string) bool {
+	return DenyRule{Account: a.Account, Region: a.Region, Service: a.Service, Action: a.Action}.match(account, region, service, op)
+}
+
+// replaces reports whether a answers instead of the service.
+func (a *Answer) replaces() bool { return a.Status != 0 || a.Drop }
 
 // Limit is a token bucket: Burst tokens, refilled at Rate per second.
 type Limit struct {
@@ -165,6 +198,18 @@ func (s *faultState) denied(account, region, service, op string) bool {
 		}
 	}
 	return false
+}
+
+// answer returns the first Answer that matches the call, or nil.
+func (s *faultState) answer(account, region, service, op string) *Answer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.f.Answers {
+		if a := &s.f.Answers[i]; a.match(account, region, service, op) {
+			return a
+		}
+	}
+	return nil
 }
 
 // allow takes a token from the (account, region, service) bucket.

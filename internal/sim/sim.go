@@ -134,6 +134,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cred, acct, werr := s.serve(call, e, sc)
+	if ow, ok := werr.(*answered); ok {
+		ow.write(w)
+		return
+	}
 	if werr != nil {
 		e.enc.WriteError(w, call, werr)
 		return
@@ -210,11 +214,50 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) (*world.Credential, *wo
 		return nil, nil, wire.Errorf(codes.DeniedStatus, codes.AccessDenied, "User: %s is not authorized to perform: %s:%s because no identity-based policy allows the %s:%s action",
 			cred.Principal.ARN, e.svc.Name, c.Op, e.svc.Name, c.Op)
 	}
+	if a := fs.answer(acct.ID, k.Region, e.svc.Name, c.Op); a != nil {
+		if a.Delay > 0 {
+			t := time.NewTimer(time.Duration(a.Delay))
+			select {
+			case <-t.C:
+			case <-c.Ctx.Done():
+				t.Stop()
+				return nil, nil, wire.Errorf(499, "RequestCanceled", "client closed the request")
+			}
+		}
+		if a.replaces() {
+			ctr.faults.Add(1)
+			return nil, nil, &answered{a}
+		}
+	}
 	if fail {
 		ctr.faults.Add(1)
 		return nil, nil, wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
 	}
 	return cred, acct, nil
+}
+
+// answered is a call an Answer fault answers instead of the service.
+type answered struct{ a *Answer }
+
+func (e *answered) Error() string { return "answered by a fault" }
+
+// write answers as the fault says: the status and body as they are, or
+// no answer at all.
+func (e *answered) write(w http.ResponseWriter) {
+	if e.a.Drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // the server closes the connection
+	}
+	if e.a.ContentType != "" {
+		w.Header().Set("Content-Type", e.a.ContentType)
+	}
+	w.WriteHeader(e.a.Status)
+	io.WriteString(w, e.a.Body)
 }
 
 func (s *Server) handle(c *wire.Call, e *entry, cred *world.Credential, acct *world.Account, region string) (out any, err error) {

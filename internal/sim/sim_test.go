@@ -3,9 +3,12 @@ package sim_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	accountapi "github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -145,5 +148,89 @@ func TestLowerBound(t *testing.T) {
 	// Account a: (110-10)/10 = 10 s; b: (50-10)/10 = 4 s; plus 20 ms.
 	if got, want := sim.LowerBound(st, f), 10*time.Second+20*time.Millisecond; got != want {
 		t.Fatalf("LowerBound = %v, want %v", got, want)
+	}
+}
+
+// TestAnswerFaults checks, through the real SDK clients, the answers real
+// endpoints give that the services never do: a status with an empty body
+// or a body that is not AWS's, a dropped connection, and an answer slower
+// than the client's attempt timeout.
+func TestAnswerFaults(t *testing.T) {
+	ctx := context.Background()
+	listRegions := func(cfg aws.Config) error {
+		_, err := accountapi.NewFromConfig(cfg).ListRegions(ctx, &accountapi.ListRegionsInput{})
+		return err
+	}
+	for _, tc := range []struct {
+		name    string
+		answer  sim.Answer
+		attempt time.Duration
+		check   func(t *testing.T, err error)
+	}{
+		{name: "404 with no body", answer: sim.Answer{Service: "account", Action: "ListRegions", Status: 404},
+			check: func(t *testing.T, err error) {
+				if awsx.Status(err) != 404 || apiCode(err) != "UnknownError" {
+					t.Errorf("err = %v, want HTTP 404 and no AWS error code", err)
+				}
+				if got := awsx.Brief(err); got != "HTTP 404 with no AWS error code" {
+					t.Errorf("Brief = %q", got)
+				}
+			}},
+		{name: "a body that is not AWS's", answer: sim.Answer{Service: "account", Status: 502, ContentType: "text/html", Body: "<html><h1>Bad Gateway</h1></html>"},
+			check: func(t *testing.T, err error) {
+				var de *smithy.DeserializationError
+				if awsx.Status(err) != 502 || !errors.As(err, &de) {
+					t.Errorf("err = %v, want HTTP 502 that does not deserialize", err)
+				}
+			}},
+		{name: "an AWS error code in a raw body", answer: sim.Answer{Service: "account", Status: 400, ContentType: "application/json",
+			Body: `{"__type":"UnknownOperationException","message":"no such operation"}`},
+			check: func(t *testing.T, err error) {
+				if apiCode(err) != "UnknownOperationException" {
+					t.Errorf("err = %v, want UnknownOperationException", err)
+				}
+			}},
+		{name: "dropped connection", answer: sim.Answer{Service: "account", Drop: true},
+			check: func(t *testing.T, err error) {
+				if awsx.Classify(err) != awsx.Unreachable || !strings.Contains(err.Error(), "the connection closed without an answer") {
+					t.Errorf("err = %v, want unreachable: the connection closed without an answer", err)
+				}
+			}},
+		{name: "slower than the attempt timeout", answer: sim.Answer{Service: "account", Delay: sim.Duration(time.Minute)}, attempt: 100 * time.Millisecond,
+			check: func(t *testing.T, err error) {
+				if awsx.Classify(err) != awsx.Unreachable || !strings.Contains(err.Error(), "no answer within 100ms (--attempt-timeout)") {
+					t.Errorf("err = %v, want unreachable: no answer within 100ms", err)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := simtest.Start(t, nil)
+			s.SetFaults(sim.Faults{Answers: []sim.Answer{tc.answer}})
+			cfg := s.Config(t, simtest.Management, "us-east-1")
+			if tc.attempt > 0 {
+				var err error
+				cfg, err = awsx.Load(ctx, awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL, MaxAttempts: 1, AttemptTimeout: tc.attempt,
+					AccessKeyID: world.RootKey(simtest.Management), SecretAccessKey: world.RootSecret(simtest.Management)})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := time.Now()
+			err := listRegions(cfg)
+			if err == nil {
+				t.Fatal("the call succeeded")
+			}
+			tc.check(t, err)
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("the call took %v", d)
+			}
+			if st := s.Stats(); tc.answer.Delay == 0 && st.Faults == 0 {
+				t.Errorf("the answered call is not counted as a fault: %+v", st)
+			}
+			// Other services, and other accounts' calls, are untouched.
+			if _, _, err := awsx.CallerIdentity(ctx, cfg); err != nil {
+				t.Errorf("sts: %v", err)
+			}
+		})
 	}
 }
