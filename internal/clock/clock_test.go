@@ -74,10 +74,14 @@ var wallClock = map[string]string{
 	"internal/cli/bench_baseline.go#runBenchBaseline":  "measures a benchmark",
 
 	// Tests.
-	"internal/cli/cli_test.go#TestScripts":                     "NEXT_YEAR, a date for the store's real clock, never compared",
-	"internal/sim/sim_test.go#TestFaults":                      "measures injected latency",
-	"internal/store/bench_test.go#finish":                      "measures a benchmark",
-	"internal/store/storetest/storetest.go#testConcurrentRead": "measures how long reads wait during a write",
+	"internal/awsx/timeout_test.go#TestUnreachableEndpoints":     "bounds a hang: a silent endpoint must fail, not wait",
+	"internal/cli/discover_test.go#TestUnreachableEndpoint":      "bounds a hang: a silent endpoint must fail, not wait",
+	"internal/scan/collectors_test.go#TestSilentServiceTimesOut": "bounds a hang: a silent service must fail, not wait",
+	"internal/sim/sim_test.go#TestAnswerFaults":                  "bounds a hang: a delayed or dropped answer",
+	"internal/cli/cli_test.go#TestScripts":                       "NEXT_YEAR, a date for the store's real clock, never compared",
+	"internal/sim/sim_test.go#TestFaults":                        "measures injected latency",
+	"internal/store/bench_test.go#finish":                        "measures a benchmark",
+	"internal/store/storetest/storetest.go#testConcurrentRead":   "measures how long reads wait during a write",
 }
 
 // TestNoWallClock fails when a function not in wallClock reads the wall
