@@ -22,11 +22,11 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		switch {
 		case !s.HasData():
 			return "none"
-		case s.Percent >= 90:
+		case s.Rounded() >= 90:
 			return "good"
-		case s.Percent >= 70:
+		case s.Rounded() >= 70:
 			return "fair"
-		case s.Percent >= 40:
+		case s.Rounded() >= 40:
 			return "poor"
 		}
 		return "bad"

@@ -6,7 +6,6 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -115,24 +114,9 @@ func (b *Builder) Report() *report.Report {
 	rep.Results = append([]control.Result(nil), b.rep.Results...)
 	control.Sort(rep.Results)
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
-	var scored []control.Result
-	for _, r := range rep.Results {
-		if a := find(rep.Accounts, r.Resource.Account); a == nil || a.Error == "" {
-			scored = append(scored, r)
-		}
-	}
-	rep.Scores = score.Compute(scored, rep.Controls, rep.Standards)
+	rep.ComputeScores()
 	rep.Stats = report.Stats{Accounts: len(rep.Accounts)}
 	return &rep
-}
-
-func find(as []report.Account, id string) *report.Account {
-	for i := range as {
-		if as[i].ID == id {
-			return &as[i]
-		}
-	}
-	return nil
 }
 
 func lastPart(arn string) string {
