@@ -31,6 +31,10 @@ var (
 		Standards: []control.Requirement{{Standard: FSBP.ID, ID: "KMS.4"}, {Standard: CIS.ID, ID: "3.6"}}}
 )
 
+// The suite's collectors: iam and s3 read an account once, the others
+// each region.
+var Collectors = []report.Collector{{Name: "cloudtrail"}, {Name: "ec2"}, {Name: "iam", Global: true}, {Name: "kms"}, {Name: "s3", Global: true}}
+
 // Builder builds a report.Report for tests, result by result.
 type Builder struct {
 	rep report.Report
@@ -41,10 +45,17 @@ type Builder struct {
 func NewReport(id string, at time.Time) *Builder {
 	return &Builder{rep: report.Report{
 		ID: id, Started: at, Finished: at.Add(time.Minute),
-		Scope:     report.Scope{OrgID: "o-test", Caller: "arn:aws:iam::111111111111:role/guardrail"},
-		Controls:  []*control.Control{EC28, IAM4, KMS4},
-		Standards: []control.Standard{FSBP, CIS},
+		Scope:      report.Scope{OrgID: "o-test", Caller: "arn:aws:iam::111111111111:role/guardrail"},
+		Controls:   []*control.Control{EC28, IAM4, KMS4},
+		Standards:  []control.Standard{FSBP, CIS},
+		Collectors: Collectors,
 	}}
+}
+
+// Controls replaces the controls the scan evaluated.
+func (b *Builder) Controls(cs ...*control.Control) *Builder {
+	b.rep.Controls = cs
+	return b
 }
 
 // Account adds an assessed account and its regions.
