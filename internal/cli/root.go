@@ -1,7 +1,9 @@
 // Package cli is the guardrail command line: one file per subcommand, each
 // a thin layer that parses flags and calls the packages that do the work.
 // Errors become exit codes: 0 success, 1 findings at or over --fail-on,
-// 2 usage or configuration error (see ExitError).
+// 2 usage or configuration error, 3 a run that could not complete, 4 a
+// scan with --fail-on that could not assess some targets in scope (see
+// ExitError).
 package cli
 
 import (
@@ -25,6 +27,10 @@ const (
 	ExitUsage    = 2
 	// ExitFailure is a run that could not complete (AWS unreachable, ...).
 	ExitFailure = 3
+	// ExitIncomplete is a scan with --fail-on that finished but could not
+	// assess some targets in scope (and had no failure at or over the
+	// threshold), without --allow-partial.
+	ExitIncomplete = 4
 )
 
 // ExitError carries the exit code of a failed command.

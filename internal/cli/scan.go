@@ -47,6 +47,10 @@ type scanFlags struct {
 	db          dbFlag
 	noStore     bool
 	rules       string
+
+	// allowPartial: with --fail-on, targets not assessed do not fail the
+	// run (exit 4).
+	allowPartial bool
 }
 
 func (s *scanFlags) register(c *cobra.Command) {
@@ -55,7 +59,8 @@ func (s *scanFlags) register(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVar(&s.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&s.output, "output", "o", "", "write the output to this file (the summary still goes to the terminal)")
-	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical)")
+	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical), else 4 if a target in scope could not be assessed")
+	f.BoolVar(&s.allowPartial, "allow-partial", false, "with --fail-on, accept a scan that could not assess some targets (exit 0 instead of 4)")
 	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
 	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
 	f.IntVar(&s.concurrency, "concurrency", 256, "collection tasks at once (each is one service in one account and region); the per-service rate limits still apply")
@@ -78,6 +83,8 @@ type scanJob struct {
 	rules    *rule.Set
 	// rulesFile is where rules came from, for errors that name it.
 	rulesFile string
+
+	allowPartial bool
 }
 
 func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
@@ -95,6 +102,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		return nil, usageErr("--task-timeout must be positive, got %s", s.taskTimeout)
 	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
+	j.allowPartial = s.allowPartial
 	if !s.noStore {
 		j.db = &s.db
 	}
@@ -192,7 +200,9 @@ Prints a summary: scores per standard and account, the worst failures first,
 and what could not be assessed and why. --format and --output write the full
 results as JSON, CSV, ASFF (Security Hub), OCSF or a self-contained HTML
 report. --fail-on makes the exit code 1 when a control fails at or above a
-severity, for pipelines.`,
+severity, for pipelines, and 4 when none does but some target in scope
+(an account, or an account in one region) could not be assessed: a scan
+that saw nothing never passes; --allow-partial accepts that.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			j, err := s.job(c.ErrOrStderr())
@@ -273,11 +283,14 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 	} else if err := report.Write(w, rep, j.format); err != nil {
 		return err
 	}
-	return failOn(rep, j.failOn)
+	return failOn(rep, j.failOn, j.allowPartial)
 }
 
-// failOn returns exit code 1 when a result at or over sev failed.
-func failOn(rep *report.Report, sev *control.Severity) error {
+// failOn returns, when sev is set, exit code 1 when a result at or over
+// sev failed, else 4 when a target in scope was not assessed (nothing
+// assessed at all included) unless allowPartial: what was not seen must
+// not read as a pass in a pipeline.
+func failOn(rep *report.Report, sev *control.Severity, allowPartial bool) error {
 	if sev == nil {
 		return nil
 	}
@@ -291,10 +304,15 @@ func failOn(rep *report.Report, sev *control.Severity) error {
 			n++
 		}
 	}
-	if n == 0 {
+	if n > 0 {
+		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d failed results at or above %s (--fail-on)", n, *sev)}
+	}
+	c := rep.Coverage
+	if allowPartial || (c.Complete() && c.InScope > 0) {
 		return nil
 	}
-	return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d failed results at or above %s (--fail-on)", n, *sev)}
+	return &ExitError{Code: ExitIncomplete, Err: fmt.Errorf("no failure at or above %s (--fail-on), but %d of %d targets in scope were not assessed (see NOT ASSESSED; --allow-partial accepts a partial scan)",
+		*sev, c.InScope-c.Assessed, c.InScope)}
 }
 
 // writeFile writes path whole or not at all: to a temporary file in the

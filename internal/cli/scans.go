@@ -42,8 +42,8 @@ func newScansCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "SCAN\tSTARTED\tSTATUS\tACCOUNTS\tTARGETS\tSCORE\tFAILED\tERROR\tNEW\tRESOLVED")
 			for _, s := range scans {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%.1f%%\t%d\t%d\t%d\t%d\n", s.ID, s.Started.Format(time.RFC3339), s.Status,
-					s.Stats.Accounts, s.Stats.Targets, s.Scores.Overall.Percent, s.Counts.Failed, s.Counts.Error, s.Changes.New+s.Changes.Reopened, s.Changes.Resolved)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d%%\t%d\t%d\t%d\t%d\n", s.ID, s.Started.Format(time.RFC3339), s.Status,
+					s.Stats.Accounts, s.Stats.Targets, s.Scores.Overall.Rounded(), s.Counts.Failed, s.Counts.Error, s.Changes.New+s.Changes.Reopened, s.Changes.Resolved)
 			}
 			return tw.Flush()
 		},
@@ -80,9 +80,9 @@ func newScansCmd() *cobra.Command {
 			fmt.Fprintf(w, "  organization %s, %d accounts, %d targets, %d API calls\n", s.Scope.OrgID, s.Stats.Accounts, s.Stats.Targets, s.Stats.APICalls)
 			fmt.Fprintf(w, "  results: %d passed, %d failed, %d not applicable, %d error\n", s.Counts.Passed, s.Counts.Failed, s.Counts.NotApplicable, s.Counts.Error)
 			fmt.Fprintf(w, "  findings: %d new, %d reopened, %d resolved, %d unchanged, %d rule changes\n", s.Changes.New, s.Changes.Reopened, s.Changes.Resolved, s.Changes.Unchanged, s.Changes.RuleEvents)
-			fmt.Fprintf(w, "  score: %.1f%% overall\n", s.Scores.Overall.Percent)
+			fmt.Fprintf(w, "  score: %d%% overall (%s)\n", s.Scores.Overall.Rounded(), s.Scores.Overall.Coverage)
 			for _, ss := range s.Scores.Standards {
-				fmt.Fprintf(w, "    %-55s %.1f%%\n", ss.Standard, ss.Percent)
+				fmt.Fprintf(w, "    %-55s %d%% (%s)\n", ss.Standard, ss.Rounded(), ss.Coverage)
 			}
 			if len(s.NotAssessed) > 0 || len(s.Gaps) > 0 {
 				fmt.Fprintln(w, "  not assessed:")

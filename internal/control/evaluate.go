@@ -14,9 +14,14 @@ import (
 type Global func(collector string) bool
 
 // EvaluateAccount runs every control of cs over one account of s.
-// An account that could not be assessed at all, a region that was asked
-// for but is not enabled, and a collector gap all yield ERROR results with
-// the reason; a panicking Check yields ERROR naming the control.
+// An account that could not be assessed at all and a collector gap yield
+// ERROR results with the reason; a panicking Check yields ERROR naming
+// the control. A region that was asked for but that the account has not
+// enabled is not in the scan's scope: it yields no result (the report
+// lists it as not enabled). A Global control that reads regional state
+// judges the account across its regions, so with none of them assessed
+// it has seen nothing and yields ERROR, never a pass or a failure made
+// of missing data.
 //
 // Every result has a reason: one a Check left empty reads "control X
 // gave no reason for this STATUS result (a bug in Guardrail)", so the bug
@@ -30,19 +35,35 @@ func EvaluateAccount(cs []*Control, s *snapshot.Snapshot, a *snapshot.Account, g
 			continue
 		}
 		if c.Global {
+			if len(a.Regions) == 0 && readsRegions(c, global) {
+				out = append(out, Result{Control: c.ID, Status: Error, Resource: a.Meta(a.HomeRegion),
+					Reason: NoRegionAssessed})
+				continue
+			}
 			out = append(out, run(c, s, a, nil, a.HomeRegion, global, now)...)
 			continue
 		}
 		for _, r := range a.RegionNames() {
 			out = append(out, run(c, s, a, a.Regions[r], r, global, now)...)
 		}
-		for _, r := range sortedKeys(a.Skipped) {
-			out = append(out, Result{Control: c.ID, Status: Error, Resource: a.Meta(r),
-				Reason: "region not assessed: " + orUnknown(a.Skipped[r])})
-		}
 	}
 	Sort(out)
 	return out
+}
+
+// NoRegionAssessed is the reason of the ERROR a Global control that reads
+// regional state yields for an account none of whose regions was
+// assessed.
+const NoRegionAssessed = "no region of the account was assessed: the control reads regional state"
+
+// readsRegions reports whether c reads a regional collector.
+func readsRegions(c *Control, global Global) bool {
+	for _, n := range c.Needs {
+		if !global(n) {
+			return true
+		}
+	}
+	return false
 }
 
 func run(c *Control, s *snapshot.Snapshot, a *snapshot.Account, reg *snapshot.Region, region string, global Global, now time.Time) (out []Result) {
@@ -86,15 +107,6 @@ func orUnknown(why string) string {
 		return "no reason recorded"
 	}
 	return why
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Sort orders results by account, region, control, resource ARN.

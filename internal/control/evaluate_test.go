@@ -17,11 +17,27 @@ var (
 	global = &control.Control{ID: "IAM.4", Global: true, Needs: []string{"iam"}, Check: func(in *control.Input) {
 		in.Fail(in.AccountMeta(), "root key")
 	}}
+	// acrossRegions is a Global control that reads regional state: it
+	// fails when it sees no trail, as CloudTrail.1 does.
+	acrossRegions = &control.Control{ID: "CloudTrail.1", Global: true, Needs: []string{"cloudtrail"}, Check: func(in *control.Input) {
+		for _, r := range in.Account.Regions {
+			if r.CloudTrail != nil && len(r.CloudTrail.Trails) > 0 {
+				in.Pass(in.AccountMeta(), "trail")
+				return
+			}
+		}
+		in.Fail(in.AccountMeta(), "no trail in any assessed region")
+	}}
 	panics = &control.Control{ID: "S3.1", Global: true, Check: func(in *control.Input) { panic("boom") }}
 	// mute passes without saying why; blankPanic panics with "".
 	mute       = &control.Control{ID: "EC2.2", Global: true, Check: func(in *control.Input) { in.Pass(in.AccountMeta(), " ") }}
 	blankPanic = &control.Control{ID: "S3.2", Global: true, Check: func(in *control.Input) { panic("") }}
 )
+
+func noRegion(_ *snapshot.Snapshot, a *snapshot.Account) {
+	a.Regions = map[string]*snapshot.Region{}
+	a.Skipped = map[string]string{"eu-west-9": "region not enabled (opt-in required)"}
+}
 
 func TestEvaluateAccount(t *testing.T) {
 	isGlobal := func(c string) bool { return c == "iam" }
@@ -42,9 +58,17 @@ func TestEvaluateAccount(t *testing.T) {
 		{"global in home region", nil, global, map[string]string{"us-east-1": "FAILED: root key"}},
 		{"account not assessed", func(s *snapshot.Snapshot, a *snapshot.Account) { a.Err = "cannot act in account" }, regional,
 			map[string]string{"us-east-1": "ERROR: account not assessed: cannot act in account"}},
-		{"skipped region", func(s *snapshot.Snapshot, a *snapshot.Account) {
+		// A region not enabled is out of scope: no result, not an ERROR.
+		{"region not enabled", func(s *snapshot.Snapshot, a *snapshot.Account) {
 			a.Skipped = map[string]string{"eu-south-1": "region not enabled (opt-in required)"}
-		}, regional, map[string]string{"us-east-1": "PASSED", "eu-west-1": "PASSED", "eu-south-1": "ERROR: region not assessed: region not enabled"}},
+		}, regional, map[string]string{"us-east-1": "PASSED", "eu-west-1": "PASSED"}},
+		// --regions naming only regions the account has not enabled: a
+		// control that reads regional state has seen nothing; one that
+		// reads global state only still judges the account.
+		{"no region assessed, regional state", noRegion, acrossRegions,
+			map[string]string{"us-east-1": "ERROR: " + control.NoRegionAssessed}},
+		{"no region assessed, global state", noRegion, global, map[string]string{"us-east-1": "FAILED: root key"}},
+		{"no region assessed, regional control", noRegion, regional, map[string]string{}},
 		{"panic is ERROR", nil, panics, map[string]string{"us-east-1": "ERROR: control S3.1 failed: boom"}},
 		// Issue #12: no result may have an empty reason.
 		{"a result without a reason says so", nil, mute,
@@ -53,9 +77,6 @@ func TestEvaluateAccount(t *testing.T) {
 		{"a gap without a reason", func(s *snapshot.Snapshot, a *snapshot.Account) {
 			s.AddGap(snapshot.Gap{GapKey: snapshot.GapKey{Account: a.ID, Collector: "iam"}})
 		}, global, map[string]string{"us-east-1": "ERROR: iam not collected: no reason recorded"}},
-		{"a skipped region without a reason", func(s *snapshot.Snapshot, a *snapshot.Account) {
-			a.Skipped = map[string]string{"eu-south-1": ""}
-		}, regional, map[string]string{"us-east-1": "PASSED", "eu-west-1": "PASSED", "eu-south-1": "ERROR: region not assessed: no reason recorded"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := controltest.Account("us-east-1", "eu-west-1")

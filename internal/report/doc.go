@@ -10,7 +10,11 @@
 // are treated as untrusted: HTML escapes them, CSV defuses spreadsheet
 // formulas.
 //
-// The summaries read what the scan computed (Report.Scores, from
-// package score); they never call AWS. This package must not import the
+// The summaries read what the scan computed (Report.Coverage and
+// Report.Scores, from package score, set by ComputeScores): every score
+// is shown with its coverage (targets assessed / in scope), rounded as
+// Security Hub rounds (score.Round), and regions an account has not
+// enabled are shown as not enabled, apart from what could not be
+// assessed. They never call AWS. This package must not import the
 // AWS SDK outside its tests.
 package report

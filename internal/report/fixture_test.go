@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -191,6 +190,6 @@ func sample() *report.Report {
 		r.Accounts = append(r.Accounts, report.Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status,
 			Regions: a.RegionNames(), Skipped: a.Skipped, Error: a.Err})
 	}
-	r.Scores = score.Compute(r.Results, r.Controls, r.Standards)
+	r.ComputeScores()
 	return r
 }

@@ -22,11 +22,11 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		switch {
 		case !s.HasData():
 			return "none"
-		case s.Percent >= 90:
+		case s.Rounded() >= 90:
 			return "good"
-		case s.Percent >= 70:
+		case s.Rounded() >= 70:
 			return "fair"
-		case s.Percent >= 40:
+		case s.Rounded() >= 40:
 			return "poor"
 		}
 		return "bad"
@@ -49,7 +49,6 @@ type htmlPage struct {
 	Org        string
 	When       string
 	Duration   string
-	Targets    int
 	APICalls   string
 	Version    string
 	Unassessed []Account
@@ -63,7 +62,7 @@ type htmlPage struct {
 func HTML(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
 	p := htmlPage{view: v, R: r, Org: r.Scope.OrgID, When: when(r).Format("2006-01-02 15:04 MST"),
-		Targets: targets(r), APICalls: thousands(r.Stats.APICalls), Version: opts.version()}
+		APICalls: thousands(r.Stats.APICalls), Version: opts.version()}
 	if p.Org == "" {
 		p.Org = "single account"
 	}

@@ -25,11 +25,16 @@ type Report struct {
 	Standards []control.Standard `json:"standards"`
 	// Results are sorted by account, region, control, resource.
 	Results []control.Result `json:"results"`
+	// Collectors are the collectors the scan ran.
+	Collectors []Collector `json:"collectors,omitempty"`
 	// Gaps are the (account, region, collector) whose state could not be
 	// read, with why.
-	Gaps   []snapshot.Gap `json:"gaps"`
-	Scores score.Scores   `json:"scores"`
-	Stats  Stats          `json:"stats"`
+	Gaps []snapshot.Gap `json:"gaps"`
+	// Coverage is every target in scope and what became of it; Scores
+	// count the targets assessed (see ComputeScores).
+	Coverage Coverage     `json:"coverage"`
+	Scores   score.Scores `json:"scores"`
+	Stats    Stats        `json:"stats"`
 	// Inventory is the scan's resources with their exposure, built from
 	// its snapshot; nil when the scan kept none. Stores keep it for
 	// search and rank findings by it; reports do not print it.
@@ -49,16 +54,19 @@ type Scope struct {
 
 // Account is an account in scope.
 type Account struct {
-	ID      string            `json:"id"`
-	Name    string            `json:"name"`
-	OUPath  string            `json:"ou_path,omitempty"`
-	Status  string            `json:"status,omitempty"`
-	Tags    map[string]string `json:"tags,omitempty"`
-	Regions []string          `json:"regions"`
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	OUPath string            `json:"ou_path,omitempty"`
+	Status string            `json:"status,omitempty"`
+	Tags   map[string]string `json:"tags,omitempty"`
+	// Regions are the enabled regions in scope, the ones assessed.
+	Regions []string `json:"regions"`
 	// RegionSource says which API listed the regions, when it was not the
 	// Account API: "ec2:DescribeRegions (account:ListRegions failed: ...)".
-	RegionSource string            `json:"region_source,omitempty"`
-	Skipped      map[string]string `json:"skipped_regions,omitempty"`
+	RegionSource string `json:"region_source,omitempty"`
+	// Skipped are regions asked for (--regions) that the account has not
+	// enabled, with why: out of scope, shown as not enabled.
+	Skipped map[string]string `json:"skipped_regions,omitempty"`
 	// Error says why the account was not assessed at all.
 	Error string `json:"error,omitempty"`
 }

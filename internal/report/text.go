@@ -47,20 +47,39 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	regionSources(p, r)
 
 	// Scores.
-	p.println("\nSCORES  controls passed / assessed, as Security Hub counts them")
+	p.println("\nSCORES  controls passed / assessed over the targets assessed, as Security Hub counts them")
 	t := &table{indent: 2, right: map[int]bool{1: true}}
-	t.row("Overall", pct(v.Overall), scoreDetail(v.Overall))
+	details := []string{scoreDetail(v.Overall)}
+	t.row("Overall", pct(v.Overall), "("+v.Overall.Coverage.String()+")")
 	for _, s := range v.Standards {
-		t.row(s.Name, pct(s.Score), scoreDetail(s.Score))
+		t.row(s.Name, pct(s.Score), "("+s.Score.Coverage.String()+")")
+		details = append(details, scoreDetail(s.Score))
 	}
-	t.write(p)
+	// The details follow on the lines when they all fit, else below.
+	lines := t.lines()
+	fits := true
+	for i, l := range lines {
+		fits = fits && utf8.RuneCountInString(l)+2+utf8.RuneCountInString(details[i]) <= width
+	}
+	for i, l := range lines {
+		if fits {
+			p.println(l + "  " + details[i])
+			continue
+		}
+		p.println(l)
+		p.wrap("      ", details[i], "    ")
+	}
 	if v.Overall.Unknown > 0 {
 		p.println("  unknown: could not be assessed somewhere (see NOT ASSESSED); it never counts as passed.")
+	}
+	if v.Overall.Incomplete > 0 {
+		p.wrap("    ", "only where assessed: passed on every target assessed, but some targets in scope were not: "+
+			"UNKNOWN across the organization, and counted as passed in the score of what was assessed.", "  ")
 	}
 
 	// Accounts.
 	p.println("\nACCOUNTS  worst score first")
-	head := []string{"ACCOUNT", "ID", "OU", "SCORE"}
+	head := []string{"ACCOUNT", "ID", "OU", "SCORE", "TARGETS"}
 	for _, s := range v.Standards {
 		head = append(head, strings.ToUpper(s.Short))
 	}
@@ -74,15 +93,15 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	}
 	t.row(head...)
 	for _, a := range v.Accounts {
-		row := []string{clip(a.Name, 18), a.ID, clipLeft(a.OUPath, 20)}
+		row := []string{clip(a.Name, 17), a.ID, clipLeft(a.OUPath, 13)}
 		if a.Error != "" {
-			row = append(row, "n/a")
+			row = append(row, "n/a", fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
 			for range v.Standards {
 				row = append(row, "n/a")
 			}
 			row = append(row, "-", "-", "-", "-", "-")
 		} else {
-			row = append(row, pct(a.Overall))
+			row = append(row, pct(a.Overall), fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
 			for _, s := range a.Standards {
 				row = append(row, pct(s))
 			}
@@ -122,7 +141,7 @@ func Text(w io.Writer, r *Report, opts Options) error {
 
 	// Not assessed.
 	p.println("\nNOT ASSESSED")
-	if v.NotAssessed == 0 && len(v.Skipped) == 0 && len(v.Gaps) == 0 && len(v.Errors) == 0 {
+	if v.NotAssessed == 0 && len(v.Gaps) == 0 && len(v.Errors) == 0 {
 		p.println("  Everything in scope was assessed.")
 	}
 	if v.NotAssessed > 0 {
@@ -143,9 +162,17 @@ func Text(w io.Writer, r *Report, opts Options) error {
 			p.wrap("        ", strings.Join(g.Targets, "; "), "      ")
 		}
 	}
-	groups("Regions not enabled", "in", "account", v.Skipped)
 	groups("Collectors that failed", "in", "target", v.Gaps)
 	groups("Controls that could not judge some resources", "on", "resource", v.Errors)
+
+	// Not enabled: out of scope, not a failure.
+	if len(v.Skipped) > 0 {
+		p.println("\nNOT ENABLED  regions asked for that accounts have not enabled: not in scope, not counted")
+		for _, g := range v.Skipped {
+			p.wrap("      ", fmt.Sprintf("%s in %s: %s", g.What, plural(g.Count, "account"), g.Reason), "  ")
+			p.wrap("      ", strings.Join(g.Targets, "; "), "    ")
+		}
+	}
 	return p.err
 }
 
@@ -174,6 +201,9 @@ func scoreDetail(s score.Score) string {
 		return "no data"
 	}
 	d := fmt.Sprintf("%d of %d passed", s.Passed, s.Assessed)
+	if s.Incomplete > 0 {
+		d += fmt.Sprintf(" (%d only where assessed)", s.Incomplete)
+	}
 	if s.Failed > 0 {
 		d += fmt.Sprintf(", %d failed", s.Failed)
 	}
@@ -287,6 +317,14 @@ type table struct {
 func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
 
 func (t *table) write(p *printer) {
+	for _, l := range t.lines() {
+		p.println(l)
+	}
+}
+
+// lines lays the rows out, one line each.
+func (t *table) lines() []string {
+	var out []string
 	var widths []int
 	for _, r := range t.rows {
 		for i, c := range r {
@@ -316,6 +354,7 @@ func (t *table) write(p *printer) {
 				b.WriteString(strings.Repeat(" ", g))
 			}
 		}
-		p.println(strings.TrimRight(b.String(), " "))
+		out = append(out, strings.TrimRight(b.String(), " "))
 	}
+	return out
 }

@@ -35,7 +35,8 @@ type view struct {
 	// they only say that their account, region or a collector was not
 	// assessed (Unassessed, Skipped and Gaps say that once).
 	Wholesale int
-	// Skipped are regions asked for but not enabled, by (region, reason).
+	// Skipped are regions asked for but not enabled, by (region,
+	// reason): out of scope, not a failure to assess.
 	Skipped []group
 	// Gaps are collector gaps, by (collector, reason).
 	Gaps []group
@@ -61,7 +62,9 @@ type stdView struct {
 type accountRow struct {
 	ID, Name, OUPath string
 	// Error says why the account was not assessed.
-	Error     string
+	Error string
+	// Coverage is the account's targets assessed / in scope.
+	Coverage  score.Coverage
 	Overall   score.Score
 	Standards []score.Score // aligned with view.Standards
 	Failing   score.Counts
@@ -145,8 +148,26 @@ func (v *view) accountName(id string) string {
 }
 
 func (v *view) accountRows() {
+	cov := map[string]*score.Coverage{}
+	for _, t := range v.r.Coverage.Targets {
+		c := cov[t.Account]
+		if c == nil {
+			c = &score.Coverage{}
+			cov[t.Account] = c
+		}
+		switch t.Status {
+		case Assessed:
+			c.Assessed++
+			c.InScope++
+		case NotAssessed:
+			c.InScope++
+		}
+	}
 	for _, a := range v.r.Accounts {
 		row := accountRow{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Error: a.Error}
+		if c := cov[a.ID]; c != nil {
+			row.Coverage = *c
+		}
 		if row.Error != "" {
 			v.NotAssessed++
 		}
@@ -249,10 +270,9 @@ func (v *view) failures() {
 
 // Reasons the evaluator gives to ERROR results for what was not assessed
 // as a whole (control.EvaluateAccount); those are reported once per
-// account, region or gap, not per control.
+// account or gap, not per control.
 const (
 	accountNotAssessed = "account not assessed: "
-	regionNotAssessed  = "region not assessed: "
 	notCollected       = " not collected: "
 )
 
@@ -333,7 +353,7 @@ func (v *view) notAssessed() {
 // wholesale reports whether ERROR result r only says that its account,
 // region or a collector was not assessed, which the report says once.
 func (v *view) wholesale(r control.Result) bool {
-	if strings.HasPrefix(r.Reason, accountNotAssessed) || strings.HasPrefix(r.Reason, regionNotAssessed) {
+	if strings.HasPrefix(r.Reason, accountNotAssessed) {
 		return true
 	}
 	if a := v.accounts[r.Resource.Account]; a != nil && a.Error != "" {
@@ -427,13 +447,13 @@ func thousands(n int64) string {
 	return s
 }
 
-// pct writes a score as a whole percent, rounded down so that 100% means
-// every assessed control passed; "-" when nothing was assessed.
+// pct writes a score as a whole percent, rounded as Security Hub shows
+// it (score.Round); "-" when nothing was assessed.
 func pct(s score.Score) string {
 	if !s.HasData() {
 		return "-"
 	}
-	return fmt.Sprintf("%d%%", int(s.Percent))
+	return fmt.Sprintf("%d%%", s.Rounded())
 }
 
 // resourceLabel is how a resource is named for people: its ARN.

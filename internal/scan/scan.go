@@ -26,7 +26,6 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/inventory"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/target"
 )
@@ -165,17 +164,15 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		}
 	}
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
-	// An account that could not be assessed at all has no data, as a
-	// Security Hub member that reports nothing: it is listed as not
-	// assessed instead of turning every control of the organization's
-	// score into "unknown". Its ERROR results stay in the report.
-	scored := make([]control.Result, 0, len(rep.Results))
-	for _, res := range rep.Results {
-		if a := snap.Account(res.Resource.Account); a == nil || a.Err == "" {
-			scored = append(scored, res)
-		}
+	for _, c := range o.Collectors {
+		rep.Collectors = append(rep.Collectors, report.Collector{Name: c.Name, Global: c.Global})
 	}
-	rep.Scores = score.Compute(scored, o.Controls, o.Standards)
+	// The coverage, and the scores over the targets assessed: an account
+	// that could not be assessed at all has no data, as a Security Hub
+	// member that reports nothing, and is counted as not assessed instead
+	// of turning every control of the organization's score into
+	// "unknown". Its ERROR results stay in the report.
+	rep.ComputeScores()
 	counts := o.Limiter.Counts()
 	rep.Finished = o.Now().UTC()
 	rep.Stats = report.Stats{

@@ -26,6 +26,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -383,5 +384,73 @@ func TestPolicyCoversEveryCall(t *testing.T) {
 		if !allowed[a] {
 			t.Errorf("the scan called %s, which guardrail iam-policy does not allow", a)
 		}
+	}
+}
+
+// TestPartialScanScope reproduces issue #12's partial scans of the demo
+// organization, stored one after the other: a scan of some regions, then
+// of a region only one account has enabled (every other account has no
+// region assessed: a region enabled nowhere is a usage error, see
+// org.TestSelectors), then of some accounts, must change
+// no finding they did not look at. The organization does not change
+// between the scans, so nothing may be opened, reopened or resolved, and
+// no result may be FAILED or PASSED where the full scan said otherwise.
+func TestPartialScanScope(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the demo organization four times")
+	}
+	s := startDemo(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "guardrail.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	full := demoScan(t, s, scan.Options{ID: "scan-full"}, 0)
+	// What the full scan judged of each resource (an organization trail
+	// is judged in its owner's account, or, with the owner out of scope,
+	// in the accounts that see it: the resource, not the account, is
+	// what is compared).
+	judged := map[string]control.Status{}
+	for _, r := range full.Results {
+		judged[r.Control+" "+r.Resource.Region+" "+r.Resource.ARN] = r.Status
+	}
+	store1 := func(rep *report.Report) store.Changes {
+		t.Helper()
+		if err := st.StartScan(ctx, store.Scan{ID: rep.ID, Started: rep.Started, Status: store.Running}); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := st.FinishScan(ctx, rep, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	if ch := store1(full); ch.New == 0 || ch.Resolved != 0 {
+		t.Fatalf("full scan stored %+v", ch)
+	}
+	for _, tc := range []struct {
+		id string
+		o  org.Options
+	}{
+		{"scan-eu-west-1", org.Options{Regions: []string{"eu-west-1"}}},
+		{"scan-eu-south-1", org.Options{Regions: []string{"eu-south-1"}}},
+		{"scan-production", org.Options{Include: []string{"Workloads/Production"}, Regions: []string{"us-east-1", "eu-south-1"}}},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			rep := demoScan(t, s, scan.Options{ID: tc.id, Discover: tc.o}, 0)
+			for _, r := range rep.Results {
+				if r.Status != control.Passed && r.Status != control.Failed {
+					continue
+				}
+				if was, ok := judged[r.Control+" "+r.Resource.Region+" "+r.Resource.ARN]; !ok || was != r.Status {
+					t.Errorf("%s, but the full scan said %q: %s", r.Status, was, line(r))
+				}
+			}
+			ch := store1(rep)
+			if ch.New != 0 || ch.Reopened != 0 || ch.Resolved != 0 {
+				t.Errorf("stored %+v; nothing changed in the organization", ch)
+			}
+		})
 	}
 }

@@ -29,12 +29,59 @@
 // whole rows for new findings, one UPDATE per finding that changed, and
 // one statement that sets when the rest (most of them, from the second
 // scan on) were last seen. A finding the scan did not see is resolved as
-// gone only when the scan fully assessed what it judges (plan.assessed).
+// gone only when the scan fully assessed what it judges (plan.assessed,
+// below).
 // SQLite keeps a statement journal for a multi-row statement that may
 // fail half-way; in a transaction of a million rows that journal costs
 // more than the rows. So its constraints are ON CONFLICT FAIL or DO
 // NOTHING (the row counts are checked) and foreign keys are checked at
 // commit: nothing needs undoing but the whole transaction.
+//
+// # What a scan may change
+//
+// A scan may change a finding only inside its own scope, and the report
+// carries that scope explicitly: the controls evaluated (Controls,
+// narrowed by --controls and --standard), the accounts in scope
+// (Accounts, narrowed by --include and --exclude), for each one reached
+// the regions it assessed (Account.Regions, narrowed by --regions; the
+// regions asked for that it has not enabled are Skipped, out of scope),
+// the accounts not reached (Account.Error), the collectors that failed
+// and where (Gaps), and which collectors read an account once for all
+// its regions (Collectors, Global).
+//
+// What the scan saw changes its finding: a failure opens or reopens it,
+// a pass or not-applicable resolves it, and an ERROR changes nothing but
+// the compliance recorded. A result is a judgement the scan made from
+// what it read, so it lies inside the scope by construction; the
+// evaluator sees to the one case where a judgement would be made of
+// missing data (a global control that reads regional state, on an
+// account none of whose regions was assessed: ERROR, never FAILED).
+//
+// What the scan did not see is the hard part: a finding whose resource
+// did not show up is resolved as gone only if the scan would have seen
+// it, that is if the scan fully assessed everything the finding is
+// about:
+//
+//   - its control was evaluated: a scan of some controls says nothing of
+//     the others;
+//   - its account was in scope and reached: a scan of some accounts, or
+//     one whose role could not be assumed, says nothing of the others;
+//   - its region was assessed in that account, unless its control reads
+//     only account-wide state (IAM, the S3 bucket list: read once per
+//     account, whatever the regions, so a bucket or user gone is gone).
+//     Global controls that read regional state (the trails behind
+//     CloudTrail.6, the metric filters behind the CIS monitoring
+//     controls) report a resource in the region it lives in, and a scan
+//     of eu-west-1 has not read a trail that lives in us-east-1; a
+//     collector not declared global is taken as regional;
+//   - no collector the control needs failed there (anywhere in the
+//     account, for a global control), and the control reported no ERROR
+//     about the account there: what could not be read is not fixed.
+//
+// Anything less and the finding is left exactly as it was, so a partial
+// scan (--regions, --include, --controls, an account or a region not
+// assessed, a collector gap) never resolves what it did not look at, on
+// either backend.
 //
 // # Resources
 //

@@ -17,14 +17,17 @@ import (
 
 // plan is what FinishScan needs to know about a report before it reads
 // any finding: the results by account, what each control maps to, and
-// which targets were fully assessed.
+// the scan's scope (see "What a scan may change" in the package doc).
 type plan struct {
 	rep       *report.Report
 	controls  map[string]*control.Control
 	standards map[string][]string // control ID → "<short>:<id>"
 	accounts  map[string]*report.Account
-	// regions are the regions assessed per assessed account.
+	// regions are the regions assessed per account reached.
 	regions map[string]map[string]bool
+	// global are the collectors that read an account once, for all its
+	// regions; a collector not known to be global is taken as regional.
+	global map[string]bool
 	// gaps: exact (account, region or "", collector); gapAnyRegion:
 	// (account, collector) with a gap anywhere.
 	gaps         map[snapshot.GapKey]bool
@@ -46,6 +49,7 @@ func newPlan(rep *report.Report) *plan {
 		standards:    map[string][]string{},
 		accounts:     map[string]*report.Account{},
 		regions:      map[string]map[string]bool{},
+		global:       map[string]bool{},
 		gaps:         map[snapshot.GapKey]bool{},
 		gapAnyRegion: map[[2]string]bool{},
 		errored:      map[[3]string]bool{},
@@ -70,6 +74,9 @@ func newPlan(rep *report.Report) *plan {
 			ids = append(ids, name+":"+r.ID)
 		}
 		p.standards[c.ID] = ids
+	}
+	for _, c := range rep.Collectors {
+		p.global[c.Name] = c.Global
 	}
 	for i := range rep.Accounts {
 		a := &rep.Accounts[i]
@@ -133,20 +140,35 @@ func (p *plan) observation(r *control.Result) finding.Observation {
 	return o
 }
 
+// readsRegions reports whether control c reads regional state.
+func (p *plan) readsRegions(c *control.Control) bool {
+	for _, need := range c.Needs {
+		if !p.global[need] {
+			return true
+		}
+	}
+	return false
+}
+
 // assessed reports whether the scan fully assessed what f judges, so
-// that f's resource, not seen, is gone: the control was evaluated, the
-// account was assessed, f's region was assessed (for a regional control),
-// none of the collectors the control needs has a gap there (anywhere in
-// the account, for a global control), and the control reported no ERROR
-// about the account there. Anything less and f is left as it was: not assessed is not
-// fixed.
+// that f's resource, not seen, is gone (the rule is "What a scan may
+// change" in the package doc): the control was evaluated; the account
+// was reached; f's region was assessed, unless the control reads only
+// account-wide state; none of the collectors the control needs has a
+// gap there (anywhere in the account, for a global control); and the
+// control reported no ERROR about the account there. Anything less and f
+// is left as it was: not assessed is not fixed.
 func (p *plan) assessed(f *finding.Finding) bool {
 	c := p.controls[f.Control]
 	if c == nil {
-		return false
+		return false // not evaluated: --controls, --standard
 	}
-	if _, ok := p.regions[f.Account]; !ok {
-		return false // not in scope, or not assessed at all
+	regions, ok := p.regions[f.Account]
+	if !ok {
+		return false // not in scope (--include, --exclude), or not reached
+	}
+	if (!c.Global || p.readsRegions(c)) && !regions[f.Region] {
+		return false // a region the scan did not read (--regions, not enabled)
 	}
 	if c.Global {
 		for _, need := range c.Needs {
@@ -155,9 +177,6 @@ func (p *plan) assessed(f *finding.Finding) bool {
 			}
 		}
 		return !p.erroredAcct[[2]string{f.Control, f.Account}]
-	}
-	if !p.regions[f.Account][f.Region] {
-		return false
 	}
 	for _, need := range c.Needs {
 		if p.gaps[snapshot.GapKey{Account: f.Account, Region: f.Region, Collector: need}] ||
@@ -273,7 +292,15 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	}
 	accts := make([]ScanAccount, 0, len(rep.Accounts))
 	for _, a := range rep.Accounts {
-		accts = append(accts, ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error})
+		sa := ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error}
+		if a.Error == "" {
+			sa.Regions = a.Regions
+		}
+		for r := range a.Skipped {
+			sa.NotEnabled = append(sa.NotEnabled, r)
+		}
+		sort.Strings(sa.NotEnabled)
+		accts = append(accts, sa)
 	}
 	cols := make([]string, 0, 7)
 	for _, v := range []any{rep.Scope, rep.Stats, rep.Scores, rep.Gaps, notAssessed, fin.changes, accts} {

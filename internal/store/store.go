@@ -89,6 +89,12 @@ type ScanAccount struct {
 	Status string `json:"status,omitempty"`
 	// Error says why it was not assessed at all.
 	Error string `json:"error,omitempty"`
+	// Regions are the regions in scope that the scan assessed (empty
+	// when the account was not assessed).
+	Regions []string `json:"regions,omitempty"`
+	// NotEnabled are the regions asked for that the account has not
+	// enabled: out of scope.
+	NotEnabled []string `json:"not_enabled,omitempty"`
 }
 
 // Counts are a scan's results by status.

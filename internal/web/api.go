@@ -8,14 +8,18 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
 // summary is GET /api/summary: the scores of the latest complete scan per
 // standard and per account, with the open findings by severity.
 type summary struct {
-	Scan        string            `json:"scan"`
-	ScannedAt   time.Time         `json:"scanned_at"`
+	Scan      string    `json:"scan"`
+	ScannedAt time.Time `json:"scanned_at"`
+	// Coverage is the scan's targets (account × enabled region) assessed
+	// / in scope; every score carries its own.
+	Coverage    score.Coverage    `json:"coverage"`
 	Overall     scoreCard         `json:"overall"`
 	Standards   []scoreCard       `json:"standards"`
 	Accounts    []accountRow      `json:"accounts"`
@@ -40,7 +44,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) {
 		c.TopNew, c.TopFixed = nil, nil
 		ch = &c
 	}
-	writeJSON(w, http.StatusOK, summary{Scan: ov.Scan.ID, ScannedAt: ov.Scan.Started, Overall: ov.Overall,
+	writeJSON(w, http.StatusOK, summary{Scan: ov.Scan.ID, ScannedAt: ov.Scan.Started, Coverage: ov.Overall.Coverage, Overall: ov.Overall,
 		Standards: ov.Standards, Accounts: ov.Accounts, Open: ov.Open, NotAssessed: ov.Scan.NotAssessed, Changes: ch})
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -61,7 +62,7 @@ func trendChart(h []store.ScoreAt, standards []control.Standard) template.HTML {
 			return
 		}
 		fmt.Fprintf(&b, `<polyline class="%s" points="%s"><title>%s</title></polyline>`, class, strings.Join(pts, " "), template.HTMLEscapeString(name))
-		fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%.1f" r="3"><title>%s: %.1f%%</title></circle>`, class, last[0], last[1], template.HTMLEscapeString(name), lastV)
+		fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%.1f" r="3"><title>%s: %d%%</title></circle>`, class, last[0], last[1], template.HTMLEscapeString(name), score.Round(lastV))
 	}
 	line("l0", "All controls", func(s store.ScoreAt) (float64, bool) { return s.Overall, true })
 	for i, st := range standards {

@@ -35,34 +35,60 @@ type overview struct {
 }
 
 type scoreCard struct {
-	ID       string  `json:"id,omitempty"`
-	Short    string  `json:"short,omitempty"`
-	Name     string  `json:"name"`
-	Percent  float64 `json:"percent"`
-	Passed   int     `json:"passed"`
-	Assessed int     `json:"assessed"`
-	HasData  bool    `json:"has_data"`
-	Delta    float64 `json:"delta"`
+	ID      string  `json:"id,omitempty"`
+	Short   string  `json:"short,omitempty"`
+	Name    string  `json:"name"`
+	Percent float64 `json:"percent"`
+	// Score is Percent as every surface shows it (score.Round).
+	Score    int  `json:"score"`
+	Passed   int  `json:"passed"`
+	Assessed int  `json:"assessed"`
+	HasData  bool `json:"has_data"`
+	// Incomplete are the passed controls that some target in scope could
+	// not judge (UNKNOWN across the organization).
+	Incomplete int `json:"incomplete,omitempty"`
+	// Coverage is the targets assessed / in scope behind the score.
+	Coverage score.Coverage `json:"coverage"`
+	Delta    float64        `json:"delta"`
+}
+
+// card is the score card of sc.
+func card(name string, sc score.Score) scoreCard {
+	return scoreCard{Name: name, Percent: sc.Percent, Score: sc.Rounded(), Passed: sc.Passed, Assessed: sc.Assessed,
+		HasData: sc.HasData(), Incomplete: sc.Incomplete, Coverage: sc.Coverage}
 }
 
 type accountRow struct {
-	ID          string             `json:"id"`
-	Name        string             `json:"name,omitempty"`
-	OUPath      string             `json:"ou_path,omitempty"`
-	Percent     float64            `json:"percent"`
-	HasScore    bool               `json:"has_score"`
+	ID       string  `json:"id"`
+	Name     string  `json:"name,omitempty"`
+	OUPath   string  `json:"ou_path,omitempty"`
+	Percent  float64 `json:"percent"`
+	Score    int     `json:"score"`
+	HasScore bool    `json:"has_score"`
+	// Coverage is the account's targets (regions) assessed / in scope.
+	Coverage    score.Coverage     `json:"coverage"`
 	Standards   map[string]float64 `json:"standards,omitempty"`
 	Open        score.Counts       `json:"open"`
 	OpenTotal   int                `json:"open_total"`
 	NotAssessed string             `json:"not_assessed,omitempty"`
-	Cells       []cell             `json:"-"`
+	// NotEnabled are regions asked for that the account has not enabled:
+	// out of scope, not a failure to assess.
+	NotEnabled []string `json:"not_enabled,omitempty"`
+	Cells      []cell   `json:"-"`
 }
 
+// cell is one account in one region: its score, or why it has none.
 type cell struct {
 	Region  string
 	Percent float64
 	Has     bool
-	Class   string
+	// Class is the colour: s0..s5 for a score, "none" for no data or not
+	// assessed, "off" for a region the account has not enabled.
+	Class string
+	// Note says what a cell without a score is ("not assessed", "not
+	// enabled", "no data"), or that a score's target was not assessed in
+	// full.
+	Note string
 }
 
 type topControl struct {
@@ -152,15 +178,16 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 		prevOverall = ov.Trend[n-2].Overall
 	}
 	sc := ov.Scan.Scores
-	ov.Overall = scoreCard{Name: "All controls", Percent: sc.Overall.Percent, Passed: sc.Overall.Passed,
-		Assessed: sc.Overall.Assessed, HasData: sc.Overall.HasData(), Delta: sc.Overall.Percent - prevOverall}
+	ov.Overall = card("All controls", sc.Overall)
+	ov.Overall.Delta = sc.Overall.Percent - prevOverall
 	for _, st := range s.o.Catalog.Standards() {
 		ss, ok := score.Standard(sc.Standards, st.ID)
-		card := scoreCard{ID: st.ID, Short: st.Short, Name: st.Name, Percent: ss.Percent, Passed: ss.Passed, Assessed: ss.Assessed, HasData: ok && ss.HasData()}
+		c := card(st.Name, ss)
+		c.ID, c.Short, c.HasData = st.ID, st.Short, ok && ss.HasData()
 		if p, ok := prev[st.ID]; ok {
-			card.Delta = ss.Percent - p
+			c.Delta = ss.Percent - p
 		}
-		ov.Standards = append(ov.Standards, card)
+		ov.Standards = append(ov.Standards, c)
 	}
 	ov.Accounts, ov.Regions = accountRows(ov.Scan, counts)
 	for _, c := range counts {
@@ -189,7 +216,8 @@ func head(fs []finding.Finding, n int) []finding.Finding {
 }
 
 // accountRows are the accounts of the scan, worst score first, with their
-// open findings and their score in each region.
+// open findings, their coverage and their score in each region (or why
+// there is none: not assessed, not enabled, no data).
 func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []string) {
 	rows := map[string]*accountRow{}
 	get := func(id string) *accountRow {
@@ -202,7 +230,7 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 	}
 	for _, a := range sc.Scores.Accounts {
 		r := get(a.Account)
-		r.Percent, r.HasScore = a.Percent, a.HasData()
+		r.Percent, r.Score, r.HasScore, r.Coverage = a.Percent, a.Rounded(), a.HasData(), a.Coverage
 		r.Standards = map[string]float64{}
 		for _, st := range a.Standards {
 			if st.HasData() {
@@ -210,12 +238,28 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 			}
 		}
 	}
+	regionSet := map[string]bool{}
+	// known: the scan recorded the account's regions, so a region it
+	// lacks is one it has not enabled (scans stored before did not).
+	known := map[string]bool{}
+	in := map[[2]string]bool{}
 	for _, a := range sc.Accounts {
 		r := get(a.ID)
-		r.Name, r.OUPath = a.Name, a.OUPath
+		r.Name, r.OUPath, r.NotEnabled = a.Name, a.OUPath, a.NotEnabled
+		known[a.ID] = len(a.Regions) > 0 || len(a.NotEnabled) > 0
+		for _, reg := range a.Regions {
+			in[[2]string{a.ID, reg}] = true
+		}
+		for _, reg := range a.NotEnabled {
+			regionSet[reg] = true
+		}
 	}
 	for id, why := range sc.NotAssessed {
-		get(id).NotAssessed = why
+		r := get(id)
+		r.NotAssessed = why
+		if r.Coverage.InScope == 0 {
+			r.Coverage = score.Coverage{InScope: 1} // its regions are unknown
+		}
 	}
 	for _, c := range counts {
 		r := get(c.Account)
@@ -225,7 +269,6 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 		r.Open.AddN(c.Severity, c.Count)
 		r.OpenTotal += c.Count
 	}
-	regionSet := map[string]bool{}
 	targets := map[[2]string]score.TargetScore{}
 	for _, t := range sc.Scores.Targets {
 		regionSet[t.Region] = true
@@ -242,6 +285,19 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 			t, ok := targets[[2]string{r.ID, reg}]
 			c := cell{Region: reg, Percent: t.Percent, Has: ok && t.HasData()}
 			c.Class = scoreClass(c.Percent, c.Has)
+			switch {
+			case r.NotAssessed != "":
+				c.Note = "not assessed"
+			case c.Has && !t.Coverage.Complete():
+				c.Note = "not assessed in full"
+			case c.Has:
+			case ok:
+				c.Note = "no data"
+			case known[r.ID] && !in[[2]string{r.ID, reg}]:
+				c.Class, c.Note = "off", "not enabled"
+			default:
+				c.Note = "not assessed"
+			}
 			r.Cells = append(r.Cells, c)
 		}
 		out = append(out, *r)

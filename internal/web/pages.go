@@ -12,9 +12,13 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
-// controlRow is a control of the catalog with its open findings.
+// controlRow is a control of the catalog with its open findings and its
+// status across the organization in the latest scan: PASSED only if
+// every target in scope could judge it (UNKNOWN otherwise; see package
+// score); empty when the scan did not record it.
 type controlRow struct {
 	C        *control.Control `json:"control"`
+	Status   score.Status     `json:"status,omitempty"`
 	Accounts int              `json:"failing_accounts"`
 	Findings int              `json:"open_findings"`
 }
@@ -23,6 +27,10 @@ func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
 	counts, err := s.openCounts(r)
 	if err != nil {
 		return nil, err
+	}
+	var latest *score.Scores
+	if ov, err := s.overview(r.Context()); err == nil && len(ov.Scan.Scores.Controls) > 0 {
+		latest = &ov.Scan.Scores
 	}
 	accts := map[string]map[string]bool{}
 	n := map[string]int{}
@@ -35,7 +43,11 @@ func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
 	}
 	var out []controlRow
 	for _, c := range s.o.Catalog.Controls() {
-		out = append(out, controlRow{C: c, Accounts: len(accts[c.ID]), Findings: n[c.ID]})
+		row := controlRow{C: c, Accounts: len(accts[c.ID]), Findings: n[c.ID]}
+		if latest != nil {
+			row.Status = latest.Control(c.ID)
+		}
+		out = append(out, row)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -113,7 +125,9 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 	var stds []scoreCard
 	for _, st := range s.o.Catalog.Standards() {
 		ss, ok := score.Standard(acct.Standards, st.ID)
-		stds = append(stds, scoreCard{ID: st.ID, Short: st.Short, Name: st.Name, Percent: ss.Percent, Passed: ss.Passed, Assessed: ss.Assessed, HasData: ok && ss.HasData()})
+		c := card(st.Name, ss)
+		c.ID, c.Short, c.HasData = st.ID, st.Short, ok && ss.HasData()
+		stds = append(stds, c)
 	}
 	f := store.Filter{Accounts: []string{id}, Compliance: []control.Status{control.Failed},
 		Workflow: []finding.Workflow{finding.New, finding.Notified}, Limit: 25}

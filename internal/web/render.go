@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/score"
 )
 
 type page struct {
@@ -21,12 +22,14 @@ type page struct {
 }
 
 var funcs = template.FuncMap{
+	// pct and whole show a score as every surface does (score.Round).
 	"pct": func(f float64) string {
 		if math.IsNaN(f) {
 			return "–"
 		}
-		return fmt.Sprintf("%.0f%%", f)
+		return fmt.Sprintf("%d%%", score.Round(f))
 	},
+	"whole": score.Round,
 	"delta": func(f float64) string {
 		switch {
 		case f > 0.05:
@@ -76,13 +79,13 @@ var funcs = template.FuncMap{
 	"nonzero": func(n int) bool { return n != 0 },
 }
 
-// scoreClass buckets a percentage for the colour scale (s0 worst .. s5
-// best); "none" when there is no score.
-func scoreClass(f float64, has bool) string {
-	if !has || math.IsNaN(f) {
+// scoreClass buckets a percentage, as shown (score.Round), for the
+// colour scale (s0 worst .. s5 best); "none" when there is no score.
+func scoreClass(pct float64, has bool) string {
+	if !has || math.IsNaN(pct) {
 		return "none"
 	}
-	switch {
+	switch f := score.Round(pct); {
 	case f >= 95:
 		return "s5"
 	case f >= 85:

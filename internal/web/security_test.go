@@ -299,7 +299,7 @@ func TestBearerScheme(t *testing.T) {
 
 func TestStaticNoListing(t *testing.T) {
 	srv := server(t, synthetic(t, 0), "")
-	for path, status := range map[string]int{"/static/": 404, "/static/app-1.css": 200, "/static/nothing.js": 404} {
+	for path, status := range map[string]int{"/static/": 404, "/static/app-2.css": 200, "/static/nothing.js": 404} {
 		rec := do(srv, req{path: path})
 		if rec.Code != status || strings.Contains(rec.Body.String(), "htmx-2.0.11.min.js") {
 			t.Errorf("%s: %d %.200s, want %d and no listing", path, rec.Code, rec.Body.String(), status)

@@ -143,7 +143,7 @@ func TestPages(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	srv := server(t, synthetic(t, 1), "")
-	for _, path := range []string{"/", "/findings", "/api/summary", "/static/app-1.css", "/nowhere"} {
+	for _, path := range []string{"/", "/findings", "/api/summary", "/static/app-2.css", "/nowhere"} {
 		h := do(srv, req{path: path}).Header()
 		for k, want := range map[string]string{
 			"Content-Security-Policy": "default-src 'none'; script-src 'self'",
@@ -175,7 +175,7 @@ func TestToken(t *testing.T) {
 	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Authorization": "Bearer " + token}}); rec.Code != http.StatusOK {
 		t.Errorf("API with the token: %d, want 200", rec.Code)
 	}
-	if rec := do(srv, req{path: "/static/app-1.css"}); rec.Code != http.StatusOK {
+	if rec := do(srv, req{path: "/static/app-2.css"}); rec.Code != http.StatusOK {
 		t.Errorf("assets need no token: %d", rec.Code)
 	}
 	login := func(tok, next string) *httptest.ResponseRecorder {

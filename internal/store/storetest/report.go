@@ -6,7 +6,6 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -32,6 +31,10 @@ var (
 		Standards: []control.Requirement{{Standard: FSBP.ID, ID: "KMS.4"}, {Standard: CIS.ID, ID: "3.6"}}}
 )
 
+// The suite's collectors: iam and s3 read an account once, the others
+// each region.
+var Collectors = []report.Collector{{Name: "cloudtrail"}, {Name: "ec2"}, {Name: "iam", Global: true}, {Name: "kms"}, {Name: "s3", Global: true}}
+
 // Builder builds a report.Report for tests, result by result.
 type Builder struct {
 	rep report.Report
@@ -42,10 +45,17 @@ type Builder struct {
 func NewReport(id string, at time.Time) *Builder {
 	return &Builder{rep: report.Report{
 		ID: id, Started: at, Finished: at.Add(time.Minute),
-		Scope:     report.Scope{OrgID: "o-test", Caller: "arn:aws:iam::111111111111:role/guardrail"},
-		Controls:  []*control.Control{EC28, IAM4, KMS4},
-		Standards: []control.Standard{FSBP, CIS},
+		Scope:      report.Scope{OrgID: "o-test", Caller: "arn:aws:iam::111111111111:role/guardrail"},
+		Controls:   []*control.Control{EC28, IAM4, KMS4},
+		Standards:  []control.Standard{FSBP, CIS},
+		Collectors: Collectors,
 	}}
+}
+
+// Controls replaces the controls the scan evaluated.
+func (b *Builder) Controls(cs ...*control.Control) *Builder {
+	b.rep.Controls = cs
+	return b
 }
 
 // Account adds an assessed account and its regions.
@@ -115,24 +125,9 @@ func (b *Builder) Report() *report.Report {
 	rep.Results = append([]control.Result(nil), b.rep.Results...)
 	control.Sort(rep.Results)
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
-	var scored []control.Result
-	for _, r := range rep.Results {
-		if a := find(rep.Accounts, r.Resource.Account); a == nil || a.Error == "" {
-			scored = append(scored, r)
-		}
-	}
-	rep.Scores = score.Compute(scored, rep.Controls, rep.Standards)
+	rep.ComputeScores()
 	rep.Stats = report.Stats{Accounts: len(rep.Accounts)}
 	return &rep
-}
-
-func find(as []report.Account, id string) *report.Account {
-	for i := range as {
-		if as[i].ID == id {
-			return &as[i]
-		}
-	}
-	return nil
 }
 
 func lastPart(arn string) string {

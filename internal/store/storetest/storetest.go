@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Inventory", func(t *testing.T) { testInventory(t, open(t)) })
 	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
+	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
 }
 
 // now is where the suite's stores' clock is stopped: no result of the
@@ -434,7 +435,17 @@ func testScans(t *testing.T, s store.Store) {
 		Changes: store.Changes{New: 1, Resolved: 3, Unchanged: 3},
 	}
 	for _, a := range rep.Accounts {
-		want.Accounts = append(want.Accounts, store.ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error})
+		sa := store.ScanAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Error: a.Error}
+		if a.Error == "" {
+			sa.Regions = a.Regions
+		}
+		for r := range a.Skipped {
+			sa.NotEnabled = append(sa.NotEnabled, r)
+		}
+		want.Accounts = append(want.Accounts, sa)
+	}
+	if want.Accounts[0].NotEnabled == nil || want.Accounts[1].Regions != nil {
+		t.Fatalf("the fixture's scan s2 should have a region not enabled in A1, and A2 not assessed: %+v", want.Accounts)
 	}
 	if len(want.Accounts) != 2 || want.Accounts[1].Error == "" {
 		t.Fatalf("the fixture's scan s2 should have 2 accounts, one not assessed: %+v", want.Accounts)

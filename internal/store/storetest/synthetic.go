@@ -8,7 +8,6 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/report"
-	"github.com/guardrail-sec/guardrail/internal/score"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
@@ -95,17 +94,7 @@ func (s Synthetic) Report() (*report.Report, error) {
 		}
 	}
 	control.Sort(rep.Results)
-	var scored []control.Result
-	skip := map[string]bool{}
-	for _, a := range rep.Accounts {
-		skip[a.ID] = a.Error != ""
-	}
-	for _, r := range rep.Results {
-		if !skip[r.Resource.Account] {
-			scored = append(scored, r)
-		}
-	}
-	rep.Scores = score.Compute(scored, rep.Controls, rep.Standards)
+	rep.ComputeScores()
 	rep.Stats = report.Stats{Accounts: len(rep.Accounts), Targets: len(rep.Accounts) * len(s.Regions)}
 	rep.Inventory = syntheticInventory(rep)
 	return rep, nil
