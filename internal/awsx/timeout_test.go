@@ -2,61 +2,13 @@ package awsx_test
 
 import (
 	"context"
-	"net"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 )
-
-// silentListener accepts connections on loopback and never answers; it
-// counts the connections.
-func silentListener(t *testing.T) (url string, accepted *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted = new(atomic.Int32)
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String(), accepted
-}
-
-// refusedPort returns the URL of a loopback port nothing listens on.
-func refusedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ln.Close()
-	return url
-}
 
 func load(t *testing.T, endpoint string, attempt time.Duration) (cfgErr func(ctx context.Context) error) {
 	t.Helper()
@@ -76,8 +28,8 @@ func load(t *testing.T, endpoint string, attempt time.Duration) (cfgErr func(ctx
 // time (with the default retryer, 8 attempts), saying which endpoint and
 // why; a call that got no answer is tried twice, not eight times.
 func TestUnreachableEndpoints(t *testing.T) {
-	silent, accepted := silentListener(t)
-	refused := refusedPort(t)
+	silent, accepted := simtest.Silent(t)
+	refused := simtest.Refused(t)
 	for _, tc := range []struct {
 		name, endpoint, want string
 	}{
@@ -127,7 +79,7 @@ func TestLoadRejectsNegativeTimeouts(t *testing.T) {
 // TestFailFast: once a call of a FailFast configuration got no answer,
 // the next ones fail at once with the same reason, without connecting.
 func TestFailFast(t *testing.T) {
-	silent, accepted := silentListener(t)
+	silent, accepted := simtest.Silent(t)
 	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: silent,
 		AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", AttemptTimeout: 100 * time.Millisecond})
 	if err != nil {
