@@ -85,6 +85,10 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	if s.concurrency < 1 {
 		return nil, usageErr("--concurrency must be at least 1, got %d", s.concurrency)
 	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, fmt.Errorf("control catalog: %w", err)
+	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
 	if !s.noStore {
 		j.db = &s.db
@@ -93,7 +97,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		if s.noStore {
 			return nil, usageErr("--rules applies to stored findings: it cannot go with --no-store")
 		}
-		rs, err := rule.Load(s.rules)
+		rs, err := rule.Load(s.rules, cat)
 		if err != nil {
 			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 		}
@@ -105,10 +109,6 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 			return nil, usageErr("--fail-on: %v", err)
 		}
 		j.failOn = &sev
-	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return nil, fmt.Errorf("control catalog: %w", err)
 	}
 	ctls, err := selectControls(cat, s.standards, s.controls)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 )
@@ -29,10 +31,10 @@ type Rule struct {
 	// Line is where the rule starts in its file.
 	Line int `json:"line"`
 
-	index       int // place in the file
-	nameLine    int
-	sevCritLine int // line of criteria.severity, 0 if none
-	sevActLine  int // line of actions.severity, 0 if none
+	index   int        // place in the file
+	name    *yaml.Node // where the name is
+	sevCrit *yaml.Node // criteria.severity, nil if none
+	sevAct  *yaml.Node // actions.severity, nil if none
 }
 
 // Criteria select findings: every field that is set must match (AND);
