@@ -22,7 +22,7 @@ import (
 type dbFlag struct{ dsn string }
 
 func (d *dbFlag) register(c *cobra.Command) {
-	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file, or postgres://user@host/db (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
+	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file path, or a postgres://user@host/db URL (password from PGPASSWORD or ~/.pgpass) (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
 }
 
 // flag is the --db flag to repeat in hints ("" for the default).
