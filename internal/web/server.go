@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -133,23 +134,43 @@ func (s *Server) Listen(ctx context.Context, addr, certFile, keyFile string, rea
 	if !IsLoopback(addr) && !s.auth.enabled() {
 		return fmt.Errorf("--addr %s: %w", addr, ErrNoToken)
 	}
+	var tc *tls.Config
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return err
+		}
+		tc = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return s.Serve(ctx, ln, tc)
+}
+
+// Serve serves the dashboard on ln, over HTTPS with tc if not nil, until
+// ctx is done; it closes ln. Like Listen, it refuses a listener beyond
+// loopback without a token. It lets a caller bind the address (and fail
+// on it) before doing any other work.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tc *tls.Config) error {
+	if !IsLoopback(ln.Addr().String()) && !s.auth.enabled() {
+		ln.Close()
+		return fmt.Errorf("--addr %s: %w", ln.Addr(), ErrNoToken)
+	}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
-		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn)}
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn), TLSConfig: tc}
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- hs.ServeTLS(ln, certFile, keyFile)
+		if tc != nil {
+			errc <- hs.ServeTLS(ln, "", "")
 		} else {
 			errc <- hs.Serve(ln)
 		}
 	}()
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	select {
 	case err := <-errc:
 		return err
