@@ -446,3 +446,67 @@ defaults:
 		}
 	}
 }
+
+// TestApplyRunMustExist: --run names a run to resume; a name that is not
+// an unfinished apply run is refused before anything is read or changed
+// (it used to start a fresh apply under that name).
+func TestApplyRunMustExist(t *testing.T) {
+	ctx := context.Background()
+	s := startDemo(t)
+	st := openStore(t)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, r := range []store.BaselineRun{
+		{ID: "done", Kind: store.RunApply, Started: at},
+		{ID: "partial", Kind: store.RunApply, Started: at},
+		{ID: "killed", Kind: store.RunApply, Started: at},
+		{ID: "undo", Kind: store.RunRollback, Of: "done", Started: at},
+		{ID: "live", Kind: store.RunApply, Started: at},
+	} {
+		if _, err := st.StartBaselineRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, status := range map[string]string{"done": store.Complete, "partial": store.Partial, "killed": store.Interrupted, "undo": store.Complete} {
+		if err := st.FinishBaselineRun(ctx, id, status, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		run  string
+		want string // "" resumable
+	}{
+		{"nope", "no unfinished apply run of that name"},
+		{"done", "done is COMPLETE; nothing to resume"},
+		{"undo", "undo is a rollback run"},
+		{"live", "live is still running in another process"},
+		{"partial", ""},
+		{"killed", ""},
+	} {
+		t.Run(tc.run, func(t *testing.T) {
+			_, err := baseline.Resumable(ctx, st, tc.run)
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("Resumable: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, baseline.ErrNoRun) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Resumable: %v, want ErrNoRun saying %q", err, tc.want)
+			}
+			o := opts(st)
+			o.Run = tc.run
+			before := s.Stats().Calls
+			rep, err := baseline.Apply(ctx, mgmtConfig(t, s, 0), o)
+			if !errors.Is(err, baseline.ErrNoRun) || rep != nil {
+				t.Fatalf("Apply --run %s: %v, want ErrNoRun and no report", tc.run, err)
+			}
+			if n := s.Stats().Calls - before; n != 0 {
+				t.Errorf("Apply --run %s made %d AWS calls", tc.run, n)
+			}
+		})
+	}
+	runs, err := st.BaselineRuns(ctx, 0)
+	if err != nil || len(runs) != 5 {
+		t.Errorf("journal: %d runs (%v), want the 5 recorded and no new one", len(runs), err)
+	}
+}
