@@ -215,7 +215,9 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		defer st.Close()
 		started := time.Now().UTC()
 		j.opts.ID = scan.NewID(started)
-		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
+		// Who ran it: the local user here; the AWS principal the scan ran
+		// as is the report's Scope.Caller, stored when it finishes.
+		if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running, By: localUser()}); err != nil {
 			return fmt.Errorf("record scan: %w", err)
 		}
 	}
