@@ -252,14 +252,15 @@ func TestInterruptedApply(t *testing.T) {
 	}
 	faults := sim.Faults{Deny: deny, ErrorRate: 0.02, Seed: 7}
 
-	interrupted := func(run string) *baseline.Report {
+	// interrupted starts an apply (a new run, with a generated ID) and
+	// interrupts it halfway.
+	interrupted := func() *baseline.Report {
 		t.Helper()
 		s.SetFaults(faults)
 		defer s.SetFaults(sim.Faults{})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		o := opts(st)
-		o.Run = run
 		o.Concurrency = 8
 		o.Progress = func(p baseline.Progress) {
 			if p.Phase == 1 && p.TasksDone >= int64(p.TasksQueued)/2 {
@@ -270,6 +271,7 @@ func TestInterruptedApply(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("interrupted apply: err = %v, want context.Canceled", err)
 		}
+		run := rep.Run
 		r, err := st.BaselineRun(context.Background(), run)
 		if err != nil || r.Status != store.Interrupted {
 			t.Fatalf("interrupted run = %+v, %v", r, err)
@@ -300,7 +302,7 @@ func TestInterruptedApply(t *testing.T) {
 		}
 	}
 
-	first := interrupted("baseline-interrupted-1")
+	first := interrupted()
 	denied := 0
 	for _, f := range first.Failures() {
 		if f.Account == "666666666601" && strings.Contains(f.Reason, "AccessDenied") {
@@ -310,11 +312,11 @@ func TestInterruptedApply(t *testing.T) {
 	if denied == 0 {
 		t.Errorf("no step failed with the injected denial: %+v", first.Failures())
 	}
-	rollbackTo("baseline-interrupted-1")
+	rollbackTo(first.Run)
 
-	interrupted("baseline-interrupted-2")
+	second := interrupted()
 	o := opts(st)
-	o.Run = "baseline-interrupted-2"
+	o.Run = second.Run
 	resumed, err := baseline.Apply(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +332,7 @@ func TestInterruptedApply(t *testing.T) {
 	if err != nil || status.Counts.Change != 0 {
 		t.Fatalf("drift after the resumed apply: %+v, %v", status.Counts, err)
 	}
-	rollbackTo("baseline-interrupted-2")
+	rollbackTo(second.Run)
 }
 
 // sameResults reports whether two scans' results are identical,
