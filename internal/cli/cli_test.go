@@ -128,6 +128,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sim", "serve", "--faults", "/nonexistent/faults.json"}, ExitUsage, "--faults: open /nonexistent/faults.json", ""},
 		{[]string{"sim", "ops", "extra"}, ExitUsage, "unknown command", ""},
 		{[]string{"demo", "--accounts", "2"}, ExitUsage, "--accounts/--sim-regions", ""},
+		{[]string{"demo", "--no-serve", "--db", "postgresql://alice:s3cret@127.0.0.1:1/g?connect_timeout=5"}, ExitUsage, `--db: store postgresql://alice:xxxxx@127.0.0.1:1/g?connect_timeout=5: open:`, ""},
+		{[]string{"demo", "--no-serve", "--db", "sqlite://demo.db"}, ExitUsage, "give the SQLite file's path itself", "Demo organization"},
 		{[]string{"demo", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999"`, "Guardrail scan"},
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999": the port must be a number from 0 to 65535`, "Dashboard at"},
 		{[]string{"serve", "--addr", "nonsense"}, ExitUsage, `--addr "nonsense"`, "Dashboard at"},

@@ -35,6 +35,18 @@ func (d *dbFlag) flag() string {
 	return " --db " + store.Redact(d.dsn)
 }
 
+// check checks the form of --db (a file path or a postgres:// URL)
+// without opening it, for commands that do work before they open it.
+func (d *dbFlag) check() error {
+	if d.dsn == "" {
+		return nil
+	}
+	if err := store.CheckDSN(d.dsn); err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--db: %w", err)}
+	}
+	return nil
+}
+
 // open opens the store; a database that cannot be opened is a
 // configuration error (exit 2).
 func (d *dbFlag) open(ctx context.Context) (store.Store, error) {

@@ -91,6 +91,9 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
 	if !s.noStore {
+		if err := s.db.check(); err != nil {
+			return nil, err
+		}
 		j.db = &s.db
 	}
 	if s.rules != "" {

@@ -19,7 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Error is one problem in the file, with its file, line and field.
+// Error is one problem in the file, with its file, line, column and field.
 type Error = yamlpos.Error
 
 // Load reads and parses the rule file at path, checking its control and
