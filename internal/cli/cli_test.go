@@ -90,7 +90,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"findings", "list", "--in-region", "Europe"}, ExitUsage, `--in-region: "Europe" is not a region name`, ""},
 		{[]string{"findings", "list", "--status", "OPEN"}, ExitUsage, `--status "OPEN"`, ""},
 		{[]string{"findings", "list", "--ou", "Nope", "--db", db}, ExitUsage, `--ou "Nope": the store has no findings yet`, ""},
-		{[]string{"findings", "list", "--scan", "nope", "--db", db}, ExitUsage, `no scan "nope" in the store`, ""},
+		{[]string{"findings", "list", "--scan", "nope", "--db", db}, ExitUsage, `--scan "nope": no scan of that ID in the store`, ""},
 		{[]string{"findings", "show", "abc"}, ExitUsage, "give at least 8 characters", ""},
 		{[]string{"findings", "show"}, ExitUsage, "accepts 1 arg(s), received 0", ""},
 		{[]string{"findings", "suppress", "--reason", "x", "--until", "2020-01-01", "--control", "EC2.8"}, ExitUsage, "--until 2020-01-01: the date has passed", ""},

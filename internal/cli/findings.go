@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -230,7 +231,9 @@ var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 // not recorded, can never match, and is a usage error naming its flag.
 func (f *findingFilter) reachable(ctx context.Context, st store.Store, db *dbFlag) error {
 	if f.scan != "" {
-		if _, err := getScan(ctx, st, f.scan, db); err != nil {
+		if _, err := st.Scan(ctx, f.scan); errors.Is(err, store.ErrNotFound) {
+			return usageErr("--scan %q: no scan of that ID in the store (see 'guardrail scans list%s')", f.scan, db.flag())
+		} else if err != nil {
 			return err
 		}
 	}
