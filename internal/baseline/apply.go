@@ -30,15 +30,53 @@ func Status(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 }
 
 // Apply makes every target match the spec, journaling each item's prior
-// state before changing it. With o.Run naming an unfinished run, that
-// run is resumed. A failed item is reported and the rest goes on; the
-// run ends PARTIAL then. The error is for what stops the whole run
-// (discovery, the journal, a cancelled context).
+// state before changing it. A new run gets a generated ID (NewRunID);
+// o.Run names an unfinished apply run to resume instead, and any other
+// name is an error wrapping ErrNoRun, before anything is read or
+// changed. A failed item is reported and the rest goes on; the run ends
+// PARTIAL then. The error is for what stops the whole run (discovery, the
+// journal, a cancelled context).
 func Apply(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 	if o.Journal == nil {
 		return nil, errors.New("baseline apply: no journal")
 	}
+	if o.Run != "" {
+		if _, err := Resumable(ctx, o.Journal, o.Run); err != nil {
+			return nil, fmt.Errorf("baseline apply: resume %q: %w", o.Run, err)
+		}
+	}
 	return converge(ctx, cfg, o, store.RunApply)
+}
+
+// ErrNoRun says a run named to resume is not an unfinished apply run.
+var ErrNoRun = errors.New("no unfinished apply run of that name")
+
+// Resumable returns apply run id if it can be resumed: it is journaled,
+// it is an apply run, and it is neither COMPLETE nor RUNNING in another
+// process. Otherwise the error wraps ErrNoRun and says why.
+func Resumable(ctx context.Context, j store.Journal, id string) (store.BaselineRun, error) {
+	r, err := j.BaselineRun(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return r, ErrNoRun
+	case err != nil:
+		return r, err
+	case r.Kind != store.RunApply:
+		return r, fmt.Errorf("%w: %s is a %s run", ErrNoRun, r.ID, r.Kind)
+	case r.Status == store.Complete:
+		return r, fmt.Errorf("%w: %s is COMPLETE; nothing to resume", ErrNoRun, r.ID)
+	case r.Status == store.Running:
+		return r, fmt.Errorf("%w: %s is still running in another process", ErrNoRun, r.ID)
+	}
+	return r, nil
+}
+
+// CheckItems returns an error naming the first of names that is neither
+// an item (guardduty.detector) nor a service (guardduty).
+func CheckItems(names []string) error {
+	o := Options{Items: names}
+	_, err := o.items()
+	return err
 }
 
 func converge(ctx context.Context, cfg aws.Config, o Options, kind string) (*Report, error) {

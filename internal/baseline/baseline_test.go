@@ -253,14 +253,15 @@ func TestInterruptedApply(t *testing.T) {
 	}
 	faults := sim.Faults{Deny: deny, ErrorRate: 0.02, Seed: 7}
 
-	interrupted := func(run string) *baseline.Report {
+	// interrupted starts an apply (a new run, with a generated ID) and
+	// interrupts it halfway.
+	interrupted := func() *baseline.Report {
 		t.Helper()
 		s.SetFaults(faults)
 		defer s.SetFaults(sim.Faults{})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		o := opts(st)
-		o.Run = run
 		o.Concurrency = 8
 		o.Progress = func(p baseline.Progress) {
 			if p.Phase == 1 && p.TasksDone >= int64(p.TasksQueued)/2 {
@@ -271,6 +272,7 @@ func TestInterruptedApply(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("interrupted apply: err = %v, want context.Canceled", err)
 		}
+		run := rep.Run
 		r, err := st.BaselineRun(context.Background(), run)
 		if err != nil || r.Status != store.Interrupted {
 			t.Fatalf("interrupted run = %+v, %v", r, err)
@@ -301,7 +303,7 @@ func TestInterruptedApply(t *testing.T) {
 		}
 	}
 
-	first := interrupted("baseline-interrupted-1")
+	first := interrupted()
 	denied := 0
 	for _, f := range first.Failures() {
 		if f.Account == "666666666601" && strings.Contains(f.Reason, "AccessDenied") {
@@ -311,11 +313,11 @@ func TestInterruptedApply(t *testing.T) {
 	if denied == 0 {
 		t.Errorf("no step failed with the injected denial: %+v", first.Failures())
 	}
-	rollbackTo("baseline-interrupted-1")
+	rollbackTo(first.Run)
 
-	interrupted("baseline-interrupted-2")
+	second := interrupted()
 	o := opts(st)
-	o.Run = "baseline-interrupted-2"
+	o.Run = second.Run
 	resumed, err := baseline.Apply(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
@@ -331,7 +333,7 @@ func TestInterruptedApply(t *testing.T) {
 	if err != nil || status.Counts.Change != 0 {
 		t.Fatalf("drift after the resumed apply: %+v, %v", status.Counts, err)
 	}
-	rollbackTo("baseline-interrupted-2")
+	rollbackTo(second.Run)
 }
 
 // sameResults reports whether two scans' results are identical,
@@ -445,5 +447,69 @@ defaults:
 		if strings.HasPrefix(r.Item, "organizations.") || r.Item == "cloudtrail.trail" || r.Item == "accessanalyzer.organization" || r.Item == "guardduty.auto-enable" {
 			t.Errorf("%s ran without an organization: %+v", r.Item, r)
 		}
+	}
+}
+
+// TestApplyRunMustExist: --run names a run to resume; a name that is not
+// an unfinished apply run is refused before anything is read or changed
+// (it used to start a fresh apply under that name).
+func TestApplyRunMustExist(t *testing.T) {
+	ctx := context.Background()
+	s := startDemo(t)
+	st := openStore(t)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, r := range []store.BaselineRun{
+		{ID: "done", Kind: store.RunApply, Started: at},
+		{ID: "partial", Kind: store.RunApply, Started: at},
+		{ID: "killed", Kind: store.RunApply, Started: at},
+		{ID: "undo", Kind: store.RunRollback, Of: "done", Started: at},
+		{ID: "live", Kind: store.RunApply, Started: at},
+	} {
+		if _, err := st.StartBaselineRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, status := range map[string]string{"done": store.Complete, "partial": store.Partial, "killed": store.Interrupted, "undo": store.Complete} {
+		if err := st.FinishBaselineRun(ctx, id, status, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		run  string
+		want string // "" resumable
+	}{
+		{"nope", "no unfinished apply run of that name"},
+		{"done", "done is COMPLETE; nothing to resume"},
+		{"undo", "undo is a rollback run"},
+		{"live", "live is still running in another process"},
+		{"partial", ""},
+		{"killed", ""},
+	} {
+		t.Run(tc.run, func(t *testing.T) {
+			_, err := baseline.Resumable(ctx, st, tc.run)
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("Resumable: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, baseline.ErrNoRun) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Resumable: %v, want ErrNoRun saying %q", err, tc.want)
+			}
+			o := opts(st)
+			o.Run = tc.run
+			before := s.Stats().Calls
+			rep, err := baseline.Apply(ctx, mgmtConfig(t, s, 0), o)
+			if !errors.Is(err, baseline.ErrNoRun) || rep != nil {
+				t.Fatalf("Apply --run %s: %v, want ErrNoRun and no report", tc.run, err)
+			}
+			if n := s.Stats().Calls - before; n != 0 {
+				t.Errorf("Apply --run %s made %d AWS calls", tc.run, n)
+			}
+		})
+	}
+	runs, err := st.BaselineRuns(ctx, 0)
+	if err != nil || len(runs) != 5 {
+		t.Errorf("journal: %d runs (%v), want the 5 recorded and no new one", len(runs), err)
 	}
 }

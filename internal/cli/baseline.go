@@ -62,7 +62,7 @@ func (b *baselineFlags) register(c *cobra.Command, kind string) {
 	}
 	switch kind {
 	case "apply":
-		f.StringVar(&b.run, "run", "", "resume this unfinished run (its done steps are skipped)")
+		f.StringVar(&b.run, "run", "", "resume this unfinished apply run (its done steps are skipped; see 'guardrail baseline runs'); a new run always gets a generated ID")
 		f.BoolVar(&b.resume, "resume", false, "resume the latest apply run if it did not complete")
 	case "rollback":
 		f.StringVar(&b.run, "run", "", "the apply run to roll back (default: the latest apply run)")
@@ -82,6 +82,12 @@ func (b *baselineFlags) options(kind string) (baseline.Options, error) {
 	dopts, err := b.discover.options()
 	if err != nil {
 		return baseline.Options{}, err
+	}
+	if err := baseline.CheckItems(b.items); err != nil {
+		return baseline.Options{}, usageErr("--items: %v", err)
+	}
+	if b.run != "" && b.resume {
+		return baseline.Options{}, usageErr("--run and --resume: give one (--resume is the latest unfinished run)")
 	}
 	o := baseline.Options{Discover: dopts, Items: b.items, Concurrency: b.concurrency, Run: b.run, Accounts: b.accounts, Regions: b.discover.regions}
 	if kind != "rollback" {
@@ -253,17 +259,23 @@ func runBaseline(ctx context.Context, cfg aws.Config, kind string, b *baselineFl
 
 // pickRun chooses the run an apply resumes or a rollback undoes.
 func pickRun(ctx context.Context, st store.Store, kind string, b *baselineFlags, o *baseline.Options, stderr io.Writer) error {
+	if o.Run != "" && kind == "apply" {
+		if _, err := baseline.Resumable(ctx, st, o.Run); errors.Is(err, baseline.ErrNoRun) {
+			return usageErr("--run %q: %v (see 'guardrail baseline runs%s')", o.Run, err, b.db.flag())
+		} else if err != nil {
+			return err
+		}
+		return nil
+	}
 	if o.Run != "" {
 		r, err := st.BaselineRun(ctx, o.Run)
 		switch {
-		case errors.Is(err, store.ErrNotFound) && kind == "apply":
-			return nil // a new run with the name given
+		case errors.Is(err, store.ErrNotFound):
+			return usageErr("--run %q: no apply run of that name (see 'guardrail baseline runs%s')", o.Run, b.db.flag())
 		case err != nil:
-			return usageErr("--run: %v", err)
+			return err
 		case r.Kind != store.RunApply:
-			return usageErr("--run %s is a %s run; give an apply run", r.ID, r.Kind)
-		case kind == "apply" && r.Status == store.Running:
-			return usageErr("--run %s is still running in another process", r.ID)
+			return usageErr("--run %q: %s is a %s run; give the apply run to roll back", o.Run, r.ID, r.Kind)
 		}
 		return nil
 	}
@@ -391,7 +403,7 @@ func runBaselineRuns(ctx context.Context, db *dbFlag, args []string, format stri
 	}
 	r, err := st.BaselineRun(ctx, args[0])
 	if errors.Is(err, store.ErrNotFound) {
-		return usageErr("no baseline run %s (see 'guardrail baseline runs%s')", args[0], db.flag())
+		return usageErr("no baseline run %q (see 'guardrail baseline runs%s')", args[0], db.flag())
 	}
 	if err != nil {
 		return err

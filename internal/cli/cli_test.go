@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
@@ -41,36 +44,112 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// TestExitCodes runs every command with bad input: each must fail with
+// the code the README's table gives (2 for usage and configuration
+// errors), say what is wrong on stderr, and do nothing. Every command of
+// the tree must have a usage-error row: a new command adds one.
 func TestExitCodes(t *testing.T) {
-	for _, tc := range []struct {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-aws-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-aws-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens: a row that reached AWS would fail with 3
+	t.Setenv("GUARDRAIL_DASHBOARD_TOKEN", "")
+	db := filepath.Join(dir, "g.db")
+	badRules := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(badRules, []byte("rules:\n  - name: r\n    criteria: {control: [EC2.999]}\n    actions: {note: n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.pem")
+	rows := []struct {
 		args   []string
 		code   int
 		stderr string
+		stdout string // must not appear on stdout
 	}{
-		{[]string{"version"}, ExitOK, ""},
-		{[]string{"no-such-command"}, ExitUsage, "unknown command"},
-		{[]string{"org", "--no-such-flag"}, ExitUsage, "unknown flag: --no-such-flag"},
-		{[]string{"org", "--format", "yaml"}, ExitUsage, `--format "yaml": want text or json`},
-		{[]string{"org", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`},
-		{[]string{"org", "--concurrency", "0"}, ExitUsage, "--concurrency must be at least 1"},
-		{[]string{"org", "--include", "env="}, ExitUsage, `--include "env=": a tag selector needs a value`},
-		{[]string{"scan", "--exclude", "=prod"}, ExitUsage, `--exclude "=prod": a tag selector needs a key`},
-		{[]string{"org", "--attempt-timeout", "0s"}, ExitUsage, "--attempt-timeout must be positive"},
-		{[]string{"scan", "--connect-timeout", "-1s"}, ExitUsage, "--connect-timeout must be positive"},
-		{[]string{"scan", "--task-timeout", "0s"}, ExitUsage, "--task-timeout must be positive"},
-		{[]string{"sim", "serve", "--addr", "0.0.0.0:4566"}, ExitUsage, "not a loopback address"},
-		{[]string{"sim", "serve", "--latency", "50ms-20ms"}, ExitUsage, "--latency"},
-		{[]string{"sim", "serve", "--error-rate", "2"}, ExitUsage, "--error-rate 2"},
-		{[]string{"sim", "serve", "--faults", "/nonexistent/faults.json"}, ExitUsage, "--faults: open /nonexistent/faults.json"},
-		{[]string{"demo", "--accounts", "2"}, ExitUsage, "--accounts/--sim-regions"},
-		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`},
-		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`},
-		{[]string{"search", "sg", "--ip", "300.1.2.3"}, ExitUsage, `--ip: "300.1.2.3" is not an IPv4 or IPv6 address or CIDR`},
-		{[]string{"search", "sg", "--port", "0"}, ExitUsage, "--ip: give an IP address or CIDR, a port, or both"},
-		{[]string{"search", "sg", "--port", "22", "--protocol", "gre"}, ExitUsage, `--protocol: "gre"`},
-		{[]string{"search", "users", "--key-age", "-5"}, ExitUsage, "--key-age: -5 days"},
-		{[]string{"search", "instances", "--limit", "-1"}, ExitUsage, "--limit: -1: must not be negative"},
-	} {
+		{[]string{"version"}, ExitOK, "", ""},
+		{[]string{"version", "extra"}, ExitUsage, `unknown command "extra" for "guardrail version"`, ""},
+		{[]string{"no-such-command"}, ExitUsage, `unknown command "no-such-command" for "guardrail"`, ""},
+		{[]string{"--no-such-flag"}, ExitUsage, "unknown flag: --no-such-flag", ""},
+		{[]string{"scan", "--format", "yaml"}, ExitUsage, `--format "yaml": want one of`, ""},
+		{[]string{"scan", "--standard", "nist"}, ExitUsage, `--standard "nist": want one of cis-3.0, fsbp`, ""},
+		{[]string{"scan", "--rules", badRules}, ExitUsage, `rules.yaml:3:26: rules[0].criteria.control[0]: no control "EC2.999"`, ""},
+		{[]string{"scan", "--db", "host=db user=alice password=s3cret"}, ExitUsage, "a libpq keyword/value string is not supported", ""},
+		{[]string{"scan", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"baseline", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail baseline"`, ""},
+		{[]string{"baseline", "plan", "--items", "bogus"}, ExitUsage, `--items: unknown item "bogus"`, ""},
+		{[]string{"baseline", "apply", "--yes", "--run", "nope", "--db", db}, ExitUsage, `--run "nope": no unfinished apply run of that name (see 'guardrail baseline runs --db `, ""},
+		{[]string{"baseline", "apply", "--run", "a", "--resume", "--db", db}, ExitUsage, "--run and --resume", ""},
+		{[]string{"baseline", "status", "--format", "yaml"}, ExitUsage, `--format "yaml"`, ""},
+		{[]string{"baseline", "rollback", "--yes", "--run", "nope", "--db", db}, ExitUsage, `--run "nope": no apply run of that name`, ""},
+		{[]string{"baseline", "runs", "nope", "--db", db}, ExitUsage, `no baseline run "nope"`, ""},
+		{[]string{"baseline", "spec", "extra"}, ExitUsage, "unknown command", ""},
+		{[]string{"findings", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail findings"`, ""},
+		{[]string{"findings", "list", "--standard", "nist"}, ExitUsage, `--standard "nist": want one of cis-3.0, fsbp`, ""},
+		{[]string{"findings", "list", "--control", "EC2.999"}, ExitUsage, `--control: no control "EC2.999"`, ""},
+		{[]string{"findings", "list", "--account", "4444"}, ExitUsage, `--account: "4444" is not an account ID`, ""},
+		{[]string{"findings", "list", "--in-region", "Europe"}, ExitUsage, `--in-region: "Europe" is not a region name`, ""},
+		{[]string{"findings", "list", "--status", "OPEN"}, ExitUsage, `--status "OPEN"`, ""},
+		{[]string{"findings", "list", "--ou", "Nope", "--db", db}, ExitUsage, `--ou "Nope": the store has no findings yet`, ""},
+		{[]string{"findings", "list", "--scan", "nope", "--db", db}, ExitUsage, `--scan "nope": no scan of that ID in the store`, ""},
+		{[]string{"findings", "show", "abc"}, ExitUsage, "give at least 8 characters", ""},
+		{[]string{"findings", "show"}, ExitUsage, "accepts 1 arg(s), received 0", ""},
+		{[]string{"findings", "suppress", "--reason", "x", "--until", "2020-01-01", "--control", "EC2.8"}, ExitUsage, "--until 2020-01-01: the date has passed", ""},
+		{[]string{"findings", "suppress", "--reason", "x", "--control", "EC2.8", "--ou", "Nope", "--db", db}, ExitUsage, `--ou "Nope"`, ""},
+		{[]string{"findings", "unsuppress", "--control", "EC2.8"}, ExitUsage, "--reason is required", ""},
+		{[]string{"findings", "export", "--format", "xml"}, ExitUsage, `--format "xml"`, ""},
+		{[]string{"scans", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail scans"`, ""},
+		{[]string{"scans", "list", "--format", "yaml"}, ExitUsage, `--format "yaml": want text or json`, ""},
+		{[]string{"scans", "show", "nope", "--db", db}, ExitUsage, `no scan "nope" in the store (see 'guardrail scans list --db `, ""},
+		{[]string{"scans", "diff", "a"}, ExitUsage, "scans diff takes two scan IDs", ""},
+		{[]string{"scans", "diff", "a", "b", "--db", db}, ExitUsage, `no scan "a" in the store`, ""},
+		{[]string{"search", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail search"`, ""},
+		{[]string{"search", "sg", "--ip", "300.1.2.3"}, ExitUsage, `--ip: "300.1.2.3" is not an IPv4 or IPv6 address or CIDR`, ""},
+		{[]string{"search", "sg", "--port", "0"}, ExitUsage, "--ip: give an IP address or CIDR, a port, or both", ""},
+		{[]string{"search", "sg", "--port", "22", "--protocol", "gre"}, ExitUsage, `--protocol: "gre"`, ""},
+		{[]string{"search", "buckets", "--format", "yaml"}, ExitUsage, `--format "yaml"`, ""},
+		{[]string{"search", "buckets", "--account", "444444444499", "--db", db}, ExitUsage, `--account "444444444499": the store has no findings yet`, ""},
+		{[]string{"search", "users", "--key-age", "-5"}, ExitUsage, "--key-age: -5 days", ""},
+		{[]string{"search", "instances", "--limit", "-1"}, ExitUsage, "--limit: -1: must not be negative", ""},
+		{[]string{"org", "--no-such-flag"}, ExitUsage, "unknown flag: --no-such-flag", ""},
+		{[]string{"org", "--format", "yaml"}, ExitUsage, `--format "yaml": want text or json`, ""},
+		{[]string{"org", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`, ""},
+		{[]string{"org", "--concurrency", "0"}, ExitUsage, "--concurrency must be at least 1", ""},
+		{[]string{"controls", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail controls"`, ""},
+		{[]string{"controls", "list", "--standard", "nist"}, ExitUsage, `--standard "nist": want one of cis-3.0, fsbp`, ""},
+		{[]string{"iam-policy", "extra"}, ExitUsage, "unknown command", ""},
+		{[]string{"bench", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail bench"`, ""},
+		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
+		{[]string{"bench", "baseline", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},
+		{[]string{"sim", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail sim"`, ""},
+		{[]string{"sim", "serve", "--addr", "0.0.0.0:4566"}, ExitUsage, "not a loopback address", ""},
+		{[]string{"sim", "serve", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999": the port must be a number from 0 to 65535`, ""},
+		{[]string{"sim", "serve", "--latency", "50ms-20ms"}, ExitUsage, "--latency", ""},
+		{[]string{"sim", "serve", "--error-rate", "2"}, ExitUsage, "--error-rate 2", ""},
+		{[]string{"sim", "serve", "--faults", "/nonexistent/faults.json"}, ExitUsage, "--faults: open /nonexistent/faults.json", ""},
+		{[]string{"sim", "ops", "extra"}, ExitUsage, "unknown command", ""},
+		{[]string{"demo", "--accounts", "2"}, ExitUsage, "--accounts/--sim-regions", ""},
+		{[]string{"demo", "--no-serve", "--db", "postgresql://alice:s3cret@127.0.0.1:1/g?connect_timeout=5"}, ExitUsage, `--db: store postgresql://alice:xxxxx@127.0.0.1:1/g?connect_timeout=5: open:`, ""},
+		{[]string{"demo", "--no-serve", "--db", "sqlite://demo.db"}, ExitUsage, "give the SQLite file's path itself", "Demo organization"},
+		{[]string{"demo", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999"`, "Guardrail scan"},
+		{[]string{"serve", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999": the port must be a number from 0 to 65535`, "Dashboard at"},
+		{[]string{"serve", "--addr", "nonsense"}, ExitUsage, `--addr "nonsense"`, "Dashboard at"},
+		{[]string{"serve", "--tls-cert", missing, "--tls-key", missing}, ExitUsage, "--tls-cert " + missing, "Dashboard at"},
+		{[]string{"org", "--include", "env="}, ExitUsage, `--include "env=": a tag selector needs a value`, ""},
+		{[]string{"scan", "--exclude", "=prod"}, ExitUsage, `--exclude "=prod": a tag selector needs a key`, ""},
+		{[]string{"org", "--attempt-timeout", "0s"}, ExitUsage, "--attempt-timeout must be positive", ""},
+		{[]string{"scan", "--connect-timeout", "-1s"}, ExitUsage, "--connect-timeout must be positive", ""},
+		{[]string{"scan", "--task-timeout", "0s"}, ExitUsage, "--task-timeout must be positive", ""},
+		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`, ""},
+		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`, ""},
+		{[]string{"serve", "--allowed-host", "evil example"}, ExitUsage, `--allowed-host "evil example"`, "Dashboard at"},
+	}
+	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errb bytes.Buffer
 			code := Main(context.Background(), tc.args, &out, &errb)
@@ -80,8 +159,33 @@ func TestExitCodes(t *testing.T) {
 			if !strings.Contains(errb.String(), tc.stderr) {
 				t.Errorf("stderr %q does not contain %q", errb.String(), tc.stderr)
 			}
+			if tc.stdout != "" && strings.Contains(out.String(), tc.stdout) {
+				t.Errorf("stdout says %q before failing:\n%s", tc.stdout, out.String())
+			}
+			if strings.Contains(errb.String()+out.String(), "s3cret") {
+				t.Errorf("the output shows a password:\n%s%s", out.String(), errb.String())
+			}
 		})
 	}
+
+	// Every command has a usage-error row.
+	root := newRoot(io.Discard, io.Discard)
+	covered := map[string]bool{}
+	for _, tc := range rows {
+		if c, _, err := root.Find(tc.args); err == nil && tc.code == ExitUsage {
+			covered[c.CommandPath()] = true
+		}
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if !covered[c.CommandPath()] {
+			t.Errorf("%q has no usage-error row in TestExitCodes: add one", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }
 
 // TestOrgAgainstSimulator runs 'guardrail org' through the standard
@@ -113,5 +217,37 @@ func TestOrgAgainstSimulator(t *testing.T) {
 	}
 	if strings.Contains(got, "555555555501") {
 		t.Errorf("--include Workloads/Production let a Development account through")
+	}
+}
+
+// TestDemoBusyPorts: the demo binds every address it will serve on before
+// any work; a busy one is a usage error naming the flag, before the scan
+// (it used to fail on the dashboard's port only after the whole scan).
+func TestDemoBusyPorts(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "--addr", "127.0.0.1:0", "--dashboard-addr", addr}, "--dashboard-addr " + addr + ": listen tcp " + addr},
+		{[]string{"demo", "--addr", addr, "--dashboard-addr", "127.0.0.1:0"}, "--addr " + addr + ": listen tcp " + addr},
+		{[]string{"sim", "serve", "--addr", addr}, "--addr " + addr + ": listen tcp " + addr},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := Main(context.Background(), tc.args, &out, &errb)
+			if code != ExitUsage || !strings.Contains(errb.String(), tc.want) {
+				t.Errorf("exit %d, want %d; stderr %q, want it to say %q", code, ExitUsage, errb.String(), tc.want)
+			}
+			if out.Len() > 0 {
+				t.Errorf("work was done before the port was found busy:\n%s", out.String())
+			}
+		})
 	}
 }

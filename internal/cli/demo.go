@@ -26,7 +26,8 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Short: "Run Guardrail on a simulated organization: no AWS account needed",
 		Long: `Start the AWS simulator in-process with the demo organization (13 accounts
 in Security, Workloads/Production, Workloads/Development and Sandbox OUs,
-4 regions, the misconfigurations real organizations have) and run Guardrail
+4 regions enabled everywhere and a fifth, eu-south-1, opted in by one
+account, the misconfigurations real organizations have) and run Guardrail
 against it through the same code as a real organization: a full scan whose
 summary it prints (--format and --output write any report format, as with
 'guardrail scan').
@@ -74,10 +75,26 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 			if err != nil {
 				return err
 			}
-			return runDemo(c.Context(), srv, addr, noServe, d, j, g.awsOptions(), c.OutOrStdout(), c.ErrOrStderr())
+			// Bind every address before any work: a busy port fails now,
+			// not after the scan.
+			ln, err := listen("addr", addr)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			var dashLn net.Listener
+			if d != nil {
+				if dashLn, err = listen("dashboard-addr", d.addr); err != nil {
+					return err
+				}
+				defer dashLn.Close()
+			}
+			return runDemo(c.Context(), srv, ln, noServe, d, dashLn, j, g.awsOptions(), c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	s.register(c)
+	// The demo keeps its own store, apart from a real organization's.
+	c.Flags().Lookup("db").Usage = "store: a SQLite file path, or a postgres://user@host/db URL (default $XDG_DATA_HOME/guardrail/demo.db or ~/.local/share/guardrail/demo.db)"
 	sf.register(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "exit when done instead of serving")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address the simulator serves on")
@@ -85,24 +102,16 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 	return c
 }
 
-// runDemo serves srv on addr, runs the main job against it (with the
+// runDemo serves srv on ln, runs the main job against it (with the
 // timeouts of ao), and then, unless noServe, serves the simulator and the
-// dashboard (dash, if not nil: nothing to show when nothing was stored)
-// until ctx is done.
-func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, dash *serveFlags, j *scanJob, ao awsx.Options, w, stderr io.Writer) error {
+// dashboard (dash on dashLn, if not nil: nothing to show when nothing was
+// stored) until ctx is done.
+func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool, dash *serveFlags, dashLn net.Listener, j *scanJob, ao awsx.Options, w, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ready := make(chan string, 1)
+	url := "http://" + ln.Addr().String()
 	done := make(chan error, 1)
-	go func() {
-		done <- srv.Listen(ctx, addr, func(a net.Addr) { ready <- "http://" + a.String() })
-	}()
-	var url string
-	select {
-	case url = <-ready:
-	case err := <-done:
-		return err
-	}
+	go func() { done <- srv.Serve(ctx, ln) }()
 	wd := srv.World()
 	mgmt := wd.Org.ManagementAccount
 	cfg, err := awsx.Load(ctx, awsx.Options{
@@ -142,7 +151,7 @@ func runDemo(ctx context.Context, srv *sim.Server, addr string, noServe bool, da
 	if err != nil {
 		return err
 	}
-	if err := dash.serve(ctx, web, w); err != nil {
+	if err := dash.serve(ctx, web, dashLn, w); err != nil {
 		cancel()
 		<-done
 		return err

@@ -47,6 +47,9 @@ Compliance Finding events, one per line; csv a table.`,
 				return err
 			}
 			defer st.Close()
+			if err := f.reachable(c.Context(), st, &db); err != nil {
+				return err
+			}
 			fs, _, err := st.Findings(c.Context(), flt)
 			if err != nil {
 				return err

@@ -3,16 +3,19 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/export"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -25,7 +28,7 @@ type dbFlag struct {
 }
 
 func (d *dbFlag) register(c *cobra.Command) {
-	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file, or postgres://user@host/db (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
+	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file path, or a postgres://user@host/db URL (password from PGPASSWORD or ~/.pgpass) (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
 }
 
 // flag is the --db flag to repeat in hints ("" for the default).
@@ -34,6 +37,18 @@ func (d *dbFlag) flag() string {
 		return ""
 	}
 	return " --db " + store.Redact(d.dsn)
+}
+
+// check checks the form of --db (a file path or a postgres:// URL)
+// without opening it, for commands that do work before they open it.
+func (d *dbFlag) check() error {
+	if d.dsn == "" {
+		return nil
+	}
+	if err := store.CheckDSN(d.dsn); err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--db: %w", err)}
+	}
+	return nil
 }
 
 // open opens the store; a database that cannot be opened is a
@@ -92,8 +107,9 @@ func (f *findingFilter) selects() bool {
 }
 
 // filteredIDs returns the IDs of the findings f selects: open ones to
-// suppress, suppressed ones to unsuppress.
-func filteredIDs(c *cobra.Command, st store.Store, f *findingFilter, suppress bool) ([]string, error) {
+// suppress, suppressed ones to unsuppress. Selecting none is a usage
+// error: a bulk change that changes nothing is a mistake in its filters.
+func filteredIDs(c *cobra.Command, st store.Store, f *findingFilter, db *dbFlag, suppress bool) ([]string, error) {
 	if !f.selects() {
 		return nil, usageErr("give finding IDs or filters (--account, --control, ...) to say which findings")
 	}
@@ -101,14 +117,21 @@ func filteredIDs(c *cobra.Command, st store.Store, f *findingFilter, suppress bo
 	if err != nil {
 		return nil, err
 	}
+	if err := f.reachable(c.Context(), st, db); err != nil {
+		return nil, err
+	}
 	flt.Workflow = []finding.Workflow{finding.New, finding.Notified}
+	which := "open"
 	if !suppress {
-		flt.Workflow = []finding.Workflow{finding.Suppressed}
+		flt.Workflow, which = []finding.Workflow{finding.Suppressed}, "suppressed"
 	}
 	flt.Limit = 0
 	fs, _, err := st.Findings(c.Context(), flt)
 	if err != nil {
 		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, usageErr("no %s finding matches %s: nothing was changed (see 'guardrail findings list --status all%s')", which, selection(c), db.flag())
 	}
 	ids := make([]string, len(fs))
 	for i, x := range fs {
@@ -117,11 +140,62 @@ func filteredIDs(c *cobra.Command, st store.Store, f *findingFilter, suppress bo
 	return ids, nil
 }
 
+// selection is the selecting flags given to c, as typed: "--control
+// EC2.8 --ou Sandbox".
+func selection(c *cobra.Command) string {
+	var parts []string
+	c.Flags().Visit(func(fl *pflag.Flag) {
+		switch fl.Name {
+		case "db", "reason", "by", "until", "format", "output", "limit", "offset", "role":
+			return
+		}
+		v := fl.Value.String()
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			v = strings.Join(sv.GetSlice(), ",")
+		}
+		parts = append(parts, "--"+fl.Name+" "+v)
+	})
+	return strings.Join(parts, " ")
+}
+
+// filter checks the filters that can be checked without the store, each
+// a usage error naming its flag, and builds the store's filter: a
+// standard or control the catalog does not have, or a value that is not
+// an account ID, a region, a severity or a status, can never match.
 func (f *findingFilter) filter() (store.Filter, error) {
 	out := store.Filter{Accounts: f.accounts, Regions: f.regions, Controls: f.controls, OUPath: f.ou,
-		Standard: f.standard, ResourceType: f.resourceType, Text: f.text, Scan: f.scan, Limit: f.limit, Offset: f.offset}
+		ResourceType: f.resourceType, Text: f.text, Scan: f.scan, Limit: f.limit, Offset: f.offset}
 	if f.limit < 0 || f.offset < 0 {
 		return out, usageErr("--limit and --offset must not be negative")
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return out, fmt.Errorf("control catalog: %w", err)
+	}
+	if f.standard != "" {
+		st, ok := cat.Standard(f.standard)
+		if !ok {
+			return out, usageErr("--standard %q: want one of %s", f.standard, standardNames(cat))
+		}
+		out.Standard = st.Short
+	}
+	for _, id := range f.controls {
+		if cat.Control(id) == nil {
+			return out, usageErr("--control: no control %q (see 'guardrail controls list')", id)
+		}
+	}
+	for _, a := range f.accounts {
+		if !accountID.MatchString(a) {
+			return out, usageErr("--account: %q is not an account ID (12 digits)", a)
+		}
+	}
+	for _, r := range f.regions {
+		if !validRegion(r) {
+			return out, usageErr("--in-region: %q is not a region name (like eu-west-1)", r)
+		}
+	}
+	if ou := f.ou; ou != "" && (strings.HasPrefix(ou, "/") || strings.Contains(ou, "//")) {
+		return out, usageErr("--ou %q: not an OU path (OU names separated by /, like Workloads/Production)", ou)
 	}
 	for _, s := range f.severities {
 		v, err := control.ParseSeverity(s)
@@ -151,6 +225,60 @@ func (f *findingFilter) filter() (store.Filter, error) {
 		out.Compliance = append(out.Compliance, v)
 	}
 	return out, nil
+}
+
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
+// reachable checks the filters that name what the store holds: an
+// account, region, OU or resource type no stored finding has, or a scan
+// not recorded, can never match, and is a usage error naming its flag.
+func (f *findingFilter) reachable(ctx context.Context, st store.Store, db *dbFlag) error {
+	if f.scan != "" {
+		if _, err := st.Scan(ctx, f.scan); errors.Is(err, store.ErrNotFound) {
+			return usageErr("--scan %q: no scan of that ID in the store (see 'guardrail scans list%s')", f.scan, db.flag())
+		} else if err != nil {
+			return err
+		}
+	}
+	return storeHas(ctx, st, db, f.accounts, f.regions, f.ou, f.resourceType)
+}
+
+// storeHas checks that some stored finding has each account, region, OU
+// and resource type given; one that none has can never match, and is a
+// usage error naming its flag. search and the findings commands share it.
+func storeHas(ctx context.Context, st store.Store, db *dbFlag, accounts, regions []string, ou, resourceType string) error {
+	type probe struct {
+		flag, value string
+		flt         store.Filter
+	}
+	var probes []probe
+	for _, a := range accounts {
+		probes = append(probes, probe{"account", a, store.Filter{Accounts: []string{a}}})
+	}
+	for _, r := range regions {
+		probes = append(probes, probe{"in-region", r, store.Filter{Regions: []string{r}}})
+	}
+	if ou != "" {
+		probes = append(probes, probe{"ou", ou, store.Filter{OUPath: ou}})
+	}
+	if resourceType != "" {
+		probes = append(probes, probe{"resource-type", resourceType, store.Filter{ResourceType: resourceType}})
+	}
+	for _, p := range probes {
+		p.flt.Limit = 1
+		_, n, err := st.Findings(ctx, p.flt)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, all, err := st.Findings(ctx, store.Filter{Limit: 1}); err == nil && all == 0 {
+			return usageErr("--%s %q: the store has no findings yet; run 'guardrail scan%s' first", p.flag, p.value, db.flag())
+		}
+		return usageErr("--%s %q: no stored finding has it, so nothing can match (see 'guardrail scans show%s' for what was scanned)", p.flag, p.value, db.flag())
+	}
+	return nil
 }
 
 func newFindingsCmd(g *globals) *cobra.Command {
@@ -183,6 +311,9 @@ func newFindingsListCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if err := f.reachable(c.Context(), st, &db); err != nil {
+				return err
+			}
 			fs, total, err := st.Findings(c.Context(), flt)
 			if err != nil {
 				return err
@@ -350,12 +481,15 @@ func newSuppressCmd(suppress bool) *cobra.Command {
 				if u, err = time.Parse(time.DateOnly, until); err != nil {
 					return usageErr("--until %q: want a date like 2027-06-30", until)
 				}
+				if !u.After(time.Now()) {
+					return usageErr("--until %s: the date has passed (the suppression would end at once); give a later date, or none for no expiry", until)
+				}
+			}
+			if len(args) > 0 && f.selects() {
+				return usageErr("give finding IDs or filters, not both")
 			}
 			if by == "" {
-				by = os.Getenv("USER")
-			}
-			if by == "" {
-				by = "cli"
+				by = localUser()
 			}
 			st, err := db.open(c.Context())
 			if err != nil {
@@ -366,7 +500,7 @@ func newSuppressCmd(suppress bool) *cobra.Command {
 			if len(args) > 0 {
 				ids, err = resolveIDs(c.Context(), st, args)
 			} else {
-				ids, err = filteredIDs(c, st, &f, suppress)
+				ids, err = filteredIDs(c, st, &f, &db, suppress)
 			}
 			if err != nil {
 				return err
@@ -390,7 +524,7 @@ func newSuppressCmd(suppress bool) *cobra.Command {
 	db.register(c)
 	f.registerSelect(c)
 	c.Flags().StringVar(&reason, "reason", "", "why (required)")
-	c.Flags().StringVar(&by, "by", "", "who (default $USER)")
+	c.Flags().StringVar(&by, "by", "", "who (default: the local user)")
 	if suppress {
 		c.Flags().StringVar(&until, "until", "", "expiry date (YYYY-MM-DD); the finding reopens after it if still failing")
 	}

@@ -1,9 +1,7 @@
 // Package cli is the guardrail command line: one file per subcommand, each
 // a thin layer that parses flags and calls the packages that do the work.
-// Errors become exit codes: 0 success, 1 findings at or over --fail-on,
-// 2 usage or configuration error, 3 a run that could not complete, 4 a
-// scan with --fail-on that could not assess some targets in scope (see
-// ExitError).
+// Errors become exit codes in one place, exitCode; the codes are the
+// constants below and the README's table.
 package cli
 
 import (
@@ -18,19 +16,30 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/search"
+	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Exit codes.
+// Exit codes. The README's table of exit codes says the same.
 const (
-	ExitOK       = 0
+	// ExitOK is success.
+	ExitOK = 0
+	// ExitFindings is a control failed at or over --fail-on (and drift
+	// with baseline status --fail-on-drift).
 	ExitFindings = 1
-	ExitUsage    = 2
-	// ExitFailure is a run that could not complete (AWS unreachable, ...).
+	// ExitUsage is a usage or configuration error: a bad flag value, an
+	// unknown command, scan, run or item, a malformed file, a store or
+	// address that cannot be opened. Nothing was done.
+	ExitUsage = 2
+	// ExitFailure is a run that could not complete (AWS unreachable,
+	// items that failed, ...).
 	ExitFailure = 3
-	// ExitIncomplete is a scan with --fail-on that finished but could not
-	// assess some targets in scope (and had no failure at or over the
-	// threshold), without --allow-partial.
+	// ExitIncomplete is a scan that finished but some in-scope targets
+	// could not be assessed (with --fail-on, unless --allow-partial).
 	ExitIncomplete = 4
+	// ExitInterrupted is Ctrl-C or SIGTERM.
+	ExitInterrupted = 130
 )
 
 // ExitError carries the exit code of a failed command.
@@ -46,6 +55,40 @@ func (e *ExitError) Unwrap() error { return e.Err }
 func usageErr(format string, args ...any) error {
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
 }
+
+// exitCode is the one place an error becomes an exit code: an
+// interruption is 130 whatever it broke; an *ExitError says its code;
+// cobra's flag and argument errors and the typed errors of malformed
+// input (a file at a line, a DSN, a search query, a selector that
+// matches nothing of the organization) are usage errors;
+// anything else is a run that could not complete.
+func exitCode(ctx context.Context, err error) int {
+	var (
+		ee  *ExitError
+		ye  *yamlpos.Error
+		de  *store.DSNError
+		qe  *search.QueryError
+		se  *org.SelectorError
+		use usageError
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &use), errors.As(err, &ye), errors.As(err, &de), errors.As(err, &qe), errors.As(err, &se):
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// usageError is an error of cobra's own: a flag that does not parse, an
+// argument count, an unknown command.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 // globals are the flags every command shares; they follow the AWS CLI.
 type globals struct {
@@ -79,42 +122,40 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	if err != nil {
+		fmt.Fprintf(stderr, "guardrail: %v\n", err)
 	}
-	fmt.Fprintf(stderr, "guardrail: %v\n", err)
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return ee.Code
-	}
-	var se *org.SelectorError
-	if errors.As(err, &se) {
-		return ExitUsage
-	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	if isUsage(err) {
-		return ExitUsage
-	}
-	return ExitFailure
+	return exitCode(ctx, err)
 }
 
-// isUsage recognises cobra's own flag and argument errors.
-type flagError struct{ error }
-
-func isUsage(err error) bool {
-	var fe flagError
-	if errors.As(err, &fe) {
-		return true
-	}
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "accepts ", "requires at least", "invalid argument"} {
-		if strings.HasPrefix(msg, p) {
-			return true
+// usageArgs makes every command's argument errors usage errors, and
+// gives every command that only groups others a RunE: alone it shows its
+// help; with an unknown subcommand it is a usage error (cobra would show
+// the help and exit 0).
+func usageArgs(c *cobra.Command) {
+	if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			hint := ""
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				hint = "; did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return usageError{fmt.Errorf("unknown command %q for %q%s (see '%s --help')", args[0], c.CommandPath(), hint, c.CommandPath())}
+		}
+	} else if check := c.Args; check != nil {
+		c.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError{fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
+			}
+			return nil
 		}
 	}
-	return false
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -136,7 +177,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError{fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
+		return usageError{fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "AWS shared config profile (default $AWS_PROFILE)")
@@ -146,20 +187,6 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
 	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
+	usageArgs(root)
 	return root
-}
-
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
-var Version = "dev"
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			fmt.Fprintln(c.OutOrStdout(), "guardrail", Version)
-			return nil
-		},
-	}
 }

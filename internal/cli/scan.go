@@ -81,9 +81,6 @@ type scanJob struct {
 	progress io.Writer
 	db       *dbFlag // nil: do not store
 	rules    *rule.Set
-	// rulesFile is where rules came from, for errors that name it.
-	rulesFile string
-
 	allowPartial bool
 }
 
@@ -101,20 +98,27 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	if s.taskTimeout <= 0 {
 		return nil, usageErr("--task-timeout must be positive, got %s", s.taskTimeout)
 	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, fmt.Errorf("control catalog: %w", err)
+	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
 	j.allowPartial = s.allowPartial
 	if !s.noStore {
+		if err := s.db.check(); err != nil {
+			return nil, err
+		}
 		j.db = &s.db
 	}
 	if s.rules != "" {
 		if s.noStore {
 			return nil, usageErr("--rules applies to stored findings: it cannot go with --no-store")
 		}
-		rs, err := rule.Load(s.rules)
+		rs, err := rule.Load(s.rules, cat)
 		if err != nil {
 			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 		}
-		j.rules, j.rulesFile = rs, s.rules
+		j.rules = rs
 	}
 	if s.failOn != "" {
 		sev, err := control.ParseSeverity(s.failOn)
@@ -122,10 +126,6 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 			return nil, usageErr("--fail-on: %v", err)
 		}
 		j.failOn = &sev
-	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return nil, fmt.Errorf("control catalog: %w", err)
 	}
 	ctls, err := selectControls(cat, s.standards, s.controls)
 	if err != nil {
@@ -238,12 +238,14 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		j.opts.ID = scan.NewID(started)
 		// The scan is recorded once discovery has found its selection
 		// sound: a selector, a region or a rule that names nothing of the
-		// organization is a usage error, not a scan.
+		// organization is a usage error, not a scan. Who ran it: the local
+		// user here; the AWS principal the scan ran as is the report's
+		// Scope.Caller, stored when it finishes.
 		j.opts.Discover.Discovered = func(o *org.Organization) error {
-			if err := j.rules.CheckOUs(j.rulesFile, o.HasOU); err != nil {
+			if err := j.rules.CheckOUs(o.HasOU); err != nil {
 				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 			}
-			if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running}); err != nil {
+			if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running, By: localUser()}); err != nil {
 				return fmt.Errorf("record scan: %w", err)
 			}
 			return nil

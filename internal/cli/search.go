@@ -139,11 +139,25 @@ func runSearch(c *cobra.Command, f *searchFlags, q search.Query) error {
 	if err := queryErr(search.Validate(q)); err != nil {
 		return err
 	}
+	for _, a := range f.accounts {
+		if !accountID.MatchString(a) {
+			return usageErr("--account: %q is not an account ID (12 digits)", a)
+		}
+	}
+	for _, r := range f.regions {
+		if !validRegion(r) {
+			return usageErr("--in-region: %q is not a region name (like eu-west-1)", r)
+		}
+	}
 	st, err := f.db.open(c.Context())
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// An account or region no scan stored can never match.
+	if err := storeHas(c.Context(), st, &f.db, f.accounts, f.regions, "", ""); err != nil {
+		return err
+	}
 	res, err := search.Run(c.Context(), st, q)
 	if err != nil {
 		return queryErr(err)

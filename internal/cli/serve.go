@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,6 +28,7 @@ type serveFlags struct {
 	user      string
 	hosts     []string         // --allowed-host
 	token     string           // read by check
+	tls       *tls.Config      // loaded by check when --tls-cert is given
 	now       func() time.Time // the dashboard's clock; nil: the real one
 }
 
@@ -39,11 +42,12 @@ func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
 	c.Flags().StringVar(&f.user, "user", "", "who suppressions made in the dashboard are recorded as when the form leaves it empty (default $USER)")
 }
 
-// check checks the flags and reads the token. A non-loopback address
-// without a token is refused here, before anything runs.
+// check checks the flags, reads the token and loads the certificate. A
+// non-loopback address without a token is refused here, before anything
+// runs.
 func (f *serveFlags) check(addrFlag string, stderr io.Writer) error {
-	if _, _, err := net.SplitHostPort(f.addr); err != nil {
-		return usageErr("--%s %q: %v", addrFlag, f.addr, err)
+	if err := checkAddr(addrFlag, f.addr); err != nil {
+		return err
 	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageErr("--tls-cert and --tls-key go together")
@@ -52,6 +56,13 @@ func (f *serveFlags) check(addrFlag string, stderr io.Writer) error {
 		if err := web.CheckHostName(h); err != nil {
 			return usageErr("--allowed-host %q: %v", h, err)
 		}
+	}
+	if f.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+		if err != nil {
+			return usageErr("--tls-cert %s, --tls-key %s: %v", f.tlsCert, f.tlsKey, err)
+		}
+		f.tls = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
 	token, err := web.TokenFromEnv(f.tokenFile)
 	if err != nil {
@@ -69,6 +80,32 @@ func (f *serveFlags) check(addrFlag string, stderr io.Writer) error {
 	return nil
 }
 
+// checkAddr checks that addr is host:port with a port from 0 to 65535.
+func checkAddr(flag, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageErr("--%s %q: %v", flag, addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usageErr("--%s %q: the port must be a number from 0 to 65535", flag, addr)
+	}
+	return nil
+}
+
+// listen binds addr for the listener of --flag; an address in use or
+// that cannot be bound is a usage error naming the flag. Commands bind
+// before they do any work, so a busy port fails at once.
+func listen(flag, addr string) (net.Listener, error) {
+	if err := checkAddr(flag, addr); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageErr("--%s %s: %v", flag, addr, err)
+	}
+	return ln, nil
+}
+
 // server builds the dashboard over st (after check).
 func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, error) {
 	cat, err := catalog.Default()
@@ -79,19 +116,19 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 	if user == "" {
 		user = os.Getenv("USER")
 	}
-	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Now: f.now,
+	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 }
 
-// serve listens until ctx is done, saying where.
-func (f *serveFlags) serve(ctx context.Context, srv *web.Server, w io.Writer) error {
+// serve serves srv on ln (bound by listen) until ctx is done, saying
+// where.
+func (f *serveFlags) serve(ctx context.Context, srv *web.Server, ln net.Listener, w io.Writer) error {
 	scheme := "http"
-	if f.tlsCert != "" {
+	if f.tls != nil {
 		scheme = "https"
 	}
-	err := srv.Listen(ctx, f.addr, f.tlsCert, f.tlsKey, func(a net.Addr) {
-		fmt.Fprintf(w, "Dashboard at %s://%s/ (JSON API under /api/). Press Ctrl-C to stop.\n", scheme, a)
-	})
+	fmt.Fprintf(w, "Dashboard at %s://%s/ (JSON API under /api/). Press Ctrl-C to stop.\n", scheme, ln.Addr())
+	err := srv.Serve(ctx, ln, f.tls)
 	if errors.Is(err, web.ErrNoToken) {
 		return usageErr("%v", err)
 	}
@@ -124,6 +161,11 @@ name), allow that name with --allowed-host.`,
 			if err := f.check("addr", c.ErrOrStderr()); err != nil {
 				return err
 			}
+			ln, err := listen("addr", f.addr)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
 			st, err := db.open(c.Context())
 			if err != nil {
 				return err
@@ -133,7 +175,7 @@ name), allow that name with --allowed-host.`,
 			if err != nil {
 				return err
 			}
-			return f.serve(c.Context(), srv, c.OutOrStdout())
+			return f.serve(c.Context(), srv, ln, c.OutOrStdout())
 		},
 	}
 	db.register(c)

@@ -152,7 +152,11 @@ service), GET|PUT /_sim/faults, POST /_sim/region {"Account","Region","Status"}.
 			if err != nil {
 				return err
 			}
-			return serveSim(c.Context(), srv, addr, c.OutOrStdout())
+			ln, err := listen("addr", addr)
+			if err != nil {
+				return err
+			}
+			return serveSim(c.Context(), srv, ln, c.OutOrStdout())
 		},
 	}
 	sf.register(serve)
@@ -191,10 +195,10 @@ func writeOps(w io.Writer) {
 // checkLoopback refuses to expose the simulator beyond this machine
 // unless asked: it answers anyone, and its admin endpoints change faults.
 func checkLoopback(addr string, allow bool) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return usageErr("--addr %q: %v", addr, err)
+	if err := checkAddr("addr", addr); err != nil {
+		return err
 	}
+	host, _, _ := net.SplitHostPort(addr)
 	if allow || host == "localhost" {
 		return nil
 	}
@@ -204,12 +208,11 @@ func checkLoopback(addr string, allow bool) error {
 	return usageErr("--addr %s is not a loopback address: the simulator has no access control; pass --allow-remote to serve it anyway", addr)
 }
 
-// serveSim serves srv on addr until ctx is done.
-func serveSim(ctx context.Context, srv *sim.Server, addr string, w io.Writer) error {
-	return srv.Listen(ctx, addr, func(a net.Addr) {
-		printSimBanner(w, srv, "http://"+a.String())
-		fmt.Fprintln(w, "Press Ctrl-C to stop.")
-	})
+// serveSim serves srv on ln until ctx is done.
+func serveSim(ctx context.Context, srv *sim.Server, ln net.Listener, w io.Writer) error {
+	printSimBanner(w, srv, "http://"+ln.Addr().String())
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+	return srv.Serve(ctx, ln)
 }
 
 func printSimBanner(w io.Writer, srv *sim.Server, url string) {

@@ -3,8 +3,8 @@
 // region, control, standard, severity, resource type, tag, ID pattern),
 // actions change them (suppress with a reason and an expiry, override the
 // severity, add a note, set the workflow status). Rules live in a YAML
-// file; a malformed file is rejected with the file, line and field path,
-// before anything is applied. It must not import the AWS SDK.
+// file; a malformed file is rejected with the file, line, column and
+// field path, before anything is applied. It must not import the AWS SDK.
 //
 // # The file
 //
@@ -33,7 +33,9 @@
 //
 // Criteria fields are ANDed; the values of one field are ORed. A field
 // takes a list or a single value. A rule has at least one criterion and
-// at least one action. Unknown fields are errors.
+// at least one action. Unknown fields are errors, and so are criteria
+// that can never match: a control or a standard (or a requirement of
+// one) that the control catalog given to Parse does not have.
 //
 // Globs (resource_id, resource_tag values) are matched against the whole
 // value: * is any run of characters, / included; ? is one character;

@@ -5,11 +5,17 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 )
 
 func ExampleSet_Apply() {
+	cat, err := catalog.Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	set, err := rule.Parse("rules.yaml", []byte(`
 rules:
   - name: accept-legacy-imdsv1
@@ -19,7 +25,7 @@ rules:
     actions:
       suppress: {reason: "accepted risk, ticket SEC-123", until: 2027-06-30}
       note: owned by the ERP team
-`))
+`), cat)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -42,13 +48,18 @@ rules:
 }
 
 func ExampleParse() {
-	_, err := rule.Parse("rules.yaml", []byte(`
+	cat, err := catalog.Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = rule.Parse("rules.yaml", []byte(`
 rules:
   - name: page-critical
     criteria: {severity: [hgih]}
     actions: {workflow: NOTIFIED}
-`))
+`), cat)
 	fmt.Println(err)
 	// Output:
-	// rules.yaml:4: rules[0].criteria.severity[0]: "hgih" is not a severity (want informational, low, medium, high, critical)
+	// rules.yaml:4:27: rules[0].criteria.severity[0]: "hgih" is not a severity (want informational, low, medium, high, critical)
 }

@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(oneRule("      resource_id: [\"arn:*[a-c]\\\\*\"]\n", "      note: n\n")))
 	f.Add([]byte("rules:\n  - name: r\n    criteria: &c {control: EC2.8}\n    actions: {note: n}\n  - name: s\n    criteria: *c\n    actions: {severity: low}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := Parse("rules.yaml", b)
+		s, err := Parse("rules.yaml", b, testCatalog)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "rules.yaml") {
 				t.Fatalf("error does not name the file: %q", err)

@@ -12,32 +12,38 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Error is one problem in the file, with its file, line and field.
+// Error is one problem in the file, with its file, line, column and field.
 type Error = yamlpos.Error
 
-// Load reads and parses the rule file at path.
-func Load(path string) (*Set, error) {
+// Load reads and parses the rule file at path, checking its control and
+// standard criteria against cat.
+func Load(path string, cat *control.Catalog) (*Set, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read rules: %w", err)
 	}
-	return Parse(path, b)
+	return Parse(path, b, cat)
 }
 
 // Parse decodes and checks the rule file b, named name in errors. It
 // rejects the whole file on any problem: unknown fields, bad values,
-// duplicate names, rules with no criterion or no action, and rule sets
-// whose severity criteria run before a severity override. The error
-// joins one *Error per problem, in file order.
-func Parse(name string, b []byte) (*Set, error) {
-	p := &parser{file: name}
+// criteria that can never match (a control or a standard that cat does
+// not have, a requirement its standard does not have), duplicate names,
+// rules with no criterion or no action, and rule sets whose severity
+// criteria run before a severity override. The error joins one *Error
+// per problem, in file order. cat must not be nil.
+func Parse(name string, b []byte, cat *control.Catalog) (*Set, error) {
+	if cat == nil {
+		return nil, errors.New("rule: parse " + name + ": no control catalog")
+	}
+	p := &parser{file: name, src: b, cat: cat}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -45,7 +51,7 @@ func Parse(name string, b []byte) (*Set, error) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{File: name, Line: extra.Line, Msg: "more than one YAML document"}
+		return nil, &Error{File: name, Line: extra.Line, Col: extra.Column, Msg: "more than one YAML document"}
 	} else if err != io.EOF {
 		return nil, p.syntax(err)
 	}
@@ -57,7 +63,7 @@ func Parse(name string, b []byte) (*Set, error) {
 	found := false
 	if root.Kind == 0 || root.Kind == yaml.DocumentNode {
 		// An empty file.
-		p.errorf(&yaml.Node{Line: 1}, "rules", "required")
+		p.errorf(&yaml.Node{Line: 1, Column: 1}, "rules", "required")
 	} else {
 		p.mapping(root, "", []field{{"rules", func(n *yaml.Node, path string) {
 			found = true
@@ -76,19 +82,21 @@ func Parse(name string, b []byte) (*Set, error) {
 	if p.errs != nil {
 		return nil, errors.Join(p.errs...)
 	}
-	return &Set{rules: rules}, nil
+	return &Set{rules: rules, file: name}, nil
 }
 
 // syntax turns a YAML decoding error into an Error with its line.
-func (p *parser) syntax(err error) error { return yamlpos.Syntax(p.file, err) }
+func (p *parser) syntax(err error) error { return yamlpos.Syntax(p.file, p.src, err) }
 
 type parser struct {
 	file string
+	src  []byte
+	cat  *control.Catalog
 	errs []error
 }
 
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, yamlpos.At(p.file, n, path, format, args...))
 }
 
 type field struct {
@@ -145,22 +153,25 @@ func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
 }
 
 // list reads a list of scalars, or one scalar, checking each with ok.
-func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []string {
-	var items []*yaml.Node
-	var paths []string
-	switch n.Kind {
-	case yaml.SequenceNode:
-		if len(n.Content) == 0 {
-			p.errorf(n, path, "empty list (leave the field out to match any value)")
-			return nil
-		}
-		for i, c := range n.Content {
-			items = append(items, yamlpos.Resolve(c))
-			paths = append(paths, fmt.Sprintf("%s[%d]", path, i))
-		}
-	default:
-		items, paths = []*yaml.Node{n}, []string{path}
+// items are the nodes of a list field at path and their paths: a
+// sequence's items (path[i]), or the one scalar given for a list (path).
+func items(n *yaml.Node, path string) ([]*yaml.Node, []string) {
+	if n.Kind != yaml.SequenceNode {
+		return []*yaml.Node{n}, []string{path}
 	}
+	nodes, paths := make([]*yaml.Node, len(n.Content)), make([]string, len(n.Content))
+	for i, c := range n.Content {
+		nodes[i], paths[i] = yamlpos.Resolve(c), fmt.Sprintf("%s[%d]", path, i)
+	}
+	return nodes, paths
+}
+
+func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []string {
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		p.errorf(n, path, "empty list (leave the field out to match any value)")
+		return nil
+	}
+	items, paths := items(n, path)
 	var out []string
 	for i, c := range items {
 		v, good := p.scalar(c, paths[i])
@@ -202,6 +213,43 @@ func matching(re *regexp.Regexp, format string) func(string) error {
 	}
 }
 
+// both checks v with a, then, if it passes, with b.
+func both(a, b func(string) error) func(string) error {
+	return func(v string) error {
+		if err := a(v); err != nil {
+			return err
+		}
+		return b(v)
+	}
+}
+
+// knownControl rejects a control ID the catalog does not have: the
+// criterion could never match.
+func (p *parser) knownControl(id string) error {
+	if p.cat.Control(id) == nil {
+		return fmt.Errorf("no control %q (see 'guardrail controls list')", id)
+	}
+	return nil
+}
+
+// knownStandard rejects a standard, or a requirement of one ("cis-3.0:1.4"),
+// that the catalog does not have. Findings name standards by short name.
+func (p *parser) knownStandard(v string) error {
+	short, req, isReq := strings.Cut(v, ":")
+	var names []string
+	for _, s := range p.cat.Standards() {
+		names = append(names, s.Short)
+		if s.Short != short {
+			continue
+		}
+		if isReq && !slices.ContainsFunc(s.Requirements, func(r control.StdItem) bool { return r.ID == req }) {
+			return fmt.Errorf("standard %s has no requirement %q (see 'guardrail controls list --standard %s')", short, req, short)
+		}
+		return nil
+	}
+	return fmt.Errorf("no standard %q (want one of %s)", short, strings.Join(names, ", "))
+}
+
 func (p *parser) rules(n *yaml.Node, path string) []Rule {
 	if n.Kind != yaml.SequenceNode {
 		p.errorf(n, path, "want a list of rules")
@@ -222,7 +270,7 @@ func (p *parser) rule(n *yaml.Node, path string) Rule {
 	var crit, acts *yaml.Node
 	seen, ok := p.mapping(n, path, []field{
 		{"name", func(n *yaml.Node, path string) {
-			r.nameLine = n.Line
+			r.name = n
 			if v, ok := p.scalar(n, path); ok {
 				if !namePattern.MatchString(v) {
 					p.errorf(n, path, "%q is not a rule name (want up to 64 letters, digits, ., _ and -)", v)
@@ -281,6 +329,7 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 			c.Accounts = p.list(n, path, matching(accountPattern, "%q is not an account ID (want 12 digits)"))
 		}},
 		{"ou", func(n *yaml.Node, path string) {
+			r.ouAt, r.ouPath = items(n, path)
 			c.OUs = p.list(n, path, func(v string) error {
 				if strings.HasPrefix(v, "/") || strings.HasSuffix(v, "/") || strings.Contains(v, "//") {
 					return fmt.Errorf("%q is not an OU path (want OU names separated by /, like Workloads/Production)", v)
@@ -292,13 +341,13 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 			c.Regions = p.list(n, path, matching(regionPattern, "%q is not a region (want a name like eu-west-1)"))
 		}},
 		{"control", func(n *yaml.Node, path string) {
-			c.Controls = p.list(n, path, matching(controlPattern, "%q is not a control ID (want one like EC2.8 or GR.IAM.1)"))
+			c.Controls = p.list(n, path, both(matching(controlPattern, "%q is not a control ID (want one like EC2.8 or GR.IAM.1)"), p.knownControl))
 		}},
 		{"standard", func(n *yaml.Node, path string) {
-			c.Standards = p.list(n, path, matching(standardPattern, "%q is not a standard (want a short name like cis-3.0 or fsbp, or a requirement like cis-3.0:1.4)"))
+			c.Standards = p.list(n, path, both(matching(standardPattern, "%q is not a standard (want a short name like cis-3.0 or fsbp, or a requirement like cis-3.0:1.4)"), p.knownStandard))
 		}},
 		{"severity", func(n *yaml.Node, path string) {
-			r.sevCritLine = n.Line
+			r.sevCrit = n
 			for _, v := range p.list(n, path, checkSeverity) {
 				s, _ := control.ParseSeverity(v)
 				c.Severities = append(c.Severities, s)
@@ -396,7 +445,7 @@ func (p *parser) actions(n *yaml.Node, path string, r *Rule) {
 			a.Suppress = s
 		}},
 		{"severity", func(n *yaml.Node, path string) {
-			r.sevActLine = n.Line
+			r.sevAct = n
 			if v, ok := p.scalar(n, path); ok {
 				if err := checkSeverity(v); err != nil {
 					p.errorf(n, path, "%s", err)
@@ -446,8 +495,7 @@ func (p *parser) check(rules []Rule) {
 			continue
 		}
 		if j, dup := first[r.Name]; dup {
-			p.errs = append(p.errs, &Error{File: p.file, Line: r.nameLine, Path: fmt.Sprintf("rules[%d].name", i),
-				Msg: fmt.Sprintf("%q is already the name of rules[%d] (line %d)", r.Name, j, rules[j].Line)})
+			p.errorf(r.name, fmt.Sprintf("rules[%d].name", i), "%q is already the name of rules[%d] (line %d)", r.Name, j, rules[j].Line)
 			continue
 		}
 		first[r.Name] = i
@@ -460,18 +508,17 @@ func (p *parser) check(rules []Rule) {
 // order they run.
 func (p *parser) checkSeverityOrder(rules []Rule) {
 	for i, c := range rules {
-		if c.sevCritLine == 0 {
+		if c.sevCrit == nil {
 			continue
 		}
-		if c.sevActLine != 0 {
-			p.errs = append(p.errs, &Error{File: p.file, Line: c.sevActLine, Path: fmt.Sprintf("rules[%d].actions.severity", c.index),
-				Msg: "a rule that selects by severity cannot also override it"})
+		if c.sevAct != nil {
+			p.errorf(c.sevAct, fmt.Sprintf("rules[%d].actions.severity", c.index), "a rule that selects by severity cannot also override it")
 			continue
 		}
 		for _, o := range rules[i+1:] {
-			if o.sevActLine != 0 {
-				p.errs = append(p.errs, &Error{File: p.file, Line: c.sevCritLine, Path: fmt.Sprintf("rules[%d].criteria.severity", c.index),
-					Msg: fmt.Sprintf("selects by severity, so it must run after rule %q (rules[%d], order %d), which overrides severity; give it a higher order", o.Name, o.index, o.Order)})
+			if o.sevAct != nil {
+				p.errorf(c.sevCrit, fmt.Sprintf("rules[%d].criteria.severity", c.index),
+					"selects by severity, so it must run after rule %q (rules[%d], order %d), which overrides severity; give it a higher order", o.Name, o.index, o.Order)
 				break
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 )
@@ -29,10 +31,12 @@ type Rule struct {
 	// Line is where the rule starts in its file.
 	Line int `json:"line"`
 
-	index       int // place in the file
-	nameLine    int
-	sevCritLine int // line of criteria.severity, 0 if none
-	sevActLine  int // line of actions.severity, 0 if none
+	index   int          // place in the file
+	name    *yaml.Node   // where the name is
+	sevCrit *yaml.Node   // criteria.severity, nil if none
+	sevAct  *yaml.Node   // actions.severity, nil if none
+	ouAt    []*yaml.Node // where each of Criteria.OUs is
+	ouPath  []string     // and its field path
 }
 
 // Criteria select findings: every field that is set must match (AND);
@@ -79,6 +83,7 @@ type Suppress struct {
 // Set is an ordered set of rules. A nil *Set has no rules.
 type Set struct {
 	rules []Rule // in the order they run
+	file  string // the name it was parsed as, for errors
 }
 
 // Rules returns the rules in the order they run.

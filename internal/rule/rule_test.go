@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
 func mustParse(t *testing.T, in string) *Set {
 	t.Helper()
-	s, err := Parse("rules.yaml", []byte(in))
+	s, err := Parse("rules.yaml", []byte(in), testCatalog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +61,9 @@ func TestMatches(t *testing.T) {
 		{"control miss", `{control: EC2.18}`, nil, false},
 		{"standard short name", `{standard: cis-3.0}`, nil, true},
 		{"standard requirement", `{standard: "cis-3.0:5.6"}`, nil, true},
-		{"standard other requirement", `{standard: "cis-3.0:5.7"}`, nil, false},
-		{"standard is a name prefix only", `{standard: cis-3}`, nil, false},
-		{"standard not mapped", `{standard: cis-1.4}`, nil, false},
+		{"standard other requirement", `{standard: "cis-3.0:1.4"}`, nil, false},
+		{"standard is a name prefix only", `{standard: fsbp}`, func(f *finding.Finding) { f.Standards = []string{"fsbp-2:EC2.8"} }, false},
+		{"standard not mapped", `{standard: fsbp}`, func(f *finding.Finding) { f.Standards = []string{"cis-3.0:5.6"} }, false},
 		{"standard none on finding", `{standard: fsbp}`, func(f *finding.Finding) { f.Standards = nil }, false},
 		{"severity hit", `{severity: [high, critical]}`, nil, true},
 		{"severity miss", `{severity: medium}`, nil, false},
@@ -432,3 +433,12 @@ func TestExpiry(t *testing.T) {
 		prev = &f
 	}
 }
+
+// testCatalog is the real control catalog: rules are checked against it.
+var testCatalog = func() *control.Catalog {
+	cat, err := catalog.Default()
+	if err != nil {
+		panic(err)
+	}
+	return cat
+}()

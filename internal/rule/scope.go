@@ -11,9 +11,9 @@ import (
 // organization (known reports whether it is) could never match, which is
 // almost always a typo, and a suppression with a typo is a risk accepted
 // for nothing. Parse cannot tell: it does not know the organization. The
-// error joins one *Error per unknown OU, naming file (the rule file's
-// name) and the rule's line, in file order.
-func (s *Set) CheckOUs(file string, known func(path string) bool) error {
+// error joins one *Error per unknown OU, at the file, line and column of
+// that OU in the rule file, in file order.
+func (s *Set) CheckOUs(known func(path string) bool) error {
 	if s == nil {
 		return nil
 	}
@@ -22,10 +22,15 @@ func (s *Set) CheckOUs(file string, known func(path string) bool) error {
 	var errs []error
 	for _, r := range rules {
 		for i, ou := range r.Criteria.OUs {
-			if !known(ou) {
-				errs = append(errs, &Error{File: file, Line: r.Line, Path: fmt.Sprintf("rules[%d].criteria.ou[%d]", r.index, i),
-					Msg: fmt.Sprintf("rule %q: %q is not an OU of the organization", r.Name, ou)})
+			if known(ou) {
+				continue
 			}
+			e := &Error{File: s.file, Line: r.Line, Path: fmt.Sprintf("rules[%d].criteria.ou", r.index),
+				Msg: fmt.Sprintf("rule %q: %q is not an OU of the organization", r.Name, ou)}
+			if len(r.ouAt) == len(r.Criteria.OUs) { // parsed from a file
+				e.Line, e.Col, e.Path = r.ouAt[i].Line, r.ouAt[i].Column, r.ouPath[i]
+			}
+			errs = append(errs, e)
 		}
 	}
 	return errors.Join(errs...)

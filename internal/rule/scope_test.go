@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 )
 
@@ -22,28 +23,32 @@ func TestCheckOUs(t *testing.T) {
     actions:
       severity: low
 `
-	s, err := rule.Parse("rules.yaml", []byte(file))
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rule.Parse("rules.yaml", []byte(file), cat)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ous := []string{"Workloads", "Workloads/Production", "Sandbox"}
-	err = s.CheckOUs("rules.yaml", func(p string) bool { return slices.Contains(ous, p) })
-	want := `rules.yaml:2: rules[0].criteria.ou[1]: rule "prod-note": "Workloads/Prodution" is not an OU of the organization`
+	err = s.CheckOUs(func(p string) bool { return slices.Contains(ous, p) })
+	want := `rules.yaml:4:34: rules[0].criteria.ou[1]: rule "prod-note": "Workloads/Prodution" is not an OU of the organization`
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant %s", err, want)
 	}
-	if err := s.CheckOUs("rules.yaml", func(string) bool { return true }); err != nil {
+	if err := s.CheckOUs(func(string) bool { return true }); err != nil {
 		t.Errorf("every OU known: %v", err)
 	}
-	err = s.CheckOUs("rules.yaml", func(string) bool { return false })
+	err = s.CheckOUs(func(string) bool { return false })
 	if got := strings.Count(err.Error(), "is not an OU"); got != 3 {
 		t.Errorf("%d errors, want one per unknown OU: %v", got, err)
 	}
-	if !strings.HasPrefix(err.Error(), "rules.yaml:2:") {
+	if !strings.HasPrefix(err.Error(), "rules.yaml:4:12:") || !strings.Contains(err.Error(), "\nrules.yaml:10:11: rules[1].criteria.ou: ") {
 		t.Errorf("errors are not in file order: %v", err)
 	}
 	var none *rule.Set
-	if err := none.CheckOUs("x", func(string) bool { return false }); err != nil {
+	if err := none.CheckOUs(func(string) bool { return false }); err != nil {
 		t.Errorf("a nil set: %v", err)
 	}
 }

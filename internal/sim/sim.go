@@ -350,13 +350,19 @@ func (s *Server) Listen(ctx context.Context, addr string, ready func(net.Addr)) 
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", addr, err)
 	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves the simulator on ln until ctx is done; it closes ln. It
+// lets a caller bind the address (and fail on it) before other work.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if h, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
 		s.AddHost(h)
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

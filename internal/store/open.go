@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,42 +45,146 @@ func DefaultPath() (string, error) {
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database
-// (postgres:// or postgresql://); anything else is a SQLite file path.
+// (postgres:// or postgresql://).
 func IsPostgres(dsn string) bool {
 	l := strings.ToLower(dsn)
 	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
-// Redact returns dsn fit to print: a PostgreSQL URL without its password
-// (in the user info or as a password parameter); a path as it is.
-func Redact(dsn string) string {
-	if !IsPostgres(dsn) {
-		return dsn
+// The forms of a DSN. A store is one of two things: a SQLite file, named
+// by its path (absolute or relative, no scheme), or a PostgreSQL
+// database, named by a postgres:// or postgresql:// URL. Anything else is
+// refused rather than guessed at: a libpq keyword string ("host=db
+// password=...") or a mysql:// URL taken for a file path would create a
+// SQLite file whose name holds the password. sqlite:// and file: URLs
+// are refused too, with the path to give instead: the store builds its
+// own SQLite URI (with its pragmas) from the path.
+var (
+	schemeRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):`)
+	// libpqRE matches a libpq keyword/value pair.
+	libpqRE = regexp.MustCompile(`(?i)(^|\s)(host|hostaddr|port|dbname|user|password|passfile|sslmode|sslcert|sslkey|sslrootcert|service|connect_timeout|application_name|options|target_session_attrs)\s*=`)
+	// passwordRE matches a password parameter's value, quoted or not.
+	passwordRE = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&]*)`)
+	// userinfoRE matches the password of a URL's user info.
+	userinfoRE = regexp.MustCompile(`(://[^/@:]*:)[^@]*@`)
+)
+
+// DSNError says a DSN is not a form Open takes. Its message holds the DSN
+// without its password.
+type DSNError struct {
+	DSN string // redacted
+	Why string
+}
+
+func (e *DSNError) Error() string {
+	if e.DSN == "" {
+		return "store: " + e.Why
 	}
+	return fmt.Sprintf("store %q: %s", e.DSN, e.Why)
+}
+
+// CheckDSN returns a *DSNError unless dsn is a SQLite file path or a
+// postgres:// or postgresql:// URL.
+func CheckDSN(dsn string) error {
+	const want = "give a SQLite file path (like ./guardrail.db) or a postgres://user@host/db URL"
+	if strings.TrimSpace(dsn) == "" {
+		return &DSNError{Why: "no database given: " + want}
+	}
+	if IsPostgres(dsn) {
+		if _, err := url.Parse(dsn); err != nil {
+			return &DSNError{DSN: Redact(dsn), Why: "not a valid URL (a character in the password may need %-encoding)"}
+		}
+		return nil
+	}
+	if m := schemeRE.FindStringSubmatch(dsn); m != nil && filepath.VolumeName(dsn) == "" {
+		switch scheme := strings.ToLower(m[1]); scheme {
+		case "sqlite", "sqlite3", "file":
+			return &DSNError{DSN: Redact(dsn), Why: scheme + ": URLs are not taken: give the SQLite file's path itself (like ./guardrail.db)"}
+		default:
+			why := fmt.Sprintf("scheme %q is not supported: %s", scheme, want)
+			if !strings.HasPrefix(dsn[len(m[0]):], "//") {
+				why += " (for a file whose name has a colon, ./" + Redact(dsn) + ")"
+			}
+			return &DSNError{DSN: Redact(dsn), Why: why}
+		}
+	}
+	if libpqRE.MatchString(dsn) {
+		return &DSNError{DSN: Redact(dsn), Why: "a libpq keyword/value string is not supported: give a postgres://user@host:5432/db?sslmode=require URL " +
+			"(with the password in PGPASSWORD or ~/.pgpass rather than on the command line)"}
+	}
+	return nil
+}
+
+// Redact returns dsn fit to print: without the password of a URL (in its
+// user info or a password parameter) or of a libpq keyword string; a
+// path as it is.
+func Redact(dsn string) string {
+	if strings.Contains(dsn, "://") {
+		if u, err := url.Parse(dsn); err == nil {
+			if u.User != nil {
+				if _, ok := u.User.Password(); ok {
+					u.User = url.UserPassword(u.User.Username(), "xxxxx")
+				}
+			}
+			q := u.Query()
+			for k := range q {
+				if strings.EqualFold(k, "password") {
+					q.Set(k, "xxxxx")
+				}
+			}
+			u.RawQuery = q.Encode()
+			dsn = u.String()
+		} else {
+			dsn = userinfoRE.ReplaceAllString(dsn, "${1}xxxxx@")
+		}
+	}
+	return passwordRE.ReplaceAllString(dsn, "${1}xxxxx")
+}
+
+// password returns the password a PostgreSQL URL holds, if any, so that
+// error messages can be scrubbed of it.
+func password(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return "postgres://(unparsable DSN)"
+		return ""
 	}
 	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		if p, ok := u.User.Password(); ok {
+			return p
 		}
 	}
-	q := u.Query()
-	for k := range q {
-		if strings.EqualFold(k, "password") {
-			q.Set(k, "xxxxx")
+	for k, v := range u.Query() {
+		if strings.EqualFold(k, "password") && len(v) > 0 {
+			return v[0]
 		}
 	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return ""
 }
+
+// scrubbed is an error whose message never shows secret: a driver's
+// message may quote the connection string.
+type scrubbed struct {
+	err    error
+	secret string
+}
+
+func (e *scrubbed) Error() string {
+	msg := e.err.Error()
+	for _, s := range []string{e.secret, url.QueryEscape(e.secret), url.PathEscape(e.secret)} {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "xxxxx")
+		}
+	}
+	return msg
+}
+func (e *scrubbed) Unwrap() error { return e.err }
 
 // Open opens the store dsn names, creating it (SQLite) or its tables
 // when needed, and brings its schema up to date. A postgres:// or
-// postgresql:// URL opens PostgreSQL; anything else is the path of a
-// SQLite file. Scans left RUNNING by a process that is gone are marked
-// INTERRUPTED. The store's clock is the wall clock; OpenWith takes
+// postgresql:// URL opens PostgreSQL; a path with no scheme is a SQLite
+// file; anything else is a *DSNError (see CheckDSN). Scans left RUNNING
+// by a process that is gone are marked INTERRUPTED. No error shows the
+// DSN's password. The store's clock is the wall clock; OpenWith takes
 // another.
 func Open(ctx context.Context, dsn string) (Store, error) {
 	return OpenWith(ctx, dsn, Options{})
@@ -96,8 +201,8 @@ type Options struct {
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dsn string, o Options) (Store, error) {
-	if dsn == "" {
-		return nil, errors.New("store: no database given")
+	if err := CheckDSN(dsn); err != nil {
+		return nil, err
 	}
 	var (
 		s   *sqlStore
@@ -126,7 +231,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (Store, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*sqlStore, error) {
-	s := &sqlStore{name: Redact(dsn), d: postgresDialect, now: time.Now, owner: selfOwner()}
+	s := &sqlStore{name: Redact(dsn), secret: password(dsn), d: postgresDialect, now: time.Now, owner: selfOwner()}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, s.errorf("open: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,29 +14,83 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/store/storetest"
 )
 
+// TestDSN: --db takes a SQLite file path or a postgres:// URL and
+// nothing else; no message about a DSN, accepted or not, shows its
+// password.
 func TestDSN(t *testing.T) {
 	for _, tc := range []struct {
 		dsn      string
-		postgres bool
-		redacted string
+		ok       bool   // CheckDSN accepts it
+		postgres bool   // IsPostgres
+		redacted string // Redact
+		why      string // in CheckDSN's error
 	}{
-		{"postgres://alice:s3cret@db.example.com:5432/guardrail?sslmode=require", true, "postgres://alice:xxxxx@db.example.com:5432/guardrail?sslmode=require"},
-		{"postgresql://alice@db/guardrail", true, "postgresql://alice@db/guardrail"},
-		{"POSTGRES://db/g?password=s3cret&sslmode=disable", true, "postgres://db/g?password=xxxxx&sslmode=disable"},
-		{"/var/lib/guardrail/guardrail.db", false, "/var/lib/guardrail/guardrail.db"},
-		{"postgres.db", false, "postgres.db"},
-		{"./postgres://x", false, "./postgres://x"},
+		{"postgres://alice:s3cret@db.example.com:5432/guardrail?sslmode=require", true, true, "postgres://alice:xxxxx@db.example.com:5432/guardrail?sslmode=require", ""},
+		{"postgresql://alice@db/guardrail", true, true, "postgresql://alice@db/guardrail", ""},
+		{"POSTGRES://db/g?password=s3cret&sslmode=disable", true, true, "postgres://db/g?password=xxxxx&sslmode=disable", ""},
+		{"/var/lib/guardrail/guardrail.db", true, false, "/var/lib/guardrail/guardrail.db", ""},
+		{"guardrail.db", true, false, "guardrail.db", ""},
+		{"../data/g.db", true, false, "../data/g.db", ""},
+		{"postgres.db", true, false, "postgres.db", ""},
+		{"./postgres://x", true, false, "./postgres://x", ""},
+		{"./a:b.db", true, false, "./a:b.db", ""},
+		{"", false, false, "", "no database given"},
+		{"host=db.example.com user=alice password=s3cret dbname=guardrail", false, false, "host=db.example.com user=alice password=xxxxx dbname=guardrail", "a libpq keyword/value string is not supported"},
+		{"dbname=guardrail password = 's3 cret'", false, false, "dbname=guardrail password = xxxxx", "libpq"},
+		{"user=alice password=s3cret", false, false, "user=alice password=xxxxx", "libpq"},
+		{"mysql://alice:s3cret@db/guardrail", false, false, "mysql://alice:xxxxx@db/guardrail", `scheme "mysql" is not supported`},
+		{"mysql://alice:s3%cret@db/guardrail", false, false, "mysql://alice:xxxxx@db/guardrail", `scheme "mysql" is not supported`},
+		{"sqlite:///var/lib/g.db", false, false, "sqlite:///var/lib/g.db", "give the SQLite file's path itself"},
+		{"file:g.db?mode=ro", false, false, "file:g.db?mode=ro", "give the SQLite file's path itself"},
+		{"a:b.db", false, false, "a:b.db", "./a:b.db"},
+		{"postgres://alice:s3cr%t@db/g", false, true, "postgres://alice:xxxxx@db/g", "not a valid URL"},
 	} {
-		if got := store.IsPostgres(tc.dsn); got != tc.postgres {
-			t.Errorf("IsPostgres(%q) = %v", tc.dsn, got)
+		t.Run(tc.dsn, func(t *testing.T) {
+			if got := store.IsPostgres(tc.dsn); got != tc.postgres {
+				t.Errorf("IsPostgres = %v", got)
+			}
+			if got := store.Redact(tc.dsn); got != tc.redacted {
+				t.Errorf("Redact = %q, want %q", got, tc.redacted)
+			}
+			err := store.CheckDSN(tc.dsn)
+			switch {
+			case tc.ok && err != nil:
+				t.Errorf("CheckDSN: %v", err)
+			case !tc.ok && err == nil:
+				t.Errorf("CheckDSN accepted it")
+			case !tc.ok:
+				var de *store.DSNError
+				if !errors.As(err, &de) || !strings.Contains(err.Error(), tc.why) {
+					t.Errorf("CheckDSN: %v, want a *DSNError saying %q", err, tc.why)
+				}
+			}
+			for _, msg := range []string{store.Redact(tc.dsn), fmt.Sprint(err)} {
+				if strings.Contains(msg, "s3cret") || strings.Contains(msg, "s3 cret") || strings.Contains(msg, "s3%cret") || strings.Contains(msg, "s3cr%t") {
+					t.Errorf("%q shows the password", msg)
+				}
+			}
+		})
+	}
+}
+
+// A DSN of another form is refused by Open before it touches anything:
+// no SQLite file named after the connection string (and its password).
+func TestOpenRefusesOtherForms(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, dsn := range []string{"host=db user=alice password=s3cret", "mysql://alice:s3cret@db/g", "sqlite://g.db"} {
+		s, err := store.Open(context.Background(), dsn)
+		if err == nil {
+			s.Close()
+			t.Fatalf("%s: opened", store.Redact(dsn))
 		}
-		got := store.Redact(tc.dsn)
-		if got != tc.redacted {
-			t.Errorf("Redact(%q) = %q, want %q", tc.dsn, got, tc.redacted)
+		var de *store.DSNError
+		if !errors.As(err, &de) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: %v, want a *DSNError without the password", store.Redact(dsn), err)
 		}
-		if strings.Contains(got, "s3cret") {
-			t.Errorf("Redact(%q) keeps the password", tc.dsn)
-		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("Open created %v", ents)
 	}
 }
 
@@ -61,6 +116,7 @@ func TestOpenErrors(t *testing.T) {
 		{"too short to be a database", short, []string{short, "not a database"}},
 		{"postgres refused", "postgres://alice:s3cret@127.0.0.1:1/guardrail?connect_timeout=5", []string{"127.0.0.1:1", "alice"}},
 		{"empty", "", []string{"no database"}},
+		{"postgres refused, password in a parameter", "postgres://alice@127.0.0.1:1/guardrail?connect_timeout=5&password=s3cret", []string{"127.0.0.1:1", "password=xxxxx"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := store.Open(ctx, tc.dsn)

@@ -14,7 +14,9 @@ type sqlStore struct {
 	// name is the database for messages: the SQLite path, or the
 	// PostgreSQL URL without its password.
 	name string
-	d    dialect
+	// secret is the DSN's password, scrubbed from every error.
+	secret string
+	d      dialect
 	// w writes; r reads. For SQLite, w is one connection and r a pool
 	// of read-only ones; for PostgreSQL both are the same pool.
 	w, r  *sql.DB
@@ -23,7 +25,11 @@ type sqlStore struct {
 }
 
 func (s *sqlStore) errorf(format string, args ...any) error {
-	return fmt.Errorf("store %s: "+format, append([]any{s.name}, args...)...)
+	err := fmt.Errorf("store %s: "+format, append([]any{s.name}, args...)...)
+	if s.secret != "" {
+		return &scrubbed{err: err, secret: s.secret}
+	}
+	return err
 }
 
 // Close closes the database.

@@ -68,7 +68,7 @@ type Scan struct {
 	Started  time.Time      `json:"started"`
 	Finished time.Time      `json:"finished,omitzero"`
 	Status   string         `json:"status"`
-	By       string         `json:"by"` // the caller's ARN
+	By       string         `json:"by"` // the local user who ran it; Scope.Caller is the AWS principal
 	Scope    report.Scope   `json:"scope"`
 	Stats    report.Stats   `json:"stats"`
 	Counts   Counts         `json:"counts"`

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,10 @@ type Options struct {
 	// address it listens on (and loopback's names on loopback): the
 	// public name of a reverse proxy in front of it. See hosts.
 	AllowedHosts []string
+	// Addr is the address the dashboard was asked to listen on (--addr),
+	// for a caller that binds it itself and calls Serve: the dashboard
+	// answers to its host name as given. Listen sets it from its own.
+	Addr string
 	// Log is where internal errors go, with the ID their answer shows.
 	Log *slog.Logger
 	// Now is the clock (time.Now if nil).
@@ -83,6 +88,9 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{o: o, auth: newAuth(o.Token, o.TLS, o.Now), hosts: h, pages: pages, mux: http.NewServeMux()}
+	if o.Addr != "" {
+		h.bind(o.Addr)
+	}
 	s.routes()
 	// Writes from another origin are refused (CSRF): browsers say where a
 	// request comes from in Sec-Fetch-Site or Origin. That is only sound
@@ -148,24 +156,44 @@ func (s *Server) Listen(ctx context.Context, addr, certFile, keyFile string, rea
 	if !IsLoopback(addr) && !s.auth.enabled() {
 		return fmt.Errorf("--addr %s: %w", addr, ErrNoToken)
 	}
+	var tc *tls.Config
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return err
+		}
+		tc = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	s.hosts.bind(addr)
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return s.Serve(ctx, ln, tc)
+}
+
+// Serve serves the dashboard on ln, over HTTPS with tc if not nil, until
+// ctx is done; it closes ln. Like Listen, it refuses a listener beyond
+// loopback without a token. It lets a caller bind the address (and fail
+// on it) before doing any other work.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tc *tls.Config) error {
+	if !IsLoopback(ln.Addr().String()) && !s.auth.enabled() {
+		ln.Close()
+		return fmt.Errorf("--addr %s: %w", ln.Addr(), ErrNoToken)
+	}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
-		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn)}
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn), TLSConfig: tc}
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- hs.ServeTLS(ln, certFile, keyFile)
+		if tc != nil {
+			errc <- hs.ServeTLS(ln, "", "")
 		} else {
 			errc <- hs.Serve(ln)
 		}
 	}()
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	select {
 	case err := <-errc:
 		return err

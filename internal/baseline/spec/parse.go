@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +13,12 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
-// Error is one problem in the file, with its file, line and field.
+// Error is one problem in the file, with its file, line, column and field.
 type Error = yamlpos.Error
 
 // Load reads and parses the spec file at path.
@@ -33,7 +34,7 @@ func Load(path string) (*Spec, error) {
 // rejects the whole file; the error joins one *Error per problem, in file
 // order.
 func Parse(name string, b []byte) (*Spec, error) {
-	d := &decoder{file: name, lines: map[string]int{}}
+	d := &decoder{file: name, src: b, nodes: map[string]*yaml.Node{}}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -41,7 +42,7 @@ func Parse(name string, b []byte) (*Spec, error) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{File: name, Line: extra.Line, Msg: "more than one YAML document"}
+		return nil, &Error{File: name, Line: extra.Line, Col: extra.Column, Msg: "more than one YAML document"}
 	} else if err != io.EOF {
 		return nil, d.syntax(err)
 	}
@@ -51,14 +52,14 @@ func Parse(name string, b []byte) (*Spec, error) {
 	}
 	s := &Spec{Name: name, Text: slices.Clone(b)}
 	if root.Kind == 0 || root.Kind == yaml.DocumentNode {
-		return nil, &Error{File: name, Line: 1, Path: "version", Msg: "required (the file is empty)"}
+		return nil, &Error{File: name, Line: 1, Col: 1, Path: "version", Msg: "required (the file is empty)"}
 	}
 	d.decode(root, reflect.ValueOf(s).Elem(), "")
 	if d.errs == nil {
 		d.check(s, root)
 	}
 	if d.errs != nil {
-		slices.SortStableFunc(d.errs, func(a, b *Error) int { return a.Line - b.Line })
+		slices.SortStableFunc(d.errs, func(a, b *Error) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 		errs := make([]error, len(d.errs))
 		for i, e := range d.errs {
 			errs[i] = e
@@ -70,31 +71,39 @@ func Parse(name string, b []byte) (*Spec, error) {
 
 type decoder struct {
 	file string
+	src  []byte
 	errs []*Error
-	// lines maps a field path to its line, for checks after decoding.
-	lines map[string]int
+	// nodes maps a field path to its node, for checks after decoding.
+	nodes map[string]*yaml.Node
 }
 
-func (d *decoder) syntax(err error) error { return yamlpos.Syntax(d.file, err) }
+func (d *decoder) syntax(err error) error { return yamlpos.Syntax(d.file, d.src, err) }
 
-func (d *decoder) errorf(line int, path, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
+// errorf reports an error at n (nil: no position).
+func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
+	d.errs = append(d.errs, yamlpos.At(d.file, n, path, format, args...))
 }
 
-// at reports an error on the field at path (its line, if decoded).
+// at reports an error on the field at path (at its node, if decoded).
 func (d *decoder) at(path, format string, args ...any) {
-	d.errorf(d.lines[path], path, format, args...)
+	d.errorf(d.nodes[path], path, format, args...)
+}
+
+// given reports whether the field at path was in the file.
+func (d *decoder) given(path string) bool {
+	_, ok := d.nodes[path]
+	return ok
 }
 
 // decode fills v from n strictly: unknown and repeated keys, and values
 // of the wrong kind, are errors naming the line and the field path.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	n = yamlpos.Resolve(n)
-	d.lines[path] = n.Line
+	d.nodes[path] = n
 	switch v.Kind() {
 	case reflect.Pointer:
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-			d.errorf(n.Line, path, "empty (leave the field out to not manage it)")
+			d.errorf(n, path, "empty (leave the field out to not manage it)")
 			return
 		}
 		p := reflect.New(v.Type().Elem())
@@ -104,10 +113,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.mapping(n, v, path)
 	case reflect.Slice:
 		if n.Kind == yaml.ScalarNode && v.Type().Elem().Kind() == reflect.String && n.Tag != "!!null" {
-			n = &yaml.Node{Kind: yaml.SequenceNode, Line: n.Line, Content: []*yaml.Node{n}} // one value for a list of one
+			n = &yaml.Node{Kind: yaml.SequenceNode, Line: n.Line, Column: n.Column, Content: []*yaml.Node{n}} // one value for a list of one
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.errorf(n.Line, path, "want a list")
+			d.errorf(n, path, "want a list")
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -121,20 +130,20 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(s)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || strings.TrimSpace(n.Value) == "" {
-			d.errorf(n.Line, path, "want a non-empty value")
+			d.errorf(n, path, "want a non-empty value")
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.errorf(n.Line, path, "%q is not true or false", n.Value)
+			d.errorf(n, path, "%q is not true or false", n.Value)
 			return
 		}
 		v.SetBool(strings.EqualFold(n.Value, "true"))
 	case reflect.Int:
 		i, err := strconv.Atoi(n.Value)
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
-			d.errorf(n.Line, path, "%q is not a whole number", n.Value)
+			d.errorf(n, path, "%q is not a whole number", n.Value)
 			return
 		}
 		v.SetInt(int64(i))
@@ -157,7 +166,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		index[tag] = i
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n.Line, path, "want a mapping of %s", strings.Join(names, ", "))
+		d.errorf(n, path, "want a mapping of %s", strings.Join(names, ", "))
 		return
 	}
 	first := map[string]int{}
@@ -166,9 +175,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		fi, ok := index[k.Value]
 		switch {
 		case k.Kind != yaml.ScalarNode || !ok:
-			d.errorf(k.Line, path, "unknown field %q (want %s)", k.Value, strings.Join(names, ", "))
+			d.errorf(k, path, "unknown field %q (want %s)", k.Value, strings.Join(names, ", "))
 		case first[k.Value] > 0:
-			d.errorf(k.Line, yamlpos.Join(path, k.Value), "given twice (first on line %d)", first[k.Value])
+			d.errorf(k, yamlpos.Join(path, k.Value), "given twice (first on line %d)", first[k.Value])
 		default:
 			first[k.Value] = k.Line
 			d.decode(val, v.Field(fi), yamlpos.Join(path, k.Value))
@@ -211,8 +220,8 @@ var Standards = map[string]string{
 // check validates the decoded spec: values, enumerations, and what must
 // be given together.
 func (d *decoder) check(s *Spec, root *yaml.Node) {
-	if _, ok := d.lines["version"]; !ok {
-		d.errorf(root.Line, "version", "required (version: 1)")
+	if !d.given("version") {
+		d.errorf(root, "version", "required (version: 1)")
 	} else if s.Version != 1 {
 		d.at("version", "%d is not a version this guardrail knows (want 1)", s.Version)
 	}
@@ -220,8 +229,8 @@ func (d *decoder) check(s *Spec, root *yaml.Node) {
 	d.pattern("organization.security_account", o.SecurityAccount, accountPattern, "an account ID (12 digits)")
 	d.pattern("organization.log_archive_account", o.LogArchiveAccount, accountPattern, "an account ID (12 digits)")
 	d.pattern("organization.home_region", o.HomeRegion, regionPattern, "a region (like us-east-1)")
-	if _, ok := d.lines["defaults"]; !ok {
-		d.errorf(root.Line, "defaults", "required (the settings of the organization)")
+	if !d.given("defaults") {
+		d.errorf(root, "defaults", "required (the settings of the organization)")
 	}
 	d.settings(&s.Defaults, "defaults", s, true)
 	names := map[string]string{}
@@ -236,8 +245,8 @@ func (d *decoder) check(s *Spec, root *yaml.Node) {
 			names[ov.Name] = p
 		}
 		m := ov.Match
-		if _, ok := d.lines[p+".match"]; !ok {
-			d.errorf(ov.Line, p+".match", "required (ou, account or region)")
+		if !d.given(p + ".match") {
+			d.errorf(d.nodes[p], p+".match", "required (ou, account or region)")
 		} else if len(m.OUs)+len(m.Accounts)+len(m.Regions) == 0 {
 			d.at(p+".match", "empty: give ou, account or region (put settings for everything under defaults)")
 		}
@@ -252,21 +261,21 @@ func (d *decoder) check(s *Spec, root *yaml.Node) {
 				d.at(fmt.Sprintf("%s.match.ou[%d]", p, j), "%q is not an OU path, ID or name (want names separated by /, like Workloads/Production)", ou)
 			}
 		}
-		if _, ok := d.lines[p+".settings"]; !ok {
-			d.errorf(ov.Line, p+".settings", "required")
+		if !d.given(p + ".settings") {
+			d.errorf(d.nodes[p], p+".settings", "required")
 		}
 		d.settings(&ov.Settings, p+".settings", s, false)
 	}
 }
 
 func (d *decoder) pattern(path, v string, re *regexp.Regexp, want string) {
-	if _, given := d.lines[path]; given && !re.MatchString(v) {
+	if d.given(path) && !re.MatchString(v) {
 		d.at(path, "%q is not %s", v, want)
 	}
 }
 
 func (d *decoder) oneOf(path, v string, allowed []string) {
-	if _, given := d.lines[path]; given && !slices.Contains(allowed, v) {
+	if d.given(path) && !slices.Contains(allowed, v) {
 		d.at(path, "%q is not one of %s", v, strings.Join(allowed, ", "))
 	}
 }
@@ -294,7 +303,7 @@ func (d *decoder) intRange(path string, v *int, lo, hi int) {
 func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 	need := func(p string, given bool, why string) {
 		if defaults && !given {
-			d.errorf(d.lines[p], yamlpos.Join(p, why), "required when %s is enabled", p)
+			d.errorf(d.nodes[p], yamlpos.Join(p, why), "required when %s is enabled", p)
 		}
 	}
 	if c := st.CloudTrail; c != nil {
@@ -315,7 +324,7 @@ func (d *decoder) settings(st *Settings, path string, s *Spec, defaults bool) {
 		if On(l.Enabled) {
 			need(p, l.Bucket != nil, "bucket")
 			if defaults && s.Organization.LogArchiveAccount == "" {
-				d.errorf(d.lines[p], "organization.log_archive_account", "required when %s is enabled", p)
+				d.errorf(d.nodes[p], "organization.log_archive_account", "required when %s is enabled", p)
 			}
 		}
 	}

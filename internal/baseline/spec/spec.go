@@ -1,7 +1,7 @@
 // Package spec is the baseline's desired state as a security team writes
 // it: settings for every detective service, given once as defaults for
 // the organization and overridden per OU, account and region. Parse
-// rejects a malformed file with the file, line and field at fault;
+// rejects a malformed file with the file, line, column and field at fault;
 // Resolve gives the settings that hold for one account in one region.
 //
 // A setting left out is not managed: the baseline never turns a service

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -59,7 +60,11 @@ func testRules(t *testing.T, open func(t *testing.T) store.Store) {
 func testRulesApplied(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	b := base()
-	set, err := rule.Parse("rules.yaml", []byte(fmt.Sprintf(rulesYAML, day(b, 30).Format("2006-01-02"))))
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rule.Parse("rules.yaml", []byte(fmt.Sprintf(rulesYAML, day(b, 30).Format("2006-01-02"))), cat)
 	if err != nil {
 		t.Fatal(err)
 	}
