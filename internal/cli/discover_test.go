@@ -62,7 +62,7 @@ func TestSelectionMistakes(t *testing.T) {
 		{[]string{"--exclude", "Sandbx"}, `--exclude "Sandbx": no account or OU of the organization matches`},
 		{[]string{"--include", "Workloads/Production", "--exclude", "Workloads"}, "the selection leaves no account to assess"},
 		{[]string{"--include", "Sandbox", "--regions", "eu-south-1"}, `--regions "eu-south-1": not enabled in any account in scope`},
-		{[]string{"--include", "Sandbox", "--rules", rules}, `--rules: ` + rules + `:2: rules[0].criteria.ou[0]: rule "typo": "Workloads/Prodution" is not an OU of the organization`},
+		{[]string{"--include", "Sandbox", "--rules", rules}, `--rules: ` + rules + `:4:12: rules[0].criteria.ou[0]: rule "typo": "Workloads/Prodution" is not an OU of the organization`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, _, stderr := run(append(scan, tc.args...)...)

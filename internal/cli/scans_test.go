@@ -20,7 +20,7 @@ func TestWriteScan(t *testing.T) {
 		Scope:  report.Scope{OrgID: "o-1", Caller: "arn:aws:sts::111111111111:assumed-role/Scanner/alice"},
 		Stats:  report.Stats{Accounts: 3, Targets: 12, APICalls: 400},
 		Counts: store.Counts{Passed: 90, Failed: 10},
-		Scores: score.Scores{Overall: score.Score{Passed: 9, Failed: 1, Assessed: 10, Percent: 90}}}
+		Scores: score.Scores{Overall: score.Score{Passed: 9, Failed: 1, Assessed: 10, Percent: 90, Coverage: score.Coverage{Assessed: 11, InScope: 12}}}}
 	interrupted := store.Scan{ID: "scan-2", Started: at, Status: store.Interrupted, By: "bob"}
 	running := store.Scan{ID: "scan-3", Started: at, Status: store.Running}
 	for _, tc := range []struct {
@@ -32,7 +32,7 @@ func TestWriteScan(t *testing.T) {
 		{"complete", complete, []string{
 			"scan-1  COMPLETE  by alice as arn:aws:sts::111111111111:assumed-role/Scanner/alice\n",
 			"  started 2026-11-23T10:15:00Z, finished 2026-11-23T10:16:30Z\n",
-			"  score: 90.0% overall\n"}, nil},
+			"  score: 90% overall (11/12 targets)\n"}, nil},
 		{"interrupted", interrupted, []string{
 			"scan-2  INTERRUPTED  by bob\n",
 			"  started 2026-11-23T10:15:00Z, did not finish: no results, scores or findings were recorded\n"},
@@ -65,7 +65,7 @@ func TestWriteScan(t *testing.T) {
 		"SCAN    STARTED               STATUS       BY     ACCOUNTS  TARGETS  SCORE  FAILED  ERROR  NEW  RESOLVED",
 		"scan-3  2026-11-23T10:15:00Z  RUNNING      -      -         -        -      -       -      -    -",
 		"scan-2  2026-11-23T10:15:00Z  INTERRUPTED  bob    -         -        -      -       -      -    -",
-		"scan-1  2026-11-23T10:15:00Z  COMPLETE     alice  3         12       90.0%  10      0      0    0",
+		"scan-1  2026-11-23T10:15:00Z  COMPLETE     alice  3         12       90%    10      0      0    0",
 	} {
 		if i >= len(lines) || lines[i] != want {
 			t.Errorf("scans list:\n%s\nwant line %d %q", b.String(), i, want)
