@@ -12,9 +12,10 @@
 // the mapping it does not fit in named in the message. When the file ends
 // inside a construct that was never closed (a quoted string, a [ or a {),
 // the fault is the opening of that construct, so that is the position.
-// go.yaml.in/yaml/v3 reports the line of the enclosing construct (often
-// the line above the fault, and 0-based for parser errors) and no column;
-// v4 reports both marks, which is why this package uses it.
+// go.yaml.in/yaml/v3 (which Guardrail used before) reports the line of
+// the enclosing construct (often the line above the fault, and 0-based
+// for parser errors) and no column; v4 reports both marks, which is why
+// Guardrail uses v4 for every YAML file it reads.
 package yamlpos
 
 import (

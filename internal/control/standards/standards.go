@@ -11,7 +11,7 @@ import (
 	"io/fs"
 	"sort"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 )

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )

@@ -91,7 +91,7 @@ func TestGenerate(t *testing.T) {
 func TestParseSpecErrors(t *testing.T) {
 	base := "org_id: o-x\nroot_id: r-x\nhome_region: us-east-1\nregions: [us-east-1]\nscanner_role: R\n"
 	for name, tc := range map[string]struct{ yaml, want string }{
-		"unknown field": {base + "managment: {}\n", "org.yaml: yaml: unmarshal errors:\n  line 6: field managment not found"},
+		"unknown field": {base + "managment: {}\n", "org.yaml: yaml: construct errors: line 6: field managment not found"},
 		"bad id":        {base + "management: {id: \"12\", name: m, email: m@x, profile: managed}\n", "management: id \"12\" is not a 12-digit account ID"},
 		"bad profile":   {base + "management: {id: \"111111111111\", name: m, email: m@x, profile: shiny}\n", `profile "shiny" is not one of`},
 		"bad region":    {strings.Replace(base, "[us-east-1]", "[us-east-9]", 1), `unknown region "us-east-9"`},

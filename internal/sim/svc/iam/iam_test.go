@@ -14,7 +14,7 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
