@@ -73,14 +73,14 @@ func (s *scanFlags) register(c *cobra.Command) {
 
 // scanJob is a checked scan request.
 type scanJob struct {
-	opts     scan.Options
-	format   string
-	output   string
-	failOn   *control.Severity
-	quiet    bool
-	progress io.Writer
-	db       *dbFlag // nil: do not store
-	rules    *rule.Set
+	opts         scan.Options
+	format       string
+	output       string
+	failOn       *control.Severity
+	quiet        bool
+	progress     io.Writer
+	db           *dbFlag // nil: do not store
+	rules        *rule.Set
 	allowPartial bool
 }
 
