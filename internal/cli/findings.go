@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/export"
@@ -29,6 +30,14 @@ type dbFlag struct {
 
 func (d *dbFlag) register(c *cobra.Command) {
 	c.Flags().StringVar(&d.dsn, "db", "", "store: a SQLite file path, or a postgres://user@host/db URL (password from PGPASSWORD or ~/.pgpass) (default $XDG_DATA_HOME/guardrail/guardrail.db or ~/.local/share/guardrail/guardrail.db)")
+}
+
+// clock is the store's clock: the one set for the demo, else the real one.
+func (d *dbFlag) clock() func() time.Time {
+	if d.now != nil {
+		return d.now
+	}
+	return clock.Real
 }
 
 // flag is the --db flag to repeat in hints ("" for the default).
@@ -62,7 +71,7 @@ func (d *dbFlag) open(ctx context.Context) (store.Store, error) {
 		}
 		dsn = p
 	}
-	s, err := store.OpenWith(ctx, dsn, store.Options{Now: d.now})
+	s, err := store.OpenWith(ctx, dsn, store.Options{Now: d.clock()})
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--db: %w", err)}
 	}
@@ -481,7 +490,7 @@ func newSuppressCmd(suppress bool) *cobra.Command {
 				if u, err = time.Parse(time.DateOnly, until); err != nil {
 					return usageErr("--until %q: want a date like 2027-06-30", until)
 				}
-				if !u.After(time.Now()) {
+				if !u.After(db.clock()()) {
 					return usageErr("--until %s: the date has passed (the suppression would end at once); give a later date, or none for no expiry", until)
 				}
 			}
