@@ -84,12 +84,16 @@ func hasMFA(i *iam.IAM, u *iam.User) (mfa bool, why string) {
 // days is how many whole days before now t was.
 func days(now, t time.Time) int { return int(now.Sub(t) / day) }
 
-// ago says how long before the scan t was: "today", "1 day ago", "12 days ago".
+// ago says how long before the scan t was: "today", "1 day ago", "12 days
+// ago". A time a day or more after the scan's clock (AWS's clock and the
+// scanner's disagree, or the scan's clock was set) is given as a date.
 func ago(in *control.Input, t time.Time) string {
-	switch d := days(in.Now, t); d {
-	case 0:
+	switch d := days(in.Now, t); {
+	case d < 0:
+		return "on " + t.UTC().Format(time.DateOnly) + ", after the scan's time"
+	case d == 0:
 		return "today"
-	case 1:
+	case d == 1:
 		return "1 day ago"
 	default:
 		return strconv.Itoa(d) + " days ago"
