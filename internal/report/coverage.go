@@ -27,6 +27,18 @@ const (
 	NotEnabled  TargetStatus = "NOT_ENABLED"
 )
 
+// count adds t to c: an assessed target is in scope and assessed, one
+// not assessed is in scope only, one not enabled is neither.
+func (t Target) count(c *score.Coverage) {
+	switch t.Status {
+	case Assessed:
+		c.Assessed++
+		c.InScope++
+	case NotAssessed:
+		c.InScope++
+	}
+}
+
 // Target is one account × region, with what became of it.
 type Target struct {
 	Account string `json:"account"`
@@ -109,13 +121,7 @@ func (r *Report) cover() Coverage {
 	}
 	sort.SliceStable(c.Targets, func(i, j int) bool { return c.Targets[i].Account < c.Targets[j].Account })
 	for _, t := range c.Targets {
-		switch t.Status {
-		case Assessed:
-			c.Assessed++
-			c.InScope++
-		case NotAssessed:
-			c.InScope++
-		}
+		t.count(&c.Coverage)
 	}
 	return c
 }

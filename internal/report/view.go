@@ -155,13 +155,7 @@ func (v *view) accountRows() {
 			c = &score.Coverage{}
 			cov[t.Account] = c
 		}
-		switch t.Status {
-		case Assessed:
-			c.Assessed++
-			c.InScope++
-		case NotAssessed:
-			c.InScope++
-		}
+		t.count(c)
 	}
 	for _, a := range v.r.Accounts {
 		row := accountRow{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Error: a.Error}
