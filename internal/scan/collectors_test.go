@@ -23,7 +23,7 @@ import (
 // scanWith scans the organization served by s with the controls ids (the
 // whole catalog when none), as the management account, with the awsx
 // options ao.
-func scanWith(t *testing.T, s *simtest.Sim, ao awsx.Options, o scan.Options, ids ...string) *report.Report {
+func scanWith(t testing.TB, s *simtest.Sim, ao awsx.Options, o scan.Options, ids ...string) *report.Report {
 	t.Helper()
 	mgmt := simtest.Management
 	if s.World().Org != nil {

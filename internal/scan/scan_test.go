@@ -35,27 +35,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // catalog. attempts bounds the SDK's attempts per call.
 func demoScan(t testing.TB, s *simtest.Sim, o scan.Options, attempts int) *report.Report {
 	t.Helper()
-	mgmt := s.World().Org.ManagementAccount
-	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL,
-		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt), MaxAttempts: attempts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Collectors = registry.All()
-	o.Controls = cat.Controls()
-	o.Standards = cat.Standards()
-	if o.Now == nil {
-		o.Now = func() time.Time { return s.World().Now() }
-	}
-	rep, err := scan.Run(context.Background(), cfg, o)
-	if err != nil {
-		t.Fatalf("scan: %v", err)
-	}
-	return rep
+	return scanWith(t, s, awsx.Options{MaxAttempts: attempts}, o)
 }
 
 func startDemo(t testing.TB) *simtest.Sim {
