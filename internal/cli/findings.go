@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/export"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
 // dbFlag is --db: where findings and scans are kept.
@@ -194,12 +194,12 @@ func (f *findingFilter) filter() (store.Filter, error) {
 		}
 	}
 	for _, a := range f.accounts {
-		if !accountID.MatchString(a) {
+		if !target.AccountID.MatchString(a) {
 			return out, usageErr("--account: %q is not an account ID (12 digits)", a)
 		}
 	}
 	for _, r := range f.regions {
-		if !validRegion(r) {
+		if !target.Region.MatchString(r) {
 			return out, usageErr("--in-region: %q is not a region name (like eu-west-1)", r)
 		}
 	}
@@ -235,8 +235,6 @@ func (f *findingFilter) filter() (store.Filter, error) {
 	}
 	return out, nil
 }
-
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // reachable checks the filters that name what the store holds: an
 // account, region, OU or resource type no stored finding has, or a scan

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
 // discoverFlags select the accounts and regions a command works on.
@@ -44,7 +44,7 @@ func (d *discoverFlags) options() (org.Options, error) {
 		return org.Options{}, usageErr("--concurrency must be at least 1, got %d", d.concurrency)
 	}
 	for _, r := range d.regions {
-		if !validRegion(r) {
+		if !target.Region.MatchString(r) {
 			return org.Options{}, usageErr("--regions: %q is not a region name (like eu-west-1)", r)
 		}
 	}
@@ -53,19 +53,6 @@ func (d *discoverFlags) options() (org.Options, error) {
 	}
 	return org.Options{Role: d.role, Regions: d.regions, Include: d.include, Exclude: d.exclude,
 		SingleAccount: d.singleAccount, Concurrency: d.concurrency}, nil
-}
-
-func validRegion(r string) bool {
-	parts := strings.Split(r, "-")
-	if len(parts) < 3 {
-		return false
-	}
-	for _, c := range r {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 func newOrgCmd(g *globals) *cobra.Command {

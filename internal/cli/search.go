@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guardrail-sec/guardrail/internal/search"
+	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
 // searchFlags are the flags every search takes.
@@ -140,12 +141,12 @@ func runSearch(c *cobra.Command, f *searchFlags, q search.Query) error {
 		return err
 	}
 	for _, a := range f.accounts {
-		if !accountID.MatchString(a) {
+		if !target.AccountID.MatchString(a) {
 			return usageErr("--account: %q is not an account ID (12 digits)", a)
 		}
 	}
 	for _, r := range f.regions {
-		if !validRegion(r) {
+		if !target.Region.MatchString(r) {
 			return usageErr("--in-region: %q is not a region name (like eu-west-1)", r)
 		}
 	}

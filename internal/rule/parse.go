@@ -16,6 +16,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/target"
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
@@ -197,8 +198,6 @@ func (p *parser) boolean(n *yaml.Node, path string) bool {
 
 var (
 	namePattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	accountPattern  = regexp.MustCompile(`^[0-9]{12}$`)
-	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	controlPattern  = regexp.MustCompile(`^(GR\.)?[A-Z][A-Za-z0-9]*\.[0-9]+$`)
 	standardPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*(:\S+)?$`)
 	typePattern     = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
@@ -326,7 +325,7 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 	c := &r.Criteria
 	p.mapping(n, path, []field{
 		{"account", func(n *yaml.Node, path string) {
-			c.Accounts = p.list(n, path, matching(accountPattern, "%q is not an account ID (want 12 digits)"))
+			c.Accounts = p.list(n, path, matching(target.AccountID, "%q is not an account ID (want 12 digits)"))
 		}},
 		{"ou", func(n *yaml.Node, path string) {
 			r.ouAt, r.ouPath = items(n, path)
@@ -338,7 +337,7 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 			})
 		}},
 		{"region", func(n *yaml.Node, path string) {
-			c.Regions = p.list(n, path, matching(regionPattern, "%q is not a region (want a name like eu-west-1)"))
+			c.Regions = p.list(n, path, matching(target.Region, "%q is not a region (want a name like eu-west-1)"))
 		}},
 		{"control", func(n *yaml.Node, path string) {
 			c.Controls = p.list(n, path, both(matching(controlPattern, "%q is not a control ID (want one like EC2.8 or GR.IAM.1)"), p.knownControl))

@@ -4,7 +4,20 @@
 // for them.
 package target
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+)
+
+// The forms of an account ID and a region name, for checking what users
+// type (flags, rule files, baseline specs) before anything is asked of
+// AWS.
+var (
+	// AccountID is 12 digits.
+	AccountID = regexp.MustCompile(`^[0-9]{12}$`)
+	// Region is a region name: eu-west-1, us-gov-west-1, cn-north-1.
+	Region = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
 
 // Target is an account in a region.
 type Target struct {

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/guardrail-sec/guardrail/internal/target"
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
@@ -186,13 +187,11 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 }
 
 var (
-	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	namePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	kmsPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/\S+$`)
-	rolePattern    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/\S+$`)
-	prefixPattern  = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]{1,200}$`)
+	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	namePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	kmsPattern    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/\S+$`)
+	rolePattern   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/\S+$`)
+	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]{1,200}$`)
 )
 
 // Enumerations the settings take.
@@ -226,9 +225,9 @@ func (d *decoder) check(s *Spec, root *yaml.Node) {
 		d.at("version", "%d is not a version this guardrail knows (want 1)", s.Version)
 	}
 	o := s.Organization
-	d.pattern("organization.security_account", o.SecurityAccount, accountPattern, "an account ID (12 digits)")
-	d.pattern("organization.log_archive_account", o.LogArchiveAccount, accountPattern, "an account ID (12 digits)")
-	d.pattern("organization.home_region", o.HomeRegion, regionPattern, "a region (like us-east-1)")
+	d.pattern("organization.security_account", o.SecurityAccount, target.AccountID, "an account ID (12 digits)")
+	d.pattern("organization.log_archive_account", o.LogArchiveAccount, target.AccountID, "an account ID (12 digits)")
+	d.pattern("organization.home_region", o.HomeRegion, target.Region, "a region (like us-east-1)")
 	if !d.given("defaults") {
 		d.errorf(root, "defaults", "required (the settings of the organization)")
 	}
@@ -251,10 +250,10 @@ func (d *decoder) check(s *Spec, root *yaml.Node) {
 			d.at(p+".match", "empty: give ou, account or region (put settings for everything under defaults)")
 		}
 		for j, a := range m.Accounts {
-			d.pattern(fmt.Sprintf("%s.match.account[%d]", p, j), a, accountPattern, "an account ID (12 digits)")
+			d.pattern(fmt.Sprintf("%s.match.account[%d]", p, j), a, target.AccountID, "an account ID (12 digits)")
 		}
 		for j, r := range m.Regions {
-			d.pattern(fmt.Sprintf("%s.match.region[%d]", p, j), r, regionPattern, "a region (like us-east-1)")
+			d.pattern(fmt.Sprintf("%s.match.region[%d]", p, j), r, target.Region, "a region (like us-east-1)")
 		}
 		for j, ou := range m.OUs {
 			if strings.HasPrefix(ou, "/") || strings.HasSuffix(ou, "/") || strings.Contains(ou, "//") {
