@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -221,8 +222,13 @@ func endpointOf(req any) string {
 
 var readCloser = reflect.TypeFor[io.ReadCloser]()
 
+// bodyFields caches, per output type, the indexes of its io.ReadCloser
+// fields: streams runs after every call.
+var bodyFields sync.Map // reflect.Type → []int
+
 // streams reports whether an operation's output holds a body to read
-// after the call (S3 GetObject): a struct field of type io.ReadCloser.
+// after the call (S3 GetObject): a non-nil struct field of type
+// io.ReadCloser.
 func streams(result any) bool {
 	v := reflect.ValueOf(result)
 	if v.Kind() == reflect.Pointer {
@@ -231,8 +237,18 @@ func streams(result any) bool {
 	if v.Kind() != reflect.Struct {
 		return false
 	}
-	for i := range v.NumField() {
-		if v.Type().Field(i).Type == readCloser && !v.Field(i).IsNil() {
+	idx, ok := bodyFields.Load(v.Type())
+	if !ok {
+		var fs []int
+		for i := range v.NumField() {
+			if v.Type().Field(i).Type == readCloser {
+				fs = append(fs, i)
+			}
+		}
+		idx, _ = bodyFields.LoadOrStore(v.Type(), fs)
+	}
+	for _, i := range idx.([]int) {
+		if !v.Field(i).IsNil() {
 			return true
 		}
 	}
