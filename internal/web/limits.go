@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
 // Input limits. Every request is bounded before a handler sees it: a
@@ -107,7 +109,7 @@ func findingID(r *http.Request) (string, error) {
 // accountID is the {id} of an account's path: 12 digits.
 func accountID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
-	if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+	if !target.AccountID.MatchString(id) {
 		return "", badInput("account ID %q: want the 12 digits of an AWS account", clip(id, 80))
 	}
 	return id, nil
