@@ -61,19 +61,16 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 					return err
 				}
 			}
-			// One clock for the simulated world, the scan, the store and
-			// the dashboard: the real one, or --now.
-			now, err := sf.clock()
+			srv, err := sf.build()
 			if err != nil {
 				return err
 			}
+			// One clock for the simulated world, the scan, the store and
+			// the dashboard: the real one, or --now.
+			now := srv.World().Now
 			j.opts.Now, dash.now = now, now
 			if j.db != nil {
 				j.db.now = now
-			}
-			srv, err := sf.build(now)
-			if err != nil {
-				return err
 			}
 			// Bind every address before any work: a busy port fails now,
 			// not after the scan.

@@ -61,8 +61,13 @@ func (s *simFlags) clock() (func() time.Time, error) {
 	return clock.Fixed(t), nil
 }
 
-// build makes the world, on the clock now, and the server.
-func (s *simFlags) build(now func() time.Time) (*sim.Server, error) {
+// build makes the world, on its clock (real, or --now), and the server;
+// the world's Now is that clock.
+func (s *simFlags) build() (*sim.Server, error) {
+	now, err := s.clock()
+	if err != nil {
+		return nil, err
+	}
 	faults, err := s.faults()
 	if err != nil {
 		return nil, err
@@ -144,11 +149,7 @@ service), GET|PUT /_sim/faults, POST /_sim/region {"Account","Region","Status"}.
 			if err := checkLoopback(addr, allowRemote); err != nil {
 				return err
 			}
-			now, err := sf.clock()
-			if err != nil {
-				return err
-			}
-			srv, err := sf.build(now)
+			srv, err := sf.build()
 			if err != nil {
 				return err
 			}
