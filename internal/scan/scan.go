@@ -368,3 +368,49 @@ func (r *run) done(_ exec.Task, err error) {
 		})
 	}
 }
+
+// Assess collects, in one account, what controls need (global
+// collectors in home, regional ones in each of regions) and evaluates
+// them: a re-assessment of part of an account without a scan, to verify
+// a change (remediation) or to follow an event. A collector that fails
+// is an error naming it; nothing is judged from partial data.
+func Assess(ctx context.Context, cfg aws.Config, account, home string, regions []string, controls []*control.Control, all []collect.Collector, now time.Time) ([]control.Result, error) {
+	collectors, err := needed(all, controls)
+	if err != nil {
+		return nil, err
+	}
+	sa := &snapshot.Account{ID: account, Partition: target.PartitionOf(home), HomeRegion: home, Regions: map[string]*snapshot.Region{}}
+	for _, r := range regions {
+		sa.Regions[r] = &snapshot.Region{Name: r}
+	}
+	snap := &snapshot.Snapshot{Taken: now}
+	snap.Add(sa)
+	var g errgroup.Group
+	run := func(c collect.Collector, t target.Target, reg *snapshot.Region) {
+		g.Go(func() error {
+			in := collect.Input{Config: cfg.Copy(), Target: t, Account: sa, Region: reg, Now: now}
+			in.Config.Region = t.Region
+			if err := c.Collect(ctx, in); err != nil {
+				where := t.Region
+				if t.Global {
+					where = "account-wide"
+				}
+				return fmt.Errorf("collect %s in %s %s: %w", c.Name, account, where, err)
+			}
+			return nil
+		})
+	}
+	for _, c := range collectors {
+		if c.Global {
+			run(c, target.Target{Partition: sa.Partition, Account: account, Region: home, Global: true}, nil)
+			continue
+		}
+		for _, r := range regions {
+			run(c, target.Target{Partition: target.PartitionOf(r), Account: account, Region: r}, sa.Regions[r])
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return Evaluate(snap, controls, all, now), nil
+}

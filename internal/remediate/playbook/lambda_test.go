@@ -1,0 +1,3 @@
+package playbook_test
+
+func lambdaCases() []roundTrip { return nil }

@@ -1,0 +1,3 @@
+package playbook_test
+
+func rdsCases() []roundTrip { return nil }

@@ -1,0 +1,3 @@
+package playbook_test
+
+func s3Cases() []roundTrip { return nil }
