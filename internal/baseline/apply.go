@@ -61,6 +61,8 @@ func Resumable(ctx context.Context, j store.Journal, id string) (store.BaselineR
 		return r, ErrNoRun
 	case err != nil:
 		return r, err
+	case r.Engine != store.EngineBaseline:
+		return r, fmt.Errorf("%w: %s is a %s run, not a baseline run", ErrNoRun, r.ID, r.Engine)
 	case r.Kind != store.RunApply:
 		return r, fmt.Errorf("%w: %s is a %s run", ErrNoRun, r.ID, r.Kind)
 	case r.Status == store.Complete:

@@ -37,6 +37,9 @@ func Rollback(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if undo.Engine != store.EngineBaseline {
+		return nil, fmt.Errorf("baseline rollback: %s is a %s run: roll it back with guardrail %s rollback", undo.ID, undo.Engine, undo.Engine)
+	}
 	sp, err := spec.Parse(undo.SpecName+" (journaled with "+undo.ID+")", []byte(undo.Spec))
 	if err != nil {
 		return nil, fmt.Errorf("baseline rollback %s: the journaled spec: %w", undo.ID, err)

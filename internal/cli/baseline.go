@@ -274,6 +274,8 @@ func pickRun(ctx context.Context, st store.Store, kind string, b *baselineFlags,
 			return usageErr("--run %q: no apply run of that name (see 'guardrail baseline runs%s')", o.Run, b.db.flag())
 		case err != nil:
 			return err
+		case r.Engine != store.EngineBaseline:
+			return usageErr("--run %q: %s is a %s run; roll it back with 'guardrail %s rollback'", o.Run, r.ID, r.Engine, r.Engine)
 		case r.Kind != store.RunApply:
 			return usageErr("--run %q: %s is a %s run; give the apply run to roll back", o.Run, r.ID, r.Kind)
 		}
@@ -282,7 +284,7 @@ func pickRun(ctx context.Context, st store.Store, kind string, b *baselineFlags,
 	if kind == "apply" && !b.resume {
 		return nil
 	}
-	runs, err := st.BaselineRuns(ctx, 0)
+	runs, err := journaledRuns(ctx, st, store.EngineBaseline)
 	if err != nil {
 		return err
 	}
@@ -381,7 +383,7 @@ func runBaselineRuns(ctx context.Context, db *dbFlag, args []string, format stri
 	}
 	defer st.Close()
 	if len(args) == 0 {
-		runs, err := st.BaselineRuns(ctx, 0)
+		runs, err := journaledRuns(ctx, st, store.EngineBaseline)
 		if err != nil {
 			return err
 		}
@@ -402,7 +404,7 @@ func runBaselineRuns(ctx context.Context, db *dbFlag, args []string, format stri
 		return nil
 	}
 	r, err := st.BaselineRun(ctx, args[0])
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Engine != store.EngineBaseline) {
 		return usageErr("no baseline run %q (see 'guardrail baseline runs%s')", args[0], db.flag())
 	}
 	if err != nil {
@@ -480,4 +482,19 @@ func (p *baselineProgress) finish() {
 	if p.seen {
 		p.print(true)
 	}
+}
+
+// journaledRuns lists the journal's runs of one engine, newest first.
+func journaledRuns(ctx context.Context, j store.Journal, engine string) ([]store.BaselineRun, error) {
+	runs, err := j.BaselineRuns(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := runs[:0]
+	for _, r := range runs {
+		if r.Engine == engine {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

@@ -37,7 +37,16 @@ type Journal interface {
 	// BaselineSteps lists a run's steps in the order they were
 	// journaled.
 	BaselineSteps(ctx context.Context, run string) ([]BaselineStep, error)
+	// RecordRunOutcome stores what came of a run (JSON the engine
+	// defines), replacing what was recorded before.
+	RecordRunOutcome(ctx context.Context, id string, outcome json.RawMessage) error
 }
+
+// Engines that journal runs.
+const (
+	EngineBaseline  = "baseline"
+	EngineRemediate = "remediate"
+)
 
 // Baseline run kinds.
 const (
@@ -70,6 +79,11 @@ type BaselineRun struct {
 	// SpecName where it came from.
 	Spec     string `json:"-"`
 	SpecName string `json:"spec_name,omitempty"`
+	// Engine made the run: EngineBaseline (when empty) or
+	// EngineRemediate. A run is resumed and rolled back by its engine.
+	Engine string `json:"engine"`
+	// Outcome is what came of the run, as its engine records it.
+	Outcome json.RawMessage `json:"outcome,omitempty"`
 }
 
 // StepKey names a step within its run. Region is the target's region
@@ -84,7 +98,10 @@ type StepKey struct {
 type BaselineStep struct {
 	Run string `json:"run"`
 	StepKey
-	Status string          `json:"status"`
+	Status string `json:"status"`
+	// Wave is the wave of the run that made the step (0 when the run
+	// has none).
+	Wave   int             `json:"wave,omitempty"`
 	Prior  json.RawMessage `json:"prior"`
 	Want   json.RawMessage `json:"want"`
 	Detail string          `json:"detail,omitempty"`
@@ -101,6 +118,9 @@ func (s *sqlStore) StartBaselineRun(ctx context.Context, r BaselineRun) (Baselin
 	if r.Started.IsZero() {
 		r.Started = s.now()
 	}
+	if r.Engine == "" {
+		r.Engine = EngineBaseline
+	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return BaselineRun{}, s.errorf("start baseline run %s: %w", r.ID, err)
@@ -109,8 +129,8 @@ func (s *sqlStore) StartBaselineRun(ctx context.Context, r BaselineRun) (Baselin
 	old, err := scanRun(tx.QueryRowContext(ctx, s.d.q(`SELECT `+runColumns+` FROM baseline_runs WHERE id = ?`), r.ID))
 	switch {
 	case err == nil:
-		if old.Kind != r.Kind {
-			return BaselineRun{}, s.errorf("start baseline run %s: it is a recorded %s, not a %s", r.ID, old.Kind, r.Kind)
+		if old.Kind != r.Kind || old.Engine != r.Engine {
+			return BaselineRun{}, s.errorf("start baseline run %s: it is a recorded %s %s, not a %s %s", r.ID, old.Engine, old.Kind, r.Engine, r.Kind)
 		}
 		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE baseline_runs SET status = ?, owner = ?, finished = 0 WHERE id = ?`), Running, s.owner, r.ID); err != nil {
 			return BaselineRun{}, s.errorf("resume baseline run %s: %w", r.ID, err)
@@ -119,8 +139,8 @@ func (s *sqlStore) StartBaselineRun(ctx context.Context, r BaselineRun) (Baselin
 		r = old
 	case errors.Is(err, sql.ErrNoRows):
 		r.Status = Running
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO baseline_runs (id, kind, of_run, started, status, actor, owner, spec, spec_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			r.ID, r.Kind, r.Of, r.Started.UnixNano(), Running, r.By, s.owner, r.Spec, r.SpecName); err != nil {
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO baseline_runs (id, kind, of_run, started, status, actor, owner, spec, spec_name, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			r.ID, r.Kind, r.Of, r.Started.UnixNano(), Running, r.By, s.owner, r.Spec, r.SpecName, r.Engine); err != nil {
 			return BaselineRun{}, s.errorf("start baseline run %s: %w", r.ID, err)
 		}
 	default:
@@ -143,16 +163,19 @@ func (s *sqlStore) FinishBaselineRun(ctx context.Context, id, status string, fin
 	return nil
 }
 
-const runColumns = `id, kind, of_run, started, finished, status, actor, owner, spec, spec_name`
+const runColumns = `id, kind, of_run, started, finished, status, actor, owner, spec, spec_name, engine, outcome`
 
 // scanRun reads a baseline_runs row; a RUNNING run whose process is
 // gone reads as INTERRUPTED.
 func scanRun(row rowScanner) (BaselineRun, error) {
 	var r BaselineRun
 	var started, finished int64
-	var owner string
-	if err := row.Scan(&r.ID, &r.Kind, &r.Of, &started, &finished, &r.Status, &r.By, &owner, &r.Spec, &r.SpecName); err != nil {
+	var owner, outcome string
+	if err := row.Scan(&r.ID, &r.Kind, &r.Of, &started, &finished, &r.Status, &r.By, &owner, &r.Spec, &r.SpecName, &r.Engine, &outcome); err != nil {
 		return BaselineRun{}, err
+	}
+	if outcome != "" {
+		r.Outcome = json.RawMessage(outcome)
 	}
 	r.Started, r.Finished = fromNanos(started), fromNanos(finished)
 	if r.Status == Running && !ownerAlive(owner) {
@@ -192,13 +215,13 @@ func (s *sqlStore) BaselineRun(ctx context.Context, id string) (BaselineRun, err
 	return r, nil
 }
 
-const stepColumns = `run_id, account, region, item, status, prior, want, detail, journaled, updated`
+const stepColumns = `run_id, account, region, item, status, prior, want, detail, journaled, updated, wave`
 
 func scanStep(row rowScanner) (BaselineStep, error) {
 	var st BaselineStep
 	var prior, want string
 	var journaled, updated int64
-	if err := row.Scan(&st.Run, &st.Account, &st.Region, &st.Item, &st.Status, &prior, &want, &st.Detail, &journaled, &updated); err != nil {
+	if err := row.Scan(&st.Run, &st.Account, &st.Region, &st.Item, &st.Status, &prior, &want, &st.Detail, &journaled, &updated, &st.Wave); err != nil {
 		return BaselineStep{}, err
 	}
 	st.Prior, st.Want = json.RawMessage(prior), json.RawMessage(want)
@@ -217,9 +240,9 @@ func (s *sqlStore) JournalStep(ctx context.Context, st BaselineStep) (BaselineSt
 		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO baseline_steps (`+stepColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO baseline_steps (`+stepColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)
 ON CONFLICT (run_id, account, region, item) DO NOTHING`),
-		st.Run, st.Account, st.Region, st.Item, StepPending, string(st.Prior), string(st.Want), now, now); err != nil {
+		st.Run, st.Account, st.Region, st.Item, StepPending, string(st.Prior), string(st.Want), now, now, st.Wave); err != nil {
 		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
 	}
 	got, err := scanStep(tx.QueryRowContext(ctx, s.d.q(`SELECT `+stepColumns+` FROM baseline_steps WHERE run_id = ? AND account = ? AND region = ? AND item = ?`),
@@ -231,6 +254,20 @@ ON CONFLICT (run_id, account, region, item) DO NOTHING`),
 		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
 	}
 	return got, nil
+}
+
+func (s *sqlStore) RecordRunOutcome(ctx context.Context, id string, outcome json.RawMessage) error {
+	if !json.Valid(outcome) {
+		return s.errorf("record the outcome of run %s: not JSON", id)
+	}
+	res, err := s.w.ExecContext(ctx, s.d.q(`UPDATE baseline_runs SET outcome = ? WHERE id = ?`), string(outcome), id)
+	if err != nil {
+		return s.errorf("record the outcome of run %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.errorf("record the outcome of run %s: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 func (s *sqlStore) SetStepStatus(ctx context.Context, run string, k StepKey, status, detail string) error {

@@ -118,4 +118,39 @@ func testJournal(t *testing.T, open func(t *testing.T) store.Store) {
 	if steps[0].Status != store.StepRolledBack || steps[0].Detail != rb.ID || string(steps[0].Prior) != `{"exists":false}` {
 		t.Errorf("rolled back step = %+v", steps[0])
 	}
+
+	if runs[1].Engine != store.EngineBaseline {
+		t.Errorf("a run started without an engine is %q, want %q", runs[1].Engine, store.EngineBaseline)
+	}
+
+	// A remediation run shares the journal: its engine, its steps' waves
+	// and its outcome are kept; a baseline run of the same ID cannot
+	// resume it.
+	rem := store.BaselineRun{ID: "remediate-1", Kind: store.RunApply, Engine: store.EngineRemediate, Started: at.Add(3 * time.Minute)}
+	if _, err := s.StartBaselineRun(ctx, rem); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartBaselineRun(ctx, store.BaselineRun{ID: rem.ID, Kind: store.RunApply}); err == nil {
+		t.Error("a baseline apply resumed a remediation run")
+	}
+	wk := store.StepKey{Account: "444444444401", Region: "eu-west-1", Item: "EC2.8 arn:aws:ec2:eu-west-1:444444444401:instance/i-1"}
+	if _, err := s.JournalStep(ctx, store.BaselineStep{Run: rem.ID, StepKey: wk, Wave: 3, Prior: json.RawMessage(`{"http_tokens":"optional"}`), Want: json.RawMessage(`{"http_tokens":"required"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordRunOutcome(ctx, rem.ID, json.RawMessage(`{"halted":"alarm"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordRunOutcome(ctx, rem.ID, json.RawMessage(`{"halted":`)); err == nil {
+		t.Error("an outcome that is not JSON was recorded")
+	}
+	if err := s.RecordRunOutcome(ctx, "remediate-none", json.RawMessage(`{}`)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("outcome of a run that does not exist: %v, want ErrNotFound", err)
+	}
+	got, err = s.BaselineRun(ctx, rem.ID)
+	if err != nil || got.Engine != store.EngineRemediate || string(got.Outcome) != `{"halted":"alarm"}` {
+		t.Errorf("remediation run = %+v, %v", got, err)
+	}
+	if steps, _ := s.BaselineSteps(ctx, rem.ID); len(steps) != 1 || steps[0].Wave != 3 {
+		t.Errorf("remediation steps = %+v", steps)
+	}
 }
