@@ -11,6 +11,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/baseline/item"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/exec"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -218,12 +219,12 @@ func (e *engine) step(ctx context.Context, it item.Item, t target.Target, resume
 	}
 	cur, err := it.Read(ctx, env)
 	if err != nil {
-		e.fail(ctx, res, err, "")
+		e.fail(ctx, res, err)
 		return
 	}
 	want, err := it.Want(env, cur)
 	if err != nil {
-		e.fail(ctx, res, err, "")
+		e.fail(ctx, res, err)
 		return
 	}
 	res.Changes = item.Diff(cur, want)
@@ -234,7 +235,7 @@ func (e *engine) step(ctx context.Context, it item.Item, t target.Target, resume
 			jctx, cancel := journalCtx(ctx)
 			defer cancel()
 			if err := e.o.Journal.SetStepStatus(jctx, e.run, key, store.StepDone, "confirmed on resume"); err != nil {
-				e.fail(ctx, res, err, "")
+				e.fail(ctx, res, err)
 				return
 			}
 			res.Action = Done
@@ -247,48 +248,34 @@ func (e *engine) step(ctx context.Context, it item.Item, t target.Target, resume
 		e.add(res)
 		return
 	}
-	if _, err := e.o.Journal.JournalStep(ctx, store.BaselineStep{Run: e.run, StepKey: key, Prior: cur, Want: want}); err != nil {
-		e.fail(ctx, res, fmt.Errorf("journal the prior state (nothing was changed): %w", err), "")
-		return
-	}
-	e.set(ctx, it, env, cur, want, res, e.run, key, Changed)
+	e.send(ctx, change.Send(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: key, Prior: cur, Want: want},
+		func(ctx context.Context) error { return it.Set(ctx, env, cur, want) }), res, Changed)
 }
 
-// set sends a change whose prior state is journaled, and records its
-// outcome in the journal under run and key.
-func (e *engine) set(ctx context.Context, it item.Item, env item.Env, cur, want item.State, res Result, run string, key store.StepKey, ok Action) bool {
-	err := it.Set(ctx, env, cur, want)
-	jctx, cancel := journalCtx(ctx)
-	defer cancel()
-	if err != nil && !item.IsIrreversible(err) {
-		if ctx.Err() != nil {
-			// Cancelled while sending: the outcome is unknown; the step
-			// stays PENDING and a resumed run or a rollback reads it.
-			res.Action, res.Reason = Failed, "interrupted: "+ctx.Err().Error()
-			e.add(res)
-			return false
-		}
-		e.fail(ctx, res, err, run)
-		return false
-	}
-	detail := ""
-	if err != nil {
-		detail = err.Error()
-		res.Reason = detail
-	}
-	if jerr := e.o.Journal.SetStepStatus(jctx, run, key, store.StepDone, detail); jerr != nil {
-		res.Action, res.Reason = Failed, "changed, but the journal could not record it: "+jerr.Error()
+// send records the result of a change sent under the journal: ok when
+// it was done.
+func (e *engine) send(ctx context.Context, r change.Result, res Result, ok Action) bool {
+	switch r.Outcome {
+	case change.Done:
+		res.Action, res.Reason = ok, r.Detail
 		e.add(res)
-		return false
+		return true
+	case change.Failed:
+		if why := unavailable(r.Err, res.Region); why != "" {
+			res.Action, res.Reason = Skipped, why
+		} else {
+			res.Action, res.Reason = Failed, awsx.Describe(r.Err)
+		}
+	default:
+		res.Action, res.Reason = Failed, r.Err.Error()
 	}
-	res.Action = ok
 	e.add(res)
-	return true
+	return false
 }
 
-// fail records a failed item: skipped if the service is not available
-// there. If the step was journaled in run, the journal says FAILED.
-func (e *engine) fail(ctx context.Context, res Result, err error, run string) {
+// fail records an item that failed before anything was journaled:
+// skipped if the service is not available there.
+func (e *engine) fail(ctx context.Context, res Result, err error) {
 	if why := unavailable(err, res.Region); why != "" {
 		res.Action, res.Reason = Skipped, why
 		e.add(res)
@@ -297,13 +284,6 @@ func (e *engine) fail(ctx context.Context, res Result, err error, run string) {
 	res.Action, res.Reason = Failed, awsx.Describe(err)
 	if ctx.Err() != nil {
 		res.Reason = "interrupted: " + ctx.Err().Error()
-	}
-	if run != "" {
-		jctx, cancel := journalCtx(ctx)
-		defer cancel()
-		if jerr := e.o.Journal.SetStepStatus(jctx, run, store.StepKey{Account: res.Account, Region: res.Region, Item: res.Item}, store.StepFailed, res.Reason); jerr != nil {
-			res.Reason += "; the journal could not record it: " + jerr.Error()
-		}
 	}
 	e.add(res)
 }

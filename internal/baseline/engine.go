@@ -18,6 +18,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx/ratelimit"
 	"github.com/guardrail-sec/guardrail/internal/baseline/item"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/exec"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -287,8 +288,5 @@ func ouAncestors(o *org.Organization, ouID string) []string {
 	return out
 }
 
-// journalCtx keeps journal writes going after ctx is cancelled: the
-// outcome of a change that was sent must be recorded.
-func journalCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-}
+// journalCtx keeps journal writes going after ctx is cancelled.
+func journalCtx(ctx context.Context) (context.Context, context.CancelFunc) { return change.Detached(ctx) }

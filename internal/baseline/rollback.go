@@ -11,6 +11,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/baseline/item"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/exec"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -186,32 +187,31 @@ func (e *engine) restore(ctx context.Context, it item.Item, t target.Target, s s
 	env := e.env(e.o.Spec, t)
 	cur, err := it.Read(ctx, env)
 	if err != nil {
-		e.fail(ctx, res, err, "")
+		e.fail(ctx, res, err)
 		return
 	}
 	res.Changes = item.Diff(cur, s.Prior)
-	mark := func(detail string) bool {
-		jctx, cancel := journalCtx(ctx)
-		defer cancel()
-		if err := e.o.Journal.SetStepStatus(jctx, s.Run, s.StepKey, store.StepRolledBack, detail); err != nil {
-			res.Action, res.Reason = Failed, "restored, but the journal could not record it: "+err.Error()
+	mark := func() bool {
+		if err := change.RolledBack(ctx, e.o.Journal, s, e.run); err != nil {
+			res.Action, res.Reason = Failed, err.Error()
 			e.add(res)
 			return false
 		}
 		return true
 	}
 	if len(res.Changes) == 0 {
-		if mark(e.run) {
+		if mark() {
 			res.Action = Unchanged
 			e.add(res)
 		}
 		return
 	}
-	if _, err := e.o.Journal.JournalStep(ctx, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior}); err != nil {
-		e.fail(ctx, res, fmt.Errorf("journal the current state (nothing was changed): %w", err), "")
-		return
+	r := change.Send(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior},
+		func(ctx context.Context) error { return it.Set(ctx, env, cur, s.Prior) })
+	if r.Outcome == change.NotJournaled {
+		r.Err = fmt.Errorf("journal the current state (nothing was changed): %w", errors.Unwrap(r.Err))
 	}
-	if e.set(ctx, it, env, cur, s.Prior, res, e.run, s.StepKey, Restored) {
-		mark(e.run)
+	if e.send(ctx, r, res, Restored) {
+		mark()
 	}
 }

@@ -23,6 +23,9 @@ type IrreversibleError struct{ What string }
 
 func (e *IrreversibleError) Error() string { return "cannot be undone: " + e.What }
 
+// Irreversible marks it for change.IsIrreversible.
+func (e *IrreversibleError) Irreversible() {}
+
 // IsIrreversible reports whether err is an IrreversibleError.
 func IsIrreversible(err error) bool {
 	var ie *IrreversibleError

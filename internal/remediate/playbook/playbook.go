@@ -118,6 +118,9 @@ type IrreversibleError struct{ What string }
 
 func (e *IrreversibleError) Error() string { return "cannot be undone: " + e.What }
 
+// Irreversible marks it for change.IsIrreversible.
+func (e *IrreversibleError) Irreversible() {}
+
 // def is a Playbook over a typed state S.
 type def[S any] struct {
 	info Info
