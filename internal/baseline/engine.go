@@ -289,4 +289,6 @@ func ouAncestors(o *org.Organization, ouID string) []string {
 }
 
 // journalCtx keeps journal writes going after ctx is cancelled.
-func journalCtx(ctx context.Context) (context.Context, context.CancelFunc) { return change.Detached(ctx) }
+func journalCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return change.Detached(ctx)
+}
