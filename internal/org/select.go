@@ -195,3 +195,9 @@ func lastElem(p string) string {
 	}
 	return p
 }
+
+// Matches reports whether selector s (in the form of --include: an
+// account ID, an OU's ID, name or path, or a tag "key=value") selects
+// account a. OU IDs above the account's own OU do not match: pass its
+// path instead.
+func Matches(a Account, s string) bool { return matchAny(a, []string{s}) }

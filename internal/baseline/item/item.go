@@ -15,7 +15,6 @@
 package item
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
@@ -122,74 +122,10 @@ func (d *def[S]) Set(ctx context.Context, env Env, cur, want State) error {
 }
 
 // Change is one field that differs.
-type Change struct {
-	Field string          `json:"field"`
-	From  json.RawMessage `json:"from"`
-	To    json.RawMessage `json:"to"`
-}
+type Change = change.Field
 
-// Diff lists the fields of two states that differ, in field order of
-// want (then those only cur has); objects on both sides are compared
-// field by field ("features.S3_DATA_EVENTS").
-func Diff(cur, want State) []Change {
-	return diff("", cur, want)
-}
-
-func diff(prefix string, cur, want json.RawMessage) []Change {
-	var c, w map[string]json.RawMessage
-	if json.Unmarshal(cur, &c) != nil || json.Unmarshal(want, &w) != nil || c == nil || w == nil {
-		a, b := compact(cur), compact(want)
-		if bytes.Equal(a, b) {
-			return nil
-		}
-		return []Change{{Field: prefix, From: a, To: b}}
-	}
-	var keys []string
-	dec := json.NewDecoder(bytes.NewReader(want))
-	if t, _ := dec.Token(); t == json.Delim('{') {
-		for dec.More() {
-			k, _ := dec.Token()
-			var skip json.RawMessage
-			_ = dec.Decode(&skip)
-			keys = append(keys, k.(string))
-		}
-	}
-	for _, k := range sortedKeys(c) {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	var out []Change
-	for _, k := range keys {
-		out = append(out, diff(join(prefix, k), orNull(c[k]), orNull(w[k]))...)
-	}
-	return out
-}
-
-func orNull(b json.RawMessage) json.RawMessage {
-	if len(b) == 0 {
-		return json.RawMessage("null")
-	}
-	return b
-}
-
-func join(prefix, k string) string {
-	if prefix == "" {
-		return k
-	}
-	return prefix + "." + k
-}
-
-func compact(b json.RawMessage) json.RawMessage {
-	if len(b) == 0 {
-		return json.RawMessage("null")
-	}
-	var buf bytes.Buffer
-	if json.Compact(&buf, b) != nil {
-		return b
-	}
-	return buf.Bytes()
-}
+// Diff lists the fields of two states that differ (change.Diff).
+func Diff(cur, want State) []Change { return change.Diff(cur, want) }
 
 // All returns every item in the order they run within a target.
 func All() []Item {
