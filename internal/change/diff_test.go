@@ -29,4 +29,3 @@ func TestDiff(t *testing.T) {
 		})
 	}
 }
-
