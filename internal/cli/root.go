@@ -16,6 +16,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/search"
 	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/yamlpos"
@@ -69,6 +70,7 @@ func exitCode(ctx context.Context, err error) int {
 		de  *store.DSNError
 		qe  *search.QueryError
 		se  *org.SelectorError
+		re  *remediate.InputError
 		use usageError
 	)
 	switch {
@@ -78,7 +80,7 @@ func exitCode(ctx context.Context, err error) int {
 		return ExitInterrupted
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.As(err, &use), errors.As(err, &ye), errors.As(err, &de), errors.As(err, &qe), errors.As(err, &se):
+	case errors.As(err, &use), errors.As(err, &ye), errors.As(err, &de), errors.As(err, &qe), errors.As(err, &se), errors.As(err, &re):
 		return ExitUsage
 	}
 	return ExitFailure
@@ -186,7 +188,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
-	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
+	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(), newVersionCmd())
 	usageArgs(root)
 	return root
 }
