@@ -161,4 +161,3 @@ func hasTags(tags map[string]string, want []string) bool {
 	}
 	return true
 }
-
