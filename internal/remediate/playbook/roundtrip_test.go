@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -64,7 +66,19 @@ func (tc roundTrip) run(t *testing.T) {
 	if p == nil {
 		t.Fatalf("no playbook for %s", tc.control)
 	}
-	env := playbook.Env{Config: cfg, Account: simtest.Member, Region: region, Resource: res, Params: tc.params, Now: simtest.Now}
+	// Every call the playbook makes is recorded: it must be one of the
+	// actions it declares (the policy 'guardrail iam-policy --remediate'
+	// prints is made of them).
+	var rec collecttest.Recorder
+	env := playbook.Env{Config: rec.Instrument(cfg), Account: simtest.Member, Region: region, Resource: res, Params: tc.params, Now: simtest.Now}
+	defer func() {
+		declared := p.Info().Actions
+		for _, a := range rec.Actions() {
+			if !slices.Contains(declared, a) {
+				t.Errorf("%s called %s, which it does not declare in Info().Actions %v", p.Info().Name, a, declared)
+			}
+		}
+	}()
 	cur, err := p.Read(ctx, env)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
