@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/guardrail-sec/guardrail/internal/collect"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
+	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 )
 
 func newControlsCmd() *cobra.Command {
@@ -108,16 +112,31 @@ func listControls(w io.Writer, cat *control.Catalog, std, format string) error {
 }
 
 func newIAMPolicyCmd() *cobra.Command {
-	return &cobra.Command{
+	var remediation bool
+	c := &cobra.Command{
 		Use:   "iam-policy",
-		Short: "Print the least-privilege read-only IAM policy a scan needs",
+		Short: "Print the least-privilege IAM policy a scan (or, with --remediate, remediation) needs",
 		Long: `Print the IAM policy (JSON) a scan needs: every action discovery and the
 collectors call, generated from the collectors' own declarations. Attach it
-to the scanning role in each account (and the management account).`,
+to the scanning role in each account (and the management account).
+
+With --remediate, print the policy 'guardrail remediate' needs on top of
+it: every action the playbooks call (reads and writes, from their own
+declarations), the health gate's CloudWatch reads, and discovery's. Attach
+both to the remediation role: verification re-reads with the collectors.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			_, err := c.OutOrStdout().Write(registry.Policy().JSON())
+			doc := registry.Policy()
+			if remediation {
+				doc = collect.Policy(nil, append(slices.Clone(registry.DiscoveryActions), remediate.Actions(playbook.All())...)...)
+				for i := range doc.Statement {
+					doc.Statement[i].Sid = strings.Replace(doc.Statement[i].Sid, "GuardrailRead", "GuardrailRemediate", 1)
+				}
+			}
+			_, err := c.OutOrStdout().Write(doc.JSON())
 			return err
 		},
 	}
+	c.Flags().BoolVar(&remediation, "remediate", false, "print the policy remediation needs in addition to the read-only one")
+	return c
 }

@@ -275,3 +275,15 @@ func (o Options) AllPlaybooks() []playbook.Playbook {
 	}
 	return o.Playbooks
 }
+
+// Actions are the IAM actions remediation calls besides discovery and
+// the collectors (which verification re-runs): every playbook's, and
+// the health gate's.
+func Actions(playbooks []playbook.Playbook) []string {
+	out := slices.Clone(GateActions)
+	for _, p := range playbooks {
+		out = append(out, p.Info().Actions...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
