@@ -74,7 +74,9 @@ func rdsCases() []roundTrip {
 		{name: "RDS.11/three-days", control: "RDS.11", region: rdsRegion, world: rdsWorld,
 			setup: rdsModify(rdsapi.ModifyDBInstanceInput{BackupRetentionPeriod: aws.Int32(3)})},
 		{name: "RDS.11/cluster-member", control: "RDS.11", region: rdsRegion, world: rdsWorld, skip: "the backup retention period is the cluster's",
-			setup: func(t *testing.T, cfg aws.Config) playbook.Resource { return playbook.Resource{ARN: rdsARN("db", "reports-1")} }},
+			setup: func(t *testing.T, cfg aws.Config) playbook.Resource {
+				return playbook.Resource{ARN: rdsARN("db", "reports-1")}
+			}},
 		{control: "RDS.13", region: rdsRegion, world: rdsWorld, setup: rdsModify(rdsapi.ModifyDBInstanceInput{AutoMinorVersionUpgrade: aws.Bool(false)})},
 		{control: "RDS.17", region: rdsRegion, world: rdsWorld, setup: rdsModify(rdsapi.ModifyDBInstanceInput{CopyTagsToSnapshot: aws.Bool(false)})},
 	}
