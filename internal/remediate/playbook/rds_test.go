@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	rdsapi "github.com/aws/aws-sdk-go-v2/service/rds"
 
+	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -158,5 +160,63 @@ func TestRDSGone(t *testing.T) {
 	env := playbook.Env{Config: cfg, Account: simtest.Member, Region: rdsRegion, Resource: playbook.Resource{ARN: rdsARN("cluster-snapshot", "gone")}, Now: simtest.Now}
 	if _, err := playbook.ByControl("RDS.1").Read(context.Background(), env); !errors.Is(err, playbook.ErrSkip) {
 		t.Errorf("RDS.1 Read of a cluster snapshot that is gone = %v, want a skip", err)
+	}
+}
+
+// TestRDSKMSLambdaActions runs each RDS, KMS and Lambda case's read, fix
+// and rollback through a recorder: every call is an action the playbook
+// declares (the least-privilege policy is made of them).
+func TestRDSKMSLambdaActions(t *testing.T) {
+	var cases []roundTrip
+	for _, f := range []func() []roundTrip{rdsCases, kmsCases, lambdaCases} {
+		cases = append(cases, f()...)
+	}
+	for _, tc := range cases {
+		name := tc.name
+		if name == "" {
+			name = tc.control
+		}
+		t.Run(name, func(t *testing.T) {
+			w := simtest.NewWorld()
+			if tc.world != nil {
+				tc.world(w)
+			}
+			sim := simtest.Start(t, w)
+			region := tc.region
+			if region == "" {
+				region = "us-east-1"
+			}
+			cfg := sim.Config(t, simtest.Member, region)
+			res := tc.setup(t, cfg)
+			var rec collecttest.Recorder
+			env := playbook.Env{Config: rec.Instrument(cfg), Account: simtest.Member, Region: region, Resource: res, Params: tc.params, Now: simtest.Now}
+			p := playbook.ByControl(tc.control)
+			ctx := context.Background()
+			cur, err := p.Read(ctx, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, err := p.Fix(env, cur); err == nil {
+				if err := p.Set(ctx, env, cur, want); err != nil {
+					t.Fatal(err)
+				}
+				now, err := p.Read(ctx, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := p.Set(ctx, env, now, cur); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(rec.Actions()) == 0 {
+				t.Fatal("no call recorded")
+			}
+			declared := p.Info().Actions
+			for _, a := range rec.Actions() {
+				if !slices.Contains(declared, a) {
+					t.Errorf("%s calls %s, which it does not declare (%v)", p.Info().Name, a, declared)
+				}
+			}
+		})
 	}
 }
