@@ -34,13 +34,15 @@ func kmsKey(ctx context.Context, env Env) (*kmstypes.KeyMetadata, error) {
 	return o.KeyMetadata, nil
 }
 
-// kmsDeletionState is a key's state and, while it is pending deletion,
-// when KMS deletes it.
+// kmsDeletionState is whether a key is pending deletion and when KMS
+// deletes it.
 type kmsDeletionState struct {
-	// KeyState is Enabled, Disabled or PendingDeletion (any other state is
-	// read as it is and left alone).
-	KeyState     string     `json:"key_state"`
-	DeletionDate *time.Time `json:"deletion_date,omitempty"`
+	PendingDeletion bool       `json:"pending_deletion"`
+	DeletionDate    *time.Time `json:"deletion_date,omitempty"`
+	// KeyState is read for the plan (Enabled, Disabled, PendingDeletion,
+	// ...); Set never changes it but through the deletion: KMS leaves a
+	// key whose deletion is cancelled Disabled.
+	KeyState string `json:"key_state"`
 }
 
 // Deletion windows KMS accepts, in days.
@@ -54,7 +56,8 @@ const (
 // KMS leaves a key whose deletion is cancelled Disabled, and so does the
 // playbook: KMS.3 passes on a key that is no longer pending deletion, and
 // whether the key should encrypt again (it was often disabled on purpose
-// before its deletion was scheduled) is the owner's call.
+// before its deletion was scheduled) is the owner's call. So the playbook
+// needs no right to enable or disable keys.
 //
 // Rollback schedules the deletion again. KMS takes a waiting period of 7
 // to 30 days from the call, not a date, and DescribeKey shows only the
@@ -72,22 +75,22 @@ func kmsCancelDeletion() Playbook {
 				"can use it until someone enables it. A rollback schedules the deletion again, 7 to 30 days from the rollback as KMS " +
 				"allows: on the prior deletion date when at least 7 days remain before it, otherwise 7 days from the rollback " +
 				"(reported as not exactly undone); the key is never deleted sooner than it was scheduled to be",
-			Actions: []string{"kms:DescribeKey", "kms:CancelKeyDeletion", "kms:ScheduleKeyDeletion", "kms:EnableKey", "kms:DisableKey"},
+			Actions: []string{"kms:DescribeKey", "kms:CancelKeyDeletion", "kms:ScheduleKeyDeletion"},
 		},
 		read: func(ctx context.Context, env Env) (kmsDeletionState, error) {
 			m, err := kmsKey(ctx, env)
 			if err != nil {
 				return kmsDeletionState{}, err
 			}
-			s := kmsDeletionState{KeyState: string(m.KeyState)}
-			if m.KeyState == kmstypes.KeyStatePendingDeletion && m.DeletionDate != nil {
+			s := kmsDeletionState{KeyState: string(m.KeyState), PendingDeletion: m.KeyState == kmstypes.KeyStatePendingDeletion}
+			if s.PendingDeletion && m.DeletionDate != nil {
 				d := m.DeletionDate.UTC()
 				s.DeletionDate = &d
 			}
 			return s, nil
 		},
 		fix: func(_ Env, cur kmsDeletionState) (kmsDeletionState, error) {
-			if cur.KeyState != string(kmstypes.KeyStatePendingDeletion) {
+			if !cur.PendingDeletion {
 				return cur, nil
 			}
 			return kmsDeletionState{KeyState: string(kmstypes.KeyStateDisabled)}, nil
@@ -99,43 +102,27 @@ func kmsCancelDeletion() Playbook {
 func kmsSetDeletion(ctx context.Context, env Env, cur, want kmsDeletionState) error {
 	c := kmsapi.NewFromConfig(env.Config)
 	key := aws.String(env.Resource.ARN)
-	pending := string(kmstypes.KeyStatePendingDeletion)
-	if want.KeyState == cur.KeyState {
-		return nil
-	}
-	if want.KeyState == pending {
-		days := kmsWindow(env.Now, want.DeletionDate)
-		o, err := c.ScheduleKeyDeletion(ctx, &kmsapi.ScheduleKeyDeletionInput{KeyId: key, PendingWindowInDays: aws.Int32(days)})
-		if err != nil {
-			return err
-		}
-		if want.DeletionDate != nil && (o.DeletionDate == nil || !o.DeletionDate.Equal(*want.DeletionDate)) {
-			now := "unknown"
-			if o.DeletionDate != nil {
-				now = o.DeletionDate.UTC().Format(time.RFC3339)
-			}
-			return &IrreversibleError{What: fmt.Sprintf("KMS key %s is scheduled for deletion on %s (%d days from now); it was scheduled for %s: "+
-				"KMS schedules a deletion 7 to 30 days from the request", env.Resource.ID(), now, days, want.DeletionDate.UTC().Format(time.RFC3339))}
-		}
-		return nil
-	}
-	if cur.KeyState == pending {
-		if _, err := c.CancelKeyDeletion(ctx, &kmsapi.CancelKeyDeletionInput{KeyId: key}); err != nil {
-			return err
-		}
-		cur.KeyState = string(kmstypes.KeyStateDisabled) // as KMS leaves it
-	}
 	switch {
-	case want.KeyState == cur.KeyState:
+	case want.PendingDeletion == cur.PendingDeletion:
 		return nil
-	case want.KeyState == string(kmstypes.KeyStateEnabled):
-		_, err := c.EnableKey(ctx, &kmsapi.EnableKeyInput{KeyId: key})
-		return err
-	case want.KeyState == string(kmstypes.KeyStateDisabled):
-		_, err := c.DisableKey(ctx, &kmsapi.DisableKeyInput{KeyId: key})
+	case !want.PendingDeletion:
+		_, err := c.CancelKeyDeletion(ctx, &kmsapi.CancelKeyDeletionInput{KeyId: key})
 		return err
 	}
-	return fmt.Errorf("KMS key %s: cannot move from %s to %s", env.Resource.ID(), cur.KeyState, want.KeyState)
+	days := kmsWindow(env.Now, want.DeletionDate)
+	o, err := c.ScheduleKeyDeletion(ctx, &kmsapi.ScheduleKeyDeletionInput{KeyId: key, PendingWindowInDays: aws.Int32(days)})
+	if err != nil {
+		return err
+	}
+	if want.DeletionDate != nil && (o.DeletionDate == nil || !o.DeletionDate.Equal(*want.DeletionDate)) {
+		now := "an unknown date"
+		if o.DeletionDate != nil {
+			now = o.DeletionDate.UTC().Format(time.RFC3339)
+		}
+		return &IrreversibleError{What: fmt.Sprintf("KMS key %s is scheduled for deletion on %s (%d days from now); it was scheduled for %s: "+
+			"KMS schedules a deletion 7 to 30 days from the request", env.Resource.ID(), now, days, want.DeletionDate.UTC().Format(time.RFC3339))}
+	}
+	return nil
 }
 
 // kmsWindow returns the deletion window, in days, that deletes a key

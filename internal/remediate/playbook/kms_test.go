@@ -65,8 +65,9 @@ func TestKMSFix(t *testing.T) {
 		return `{"rotation_enabled":false,"key_state":"Enabled","manager":"CUSTOMER","spec":"SYMMETRIC_DEFAULT","origin":"AWS_KMS"` + extra + `}`
 	}
 	runFixExamples(t, []fixExample{
-		{name: "pending", control: "KMS.3", cur: `{"key_state":"PendingDeletion","deletion_date":"2026-06-08T12:00:00Z"}`, want: `{"key_state":"Disabled"}`},
-		{name: "not pending", control: "KMS.3", cur: `{"key_state":"Disabled"}`, want: `{"key_state":"Disabled"}`},
+		{name: "pending", control: "KMS.3", cur: `{"pending_deletion":true,"deletion_date":"2026-06-08T12:00:00Z","key_state":"PendingDeletion"}`,
+			want: `{"pending_deletion":false,"key_state":"Disabled"}`},
+		{name: "not pending", control: "KMS.3", cur: `{"pending_deletion":false,"key_state":"Enabled"}`, want: `{"pending_deletion":false,"key_state":"Enabled"}`},
 		{name: "off", control: "KMS.4", cur: key(""), want: `{"rotation_enabled":true,"key_state":"Enabled","manager":"CUSTOMER","spec":"SYMMETRIC_DEFAULT","origin":"AWS_KMS"}`},
 		{name: "on with its period", control: "KMS.4", cur: `{"rotation_enabled":true,"rotation_period_days":90,"key_state":"Enabled","manager":"CUSTOMER","spec":"SYMMETRIC_DEFAULT","origin":"AWS_KMS"}`,
 			want: `{"rotation_enabled":true,"rotation_period_days":90,"key_state":"Enabled","manager":"CUSTOMER","spec":"SYMMETRIC_DEFAULT","origin":"AWS_KMS"}`},
@@ -139,13 +140,14 @@ func TestKMSDeletionRollback(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s struct {
+				Pending      bool      `json:"pending_deletion"`
 				KeyState     string    `json:"key_state"`
 				DeletionDate time.Time `json:"deletion_date"`
 			}
 			if err := json.Unmarshal(back, &s); err != nil {
 				t.Fatal(err)
 			}
-			if s.KeyState != "PendingDeletion" || !s.DeletionDate.Equal(simtest.Now.Add(tc.newDay)) {
+			if !s.Pending || s.KeyState != "PendingDeletion" || !s.DeletionDate.Equal(simtest.Now.Add(tc.newDay)) {
 				t.Errorf("after rollback: %s; want PendingDeletion on %s", back, simtest.Now.Add(tc.newDay))
 			}
 			if irr != nil {
