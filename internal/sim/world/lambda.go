@@ -47,6 +47,11 @@ type LambdaPermission struct {
 	SourceAccount       string `yaml:"source_account"`
 	PrincipalOrgID      string `yaml:"principal_org_id"`
 	FunctionURLAuthType string `yaml:"function_url_auth_type"`
+	// EventSourceToken is the token an Alexa skill must present.
+	EventSourceToken string `yaml:"event_source_token"`
+	// InvokedViaFunctionURL limits the statement to calls through the
+	// function URL (the lambda:InvokedViaFunctionUrl condition).
+	InvokedViaFunctionURL bool `yaml:"invoked_via_function_url"`
 }
 
 // LambdaURL is a function URL.

@@ -184,13 +184,13 @@ func metadata(c *svc.Ctx, k *world.KMSKey) keyMetadata {
 		KeySpec:               spec(k),
 		MultiRegion:           k.MultiRegion,
 	}
+	// A key pending deletion shows only its deletion date: KMS gives
+	// PendingDeletionWindowInDays for a multi-Region primary key waiting
+	// for its replicas to go (PendingReplicaDeletion), which the
+	// simulator does not model.
 	if state(k) == "PendingDeletion" {
 		d := epoch(k.DeletionDate)
 		m.DeletionDate = &d
-		if k.PendingWindowDays > 0 {
-			w := k.PendingWindowDays
-			m.PendingDeletionWindowInDays = &w
-		}
 	}
 	sp := spec(k)
 	switch {

@@ -215,7 +215,10 @@ func TestCreateKeyAliasPolicyLifecycle(t *testing.T) {
 		t.Fatalf("schedule = %+v %v", sd, err)
 	}
 	d, _ := c.DescribeKey(ctx, &kmssdk.DescribeKeyInput{KeyId: aws.String(id)})
-	if d.KeyMetadata.KeyState != types.KeyStatePendingDeletion || d.KeyMetadata.DeletionDate == nil || aws.ToInt32(d.KeyMetadata.PendingDeletionWindowInDays) != 7 {
+	// The window is not in the metadata of a single-Region key (only of a
+	// multi-Region primary in PendingReplicaDeletion): the date is.
+	if d.KeyMetadata.KeyState != types.KeyStatePendingDeletion || !aws.ToTime(d.KeyMetadata.DeletionDate).Equal(aws.ToTime(sd.DeletionDate)) ||
+		d.KeyMetadata.PendingDeletionWindowInDays != nil {
 		t.Errorf("pending: %+v", d.KeyMetadata)
 	}
 	_, err = c.DisableKey(ctx, &kmssdk.DisableKeyInput{KeyId: aws.String(id)})

@@ -356,7 +356,11 @@ func statement(c *svc.Ctx, f *world.LambdaFunction, p *world.LambdaPermission) m
 	add("StringEquals", "AWS:SourceAccount", p.SourceAccount)
 	add("StringEquals", "aws:PrincipalOrgID", p.PrincipalOrgID)
 	add("StringEquals", "lambda:FunctionUrlAuthType", p.FunctionURLAuthType)
+	add("StringEquals", "lambda:EventSourceToken", p.EventSourceToken)
 	add("ArnLike", "AWS:SourceArn", p.SourceARN)
+	if p.InvokedViaFunctionURL {
+		add("Bool", "lambda:InvokedViaFunctionUrl", "true")
+	}
 	if len(cond) > 0 {
 		st["Condition"] = cond
 	}
@@ -393,15 +397,16 @@ var (
 
 func addPermission(c *svc.Ctx) (any, error) {
 	var in struct {
-		StatementId         string
-		Action              string
-		Principal           string
-		SourceArn           string
-		SourceAccount       string
-		PrincipalOrgID      string
-		FunctionUrlAuthType string
-		RevisionId          string
-		EventSourceToken    string
+		StatementId           string
+		Action                string
+		Principal             string
+		SourceArn             string
+		SourceAccount         string
+		PrincipalOrgID        string
+		FunctionUrlAuthType   string
+		RevisionId            string
+		EventSourceToken      string
+		InvokedViaFunctionUrl bool
 	}
 	if err := c.DecodeJSON(&in); err != nil {
 		return nil, err
@@ -419,6 +424,8 @@ func addPermission(c *svc.Ctx) (any, error) {
 		return nil, invalid("The provided principal was invalid. Please check the principal and try again.")
 	case in.FunctionUrlAuthType != "" && in.FunctionUrlAuthType != "NONE" && in.FunctionUrlAuthType != "AWS_IAM":
 		return nil, invalid("1 validation error detected: Value '%s' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]", in.FunctionUrlAuthType)
+	case in.InvokedViaFunctionUrl && in.Action != "lambda:InvokeFunction":
+		return nil, invalid("InvokedViaFunctionUrl is only supported with the lambda:InvokeFunction action.")
 	}
 	if in.RevisionId != "" && len(f.Permissions) > 0 && in.RevisionId != revision(c, f) {
 		return nil, wire.Errorf(http.StatusPreconditionFailed, "PreconditionFailedException",
@@ -430,7 +437,8 @@ func addPermission(c *svc.Ctx) (any, error) {
 		}
 	}
 	p := &world.LambdaPermission{Sid: in.StatementId, Action: in.Action, Principal: in.Principal, SourceARN: in.SourceArn,
-		SourceAccount: in.SourceAccount, PrincipalOrgID: in.PrincipalOrgID, FunctionURLAuthType: in.FunctionUrlAuthType}
+		SourceAccount: in.SourceAccount, PrincipalOrgID: in.PrincipalOrgID, FunctionURLAuthType: in.FunctionUrlAuthType,
+		EventSourceToken: in.EventSourceToken, InvokedViaFunctionURL: in.InvokedViaFunctionUrl}
 	f.Permissions = append(f.Permissions, p)
 	f.PolicyRevision = c.World.HexID("", 32)
 	f.PolicyRevision = f.PolicyRevision[0:8] + "-" + f.PolicyRevision[8:12] + "-" + f.PolicyRevision[12:16] + "-" + f.PolicyRevision[16:20] + "-" + f.PolicyRevision[20:]

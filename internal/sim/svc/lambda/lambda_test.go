@@ -283,6 +283,42 @@ func TestPermissions(t *testing.T) {
 	}
 }
 
+// TestPermissionURLAndAlexaConditions: AddPermission writes
+// InvokedViaFunctionUrl as a Bool condition (only with
+// lambda:InvokeFunction) and EventSourceToken as a StringEquals one, so
+// that a statement read back can be added again as it was.
+func TestPermissionURLAndAlexaConditions(t *testing.T) {
+	s := simtest.Start(t, seeded())
+	c := client(t, s, simtest.Member, region)
+	if _, err := c.AddPermission(ctx, &lambdasdk.AddPermissionInput{FunctionName: aws.String("api"), StatementId: aws.String("url-invoke"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*"), InvokedViaFunctionUrl: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddPermission(ctx, &lambdasdk.AddPermissionInput{FunctionName: aws.String("api"), StatementId: aws.String("alexa"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("alexa-connectedhome.amazon.com"),
+		EventSourceToken: aws.String("amzn1.ask.skill.1234")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddPermission(ctx, &lambdasdk.AddPermissionInput{FunctionName: aws.String("api"), StatementId: aws.String("bad"),
+		Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), InvokedViaFunctionUrl: aws.Bool(true)}); code(err) != "InvalidParameterValueException" {
+		t.Errorf("InvokedViaFunctionUrl on InvokeFunctionUrl = %v", err)
+	}
+	p, err := c.GetPolicy(ctx, &lambdasdk.GetPolicyInput{FunctionName: aws.String("api")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc policyDoc
+	if err := json.Unmarshal([]byte(aws.ToString(p.Policy)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Statement) != 2 || doc.Statement[0]["Principal"] != "*" ||
+		fmt.Sprint(doc.Statement[0]["Condition"]) != "map[Bool:map[lambda:InvokedViaFunctionUrl:true]]" ||
+		fmt.Sprint(doc.Statement[1]["Principal"]) != "map[Service:alexa-connectedhome.amazon.com]" ||
+		fmt.Sprint(doc.Statement[1]["Condition"]) != "map[StringEquals:map[lambda:EventSourceToken:amzn1.ask.skill.1234]]" {
+		t.Errorf("policy = %s", aws.ToString(p.Policy))
+	}
+}
+
 func TestFunctionURLs(t *testing.T) {
 	s := simtest.Start(t, seeded())
 	c := client(t, s, simtest.Member, region)

@@ -27,6 +27,7 @@ func Service() *svc.Service {
 			"DescribeDBClusters":                  describeDBClusters,
 			"DescribeDBClusterSnapshots":          describeDBClusterSnapshots,
 			"DescribeDBClusterSnapshotAttributes": describeDBClusterSnapshotAttributes,
+			"ModifyDBClusterSnapshotAttribute":    modifyDBClusterSnapshotAttribute,
 			"DescribeEventSubscriptions":          describeEventSubscriptions,
 		},
 	}
@@ -368,12 +369,27 @@ func modifyDBSnapshotAttribute(c *svc.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	vals, err := modifyRestore(c, s.Restore, snapType(s.Type), s.Encrypted,
+		wire.Errorf(400, "InvalidDBSnapshotState", "Automated snapshots cannot be shared. Copy the snapshot to a manual snapshot first."))
+	if err != nil {
+		return nil, err
+	}
+	s.Restore = vals
+	return attributes(s), nil
+}
+
+// modifyRestore applies the ValuesToAdd and ValuesToRemove of a
+// Modify(DB|DBCluster)SnapshotAttribute call to a snapshot's restore
+// attribute, as AWS documents both: only manual snapshots are shared
+// (automated answers the given error), an encrypted snapshot is never
+// public, values are account IDs or "all", and at most 20 accounts.
+func modifyRestore(c *svc.Ctx, restore []string, typ string, encrypted bool, automated error) ([]string, error) {
 	add, remove := indexed(c, "ValuesToAdd.AttributeValue."), indexed(c, "ValuesToRemove.AttributeValue.")
-	if snapType(s.Type) == "automated" && len(add) > 0 {
-		return nil, wire.Errorf(400, "InvalidDBSnapshotState", "Automated snapshots cannot be shared. Copy the snapshot to a manual snapshot first.")
+	if typ == "automated" && len(add) > 0 {
+		return nil, automated
 	}
 	for _, v := range add {
-		if v == "all" && s.Encrypted {
+		if v == "all" && encrypted {
 			return nil, invalid("Encrypted snapshots cannot be shared publicly.")
 		}
 		if v != "all" && (len(v) != 12 || strings.Trim(v, "0123456789") != "") {
@@ -385,7 +401,7 @@ func modifyDBSnapshotAttribute(c *svc.Ctx) (any, error) {
 		drop[v] = true
 	}
 	var vals []string
-	for _, v := range append(append([]string(nil), s.Restore...), add...) {
+	for _, v := range append(append([]string(nil), restore...), add...) {
 		if !drop[v] && !contains(vals, v) {
 			vals = append(vals, v)
 		}
@@ -393,8 +409,7 @@ func modifyDBSnapshotAttribute(c *svc.Ctx) (any, error) {
 	if len(vals) > 21 || len(vals) > 20 && !contains(vals, "all") {
 		return nil, wire.Errorf(400, "SharedSnapshotQuotaExceeded", "You have exceeded the maximum number of accounts (20) you can share a snapshot with.")
 	}
-	s.Restore = vals
-	return attributes(s), nil
+	return vals, nil
 }
 
 func indexed(c *svc.Ctx, prefix string) []string {
@@ -506,26 +521,56 @@ type clusterAttrResult struct {
 	}
 }
 
-// describeDBClusterSnapshotAttributes answers the restore attribute of a
-// cluster snapshot: the accounts it is shared with, or "all" (public).
-func describeDBClusterSnapshotAttributes(c *svc.Ctx) (any, error) {
-	id := c.Form.Get("DBClusterSnapshotIdentifier")
+func findClusterSnapshot(c *svc.Ctx, id string) (*world.DBClusterSnapshot, error) {
 	if id == "" {
 		return nil, wire.Errorf(400, "MissingParameter", "The request must contain the parameter DBClusterSnapshotIdentifier")
 	}
 	for _, s := range c.Regional().RDS.ClusterSnapshots {
-		if s.ID != id {
-			continue
+		if s.ID == id {
+			return s, nil
 		}
-		var out clusterAttrResult
-		out.DBClusterSnapshotAttributesResult.DBClusterSnapshotIdentifier = s.ID
-		out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes = append(out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes, struct {
-			AttributeName   string
-			AttributeValues []string `xml:"AttributeValues>AttributeValue"`
-		}{"restore", s.Restore})
-		return out, nil
 	}
 	return nil, wire.Errorf(404, "DBClusterSnapshotNotFoundFault", "DBClusterSnapshot %s not found.", id)
+}
+
+func clusterAttributes(s *world.DBClusterSnapshot) clusterAttrResult {
+	var out clusterAttrResult
+	out.DBClusterSnapshotAttributesResult.DBClusterSnapshotIdentifier = s.ID
+	out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes = append(out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes, struct {
+		AttributeName   string
+		AttributeValues []string `xml:"AttributeValues>AttributeValue"`
+	}{"restore", s.Restore})
+	return out
+}
+
+// describeDBClusterSnapshotAttributes answers the restore attribute of a
+// cluster snapshot: the accounts it is shared with, or "all" (public).
+func describeDBClusterSnapshotAttributes(c *svc.Ctx) (any, error) {
+	s, err := findClusterSnapshot(c, c.Form.Get("DBClusterSnapshotIdentifier"))
+	if err != nil {
+		return nil, err
+	}
+	return clusterAttributes(s), nil
+}
+
+// modifyDBClusterSnapshotAttribute shares a manual cluster snapshot with
+// accounts, or with everyone ("all"), or stops sharing it, as
+// ModifyDBSnapshotAttribute does for DB snapshots.
+func modifyDBClusterSnapshotAttribute(c *svc.Ctx) (any, error) {
+	if name := c.Form.Get("AttributeName"); name != "restore" {
+		return nil, invalid("Invalid cluster snapshot attribute name: %s", name)
+	}
+	s, err := findClusterSnapshot(c, c.Form.Get("DBClusterSnapshotIdentifier"))
+	if err != nil {
+		return nil, err
+	}
+	vals, err := modifyRestore(c, s.Restore, snapType(s.Type), s.Encrypted,
+		wire.Errorf(400, "InvalidDBClusterSnapshotStateFault", "Only manual DB cluster snapshots can be shared."))
+	if err != nil {
+		return nil, err
+	}
+	s.Restore = vals
+	return clusterAttributes(s), nil
 }
 
 type eventSubscription struct {

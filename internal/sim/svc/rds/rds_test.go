@@ -247,3 +247,61 @@ func TestPortAndClusterSnapshotAttributes(t *testing.T) {
 		t.Errorf("attributes of missing cluster snapshot: %v", err)
 	}
 }
+
+// TestModifyClusterSnapshotAttribute shares and unshares a manual cluster
+// snapshot as AWS documents ModifyDBClusterSnapshotAttribute: values are
+// added and removed in one call, an encrypted snapshot is never public,
+// an automated one is never shared, and the answer is the new attribute.
+func TestModifyClusterSnapshotAttribute(t *testing.T) {
+	w := seed()
+	r := w.Accounts[simtest.Member].In(region)
+	r.RDS.ClusterSnapshots = append(r.RDS.ClusterSnapshots,
+		&world.DBClusterSnapshot{ID: "cs-enc", ClusterID: "c1", Encrypted: true, Created: created},
+		&world.DBClusterSnapshot{ID: "rds:c1-auto", ClusterID: "c1", Type: "automated", Created: created})
+	s := simtest.Start(t, w)
+	c := rdssdk.NewFromConfig(s.Config(t, simtest.Member, region))
+	ctx := context.Background()
+	modify := func(id string, add, remove []string) ([]string, error) {
+		o, err := c.ModifyDBClusterSnapshotAttribute(ctx, &rdssdk.ModifyDBClusterSnapshotAttributeInput{DBClusterSnapshotIdentifier: aws.String(id),
+			AttributeName: aws.String("restore"), ValuesToAdd: add, ValuesToRemove: remove})
+		if err != nil {
+			return nil, err
+		}
+		res := o.DBClusterSnapshotAttributesResult
+		if aws.ToString(res.DBClusterSnapshotIdentifier) != id || len(res.DBClusterSnapshotAttributes) != 1 {
+			t.Fatalf("result %+v", res)
+		}
+		return res.DBClusterSnapshotAttributes[0].AttributeValues, nil
+	}
+	if v, err := modify("cs", []string{"all", "333333333333"}, nil); err != nil || fmt.Sprint(v) != "[all 333333333333]" {
+		t.Fatalf("share: %v %v", v, err)
+	}
+	if v, err := modify("cs", []string{"444444444444"}, []string{"all"}); err != nil || fmt.Sprint(v) != "[333333333333 444444444444]" {
+		t.Fatalf("unshare: %v %v", v, err)
+	}
+	a, err := c.DescribeDBClusterSnapshotAttributes(ctx, &rdssdk.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String("cs")})
+	if err != nil || fmt.Sprint(a.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes[0].AttributeValues) != "[333333333333 444444444444]" {
+		t.Errorf("described %+v %v", a, err)
+	}
+	if _, err := modify("cs-enc", []string{"all"}, nil); code(err) != "InvalidParameterValue" {
+		t.Errorf("encrypted public: %v", err)
+	}
+	if v, err := modify("cs-enc", []string{"333333333333"}, nil); err != nil || fmt.Sprint(v) != "[333333333333]" {
+		t.Errorf("encrypted shared with an account: %v %v", v, err)
+	}
+	var bad *types.InvalidDBClusterSnapshotStateFault
+	if _, err := modify("rds:c1-auto", []string{"333333333333"}, nil); !errors.As(err, &bad) {
+		t.Errorf("automated: %v", err)
+	}
+	if _, err := modify("cs", []string{"12345"}, nil); code(err) != "InvalidParameterValue" {
+		t.Errorf("bad account: %v", err)
+	}
+	var nf *types.DBClusterSnapshotNotFoundFault
+	if _, err := modify("nope", []string{"333333333333"}, nil); !errors.As(err, &nf) {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := c.ModifyDBClusterSnapshotAttribute(ctx, &rdssdk.ModifyDBClusterSnapshotAttributeInput{DBClusterSnapshotIdentifier: aws.String("cs"),
+		AttributeName: aws.String("copy"), ValuesToAdd: []string{"all"}}); code(err) != "InvalidParameterValue" {
+		t.Errorf("attribute copy: %v", err)
+	}
+}
