@@ -51,6 +51,7 @@ type remediateFlags struct {
 
 	run      string
 	accounts []string
+	force    bool
 }
 
 func (r *remediateFlags) register(c *cobra.Command, kind string) {
@@ -69,6 +70,7 @@ func (r *remediateFlags) register(c *cobra.Command, kind string) {
 		f.StringSliceVar(&r.accounts, "accounts", nil, "only these accounts")
 		f.StringSliceVar(&r.discover.regions, "regions", nil, "only these regions")
 		f.StringSliceVar(&r.controls, "controls", nil, "only these controls")
+		f.BoolVar(&r.force, "force", false, "also restore resources changed since the run by someone else (their change is undone too)")
 		f.BoolVar(&r.yes, "yes", false, "do not ask for confirmation (required when not on a terminal)")
 		return
 	}
@@ -112,7 +114,7 @@ func (r *remediateFlags) options(kind string) (remediate.Options, error) {
 		return o, err
 	}
 	o = remediate.Options{Controls: r.controls, Findings: r.findings, Scan: r.scan, Concurrency: r.concurrency,
-		Catalog: cat, Collectors: registry.All(), Run: r.run, Accounts: r.accounts, Regions: r.discover.regions}
+		Catalog: cat, Collectors: registry.All(), Run: r.run, Accounts: r.accounts, Regions: r.discover.regions, Force: r.force}
 	if kind == "rollback" {
 		o.Discover = org.Options{Role: r.discover.role}
 		return o, nil

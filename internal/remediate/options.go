@@ -74,6 +74,9 @@ type Options struct {
 	Run string
 	// Accounts, Regions keep only these, for a rollback.
 	Accounts, Regions []string
+	// Force makes a rollback restore a resource changed since the run
+	// (by someone else) too; without it, such a resource is skipped.
+	Force bool
 	// Concurrency bounds the tasks running at once (default 64).
 	Concurrency int
 	// Limiter paces calls per (account, region, service).

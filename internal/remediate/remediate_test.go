@@ -37,6 +37,7 @@ type fixture struct {
 	st  store.Store
 	cfg aws.Config
 	cat *control.Catalog
+	dsn string
 	n   int
 }
 
@@ -56,7 +57,8 @@ func newFixture(t testing.TB, prepare ...func(*world.World)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "guardrail.db"))
+	dsn := filepath.Join(t.TempDir(), "guardrail.db")
+	st, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +67,7 @@ func newFixture(t testing.TB, prepare ...func(*world.World)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{sim: s, st: st, cfg: cfg, cat: cat}
+	return &fixture{sim: s, st: st, cfg: cfg, cat: cat, dsn: dsn}
 }
 
 // scan assesses the demo (only controls, when given) and stores it.

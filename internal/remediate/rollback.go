@@ -172,6 +172,16 @@ func (e *engine) restore(ctx context.Context, run string, it *Item, s store.Base
 		return
 	}
 	it.Prior, it.Want, it.Changes = cur, s.Prior, change.Diff(cur, s.Prior)
+	if len(it.Changes) > 0 && !jsonEqual(cur, s.Want) && !e.o.Force {
+		// Someone changed it after the run: putting the prior state back
+		// would undo their change too.
+		var fields []string
+		for _, c := range change.Diff(s.Want, cur) {
+			fields = append(fields, fmt.Sprintf("%s %s -> %s", c.Field, c.From, c.To))
+		}
+		it.Action, it.Reason = Skipped, "changed since the run ("+strings.Join(fields, "; ")+"): left alone; roll back with --force to restore "+string(s.Prior)
+		return
+	}
 	if len(it.Changes) == 0 {
 		if err := change.RolledBack(ctx, e.o.Store, s, run); err != nil {
 			it.Action, it.Reason = Failed, err.Error()
