@@ -319,6 +319,10 @@ type LaunchTemplate struct {
 	CreatedBy string    `yaml:"created_by,omitempty"` // ARN; the account root when empty
 	// DefaultVersion is the number of the default version (0 means 1).
 	DefaultVersion int `yaml:"default_version,omitempty"`
+	// LastVersion is the highest version number given so far, deleted
+	// versions included (0: the latest version's). EC2 does not reuse the
+	// number of a deleted version.
+	LastVersion int `yaml:"last_version,omitempty"`
 	// Versions are numbered from 1 in order unless they say otherwise.
 	Versions []*LaunchTemplateVersion `yaml:"versions"`
 	Tags     map[string]string        `yaml:"tags,omitempty"`
