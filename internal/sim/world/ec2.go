@@ -194,6 +194,8 @@ type SGRule struct {
 	GroupOwner   string `yaml:"group_owner,omitempty"` // empty: this account
 	PrefixListID string `yaml:"prefix_list_id,omitempty"`
 	Description  string `yaml:"description,omitempty"`
+	// Tags are the rule's own tags (a rule is a taggable resource).
+	Tags map[string]string `yaml:"tags,omitempty"`
 }
 
 // NetworkInterface is an elastic network interface not owned by an
