@@ -42,6 +42,9 @@ func instanceIMDSv2() Playbook {
 		read: func(ctx context.Context, env Env) (imdsState, error) {
 			id := env.Resource.ID()
 			out, err := ec2api.NewFromConfig(env.Config).DescribeInstances(ctx, &ec2api.DescribeInstancesInput{InstanceIds: []string{id}})
+			if awsx.IsNotFound(err) {
+				return imdsState{}, Skip("instance %s no longer exists", id)
+			}
 			if err != nil {
 				return imdsState{}, err
 			}
@@ -729,7 +732,9 @@ func vpcFlowLogs() Playbook {
 					return err
 				}
 				for _, u := range out.Unsuccessful {
-					if e := u.Error; e != nil {
+					// FlowLogAlreadyExists: a Set run again after it
+					// created the flow log.
+					if e := u.Error; e != nil && aws.ToString(e.Code) != "FlowLogAlreadyExists" {
 						return fmt.Errorf("create flow log for %s: %s: %s", aws.ToString(u.ResourceId), aws.ToString(e.Code), aws.ToString(e.Message))
 					}
 				}
