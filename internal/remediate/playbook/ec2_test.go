@@ -589,3 +589,28 @@ func TestEC2TemplateVersions(t *testing.T) {
 		t.Errorf("after the rollback: %d versions, want the 3 there were", len(left))
 	}
 }
+
+// TestEC2TemplateKeepsSnapshots: AWS drops the snapshots of a source
+// version's block device mappings from a version based on it, unless the
+// mappings are given again: the playbook gives them.
+func TestEC2TemplateKeepsSnapshots(t *testing.T) {
+	const region = "eu-west-1"
+	env, cfg := ec2Env(t, simtest.NewWorld(), region, "", nil)
+	c := ec2api.NewFromConfig(cfg)
+	out := ec2Must(c.CreateLaunchTemplate(context.Background(), &ec2api.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("database"), LaunchTemplateData: &ec2types.RequestLaunchTemplateData{
+			ImageId: aws.String("ami-0a1b2c3d"),
+			BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMappingRequest{{DeviceName: aws.String("/dev/sdf"),
+				Ebs: &ec2types.LaunchTemplateEbsBlockDeviceRequest{SnapshotId: aws.String("snap-0data"), VolumeSize: aws.Int32(100), DeleteOnTermination: aws.Bool(false)}}},
+		}}))
+	id := aws.ToString(out.LaunchTemplate.LaunchTemplateId)
+	env.Resource = playbook.Resource{ARN: ec2ARN(region, "launch-template/"+id)}
+	ec2Apply(t, playbook.ByControl("EC2.170"), env)
+	v := ec2Must(c.DescribeLaunchTemplateVersions(context.Background(), &ec2api.DescribeLaunchTemplateVersionsInput{
+		LaunchTemplateId: aws.String(id), Versions: []string{"$Default"}})).LaunchTemplateVersions[0]
+	bdm := v.LaunchTemplateData.BlockDeviceMappings
+	if aws.ToInt64(v.VersionNumber) != 2 || len(bdm) != 1 || aws.ToString(bdm[0].Ebs.SnapshotId) != "snap-0data" ||
+		aws.ToInt32(bdm[0].Ebs.VolumeSize) != 100 || aws.ToBool(bdm[0].Ebs.DeleteOnTermination) {
+		t.Errorf("default version %d mappings %+v, want version 1's", aws.ToInt64(v.VersionNumber), bdm)
+	}
+}

@@ -118,14 +118,33 @@ type ltProfileXML struct {
 	Arn string `xml:"arn"`
 }
 
+type ltEBSXML struct {
+	DeleteOnTermination *bool  `xml:"deleteOnTermination,omitempty"`
+	Encrypted           *bool  `xml:"encrypted,omitempty"`
+	Iops                int    `xml:"iops,omitempty"`
+	KmsKeyID            string `xml:"kmsKeyId,omitempty"`
+	SnapshotID          string `xml:"snapshotId,omitempty"`
+	Throughput          int    `xml:"throughput,omitempty"`
+	VolumeSize          int    `xml:"volumeSize,omitempty"`
+	VolumeType          string `xml:"volumeType,omitempty"`
+}
+
+type ltBlockDeviceXML struct {
+	DeviceName  string    `xml:"deviceName"`
+	Ebs         *ltEBSXML `xml:"ebs,omitempty"`
+	NoDevice    string    `xml:"noDevice,omitempty"`
+	VirtualName string    `xml:"virtualName,omitempty"`
+}
+
 type ltDataXML struct {
-	ImageID            string           `xml:"imageId,omitempty"`
-	InstanceType       string           `xml:"instanceType,omitempty"`
-	KeyName            string           `xml:"keyName,omitempty"`
-	IamInstanceProfile *ltProfileXML    `xml:"iamInstanceProfile,omitempty"`
-	SecurityGroupIDs   []string         `xml:"securityGroupIdSet>item"`
-	NetworkInterfaces  []ltInterfaceXML `xml:"networkInterfaceSet>item"`
-	MetadataOptions    *ltMetadataXML   `xml:"metadataOptions,omitempty"`
+	BlockDevices       []ltBlockDeviceXML `xml:"blockDeviceMappingSet>item"`
+	ImageID            string             `xml:"imageId,omitempty"`
+	InstanceType       string             `xml:"instanceType,omitempty"`
+	KeyName            string             `xml:"keyName,omitempty"`
+	IamInstanceProfile *ltProfileXML      `xml:"iamInstanceProfile,omitempty"`
+	SecurityGroupIDs   []string           `xml:"securityGroupIdSet>item"`
+	NetworkInterfaces  []ltInterfaceXML   `xml:"networkInterfaceSet>item"`
+	MetadataOptions    *ltMetadataXML     `xml:"metadataOptions,omitempty"`
 }
 
 type ltVersionXML struct {
@@ -164,6 +183,13 @@ func ltVersionOut(c *svc.Ctx, v ltVersion) ltVersionXML {
 	}
 	if m := d.Metadata; m != nil {
 		x.Data.MetadataOptions = &ltMetadataXML{"pending", m.HTTPTokens, m.HTTPPutHopLimit, m.HTTPEndpoint, m.HTTPProtocolIPv6, m.InstanceMetadataTags}
+	}
+	for _, b := range d.BlockDevices {
+		bx := ltBlockDeviceXML{DeviceName: b.DeviceName, NoDevice: b.NoDevice, VirtualName: b.VirtualName}
+		if e := b.EBS; e != nil {
+			bx.Ebs = &ltEBSXML{e.DeleteOnTermination, e.Encrypted, e.IOPS, e.KMSKeyID, e.SnapshotID, e.Throughput, e.VolumeSize, e.VolumeType}
+		}
+		x.Data.BlockDevices = append(x.Data.BlockDevices, bx)
 	}
 	return x
 }
@@ -398,6 +424,23 @@ func ltData(c *svc.Ctx) (world.LaunchTemplateData, map[string]bool, error) {
 			d.NetworkInterfaces = append(d.NetworkInterfaces, n)
 		}
 	}
+	if has("BlockDeviceMapping") {
+		given["BlockDeviceMapping"] = true
+		for i := 1; ; i++ {
+			q := p + "BlockDeviceMapping." + strconv.Itoa(i) + "."
+			name, ok := c.Form[q+"DeviceName"]
+			if !ok {
+				break
+			}
+			b := world.LaunchTemplateBlockDevice{DeviceName: name[0], NoDevice: c.Form.Get(q + "NoDevice"), VirtualName: c.Form.Get(q + "VirtualName")}
+			if e, err := ltEBS(c, q+"Ebs."); err != nil {
+				return d, nil, err
+			} else if e != nil {
+				b.EBS = e
+			}
+			d.BlockDevices = append(d.BlockDevices, b)
+		}
+	}
 	if has("MetadataOptions") {
 		given["MetadataOptions"] = true
 		m := &world.InstanceMetadata{}
@@ -424,6 +467,44 @@ func ltData(c *svc.Ctx) (world.LaunchTemplateData, map[string]bool, error) {
 	return d, given, nil
 }
 
+// ltEBS reads the EBS parameters of a block device mapping under q, or
+// nil when there are none.
+func ltEBS(c *svc.Ctx, q string) (*world.LaunchTemplateEBS, error) {
+	e := &world.LaunchTemplateEBS{SnapshotID: c.Form.Get(q + "SnapshotId"), VolumeType: c.Form.Get(q + "VolumeType"), KMSKeyID: c.Form.Get(q + "KmsKeyId")}
+	found := false
+	for k := range c.Form {
+		found = found || strings.HasPrefix(k, q)
+	}
+	if !found {
+		return nil, nil
+	}
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"VolumeSize", &e.VolumeSize}, {"Iops", &e.IOPS}, {"Throughput", &e.Throughput}} {
+		if s := c.Form.Get(q + f.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return nil, badValue("Value (%s) for parameter %s is invalid.", s, f.name)
+			}
+			*f.to = n
+		}
+	}
+	for _, f := range []struct {
+		name string
+		to   **bool
+	}{{"Encrypted", &e.Encrypted}, {"DeleteOnTermination", &e.DeleteOnTermination}} {
+		if s := c.Form.Get(q + f.name); s != "" {
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				return nil, badValue("Invalid value '%s' for %s", s, f.name)
+			}
+			*f.to = &b
+		}
+	}
+	return e, nil
+}
+
 // copyLTData returns a deep copy of d.
 func copyLTData(d world.LaunchTemplateData) world.LaunchTemplateData {
 	d.SecurityGroupIDs = append([]string(nil), d.SecurityGroupIDs...)
@@ -448,13 +529,34 @@ func copyLTData(d world.LaunchTemplateData) world.LaunchTemplateData {
 		m := *d.Metadata
 		d.Metadata = &m
 	}
+	var bs []world.LaunchTemplateBlockDevice
+	for _, b := range d.BlockDevices {
+		if b.EBS != nil {
+			e := *b.EBS
+			b.EBS = &e
+		}
+		bs = append(bs, b)
+	}
+	d.BlockDevices = bs
 	return d
 }
 
 // overlay returns src with the top-level parameters given in the request
 // (d, given) put in its place, as a new version based on src is made.
+// The snapshots of src's block device mappings are not carried over
+// unless the request gives the mappings again (as the API reference of
+// CreateLaunchTemplateVersion's SourceVersion says).
 func overlay(src, d world.LaunchTemplateData, given map[string]bool) world.LaunchTemplateData {
 	out := copyLTData(src)
+	if given["BlockDeviceMapping"] {
+		out.BlockDevices = d.BlockDevices
+	} else {
+		for _, b := range out.BlockDevices {
+			if b.EBS != nil {
+				b.EBS.SnapshotID = ""
+			}
+		}
+	}
 	if given["ImageId"] {
 		out.ImageID = d.ImageID
 	}

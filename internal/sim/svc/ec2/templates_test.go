@@ -287,3 +287,34 @@ func TestLaunchTemplateWrites(t *testing.T) {
 		t.Errorf("unknown template: %+v", nope)
 	}
 }
+
+// TestLaunchTemplateBlockDevices: a version based on another keeps its
+// block device mappings but not their snapshots, unless the request
+// gives the mappings again.
+func TestLaunchTemplateBlockDevices(t *testing.T) {
+	c := client(t, templatesWorld(), simtest.Member, region)
+	bdm := []types.LaunchTemplateBlockDeviceMappingRequest{
+		{DeviceName: aws.String("/dev/xvda"), Ebs: &types.LaunchTemplateEbsBlockDeviceRequest{
+			SnapshotId: aws.String("snap-0data"), VolumeSize: aws.Int32(50), VolumeType: types.VolumeTypeGp3, Encrypted: aws.Bool(true), DeleteOnTermination: aws.Bool(false)}},
+		{DeviceName: aws.String("/dev/sdb"), VirtualName: aws.String("ephemeral0")},
+	}
+	id := aws.ToString(must(c.CreateLaunchTemplate(ctx, &ec2sdk.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("database"), LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("ami-1"), BlockDeviceMappings: bdm},
+	})).LaunchTemplate.LaunchTemplateId)
+	v1 := must(c.DescribeLaunchTemplateVersions(ctx, &ec2sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id)})).LaunchTemplateVersions[0].LaunchTemplateData
+	if len(v1.BlockDeviceMappings) != 2 || aws.ToString(v1.BlockDeviceMappings[0].Ebs.SnapshotId) != "snap-0data" ||
+		aws.ToInt32(v1.BlockDeviceMappings[0].Ebs.VolumeSize) != 50 || aws.ToBool(v1.BlockDeviceMappings[0].Ebs.DeleteOnTermination) ||
+		aws.ToString(v1.BlockDeviceMappings[1].VirtualName) != "ephemeral0" || v1.BlockDeviceMappings[1].Ebs != nil {
+		t.Fatalf("v1 mappings = %+v", v1.BlockDeviceMappings)
+	}
+	v2 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id), SourceVersion: aws.String("1"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeT3Large}})).LaunchTemplateVersion.LaunchTemplateData
+	if len(v2.BlockDeviceMappings) != 2 || v2.BlockDeviceMappings[0].Ebs.SnapshotId != nil || aws.ToInt32(v2.BlockDeviceMappings[0].Ebs.VolumeSize) != 50 {
+		t.Errorf("v2 mappings = %+v, want v1's without the snapshot", v2.BlockDeviceMappings)
+	}
+	v3 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id), SourceVersion: aws.String("1"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{BlockDeviceMappings: bdm[:1]}})).LaunchTemplateVersion.LaunchTemplateData
+	if len(v3.BlockDeviceMappings) != 1 || aws.ToString(v3.BlockDeviceMappings[0].Ebs.SnapshotId) != "snap-0data" {
+		t.Errorf("v3 mappings = %+v, want the one given", v3.BlockDeviceMappings)
+	}
+}
