@@ -218,10 +218,10 @@ type sgLive struct {
 	rule   sgRule
 }
 
-// readGroupRules returns the rules of group id, after checking that the
+// sgRead returns the rules of group id, after checking that the
 // group exists (a filter on a deleted group's ID lists nothing) and that
 // check, if given, accepts it.
-func readGroupRules(ctx context.Context, env Env, id string, check func(ec2types.SecurityGroup) error) ([]sgLive, error) {
+func sgRead(ctx context.Context, env Env, id string, check func(ec2types.SecurityGroup) error) ([]sgLive, error) {
 	c := ec2api.NewFromConfig(env.Config)
 	g, err := c.DescribeSecurityGroups(ctx, &ec2api.DescribeSecurityGroupsInput{GroupIds: []string{id}})
 	if awsx.IsNotFound(err) || (err == nil && len(g.SecurityGroups) == 0) {
@@ -278,8 +278,8 @@ func readGroupRules(ctx context.Context, env Env, id string, check func(ec2types
 	return out, nil
 }
 
-// rulesOf returns the rules of one direction.
-func rulesOf(live []sgLive, egress bool) []sgRule {
+// sgRulesOf returns the rules of one direction.
+func sgRulesOf(live []sgLive, egress bool) []sgRule {
 	out := []sgRule{}
 	for _, l := range live {
 		if l.egress == egress {
@@ -289,13 +289,13 @@ func rulesOf(live []sgLive, egress bool) []sgRule {
 	return out
 }
 
-// setGroupRules moves the rules of one direction of group id from cur to
+// sgSet moves the rules of one direction of group id from cur to
 // want: it revokes, by rule ID, the rules cur has and want has not, and
 // authorizes the rules want has and cur has not. What is already done
 // (a rule already gone, or already there) is not done again, so a Set
 // interrupted half way can be run again; rules in neither state (added
 // by someone since) are left alone.
-func setGroupRules(ctx context.Context, env Env, id string, egress bool, cur, want []sgRule) error {
+func sgSet(ctx context.Context, env Env, id string, egress bool, cur, want []sgRule) error {
 	in := func(rs []sgRule) map[string]bool {
 		m := map[string]bool{}
 		for _, r := range rs {
@@ -318,7 +318,7 @@ func setGroupRules(ctx context.Context, env Env, id string, egress bool, cur, wa
 	if len(drop)+len(add) == 0 {
 		return nil
 	}
-	live, err := readGroupRules(ctx, env, id, nil)
+	live, err := sgRead(ctx, env, id, nil)
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func setGroupRules(ctx context.Context, env Env, id string, egress bool, cur, wa
 			_, err = c.RevokeSecurityGroupIngress(ctx, &ec2api.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), SecurityGroupRuleIds: revoke})
 		}
 		if err != nil {
-			return fmt.Errorf("revoke %s rules %s of %s: %w", direction(egress), strings.Join(revoke, ", "), id, err)
+			return fmt.Errorf("revoke %s rules %s of %s: %w", sgDirection(egress), strings.Join(revoke, ", "), id, err)
 		}
 	}
 	// Tags given when authorizing go on every rule of the call: one call
@@ -352,7 +352,7 @@ func setGroupRules(ctx context.Context, env Env, id string, egress bool, cur, wa
 		if ids[r.key()] != "" {
 			continue
 		}
-		i := slices.IndexFunc(batches, func(b []sgRule) bool { return sameTags(b[0].Tags, r.Tags) })
+		i := slices.IndexFunc(batches, func(b []sgRule) bool { return sgSameTags(b[0].Tags, r.Tags) })
 		if i < 0 {
 			batches = append(batches, nil)
 			i = len(batches) - 1
@@ -374,20 +374,20 @@ func setGroupRules(ctx context.Context, env Env, id string, egress bool, cur, wa
 			_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2api.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms, TagSpecifications: spec})
 		}
 		if err != nil {
-			return fmt.Errorf("authorize %d %s rules of %s: %w", len(b), direction(egress), id, err)
+			return fmt.Errorf("authorize %d %s rules of %s: %w", len(b), sgDirection(egress), id, err)
 		}
 	}
 	return nil
 }
 
-func direction(egress bool) string {
+func sgDirection(egress bool) string {
 	if egress {
 		return "outbound"
 	}
 	return "inbound"
 }
 
-func sameTags(a, b map[string]string) bool {
+func sgSameTags(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -445,7 +445,8 @@ func (r sgRule) permission() ec2types.IpPermission {
 	return p
 }
 
-const sgReadActions = "ec2:DescribeSecurityGroups ec2:DescribeSecurityGroupRules"
+// sgReadActions are the calls that read a group's rules.
+var sgReadActions = []string{"ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"}
 
 // defaultGroupState is every rule of a VPC's default security group.
 type defaultGroupState struct {
@@ -463,12 +464,12 @@ func defaultGroupClosed() Playbook {
 			Risk: "instances, endpoints, Lambda functions and databases still attached to the default group lose the traffic " +
 				"its rules allowed: members no longer reach each other, and nothing attached to it reaches anything (no " +
 				"outbound rule); move them to purpose-built groups first",
-			Actions: append(strings.Fields(sgReadActions), "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-				"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags"),
+			Actions: slices.Concat(sgReadActions, []string{"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+				"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags"}),
 		},
 		read: func(ctx context.Context, env Env) (defaultGroupState, error) {
 			id := env.Resource.ID()
-			live, err := readGroupRules(ctx, env, id, func(g ec2types.SecurityGroup) error {
+			live, err := sgRead(ctx, env, id, func(g ec2types.SecurityGroup) error {
 				if aws.ToString(g.GroupName) != "default" {
 					return Skip("security group %s (%s) is not a VPC's default security group", id, aws.ToString(g.GroupName))
 				}
@@ -477,17 +478,17 @@ func defaultGroupClosed() Playbook {
 			if err != nil {
 				return defaultGroupState{}, err
 			}
-			return defaultGroupState{Ingress: rulesOf(live, false), Egress: rulesOf(live, true)}, nil
+			return defaultGroupState{Ingress: sgRulesOf(live, false), Egress: sgRulesOf(live, true)}, nil
 		},
 		fix: func(_ Env, _ defaultGroupState) (defaultGroupState, error) {
 			return defaultGroupState{Ingress: []sgRule{}, Egress: []sgRule{}}, nil
 		},
 		set: func(ctx context.Context, env Env, cur, w defaultGroupState) error {
 			id := env.Resource.ID()
-			if err := setGroupRules(ctx, env, id, false, cur.Ingress, w.Ingress); err != nil {
+			if err := sgSet(ctx, env, id, false, cur.Ingress, w.Ingress); err != nil {
 				return err
 			}
-			return setGroupRules(ctx, env, id, true, cur.Egress, w.Egress)
+			return sgSet(ctx, env, id, true, cur.Egress, w.Egress)
 		},
 	}
 }
@@ -567,14 +568,14 @@ func ingressClosed(control, name, what string, ports []int32, sources ...string)
 			Risk: fmt.Sprintf("clients that reach the group's members over %s from addresses outside any other rule "+
 				"(administrators, partners, monitoring, deployment tools) are cut off; a revoked rule that opens a port "+
 				"range or all traffic closes all of it, not only the listed ports", what),
-			Actions: append(strings.Fields(sgReadActions), "ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateTags"),
+			Actions: slices.Concat(sgReadActions, []string{"ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateTags"}),
 		},
 		read: func(ctx context.Context, env Env) (ingressState, error) {
-			live, err := readGroupRules(ctx, env, env.Resource.ID(), nil)
+			live, err := sgRead(ctx, env, env.Resource.ID(), nil)
 			if err != nil {
 				return ingressState{}, err
 			}
-			return ingressState{Ingress: rulesOf(live, false)}, nil
+			return ingressState{Ingress: sgRulesOf(live, false)}, nil
 		},
 		fix: func(_ Env, cur ingressState) (ingressState, error) {
 			keep := []sgRule{}
@@ -586,7 +587,7 @@ func ingressClosed(control, name, what string, ports []int32, sources ...string)
 			return ingressState{Ingress: keep}, nil
 		},
 		set: func(ctx context.Context, env Env, cur, w ingressState) error {
-			return setGroupRules(ctx, env, env.Resource.ID(), false, cur.Ingress, w.Ingress)
+			return sgSet(ctx, env, env.Resource.ID(), false, cur.Ingress, w.Ingress)
 		},
 	}
 }
@@ -840,7 +841,7 @@ func templateIMDSv2() Playbook {
 				Default: ltVersion{Version: aws.ToInt64(t.DefaultVersionNumber)},
 				Latest:  ltVersion{Version: aws.ToInt64(t.LatestVersionNumber)},
 			}
-			vs, err := describeVersions(ctx, c, id, st.Default.Version, st.Latest.Version)
+			vs, err := ltDescribe(ctx, c, id, st.Default.Version, st.Latest.Version)
 			if err != nil {
 				return templateState{}, err
 			}
@@ -880,27 +881,27 @@ func templateIMDSv2() Playbook {
 		set: func(ctx context.Context, env Env, cur, w templateState) error {
 			id := env.Resource.ID()
 			c := ec2api.NewFromConfig(env.Config)
-			def, latest := w.Default.Version, w.Latest.Version
+			defNum, latestNum := w.Default.Version, w.Latest.Version
 			var err error
-			if def == 0 {
-				if def, err = copyVersion(ctx, c, id, w.Default); err != nil {
+			if defNum == 0 {
+				if defNum, err = ltCopy(ctx, c, id, w.Default); err != nil {
 					return err
 				}
 			}
 			switch {
-			case latest != 0:
+			case latestNum != 0:
 			case w.Latest == w.Default:
-				latest = def
+				latestNum = defNum
 			default:
-				if latest, err = copyVersion(ctx, c, id, w.Latest); err != nil {
+				if latestNum, err = ltCopy(ctx, c, id, w.Latest); err != nil {
 					return err
 				}
 			}
-			if def != cur.Default.Version {
+			if defNum != cur.Default.Version {
 				if _, err := c.ModifyLaunchTemplate(ctx, &ec2api.ModifyLaunchTemplateInput{
-					LaunchTemplateId: aws.String(id), DefaultVersion: aws.String(fmt.Sprint(def)),
+					LaunchTemplateId: aws.String(id), DefaultVersion: aws.String(fmt.Sprint(defNum)),
 				}); err != nil {
-					return fmt.Errorf("set default version %d of %s: %w", def, id, err)
+					return fmt.Errorf("set default version %d of %s: %w", defNum, id, err)
 				}
 			}
 			// Back to an earlier latest version: delete the versions cur
@@ -908,7 +909,7 @@ func templateIMDSv2() Playbook {
 			// Versions someone else created in between are kept.
 			var drop []string
 			for _, v := range []int64{cur.Default.Version, cur.Latest.Version} {
-				if v > latest && v != def && !slices.Contains(drop, fmt.Sprint(v)) {
+				if v > latestNum && v != defNum && !slices.Contains(drop, fmt.Sprint(v)) {
 					drop = append(drop, fmt.Sprint(v))
 				}
 			}
@@ -929,9 +930,9 @@ func templateIMDSv2() Playbook {
 	}
 }
 
-// describeVersions returns the given versions of launch template id, by
+// ltDescribe returns the given versions of launch template id, by
 // number.
-func describeVersions(ctx context.Context, c *ec2api.Client, id string, nums ...int64) (map[int64]ec2types.LaunchTemplateVersion, error) {
+func ltDescribe(ctx context.Context, c *ec2api.Client, id string, nums ...int64) (map[int64]ec2types.LaunchTemplateVersion, error) {
 	var want []string
 	for _, n := range nums {
 		if s := fmt.Sprint(n); !slices.Contains(want, s) {
@@ -954,14 +955,14 @@ func describeVersions(ctx context.Context, c *ec2api.Client, id string, nums ...
 	return vs, nil
 }
 
-// copyVersion creates a version of launch template id that copies
+// ltCopy creates a version of launch template id that copies
 // v.Source with v's HTTP tokens, and returns its number. The source's
 // other metadata options are given again (a new version's metadata
 // options replace its source's as a whole), and so are its block device
 // mappings when one of them names a snapshot (AWS does not carry those
 // snapshots over unless they are given).
-func copyVersion(ctx context.Context, c *ec2api.Client, id string, v ltVersion) (int64, error) {
-	vs, err := describeVersions(ctx, c, id, v.Source)
+func ltCopy(ctx context.Context, c *ec2api.Client, id string, v ltVersion) (int64, error) {
+	vs, err := ltDescribe(ctx, c, id, v.Source)
 	if err != nil {
 		return 0, err
 	}
@@ -969,11 +970,11 @@ func copyVersion(ctx context.Context, c *ec2api.Client, id string, v ltVersion) 
 	if !ok {
 		return 0, fmt.Errorf("launch template %s: version %d not listed", id, v.Source)
 	}
-	data := &ec2types.RequestLaunchTemplateData{MetadataOptions: metadataRequest(src.LaunchTemplateData.MetadataOptions, v.HTTPTokens)}
+	data := &ec2types.RequestLaunchTemplateData{MetadataOptions: ltMetadataRequest(src.LaunchTemplateData.MetadataOptions, v.HTTPTokens)}
 	if bdm := src.LaunchTemplateData.BlockDeviceMappings; slices.ContainsFunc(bdm, func(b ec2types.LaunchTemplateBlockDeviceMapping) bool {
 		return b.Ebs != nil && aws.ToString(b.Ebs.SnapshotId) != ""
 	}) {
-		data.BlockDeviceMappings = blockDevicesRequest(bdm)
+		data.BlockDeviceMappings = ltBlockDevices(bdm)
 	}
 	desc := fmt.Sprintf("EC2.170: version %d with IMDSv2 required", v.Source)
 	if src.LaunchTemplateData.MetadataOptions != nil && string(src.LaunchTemplateData.MetadataOptions.HttpTokens) == v.HTTPTokens {
@@ -995,8 +996,8 @@ func copyVersion(ctx context.Context, c *ec2api.Client, id string, v ltVersion) 
 	return aws.ToInt64(out.LaunchTemplateVersion.VersionNumber), nil
 }
 
-// metadataRequest is m with HttpTokens set to tokens (kept when "").
-func metadataRequest(m *ec2types.LaunchTemplateInstanceMetadataOptions, tokens string) *ec2types.LaunchTemplateInstanceMetadataOptionsRequest {
+// ltMetadataRequest is m with HttpTokens set to tokens (kept when "").
+func ltMetadataRequest(m *ec2types.LaunchTemplateInstanceMetadataOptions, tokens string) *ec2types.LaunchTemplateInstanceMetadataOptionsRequest {
 	r := &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{HttpTokens: ec2types.LaunchTemplateHttpTokensState(tokens)}
 	if m == nil {
 		return r
@@ -1009,9 +1010,9 @@ func metadataRequest(m *ec2types.LaunchTemplateInstanceMetadataOptions, tokens s
 	return r
 }
 
-// blockDevicesRequest gives a version's block device mappings again, as
+// ltBlockDevices gives a version's block device mappings again, as
 // a request takes them.
-func blockDevicesRequest(bdm []ec2types.LaunchTemplateBlockDeviceMapping) []ec2types.LaunchTemplateBlockDeviceMappingRequest {
+func ltBlockDevices(bdm []ec2types.LaunchTemplateBlockDeviceMapping) []ec2types.LaunchTemplateBlockDeviceMappingRequest {
 	out := make([]ec2types.LaunchTemplateBlockDeviceMappingRequest, len(bdm))
 	for i, b := range bdm {
 		r := ec2types.LaunchTemplateBlockDeviceMappingRequest{DeviceName: b.DeviceName, NoDevice: b.NoDevice, VirtualName: b.VirtualName}

@@ -57,8 +57,8 @@ func defaultGroup(t *testing.T, c *ec2api.Client, vpc string) string {
 	return aws.ToString(out.SecurityGroups[0].GroupId)
 }
 
-// perm is one rule to authorize: a protocol, ports and one peer.
-func perm(proto string, from, to int32, peer, desc string) ec2types.IpPermission {
+// sgPerm is one rule to authorize: a protocol, ports and one peer.
+func sgPerm(proto string, from, to int32, peer, desc string) ec2types.IpPermission {
 	p := ec2types.IpPermission{IpProtocol: aws.String(proto), FromPort: aws.Int32(from), ToPort: aws.Int32(to)}
 	d := aws.String(desc)
 	if desc == "" {
@@ -77,7 +77,7 @@ func perm(proto string, from, to int32, peer, desc string) ec2types.IpPermission
 	return p
 }
 
-func authorize(t *testing.T, c *ec2api.Client, group string, tags map[string]string, perms ...ec2types.IpPermission) {
+func sgAuthorize(t *testing.T, c *ec2api.Client, group string, tags map[string]string, perms ...ec2types.IpPermission) {
 	t.Helper()
 	in := &ec2api.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(group), IpPermissions: perms}
 	for k, v := range tags {
@@ -99,18 +99,18 @@ func exposedGroup(region string) func(t *testing.T, cfg aws.Config) playbook.Res
 			GroupName: aws.String("lb"), Description: aws.String("load balancer"), VpcId: aws.String(vpc)})).GroupId)
 		id := aws.ToString(ec2Must(c.CreateSecurityGroup(ctx, &ec2api.CreateSecurityGroupInput{
 			GroupName: aws.String("web"), Description: aws.String("web servers"), VpcId: aws.String(vpc)})).GroupId)
-		authorize(t, c, id, nil,
-			perm("tcp", 22, 22, "0.0.0.0/0", "ops from anywhere"),
-			perm("tcp", 3389, 3389, "::/0", ""),
-			perm("tcp", 8000, 9000, "::/0", "dev servers"),
-			perm("tcp", 443, 443, "0.0.0.0/0", "https"),
-			perm("tcp", 443, 443, "::/0", "https v6"),
-			perm("tcp", 22, 22, "10.0.0.0/8", "ssh from the VPN"),
-			perm("tcp", 22, 22, "pl-0a1b2c3d", "ssh from the office"),
-			perm("-1", -1, -1, lb, "from the load balancer"),
-			perm("icmp", -1, -1, "0.0.0.0/0", "ping"),
+		sgAuthorize(t, c, id, nil,
+			sgPerm("tcp", 22, 22, "0.0.0.0/0", "ops from anywhere"),
+			sgPerm("tcp", 3389, 3389, "::/0", ""),
+			sgPerm("tcp", 8000, 9000, "::/0", "dev servers"),
+			sgPerm("tcp", 443, 443, "0.0.0.0/0", "https"),
+			sgPerm("tcp", 443, 443, "::/0", "https v6"),
+			sgPerm("tcp", 22, 22, "10.0.0.0/8", "ssh from the VPN"),
+			sgPerm("tcp", 22, 22, "pl-0a1b2c3d", "ssh from the office"),
+			sgPerm("-1", -1, -1, lb, "from the load balancer"),
+			sgPerm("icmp", -1, -1, "0.0.0.0/0", "ping"),
 		)
-		authorize(t, c, id, map[string]string{"ticket": "OPS-42"}, perm("udp", 3389, 3389, "0.0.0.0/0", "rdp over udp"))
+		sgAuthorize(t, c, id, map[string]string{"ticket": "OPS-42"}, sgPerm("udp", 3389, 3389, "0.0.0.0/0", "rdp over udp"))
 		return playbook.Resource{ARN: ec2ARN(region, "security-group/"+id)}
 	}
 }
@@ -156,26 +156,30 @@ func vpcWithAcceptLog(region string) func(t *testing.T, cfg aws.Config) playbook
 	}
 }
 
-// publicSnapshot seeds an unencrypted snapshot, then shares it with
-// everyone and with one account, as a user would.
-const snapID = "snap-0a1b2c3d4e5f60718"
+// ec2SnapID is the snapshot snapshotWorld seeds.
+const ec2SnapID = "snap-0a1b2c3d4e5f60718"
 
+// snapshotWorld seeds an unencrypted snapshot (public or not: with
+// block public access on, the API cannot make it public), under the
+// given snapshot block public access state.
 func snapshotWorld(region, bpa string, public bool) func(*world.World) {
 	return func(w *world.World) {
 		e := &w.Account(simtest.Member).In(region).EC2
 		e.SnapshotBlockPublicAccess = bpa
-		e.Snapshots = append(e.Snapshots, &world.Snapshot{ID: snapID, VolumeID: "vol-0a1b2c3d4e5f60718", VolumeSize: 8, Started: simtest.Now, Public: public})
+		e.Snapshots = append(e.Snapshots, &world.Snapshot{ID: ec2SnapID, VolumeID: "vol-0a1b2c3d4e5f60718", VolumeSize: 8, Started: simtest.Now, Public: public})
 	}
 }
 
+// publicSnapshot shares the seeded snapshot with everyone and with one
+// account, as a user would.
 func publicSnapshot(region string) func(t *testing.T, cfg aws.Config) playbook.Resource {
 	return func(t *testing.T, cfg aws.Config) playbook.Resource {
 		ec2Must(ec2api.NewFromConfig(cfg).ModifySnapshotAttribute(context.Background(), &ec2api.ModifySnapshotAttributeInput{
-			SnapshotId: aws.String(snapID), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission,
+			SnapshotId: aws.String(ec2SnapID), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission,
 			CreateVolumePermission: &ec2types.CreateVolumePermissionModifications{Add: []ec2types.CreateVolumePermission{
 				{Group: ec2types.PermissionGroupAll}, {UserId: aws.String("333333333333")}}},
 		}))
-		return playbook.Resource{ARN: "arn:aws:ec2:" + region + "::snapshot/" + snapID}
+		return playbook.Resource{ARN: "arn:aws:ec2:" + region + "::snapshot/" + ec2SnapID}
 	}
 }
 
@@ -205,10 +209,10 @@ func ec2Cases() []roundTrip {
 			id := defaultGroup(t, c, vpc)
 			// Besides AWS's two default rules: rules of every kind of peer,
 			// with descriptions and tags, that the rollback must restore.
-			authorize(t, c, id, nil, perm("tcp", 443, 443, "::/0", "https v6"), perm("tcp", 5432, 5432, "pl-0a1b2c3d", "db from the office"))
-			authorize(t, c, id, map[string]string{"owner": "ops"}, perm("tcp", 22, 22, "10.0.0.0/8", "ssh from the VPN"))
+			sgAuthorize(t, c, id, nil, sgPerm("tcp", 443, 443, "::/0", "https v6"), sgPerm("tcp", 5432, 5432, "pl-0a1b2c3d", "db from the office"))
+			sgAuthorize(t, c, id, map[string]string{"owner": "ops"}, sgPerm("tcp", 22, 22, "10.0.0.0/8", "ssh from the VPN"))
 			ec2Must(c.AuthorizeSecurityGroupEgress(context.Background(), &ec2api.AuthorizeSecurityGroupEgressInput{
-				GroupId: aws.String(id), IpPermissions: []ec2types.IpPermission{perm("tcp", 443, 443, "::/0", "")}}))
+				GroupId: aws.String(id), IpPermissions: []ec2types.IpPermission{sgPerm("tcp", 443, 443, "::/0", "")}}))
 			return playbook.Resource{ARN: ec2ARN(r, "security-group/"+id)}
 		}},
 		{control: "EC2.19", region: r, setup: exposedGroup(r)},
@@ -306,25 +310,25 @@ func TestEC2IngressMatchesControls(t *testing.T) {
 	c := ec2api.NewFromConfig(cfg)
 	vpc := newVPC(t, c, "10.40.0.0/16")
 	rules := map[string]ec2types.IpPermission{
-		"ssh-v4":       perm("tcp", 22, 22, "0.0.0.0/0", ""),
-		"rdp-udp-v6":   perm("udp", 3389, 3389, "0::/0", ""),
-		"range-v6":     perm("tcp", 8000, 9000, "::/0", ""),
-		"range-ssh-v4": perm("tcp", 21, 23, "0.0.0.0/0", ""),
-		"all-v4":       perm("-1", -1, -1, "0.0.0.0/0", ""),
-		"all-v6":       perm("-1", -1, -1, "::/0", ""),
-		"tcp6-v4":      perm("6", 0, 65535, "0.0.0.0/0", ""),
-		"mysql-v6":     perm("tcp", 3306, 3306, "::/0", ""),
-		"https-v4":     perm("tcp", 443, 443, "0.0.0.0/0", ""),
-		"ssh-half":     perm("tcp", 22, 22, "0.0.0.0/1", ""),
-		"ssh-pl":       perm("tcp", 22, 22, "pl-0a1b2c3d", ""),
-		"icmp-v4":      perm("icmp", -1, -1, "0.0.0.0/0", ""),
-		"esp-v4":       perm("50", -1, -1, "0.0.0.0/0", ""),
+		"ssh-v4":       sgPerm("tcp", 22, 22, "0.0.0.0/0", ""),
+		"rdp-udp-v6":   sgPerm("udp", 3389, 3389, "0::/0", ""),
+		"range-v6":     sgPerm("tcp", 8000, 9000, "::/0", ""),
+		"range-ssh-v4": sgPerm("tcp", 21, 23, "0.0.0.0/0", ""),
+		"all-v4":       sgPerm("-1", -1, -1, "0.0.0.0/0", ""),
+		"all-v6":       sgPerm("-1", -1, -1, "::/0", ""),
+		"tcp6-v4":      sgPerm("6", 0, 65535, "0.0.0.0/0", ""),
+		"mysql-v6":     sgPerm("tcp", 3306, 3306, "::/0", ""),
+		"https-v4":     sgPerm("tcp", 443, 443, "0.0.0.0/0", ""),
+		"ssh-half":     sgPerm("tcp", 22, 22, "0.0.0.0/1", ""),
+		"ssh-pl":       sgPerm("tcp", 22, 22, "pl-0a1b2c3d", ""),
+		"icmp-v4":      sgPerm("icmp", -1, -1, "0.0.0.0/0", ""),
+		"esp-v4":       sgPerm("50", -1, -1, "0.0.0.0/0", ""),
 	}
 	groups := map[string]string{} // ARN -> rule name
 	for n, p := range rules {
 		id := aws.ToString(ec2Must(c.CreateSecurityGroup(context.Background(), &ec2api.CreateSecurityGroupInput{
 			GroupName: aws.String(n), Description: aws.String(n), VpcId: aws.String(vpc)})).GroupId)
-		authorize(t, c, id, nil, p)
+		sgAuthorize(t, c, id, nil, p)
 		groups[ec2ARN(region, "security-group/"+id)] = n
 	}
 	for _, control := range []string{"EC2.19", "EC2.53", "EC2.54"} {
@@ -463,7 +467,7 @@ func TestEC2SnapshotKeepsAccounts(t *testing.T) {
 	env.Resource = publicSnapshot(region)(t, cfg)
 	ec2Apply(t, playbook.ByControl("EC2.1"), env)
 	out := ec2Must(ec2api.NewFromConfig(cfg).DescribeSnapshotAttribute(context.Background(), &ec2api.DescribeSnapshotAttributeInput{
-		SnapshotId: aws.String(snapID), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission}))
+		SnapshotId: aws.String(ec2SnapID), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission}))
 	if len(out.CreateVolumePermissions) != 1 || aws.ToString(out.CreateVolumePermissions[0].UserId) != "333333333333" {
 		t.Errorf("permissions after the fix: %+v", out.CreateVolumePermissions)
 	}
@@ -476,7 +480,7 @@ func TestEC2SnapshotRollbackBlocked(t *testing.T) {
 	const region = "eu-west-1"
 	w := simtest.NewWorld()
 	snapshotWorld(region, "block-new-sharing", true)(w)
-	env, _ := ec2Env(t, w, region, "arn:aws:ec2:"+region+"::snapshot/"+snapID, nil)
+	env, _ := ec2Env(t, w, region, "arn:aws:ec2:"+region+"::snapshot/"+ec2SnapID, nil)
 	p := playbook.ByControl("EC2.1")
 	cur, want := ec2Apply(t, p, env)
 	err := p.Set(context.Background(), env, want, cur)

@@ -338,7 +338,8 @@ func describeLaunchTemplateVersions(c *svc.Ctx) (any, error) {
 
 // ---- launch template writes ----
 
-// ltNamePattern is what EC2 accepts as a launch template name.
+// validLTName reports whether n is a name EC2 accepts for a launch
+// template.
 func validLTName(n string) bool {
 	if len(n) < 3 || len(n) > 128 {
 		return false
