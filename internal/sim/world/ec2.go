@@ -194,6 +194,8 @@ type SGRule struct {
 	GroupOwner   string `yaml:"group_owner,omitempty"` // empty: this account
 	PrefixListID string `yaml:"prefix_list_id,omitempty"`
 	Description  string `yaml:"description,omitempty"`
+	// Tags are the rule's own tags (a rule is a taggable resource).
+	Tags map[string]string `yaml:"tags,omitempty"`
 }
 
 // NetworkInterface is an elastic network interface not owned by an
@@ -319,6 +321,10 @@ type LaunchTemplate struct {
 	CreatedBy string    `yaml:"created_by,omitempty"` // ARN; the account root when empty
 	// DefaultVersion is the number of the default version (0 means 1).
 	DefaultVersion int `yaml:"default_version,omitempty"`
+	// LastVersion is the highest version number given so far, deleted
+	// versions included (0: the latest version's). EC2 does not reuse the
+	// number of a deleted version.
+	LastVersion int `yaml:"last_version,omitempty"`
 	// Versions are numbered from 1 in order unless they say otherwise.
 	Versions []*LaunchTemplateVersion `yaml:"versions"`
 	Tags     map[string]string        `yaml:"tags,omitempty"`
@@ -344,6 +350,31 @@ type LaunchTemplateData struct {
 	NetworkInterfaces []LaunchTemplateInterface `yaml:"network_interfaces,omitempty"`
 	// Metadata is nil when the version sets no metadata options.
 	Metadata *InstanceMetadata `yaml:"metadata,omitempty"`
+	// BlockDevices are the version's block device mappings.
+	BlockDevices []LaunchTemplateBlockDevice `yaml:"block_devices,omitempty"`
+}
+
+// LaunchTemplateBlockDevice is a block device mapping of a launch
+// template version.
+type LaunchTemplateBlockDevice struct {
+	DeviceName  string `yaml:"device_name"`
+	NoDevice    string `yaml:"no_device,omitempty"`
+	VirtualName string `yaml:"virtual_name,omitempty"` // ephemeral0 ...
+	// EBS is nil for an instance store or suppressed device.
+	EBS *LaunchTemplateEBS `yaml:"ebs,omitempty"`
+}
+
+// LaunchTemplateEBS is the EBS volume of a block device mapping; empty
+// fields are not set.
+type LaunchTemplateEBS struct {
+	SnapshotID          string `yaml:"snapshot_id,omitempty"`
+	VolumeSize          int    `yaml:"volume_size,omitempty"`
+	VolumeType          string `yaml:"volume_type,omitempty"`
+	IOPS                int    `yaml:"iops,omitempty"`
+	Throughput          int    `yaml:"throughput,omitempty"`
+	KMSKeyID            string `yaml:"kms_key_id,omitempty"`
+	Encrypted           *bool  `yaml:"encrypted,omitempty"`
+	DeleteOnTermination *bool  `yaml:"delete_on_termination,omitempty"`
 }
 
 // LaunchTemplateInterface is a network interface of a launch template.

@@ -72,6 +72,10 @@ func Service() *svc.Service {
 
 			"DescribeLaunchTemplates":        describeLaunchTemplates,
 			"DescribeLaunchTemplateVersions": describeLaunchTemplateVersions,
+			"CreateLaunchTemplate":           createLaunchTemplate,
+			"CreateLaunchTemplateVersion":    createLaunchTemplateVersion,
+			"ModifyLaunchTemplate":           modifyLaunchTemplate,
+			"DeleteLaunchTemplateVersions":   deleteLaunchTemplateVersions,
 			"DescribeTransitGateways":        describeTransitGateways,
 
 			"CreateTags":   createTags,

@@ -440,6 +440,34 @@ func TestSecurityGroups(t *testing.T) {
 	wantCode(t, err, "InvalidGroup.NotFound")
 }
 
+// TestSecurityGroupRuleTags: a rule is a taggable resource; tags given
+// when rules are authorized go on each of them.
+func TestSecurityGroupRuleTags(t *testing.T) {
+	c := client(t, seed(), simtest.Member, region)
+	auth := must(c.AuthorizeSecurityGroupIngress(ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{
+		GroupId: aws.String("sg-web"),
+		IpPermissions: []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(8443), ToPort: aws.Int32(8443),
+			IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8"), Description: aws.String("admin")}, {CidrIp: aws.String("192.168.0.0/16")}}}},
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroupRule, Tags: []types.Tag{{Key: aws.String("ticket"), Value: aws.String("OPS-1")}}}},
+	}))
+	if len(auth.SecurityGroupRules) != 2 || len(auth.SecurityGroupRules[0].Tags) != 1 || len(auth.SecurityGroupRules[1].Tags) != 1 {
+		t.Fatalf("authorized %+v", auth.SecurityGroupRules)
+	}
+	id := aws.ToString(auth.SecurityGroupRules[0].SecurityGroupRuleId)
+	must(c.CreateTags(ctx, &ec2sdk.CreateTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("ops")}}}))
+	got := must(c.DescribeSecurityGroupRules(ctx, &ec2sdk.DescribeSecurityGroupRulesInput{Filters: []types.Filter{
+		{Name: aws.String("tag:owner"), Values: []string{"ops"}}}})).SecurityGroupRules
+	if len(got) != 1 || aws.ToString(got[0].SecurityGroupRuleId) != id || len(got[0].Tags) != 2 || aws.ToString(got[0].Description) != "admin" {
+		t.Fatalf("rules tagged owner=ops: %+v", got)
+	}
+	// Seeded rules, with IDs made on first use, can be tagged too.
+	seeded := must(c.DescribeSecurityGroupRules(ctx, &ec2sdk.DescribeSecurityGroupRulesInput{Filters: []types.Filter{
+		{Name: aws.String("group-id"), Values: []string{"sg-default"}}}})).SecurityGroupRules
+	must(c.CreateTags(ctx, &ec2sdk.CreateTagsInput{Resources: []string{aws.ToString(seeded[0].SecurityGroupRuleId)}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}))
+	_, err := c.CreateTags(ctx, &ec2sdk.CreateTagsInput{Resources: []string{"sgr-0000000000000dead"}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
+}
+
 func TestNetworkInterfaces(t *testing.T) {
 	c := client(t, seed(), simtest.Member, region)
 	out := must(c.DescribeNetworkInterfaces(ctx, &ec2sdk.DescribeNetworkInterfacesInput{Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{"sg-web"}}}}))

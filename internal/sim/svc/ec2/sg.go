@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net"
 	"strconv"
 	"strings"
@@ -320,7 +321,7 @@ func ruleOut(c *svc.Ctx, g *world.SecurityGroup, r *world.SGRule) sgRuleXML {
 	x := sgRuleXML{
 		ID: r.ID, GroupID: g.ID, GroupOwnerID: owner(c), IsEgress: r.Egress, IPProtocol: r.Protocol,
 		FromPort: r.FromPort, ToPort: r.ToPort, CidrIpv4: r.CIDR, CidrIpv6: r.IPv6CIDR, PrefixListID: r.PrefixListID,
-		Description: r.Description, Arn: c.ARN("ec2", "security-group-rule/"+r.ID),
+		Description: r.Description, Arn: c.ARN("ec2", "security-group-rule/"+r.ID), Tags: tagSet(r.Tags),
 	}
 	if r.GroupID != "" {
 		x.Referenced = &refGroupXML{r.GroupID, ruleGroupOwner(c, r)}
@@ -347,7 +348,7 @@ func describeSecurityGroupRules(c *svc.Ctx) (any, error) {
 		"group-id":               func(x ruleRef) []string { return one(x.g.ID) },
 		"security-group-rule-id": func(x ruleRef) []string { return one(x.r.ID) },
 	}
-	if items, err = filter(c, items, fs, func(ruleRef) map[string]string { return nil }); err != nil {
+	if items, err = filter(c, items, fs, func(x ruleRef) map[string]string { return x.r.Tags }); err != nil {
 		return nil, err
 	}
 	p, next, err := page(c, items, "SecurityGroupRuleId", std5)
@@ -656,9 +657,14 @@ func authorize(egress bool) svc.Handler {
 		if n := len(ruleVals(g, egress, func(*world.SGRule) string { return "x" })) + len(rules); n > 60 {
 			return nil, invalid("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
 		}
+		// TagSpecification tags every rule the call adds.
+		tags := tagSpecs(c, "security-group-rule")
 		var out []sgRuleXML
 		for _, r := range rules {
 			r.ID = c.World.HexID("sgr-", 17)
+			if tags != nil {
+				r.Tags = maps.Clone(tags)
+			}
 			g.Rules = append(g.Rules, r)
 			out = append(out, ruleOut(c, g, r))
 		}

@@ -30,6 +30,12 @@ func taggables(e *world.EC2) []taggable {
 	for _, x := range e.SecurityGroups {
 		add(x.ID, "security-group", &x.Tags)
 	}
+	ensureRuleIDs(nil, e)
+	for _, g := range e.SecurityGroups {
+		for _, r := range g.Rules {
+			add(r.ID, "security-group-rule", &r.Tags)
+		}
+	}
 	for _, x := range e.RouteTables {
 		add(x.ID, "route-table", &x.Tags)
 	}
@@ -71,6 +77,7 @@ var notFoundCodes = map[string]string{
 	"vpc":      "InvalidVpcID.NotFound",
 	"subnet":   "InvalidSubnetID.NotFound",
 	"sg":       "InvalidGroup.NotFound",
+	"sgr":      "InvalidSecurityGroupRuleId.NotFound",
 	"rtb":      "InvalidRouteTableID.NotFound",
 	"igw":      "InvalidInternetGatewayID.NotFound",
 	"acl":      "InvalidNetworkAclID.NotFound",

@@ -1,6 +1,7 @@
 package ec2_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -184,5 +185,136 @@ func TestTransitGateways(t *testing.T) {
 	// Another account sees none of them.
 	if n := len(must(client(t, templatesWorld(), simtest.Management, region).DescribeTransitGateways(ctx, &ec2sdk.DescribeTransitGatewaysInput{})).TransitGateways); n != 0 {
 		t.Errorf("management sees %d gateways", n)
+	}
+}
+
+// TestLaunchTemplateWrites: create a template, base a version on another
+// (its parameters carried over, the given ones replacing theirs), make it
+// the default, delete versions; numbers of deleted versions are not
+// given again.
+func TestLaunchTemplateWrites(t *testing.T) {
+	c := client(t, templatesWorld(), simtest.Member, region)
+
+	created := must(c.CreateLaunchTemplate(ctx, &ec2sdk.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("api"), VersionDescription: aws.String("first"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{
+			ImageId: aws.String("ami-1"), InstanceType: types.InstanceTypeT3Micro,
+			IamInstanceProfile: &types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("api")},
+			NetworkInterfaces: []types.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{
+				{DeviceIndex: aws.Int32(0), AssociatePublicIpAddress: aws.Bool(false), Groups: []string{"sg-1", "sg-2"}}},
+			MetadataOptions: &types.LaunchTemplateInstanceMetadataOptionsRequest{HttpTokens: types.LaunchTemplateHttpTokensStateOptional, HttpPutResponseHopLimit: aws.Int32(2)},
+		},
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeLaunchTemplate, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("api")}}}},
+	})).LaunchTemplate
+	id := aws.ToString(created.LaunchTemplateId)
+	if !strings.HasPrefix(id, "lt-") || aws.ToInt64(created.DefaultVersionNumber) != 1 || aws.ToInt64(created.LatestVersionNumber) != 1 || len(created.Tags) != 1 {
+		t.Fatalf("created %+v", created)
+	}
+	_, err := c.CreateLaunchTemplate(ctx, &ec2sdk.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("api"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+	wantCode(t, err, "InvalidLaunchTemplateName.AlreadyExistsException")
+	_, err = c.CreateLaunchTemplate(ctx, &ec2sdk.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("a b"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+	wantCode(t, err, "InvalidParameterValue")
+
+	// Version 2 from version 1: only the metadata options change.
+	v2 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: aws.String(id), SourceVersion: aws.String("1"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{MetadataOptions: &types.LaunchTemplateInstanceMetadataOptionsRequest{
+			HttpTokens: types.LaunchTemplateHttpTokensStateRequired, HttpEndpoint: types.LaunchTemplateInstanceMetadataEndpointStateEnabled}},
+	})).LaunchTemplateVersion
+	d := v2.LaunchTemplateData
+	if aws.ToInt64(v2.VersionNumber) != 2 || aws.ToBool(v2.DefaultVersion) || aws.ToString(d.ImageId) != "ami-1" ||
+		aws.ToString(d.IamInstanceProfile.Arn) != "arn:aws:iam::222222222222:instance-profile/api" ||
+		len(d.NetworkInterfaces) != 1 || len(d.NetworkInterfaces[0].Groups) != 2 || aws.ToBool(d.NetworkInterfaces[0].AssociatePublicIpAddress) ||
+		d.MetadataOptions.HttpTokens != types.LaunchTemplateHttpTokensStateRequired || d.MetadataOptions.HttpPutResponseHopLimit != nil {
+		t.Fatalf("v2 = %+v / %+v", v2, d)
+	}
+	// Without a source, a version has only what the request gives.
+	v3 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateName: aws.String("api"), LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("ami-3")},
+	})).LaunchTemplateVersion
+	if aws.ToInt64(v3.VersionNumber) != 3 || v3.LaunchTemplateData.MetadataOptions != nil || len(v3.LaunchTemplateData.NetworkInterfaces) != 0 {
+		t.Fatalf("v3 = %+v", v3.LaunchTemplateData)
+	}
+	_, err = c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: aws.String(id), SourceVersion: aws.String("9"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+	wantCode(t, err, "InvalidLaunchTemplateId.VersionNotFound")
+	_, err = c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: aws.String("lt-0nope"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})
+	wantCode(t, err, "InvalidLaunchTemplateId.NotFound")
+	_, err = c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: aws.String(id), LaunchTemplateData: &types.RequestLaunchTemplateData{
+			MetadataOptions: &types.LaunchTemplateInstanceMetadataOptionsRequest{HttpPutResponseHopLimit: aws.Int32(65)}}})
+	wantCode(t, err, "InvalidParameterValue")
+
+	// Version 2 becomes the default; the default cannot be deleted.
+	mod := must(c.ModifyLaunchTemplate(ctx, &ec2sdk.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(id), DefaultVersion: aws.String("2")})).LaunchTemplate
+	if aws.ToInt64(mod.DefaultVersionNumber) != 2 || aws.ToInt64(mod.LatestVersionNumber) != 3 {
+		t.Fatalf("modified %+v", mod)
+	}
+	_, err = c.ModifyLaunchTemplate(ctx, &ec2sdk.ModifyLaunchTemplateInput{LaunchTemplateId: aws.String(id), DefaultVersion: aws.String("7")})
+	wantCode(t, err, "InvalidLaunchTemplateId.VersionNotFound")
+	del := must(c.DeleteLaunchTemplateVersions(ctx, &ec2sdk.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id), Versions: []string{"3", "2", "8"}}))
+	if len(del.SuccessfullyDeletedLaunchTemplateVersions) != 1 || aws.ToInt64(del.SuccessfullyDeletedLaunchTemplateVersions[0].VersionNumber) != 3 ||
+		len(del.UnsuccessfullyDeletedLaunchTemplateVersions) != 2 {
+		t.Fatalf("deleted %+v", del)
+	}
+	codes := map[int64]string{}
+	for _, u := range del.UnsuccessfullyDeletedLaunchTemplateVersions {
+		codes[aws.ToInt64(u.VersionNumber)] = string(u.ResponseError.Code)
+	}
+	if codes[2] != "unexpectedError" || codes[8] != "launchTemplateVersionDoesNotExist" {
+		t.Errorf("unsuccessful: %v", codes)
+	}
+	// The latest is again version 2; the next version is 4, not 3.
+	got := must(c.DescribeLaunchTemplates(ctx, &ec2sdk.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{id}})).LaunchTemplates[0]
+	if aws.ToInt64(got.LatestVersionNumber) != 2 || aws.ToInt64(got.DefaultVersionNumber) != 2 {
+		t.Errorf("after delete %+v", got)
+	}
+	v4 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId: aws.String(id), SourceVersion: aws.String("$Default"), LaunchTemplateData: &types.RequestLaunchTemplateData{}})).LaunchTemplateVersion
+	if aws.ToInt64(v4.VersionNumber) != 4 || aws.ToString(v4.LaunchTemplateData.ImageId) != "ami-1" {
+		t.Errorf("v4 = %+v", v4)
+	}
+	// Deleting a version of a seeded template (numbered by position) keeps
+	// the others' numbers.
+	must(c.DeleteLaunchTemplateVersions(ctx, &ec2sdk.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: aws.String("lt-0web"), Versions: []string{"1"}}))
+	left := must(c.DescribeLaunchTemplateVersions(ctx, &ec2sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String("lt-0web")})).LaunchTemplateVersions
+	if len(left) != 2 || aws.ToInt64(left[0].VersionNumber) != 3 || aws.ToInt64(left[1].VersionNumber) != 2 || !aws.ToBool(left[1].DefaultVersion) {
+		t.Errorf("web versions after deleting 1: %+v", left)
+	}
+	nope := must(c.DeleteLaunchTemplateVersions(ctx, &ec2sdk.DeleteLaunchTemplateVersionsInput{LaunchTemplateName: aws.String("nope"), Versions: []string{"1"}}))
+	if len(nope.UnsuccessfullyDeletedLaunchTemplateVersions) != 1 || nope.UnsuccessfullyDeletedLaunchTemplateVersions[0].ResponseError.Code != "launchTemplateNameDoesNotExist" {
+		t.Errorf("unknown template: %+v", nope)
+	}
+}
+
+// TestLaunchTemplateBlockDevices: a version based on another keeps its
+// block device mappings but not their snapshots, unless the request
+// gives the mappings again.
+func TestLaunchTemplateBlockDevices(t *testing.T) {
+	c := client(t, templatesWorld(), simtest.Member, region)
+	bdm := []types.LaunchTemplateBlockDeviceMappingRequest{
+		{DeviceName: aws.String("/dev/xvda"), Ebs: &types.LaunchTemplateEbsBlockDeviceRequest{
+			SnapshotId: aws.String("snap-0data"), VolumeSize: aws.Int32(50), VolumeType: types.VolumeTypeGp3, Encrypted: aws.Bool(true), DeleteOnTermination: aws.Bool(false)}},
+		{DeviceName: aws.String("/dev/sdb"), VirtualName: aws.String("ephemeral0")},
+	}
+	id := aws.ToString(must(c.CreateLaunchTemplate(ctx, &ec2sdk.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String("database"), LaunchTemplateData: &types.RequestLaunchTemplateData{ImageId: aws.String("ami-1"), BlockDeviceMappings: bdm},
+	})).LaunchTemplate.LaunchTemplateId)
+	v1 := must(c.DescribeLaunchTemplateVersions(ctx, &ec2sdk.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(id)})).LaunchTemplateVersions[0].LaunchTemplateData
+	if len(v1.BlockDeviceMappings) != 2 || aws.ToString(v1.BlockDeviceMappings[0].Ebs.SnapshotId) != "snap-0data" ||
+		aws.ToInt32(v1.BlockDeviceMappings[0].Ebs.VolumeSize) != 50 || aws.ToBool(v1.BlockDeviceMappings[0].Ebs.DeleteOnTermination) ||
+		aws.ToString(v1.BlockDeviceMappings[1].VirtualName) != "ephemeral0" || v1.BlockDeviceMappings[1].Ebs != nil {
+		t.Fatalf("v1 mappings = %+v", v1.BlockDeviceMappings)
+	}
+	v2 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id), SourceVersion: aws.String("1"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{InstanceType: types.InstanceTypeT3Large}})).LaunchTemplateVersion.LaunchTemplateData
+	if len(v2.BlockDeviceMappings) != 2 || v2.BlockDeviceMappings[0].Ebs.SnapshotId != nil || aws.ToInt32(v2.BlockDeviceMappings[0].Ebs.VolumeSize) != 50 {
+		t.Errorf("v2 mappings = %+v, want v1's without the snapshot", v2.BlockDeviceMappings)
+	}
+	v3 := must(c.CreateLaunchTemplateVersion(ctx, &ec2sdk.CreateLaunchTemplateVersionInput{LaunchTemplateId: aws.String(id), SourceVersion: aws.String("1"),
+		LaunchTemplateData: &types.RequestLaunchTemplateData{BlockDeviceMappings: bdm[:1]}})).LaunchTemplateVersion.LaunchTemplateData
+	if len(v3.BlockDeviceMappings) != 1 || aws.ToString(v3.BlockDeviceMappings[0].Ebs.SnapshotId) != "snap-0data" {
+		t.Errorf("v3 mappings = %+v, want the one given", v3.BlockDeviceMappings)
 	}
 }
