@@ -75,8 +75,8 @@ import (
 func s3Playbooks() []Playbook {
 	return []Playbook{
 		accountBlockPublicAccess(),
-		bucketPublicACL("S3.2", famRead),
-		bucketPublicACL("S3.3", famWrite),
+		bucketPublicACL("S3.2", aclRead),
+		bucketPublicACL("S3.3", aclWrite),
 		bucketTLSOnly(),
 		bucketBlockPublicAccess(),
 		bucketACLsDisabled(),
@@ -85,10 +85,10 @@ func s3Playbooks() []Playbook {
 
 // The S3 error codes that mean "not configured" or "gone".
 const (
-	codeNoBucket    = "NoSuchBucket"
-	codeNoPolicy    = "NoSuchBucketPolicy"
-	codeNoPAB       = "NoSuchPublicAccessBlockConfiguration"
-	codeNoOwnership = "OwnershipControlsNotFoundError"
+	codeNoSuchBucket   = "NoSuchBucket"
+	codeNoBucketPolicy = "NoSuchBucketPolicy"
+	codeNoPAB          = "NoSuchPublicAccessBlockConfiguration"
+	codeNoOwnership    = "OwnershipControlsNotFoundError"
 )
 
 // bucketOf returns the bucket env acts on, and an S3 client.
@@ -104,10 +104,10 @@ func bucketARN(env Env) string {
 	return "arn:" + target.PartitionOf(env.Region) + ":s3:::" + env.Resource.ID()
 }
 
-// gone turns S3's NoSuchBucket into a skip; other errors are wrapped
+// bucketGone turns S3's NoSuchBucket into a skip; other errors are wrapped
 // with what was being done.
-func gone(bucket, what string, err error) error {
-	if awsx.Code(err) == codeNoBucket {
+func bucketGone(bucket, what string, err error) error {
+	if awsx.Code(err) == codeNoSuchBucket {
 		return Skip("bucket %s no longer exists", bucket)
 	}
 	return fmt.Errorf("bucket %s: %s: %w", bucket, what, err)
@@ -167,7 +167,7 @@ func readBucketPAB(ctx context.Context, c *s3api.Client, bucket string) (pabStat
 	case awsx.Code(err) == codeNoPAB:
 		return pabState{}, nil
 	case err != nil:
-		return pabState{}, gone(bucket, "get Block Public Access", err)
+		return pabState{}, bucketGone(bucket, "get Block Public Access", err)
 	}
 	p := out.PublicAccessBlockConfiguration
 	if p == nil {
@@ -233,7 +233,7 @@ func bucketBlockPublicAccess() Playbook {
 			bucket, c := bucketOf(env)
 			if !w.Exists {
 				if _, err := c.DeletePublicAccessBlock(ctx, &s3api.DeletePublicAccessBlockInput{Bucket: aws.String(bucket)}); err != nil {
-					return gone(bucket, "delete Block Public Access", err)
+					return bucketGone(bucket, "delete Block Public Access", err)
 				}
 				return nil
 			}
@@ -242,7 +242,7 @@ func bucketBlockPublicAccess() Playbook {
 					BlockPublicAcls: aws.Bool(w.BlockPublicAcls), IgnorePublicAcls: aws.Bool(w.IgnorePublicAcls),
 					BlockPublicPolicy: aws.Bool(w.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(w.RestrictPublicBuckets)}})
 			if err != nil {
-				return gone(bucket, "put Block Public Access", err)
+				return bucketGone(bucket, "put Block Public Access", err)
 			}
 			return nil
 		},
@@ -251,10 +251,10 @@ func bucketBlockPublicAccess() Playbook {
 
 // ---- Judging a bucket as the control does ----
 
-// judge runs the S3 control id over bucket b alone (owned by an account
+// judgeBucket runs the S3 control id over bucket b alone (owned by an account
 // whose Block Public Access is acct), as a scan would, and returns its
 // result for b.
-func judge(env Env, id string, b s3snap.Bucket, acct pabState) (control.Result, error) {
+func judgeBucket(env Env, id string, b s3snap.Bucket, acct pabState) (control.Result, error) {
 	var c *control.Control
 	for _, x := range controls3.Controls() {
 		if x.ID == id {
@@ -275,9 +275,9 @@ func judge(env Env, id string, b s3snap.Bucket, acct pabState) (control.Result, 
 	return control.Result{}, fmt.Errorf("control %s gave no result for %s", id, b.ARN)
 }
 
-// withPolicy sets the bucket policy doc ("" for none) on b as the
+// withBucketPolicy sets the bucket policy doc ("" for none) on b as the
 // collector would: parsed, with S3's verdict on whether it is public.
-func withPolicy(b *s3snap.Bucket, doc string, public bool) {
+func withBucketPolicy(b *s3snap.Bucket, doc string, public bool) {
 	if doc == "" {
 		return
 	}
@@ -289,28 +289,28 @@ func withPolicy(b *s3snap.Bucket, doc string, public bool) {
 	b.Policy, b.PolicyPublic = p, aws.Bool(public)
 }
 
-// readPolicy returns the bucket policy ("" for none) and S3's verdict on
+// readBucketPolicy returns the bucket policy ("" for none) and S3's verdict on
 // whether it is public.
-func readPolicy(ctx context.Context, c *s3api.Client, bucket string) (string, bool, error) {
+func readBucketPolicy(ctx context.Context, c *s3api.Client, bucket string) (string, bool, error) {
 	out, err := c.GetBucketPolicy(ctx, &s3api.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 	switch {
-	case awsx.Code(err) == codeNoPolicy:
+	case awsx.Code(err) == codeNoBucketPolicy:
 		return "", false, nil
 	case err != nil:
-		return "", false, gone(bucket, "get bucket policy", err)
+		return "", false, bucketGone(bucket, "get bucket policy", err)
 	}
 	doc := aws.ToString(out.Policy)
 	st, err := c.GetBucketPolicyStatus(ctx, &s3api.GetBucketPolicyStatusInput{Bucket: aws.String(bucket)})
 	if err != nil {
-		return "", false, gone(bucket, "get bucket policy status", err)
+		return "", false, bucketGone(bucket, "get bucket policy status", err)
 	}
 	return doc, st.PolicyStatus != nil && aws.ToBool(st.PolicyStatus.IsPublic), nil
 }
 
 // ---- Bucket ACLs (S3.2, S3.3, S3.12) ----
 
-// grant is one ACL grant, as GetBucketAcl answers it.
-type grant struct {
+// bucketGrant is one ACL grant, as GetBucketAcl answers it.
+type bucketGrant struct {
 	// Type is CanonicalUser, Group or AmazonCustomerByEmail.
 	Type       string `json:"type"`
 	ID         string `json:"id,omitempty"`
@@ -319,26 +319,26 @@ type grant struct {
 	Permission string `json:"permission"`
 }
 
-// acl is a bucket ACL: its owner (canonical user ID) and grants, in
+// bucketACL is a bucket ACL: its owner (canonical user ID) and grants, in
 // S3's order.
-type acl struct {
-	Owner  string  `json:"owner"`
-	Grants []grant `json:"grants"`
+type bucketACL struct {
+	Owner  string        `json:"owner"`
+	Grants []bucketGrant `json:"grants"`
 }
 
 // The groups of ACL grants that make a bucket public.
 const (
-	allUsers  = "http://acs.amazonaws.com/groups/global/AllUsers"
-	authUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+	groupAllUsers  = "http://acs.amazonaws.com/groups/global/AllUsers"
+	groupAuthUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 )
 
-func (g grant) public() bool { return g.URI == allUsers || g.URI == authUsers }
+func (g bucketGrant) public() bool { return g.URI == groupAllUsers || g.URI == groupAuthUsers }
 
-func (g grant) owner(owner string) bool {
+func (g bucketGrant) owner(owner string) bool {
 	return g.Type == string(s3types.TypeCanonicalUser) && g.ID == owner
 }
 
-func (g grant) String() string {
+func (g bucketGrant) String() string {
 	who := g.ID
 	switch {
 	case g.URI != "":
@@ -353,45 +353,45 @@ func (g grant) String() string {
 	return g.Permission + " to " + who
 }
 
-// family is the access a grant gives: reading or writing (the families
+// aclFamily is the access a grant gives: reading or writing (the families
 // of S3.2 and S3.3, as the control reads a grant).
-type family int
+type aclFamily int
 
 const (
-	famRead family = 1 << iota
-	famWrite
+	aclRead aclFamily = 1 << iota
+	aclWrite
 )
 
-func (f family) String() string {
-	if f == famRead {
+func (f aclFamily) String() string {
+	if f == aclRead {
 		return "read"
 	}
 	return "write"
 }
 
-func (g grant) family() family {
+func (g bucketGrant) family() aclFamily {
 	switch g.Permission {
 	case "READ", "READ_ACP":
-		return famRead
+		return aclRead
 	case "WRITE", "WRITE_ACP":
-		return famWrite
+		return aclWrite
 	case "FULL_CONTROL":
-		return famRead | famWrite
+		return aclRead | aclWrite
 	}
 	return 0
 }
 
-func readACL(ctx context.Context, c *s3api.Client, bucket string) (acl, error) {
+func readBucketACL(ctx context.Context, c *s3api.Client, bucket string) (bucketACL, error) {
 	out, err := c.GetBucketAcl(ctx, &s3api.GetBucketAclInput{Bucket: aws.String(bucket)})
 	if err != nil {
-		return acl{}, gone(bucket, "get bucket ACL", err)
+		return bucketACL{}, bucketGone(bucket, "get bucket ACL", err)
 	}
-	a := acl{Grants: []grant{}}
+	a := bucketACL{Grants: []bucketGrant{}}
 	if out.Owner != nil {
 		a.Owner = aws.ToString(out.Owner.ID)
 	}
 	for _, g := range out.Grants {
-		gr := grant{Permission: string(g.Permission)}
+		gr := bucketGrant{Permission: string(g.Permission)}
 		if ge := g.Grantee; ge != nil {
 			gr.Type, gr.ID, gr.URI, gr.Email = string(ge.Type), aws.ToString(ge.ID), aws.ToString(ge.URI), aws.ToString(ge.EmailAddress)
 		}
@@ -400,7 +400,7 @@ func readACL(ctx context.Context, c *s3api.Client, bucket string) (acl, error) {
 	return a, nil
 }
 
-func putACL(ctx context.Context, c *s3api.Client, bucket string, a acl) error {
+func putBucketACL(ctx context.Context, c *s3api.Client, bucket string, a bucketACL) error {
 	p := &s3types.AccessControlPolicy{Owner: &s3types.Owner{ID: aws.String(a.Owner)}, Grants: []s3types.Grant{}}
 	public := false
 	for _, g := range a.Grants {
@@ -422,7 +422,7 @@ func putACL(ctx context.Context, c *s3api.Client, bucket string, a acl) error {
 		return fmt.Errorf("bucket %s: put bucket ACL: %w (the ACL grants public access, which S3 refuses while BlockPublicAcls is on for the bucket or the account: roll back S3.1 or S3.8 first)", bucket, err)
 	}
 	if err != nil {
-		return gone(bucket, "put bucket ACL", err)
+		return bucketGone(bucket, "put bucket ACL", err)
 	}
 	return nil
 }
@@ -430,7 +430,7 @@ func putACL(ctx context.Context, c *s3api.Client, bucket string, a acl) error {
 // publicACLState is a bucket's ACL, with what decides whether removing
 // its public grants fixes the control. Only the ACL is changed.
 type publicACLState struct {
-	acl
+	bucketACL
 	// ACLIgnored says why S3 ignores the ACL's public grants
 	// (IgnorePublicAcls on the bucket or the account), "" when it does not.
 	ACLIgnored string `json:"acl_ignored,omitempty"`
@@ -442,10 +442,10 @@ type publicACLState struct {
 
 // bucketPublicACL removes the ACL's public grants of family f: S3.2
 // (read), S3.3 (write).
-func bucketPublicACL(id string, f family) Playbook {
+func bucketPublicACL(id string, f aclFamily) Playbook {
 	perms := "READ, READ_ACP and FULL_CONTROL"
 	lost := "listing the bucket, or reading its ACL, anonymously or as any AWS user; a public share or static website that relied on the bucket ACL"
-	if f == famWrite {
+	if f == aclWrite {
 		perms = "WRITE, WRITE_ACP and FULL_CONTROL"
 		lost = "writing, overwriting and deleting objects, or changing the bucket ACL, anonymously or as any AWS user; an upload drop that relied on the bucket ACL"
 	}
@@ -453,7 +453,7 @@ func bucketPublicACL(id string, f family) Playbook {
 		info: Info{
 			Control: id, Name: "s3.bucket-public-" + f.String() + "-acl",
 			Summary: "Remove the bucket ACL's " + perms + " grants to everyone (AllUsers) and to any AWS user (AuthenticatedUsers), " +
-				"keeping the owner and every other grant; a bucket that would stay publicly " + verbOf(f) + " through its bucket policy is skipped",
+				"keeping the owner and every other grant; a bucket that would stay publicly " + aclVerb(f) + " through its bucket policy is skipped",
 			Risk: "those grantees lose " + lost + ". A FULL_CONTROL grant to them is removed whole, with the access of the other family. " +
 				"Object ACLs are not changed. A bucket public through its bucket policy is skipped, not fixed: the statement is the " +
 				"owner's and may be meant (a website); bucket Block Public Access (S3.8) neutralizes it",
@@ -462,11 +462,11 @@ func bucketPublicACL(id string, f family) Playbook {
 		},
 		read: func(ctx context.Context, env Env) (publicACLState, error) {
 			bucket, c := bucketOf(env)
-			a, err := readACL(ctx, c, bucket)
+			a, err := readBucketACL(ctx, c, bucket)
 			if err != nil {
 				return publicACLState{}, err
 			}
-			st := publicACLState{acl: a}
+			st := publicACLState{bucketACL: a}
 			bpab, err := readBucketPAB(ctx, c, bucket)
 			if err != nil {
 				return st, err
@@ -481,14 +481,14 @@ func bucketPublicACL(id string, f family) Playbook {
 			case apab.IgnorePublicAcls:
 				st.ACLIgnored = "IgnorePublicAcls is on for the account"
 			}
-			doc, public, err := readPolicy(ctx, c, bucket)
+			doc, public, err := readBucketPolicy(ctx, c, bucket)
 			if err != nil {
 				return st, err
 			}
 			b := s3snap.Bucket{PublicAccessBlock: bpab.snap(), ACL: &s3snap.ACL{Owner: a.Owner,
 				Grants: []s3snap.Grant{{Type: s3snap.GranteeCanonicalUser, ID: a.Owner, Permission: "FULL_CONTROL"}}}}
-			withPolicy(&b, doc, public)
-			r, err := judge(env, id, b, apab)
+			withBucketPolicy(&b, doc, public)
+			r, err := judgeBucket(env, id, b, apab)
 			if err != nil {
 				return st, err
 			}
@@ -499,14 +499,14 @@ func bucketPublicACL(id string, f family) Playbook {
 		},
 		fix: func(_ Env, cur publicACLState) (publicACLState, error) {
 			if cur.PublicOtherwise != "" {
-				return cur, Skip("removing the bucket ACL's public grants would not fix %s: %s; remove or narrow that statement, "+
-					"or turn on the bucket's Block Public Access (S3.8)", id, cur.PublicOtherwise)
+				return cur, Skip("the bucket would fail %s without the ACL's public grants too (%s): remove or narrow that "+
+					"policy statement, or turn on the bucket's Block Public Access (S3.8)", id, cur.PublicOtherwise)
 			}
 			if cur.ACLIgnored != "" {
 				return cur, nil
 			}
 			w := cur
-			w.Grants = slices.DeleteFunc(slices.Clone(cur.Grants), func(g grant) bool { return g.public() && g.family()&f != 0 })
+			w.Grants = slices.DeleteFunc(slices.Clone(cur.Grants), func(g bucketGrant) bool { return g.public() && g.family()&f != 0 })
 			return w, nil
 		},
 		set: func(ctx context.Context, env Env, cur, w publicACLState) error {
@@ -514,13 +514,13 @@ func bucketPublicACL(id string, f family) Playbook {
 				return nil
 			}
 			bucket, c := bucketOf(env)
-			return putACL(ctx, c, bucket, w.acl)
+			return putBucketACL(ctx, c, bucket, w.bucketACL)
 		},
 	}
 }
 
-func verbOf(f family) string {
-	if f == famRead {
+func aclVerb(f aclFamily) string {
+	if f == aclRead {
 		return "readable"
 	}
 	return "writable"
@@ -535,7 +535,7 @@ type aclsState struct {
 	// ObjectWriter; "" when none is configured (restored by deleting the
 	// ownership controls).
 	Ownership string `json:"ownership"`
-	acl
+	bucketACL
 }
 
 // bucketACLsDisabled disables ACLs on a bucket (S3.12).
@@ -560,11 +560,11 @@ func bucketACLsDisabled() Playbook {
 			switch {
 			case awsx.Code(err) == codeNoOwnership:
 			case err != nil:
-				return st, gone(bucket, "get ownership controls", err)
+				return st, bucketGone(bucket, "get ownership controls", err)
 			case out.OwnershipControls != nil && len(out.OwnershipControls.Rules) > 0:
 				st.Ownership = string(out.OwnershipControls.Rules[0].ObjectOwnership)
 			}
-			st.acl, err = readACL(ctx, c, bucket)
+			st.bucketACL, err = readBucketACL(ctx, c, bucket)
 			return st, err
 		},
 		fix: func(_ Env, cur aclsState) (aclsState, error) {
@@ -588,49 +588,49 @@ func bucketACLsDisabled() Playbook {
 			if len(others) == 0 {
 				return cur, nil // the ACL grants the owner alone: S3.12 passes
 			}
-			return aclsState{Ownership: ownerEnforced, acl: acl{Owner: cur.Owner,
-				Grants: []grant{{Type: string(s3types.TypeCanonicalUser), ID: cur.Owner, Permission: "FULL_CONTROL"}}}}, nil
+			return aclsState{Ownership: ownerEnforced, bucketACL: bucketACL{Owner: cur.Owner,
+				Grants: []bucketGrant{{Type: string(s3types.TypeCanonicalUser), ID: cur.Owner, Permission: "FULL_CONTROL"}}}}, nil
 		},
 		set: func(ctx context.Context, env Env, cur, w aclsState) error {
 			bucket, c := bucketOf(env)
 			aclChanged := cur.Owner != w.Owner || !slices.Equal(cur.Grants, w.Grants)
 			if cur.Ownership == ownerEnforced && w.Ownership != ownerEnforced {
 				// Enable ACLs first: S3 refuses to set an ACL while they are disabled.
-				if err := setOwnership(ctx, c, bucket, w.Ownership); err != nil {
+				if err := setBucketOwnership(ctx, c, bucket, w.Ownership); err != nil {
 					return err
 				}
 				if aclChanged {
-					return putACL(ctx, c, bucket, w.acl)
+					return putBucketACL(ctx, c, bucket, w.bucketACL)
 				}
 				return nil
 			}
 			// Reset the ACL first: S3 disables ACLs only on a private ACL.
 			if aclChanged && cur.Ownership != ownerEnforced {
-				if err := putACL(ctx, c, bucket, w.acl); err != nil {
+				if err := putBucketACL(ctx, c, bucket, w.bucketACL); err != nil {
 					return err
 				}
 			}
 			if w.Ownership != cur.Ownership {
-				return setOwnership(ctx, c, bucket, w.Ownership)
+				return setBucketOwnership(ctx, c, bucket, w.Ownership)
 			}
 			return nil
 		},
 	}
 }
 
-// setOwnership sets the Object Ownership setting, or deletes the
+// setBucketOwnership sets the Object Ownership setting, or deletes the
 // ownership controls for "".
-func setOwnership(ctx context.Context, c *s3api.Client, bucket, o string) error {
+func setBucketOwnership(ctx context.Context, c *s3api.Client, bucket, o string) error {
 	if o == "" {
 		if _, err := c.DeleteBucketOwnershipControls(ctx, &s3api.DeleteBucketOwnershipControlsInput{Bucket: aws.String(bucket)}); err != nil {
-			return gone(bucket, "delete ownership controls", err)
+			return bucketGone(bucket, "delete ownership controls", err)
 		}
 		return nil
 	}
 	_, err := c.PutBucketOwnershipControls(ctx, &s3api.PutBucketOwnershipControlsInput{Bucket: aws.String(bucket),
 		OwnershipControls: &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnership(o)}}}})
 	if err != nil {
-		return gone(bucket, "put ownership controls", err)
+		return bucketGone(bucket, "put ownership controls", err)
 	}
 	return nil
 }
@@ -671,7 +671,7 @@ func bucketTLSOnly() Playbook {
 		},
 		read: func(ctx context.Context, env Env) (tlsState, error) {
 			bucket, c := bucketOf(env)
-			doc, public, err := readPolicy(ctx, c, bucket)
+			doc, public, err := readBucketPolicy(ctx, c, bucket)
 			if err != nil {
 				return tlsState{}, err
 			}
@@ -703,7 +703,7 @@ func bucketTLSOnly() Playbook {
 			bucket, c := bucketOf(env)
 			if w.Policy == "" {
 				if _, err := c.DeleteBucketPolicy(ctx, &s3api.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}); err != nil {
-					return gone(bucket, "delete bucket policy", err)
+					return bucketGone(bucket, "delete bucket policy", err)
 				}
 				return nil
 			}
@@ -712,7 +712,7 @@ func bucketTLSOnly() Playbook {
 				return fmt.Errorf("bucket %s: put bucket policy: %w (the policy is public, which S3 refuses while BlockPublicPolicy is on for the bucket or the account: roll back S3.1 or S3.8 first)", bucket, err)
 			}
 			if err != nil {
-				return gone(bucket, "put bucket policy", err)
+				return bucketGone(bucket, "put bucket policy", err)
 			}
 			return nil
 		},
@@ -724,8 +724,8 @@ func bucketTLSOnly() Playbook {
 func fixTLSOnly(env Env, cur tlsState) (tlsState, error) {
 	judgeDoc := func(doc string) (control.Result, error) {
 		var b s3snap.Bucket
-		withPolicy(&b, doc, cur.Public)
-		return judge(env, "S3.5", b, pabState{})
+		withBucketPolicy(&b, doc, cur.Public)
+		return judgeBucket(env, "S3.5", b, pabState{})
 	}
 	r, err := judgeDoc(cur.Policy)
 	switch {
@@ -789,7 +789,7 @@ func withTLSStatement(doc, arn string) (string, error) {
 	if strings.TrimSpace(doc) == "" {
 		return `{"Version":"2012-10-17","Statement":[` + string(add) + `]}`, nil
 	}
-	members, err := objectMembers(doc)
+	members, err := docMembers(doc)
 	if err != nil {
 		return "", err
 	}
@@ -838,20 +838,20 @@ func withTLSStatement(doc, arn string) (string, error) {
 	return out.String(), nil
 }
 
-type member struct {
+type docMember struct {
 	key   string
 	value json.RawMessage
 }
 
-// objectMembers returns the members of the JSON object doc in their
+// docMembers returns the members of the JSON object doc in their
 // order, each value as it is written.
-func objectMembers(doc string) ([]member, error) {
+func docMembers(doc string) ([]docMember, error) {
 	dec := json.NewDecoder(strings.NewReader(doc))
 	dec.UseNumber()
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errors.New("the policy is not a JSON object")
 	}
-	var out []member
+	var out []docMember
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -862,7 +862,7 @@ func objectMembers(doc string) ([]member, error) {
 		if err := dec.Decode(&v); err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
-		out = append(out, member{key, v})
+		out = append(out, docMember{key, v})
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, err

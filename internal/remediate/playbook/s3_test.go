@@ -4,16 +4,27 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	s3controlapi "github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/control"
+	controls3 "github.com/guardrail-sec/guardrail/internal/control/s3"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
+	"github.com/guardrail-sec/guardrail/internal/scan"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	s3sim "github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 )
@@ -270,7 +281,7 @@ func TestS3FixPublicACL(t *testing.T) {
 		{name: "ignored by Block Public Access", cur: s3ACL(`"acl_ignored":"IgnorePublicAcls is on for the account"`, owner, "Group:AllUsers:READ")},
 		{name: "public through the policy", skip: `publicly readable: bucket policy statement "PublicRead"`,
 			cur: s3ACL(`"public_otherwise":"publicly readable: bucket policy statement \"PublicRead\" allows s3:GetObject to everyone"`, owner, "Group:AllUsers:READ")},
-		{name: "public through the policy only", skip: "remove or narrow that statement",
+		{name: "public through the policy only", skip: "remove or narrow that policy statement",
 			cur: s3ACL(`"public_otherwise":"publicly readable: bucket policy statement \"PublicRead\" allows s3:GetObject to everyone"`, owner)},
 	})
 	s3RunFix(t, "S3.3", s3Env("b"), []s3FixCase{
@@ -356,4 +367,236 @@ func TestS3TLSOnlyKeepsStatements(t *testing.T) {
 	if !strings.Contains(st.Policy, s3PartnerStatement) || !strings.Contains(st.Policy, `"Id":"partner-access"`) {
 		t.Errorf("merged policy lost the owner's statement as written:\n%s", st.Policy)
 	}
+}
+
+// s3IAMAction is the IAM action each S3 call of the playbooks needs
+// (service ID/operation), as the S3 API reference states it: deleting a
+// Block Public Access configuration or the ownership controls needs the
+// Put action.
+var s3IAMAction = map[string]string{
+	"S3/GetPublicAccessBlock":            "s3:GetBucketPublicAccessBlock",
+	"S3/PutPublicAccessBlock":            "s3:PutBucketPublicAccessBlock",
+	"S3/DeletePublicAccessBlock":         "s3:PutBucketPublicAccessBlock",
+	"S3 Control/GetPublicAccessBlock":    "s3:GetAccountPublicAccessBlock",
+	"S3 Control/PutPublicAccessBlock":    "s3:PutAccountPublicAccessBlock",
+	"S3 Control/DeletePublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+	"S3/GetBucketAcl":                    "s3:GetBucketAcl",
+	"S3/PutBucketAcl":                    "s3:PutBucketAcl",
+	"S3/GetBucketPolicy":                 "s3:GetBucketPolicy",
+	"S3/GetBucketPolicyStatus":           "s3:GetBucketPolicyStatus",
+	"S3/PutBucketPolicy":                 "s3:PutBucketPolicy",
+	"S3/DeleteBucketPolicy":              "s3:DeleteBucketPolicy",
+	"S3/GetBucketOwnershipControls":      "s3:GetBucketOwnershipControls",
+	"S3/PutBucketOwnershipControls":      "s3:PutBucketOwnershipControls",
+	"S3/DeleteBucketOwnershipControls":   "s3:PutBucketOwnershipControls",
+}
+
+// s3Calls records the IAM actions of the calls made through the configs
+// it instruments.
+type s3Calls struct {
+	mu      sync.Mutex
+	actions map[string]bool
+}
+
+func (r *s3Calls) instrument(cfg aws.Config) aws.Config {
+	out := cfg.Copy()
+	out.APIOptions = append(out.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("s3test.record",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				op := awsmiddleware.GetServiceID(ctx) + "/" + awsmiddleware.GetOperationName(ctx)
+				a, ok := s3IAMAction[op]
+				if !ok {
+					a = "unknown IAM action of " + op
+				}
+				r.mu.Lock()
+				r.actions[a] = true
+				r.mu.Unlock()
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+	})
+	return out
+}
+
+// TestS3Actions runs the playbook of every S3 case (Read, then for a fix
+// Fix, Set and Set back) through a client that records the IAM action of
+// each call: every call must be one of the playbook's Actions, and every
+// declared action must be called by some case.
+func TestS3Actions(t *testing.T) {
+	ctx := context.Background()
+	used := map[string]map[string]bool{}
+	for _, tc := range s3Cases() {
+		region := tc.region
+		if region == "" {
+			region = "us-east-1"
+		}
+		sim := simtest.Start(t, simtest.NewWorld())
+		cfg := sim.Config(t, simtest.Member, region)
+		res := tc.setup(t, cfg)
+		rec := &s3Calls{actions: map[string]bool{}}
+		p := playbook.ByControl(tc.control)
+		env := playbook.Env{Config: rec.instrument(cfg), Account: simtest.Member, Region: region, Resource: res, Now: simtest.Now}
+		cur, err := p.Read(ctx, env)
+		if err != nil {
+			t.Fatalf("%s: Read: %v", tc.control, err)
+		}
+		if want, err := p.Fix(env, cur); err == nil {
+			if err := p.Set(ctx, env, cur, want); err != nil {
+				t.Fatalf("%s: Set: %v", tc.control, err)
+			}
+			if err := p.Set(ctx, env, want, cur); err != nil {
+				t.Fatalf("%s: Set back: %v", tc.control, err)
+			}
+		}
+		if used[tc.control] == nil {
+			used[tc.control] = map[string]bool{}
+		}
+		declared := map[string]bool{}
+		for _, a := range p.Info().Actions {
+			declared[a] = true
+		}
+		for a := range rec.actions {
+			used[tc.control][a] = true
+			if !declared[a] {
+				t.Errorf("%s (%s) calls %s, not in its Actions", tc.control, p.Info().Name, a)
+			}
+		}
+	}
+	for id, acts := range used {
+		for _, a := range playbook.ByControl(id).Info().Actions {
+			if !acts[a] {
+				t.Errorf("%s declares %s, which no case calls", id, a)
+			}
+		}
+	}
+}
+
+// TestS3BucketGone: a bucket deleted since the finding is skipped, saying so.
+func TestS3BucketGone(t *testing.T) {
+	sim := simtest.Start(t, simtest.NewWorld())
+	cfg := sim.Config(t, simtest.Member, "us-east-1")
+	res := s3Bucket("short-lived", "")(t, cfg)
+	if _, err := s3api.NewFromConfig(cfg).DeleteBucket(context.Background(), &s3api.DeleteBucketInput{Bucket: aws.String("short-lived")}); err != nil {
+		t.Fatal(err)
+	}
+	env := playbook.Env{Config: cfg, Account: simtest.Member, Region: "us-east-1", Resource: res, Now: simtest.Now}
+	for _, id := range []string{"S3.2", "S3.3", "S3.5", "S3.8", "S3.12"} {
+		_, err := playbook.ByControl(id).Read(context.Background(), env)
+		if !errors.Is(err, playbook.ErrSkip) || !strings.Contains(err.Error(), "bucket short-lived no longer exists") {
+			t.Errorf("%s: Read = %v, want a skip saying the bucket no longer exists", id, err)
+		}
+	}
+}
+
+// TestS3DemoApplyRollback applies every S3 playbook to the demo
+// organization's failing resources, account by account, with Block
+// Public Access (S3.8, then S3.1) last, then rolls back in reverse
+// order: every S3 result must come back as it was. Block Public Access
+// goes last because S3 refuses to put a public ACL or policy back while
+// it is on: rolled back first, it lets the others restore theirs.
+func TestS3DemoApplyRollback(t *testing.T) {
+	ctx := context.Background()
+	w, err := demo.Load(clock.Fixed(simtest.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := simtest.Start(t, w)
+	order := []string{"S3.12", "S3.2", "S3.3", "S3.5", "S3.8", "S3.1"}
+	var cs []*control.Control
+	for _, id := range order {
+		cs = append(cs, s3Control(t, id))
+	}
+	assess := func(acct string) map[string]control.Status {
+		rs, err := scan.Assess(ctx, sim.Config(t, acct, "us-east-1"), acct, "us-east-1", []string{"us-east-1"}, cs, registry.All(), simtest.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]control.Status{}
+		for _, r := range rs {
+			out[r.Control+" "+r.Resource.ARN+" "+r.Resource.Region] = r.Status
+		}
+		return out
+	}
+	rank := func(key string) int { return slices.Index(order, strings.Fields(key)[0]) }
+	type change struct {
+		key      string
+		p        playbook.Playbook
+		env      playbook.Env
+		cur, fix json.RawMessage
+	}
+	applied, skipped := 0, 0
+	for _, acct := range w.AccountIDs() {
+		if len(w.Accounts[acct].S3.Buckets) == 0 {
+			continue
+		}
+		before := assess(acct)
+		var failed []string
+		for k, s := range before {
+			if s == control.Failed {
+				failed = append(failed, k)
+			}
+		}
+		sort.Slice(failed, func(i, j int) bool {
+			if a, b := rank(failed[i]), rank(failed[j]); a != b {
+				return a < b
+			}
+			return failed[i] < failed[j]
+		})
+		var journal []change
+		for _, k := range failed {
+			f := strings.Fields(k)
+			p := playbook.ByControl(f[0])
+			env := playbook.Env{Config: sim.Config(t, acct, f[2]), Account: acct, Region: f[2], Resource: playbook.Resource{ARN: f[1]}, Now: simtest.Now}
+			cur, err := p.Read(ctx, env)
+			if err != nil {
+				t.Fatalf("%s: Read: %v", k, err)
+			}
+			want, err := p.Fix(env, cur)
+			if errors.Is(err, playbook.ErrSkip) {
+				skipped++
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: Fix: %v", k, err)
+			}
+			if jsonEqual(cur, want) {
+				continue // fixed by an earlier change (S3.12 fixes S3.2)
+			}
+			if err := p.Set(ctx, env, cur, want); err != nil {
+				t.Fatalf("%s: Set: %v", k, err)
+			}
+			journal = append(journal, change{k, p, env, cur, want})
+		}
+		applied += len(journal)
+		for k, s := range assess(acct) {
+			if before[k] == control.Passed && s != control.Passed {
+				t.Errorf("%s went from PASSED to %s", k, s)
+			}
+		}
+		for i := len(journal) - 1; i >= 0; i-- {
+			c := journal[i]
+			if err := c.p.Set(ctx, c.env, c.fix, c.cur); err != nil {
+				t.Errorf("%s: rollback: %v", c.key, err)
+			}
+		}
+		after := assess(acct)
+		for k, s := range before {
+			if after[k] != s {
+				t.Errorf("%s after rollback: %s, was %s", k, after[k], s)
+			}
+		}
+	}
+	if applied == 0 || skipped == 0 {
+		t.Errorf("applied %d changes, skipped %d: the demo has both", applied, skipped)
+	}
+}
+
+func s3Control(t *testing.T, id string) *control.Control {
+	t.Helper()
+	for _, c := range controls3.Controls() {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no control %s", id)
+	return nil
 }
