@@ -43,9 +43,11 @@ package playbook
 // setting is on for the bucket or the account. Rolling back S3.2, S3.3
 // or S3.12 puts a public ACL back, and rolling back S3.5 on a bucket with
 // a public policy puts that policy back: both fail while S3.1 or S3.8
-// is applied, so Block Public Access must be rolled back first (applied
-// last). S3.5 skips a public policy that Block Public Access would refuse
-// to store even with the statement added.
+// is applied, so Block Public Access must be rolled back first and
+// applied last, and the account's (S3.1, whose finding is in the home
+// region) before the changes to buckets of every region. S3.5 skips a
+// public policy that Block Public Access would refuse to store even with
+// the statement added.
 
 import (
 	"bytes"
@@ -83,12 +85,13 @@ func s3Playbooks() []Playbook {
 	}
 }
 
-// The S3 error codes that mean "not configured" or "gone".
+// The S3 error codes that mean "not configured", "gone" or "elsewhere".
 const (
 	codeNoSuchBucket   = "NoSuchBucket"
 	codeNoBucketPolicy = "NoSuchBucketPolicy"
 	codeNoPAB          = "NoSuchPublicAccessBlockConfiguration"
 	codeNoOwnership    = "OwnershipControlsNotFoundError"
+	codeRedirect       = "PermanentRedirect"
 )
 
 // bucketOf returns the bucket env acts on, and an S3 client.
@@ -105,10 +108,15 @@ func bucketARN(env Env) string {
 }
 
 // bucketGone turns S3's NoSuchBucket into a skip; other errors are wrapped
-// with what was being done.
+// with what was being done. A redirect means the bucket is not in the
+// region env.Config is signed for: the finding's region, which is the
+// bucket's, unless the bucket was deleted and created again elsewhere.
 func bucketGone(bucket, what string, err error) error {
-	if awsx.Code(err) == codeNoSuchBucket {
+	switch awsx.Code(err) {
+	case codeNoSuchBucket:
 		return Skip("bucket %s no longer exists", bucket)
+	case codeRedirect:
+		return fmt.Errorf("bucket %s: %s: the bucket is not in the finding's region (S3 redirected the request): %w", bucket, what, err)
 	}
 	return fmt.Errorf("bucket %s: %s: %w", bucket, what, err)
 }

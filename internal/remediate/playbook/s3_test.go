@@ -470,7 +470,8 @@ func TestS3Actions(t *testing.T) {
 	}
 }
 
-// TestS3BucketGone: a bucket deleted since the finding is skipped, saying so.
+// TestS3BucketGone: a bucket deleted since the finding is skipped, saying
+// so; one found in another region is an error.
 func TestS3BucketGone(t *testing.T) {
 	sim := simtest.Start(t, simtest.NewWorld())
 	cfg := sim.Config(t, simtest.Member, "us-east-1")
@@ -484,6 +485,13 @@ func TestS3BucketGone(t *testing.T) {
 		if !errors.Is(err, playbook.ErrSkip) || !strings.Contains(err.Error(), "bucket short-lived no longer exists") {
 			t.Errorf("%s: Read = %v, want a skip saying the bucket no longer exists", id, err)
 		}
+	}
+	// A bucket of another region than the finding's: an error that says so.
+	s3Bucket("elsewhere", "")(t, sim.Config(t, simtest.Member, "eu-west-1"))
+	env.Resource = playbook.Resource{ARN: "arn:aws:s3:::elsewhere"}
+	_, err := playbook.ByControl("S3.8").Read(context.Background(), env)
+	if err == nil || errors.Is(err, playbook.ErrSkip) || !strings.Contains(err.Error(), "not in the finding's region") {
+		t.Errorf("S3.8 on a bucket of another region: Read = %v", err)
 	}
 }
 
