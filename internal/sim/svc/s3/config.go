@@ -207,6 +207,20 @@ func aclPublic(gs []world.Grant) bool {
 	return false
 }
 
+// ownerOnly reports whether every grant goes to the bucket owner (canonical
+// ID owner): the only ACL S3 keeps when ACLs are disabled. A grant to
+// another account or to any group (AllUsers, AuthenticatedUsers, and
+// LogDelivery too) stops PutBucketOwnershipControls from applying
+// BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
+func ownerOnly(gs []world.Grant, owner string) bool {
+	for _, g := range gs {
+		if g.ID != owner || g.URI != "" || g.Email != "" {
+			return false
+		}
+	}
+	return true
+}
+
 type granteeXML struct {
 	XMLNS string `xml:"xmlns:xsi,attr,omitempty"`
 	Type  string `xml:"xsi:type,attr,omitempty"`

@@ -607,7 +607,7 @@ func putOwnership(c *svc.Ctx) (any, error) {
 	}
 	switch o := in.Rule[0].ObjectOwnership; o {
 	case "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter":
-		if o == "BucketOwnerEnforced" && aclPublic(effectiveGrants(c, b)) {
+		if o == "BucketOwnerEnforced" && !ownerOnly(effectiveGrants(c, b), CanonicalID(c.Account.ID)) {
 			return nil, svc.Invalid("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 		}
 		b.Ownership = o

@@ -685,3 +685,44 @@ func checkDemoProfile(t *testing.T, p string, s world.S3) {
 		seen[b.Name] = true
 	}
 }
+
+// TestOwnerEnforcedNeedsAPrivateACL: S3 applies BucketOwnerEnforced only
+// to a bucket whose ACL gives full control to the owner alone; a grant to
+// another account or to any group, LogDelivery included, fails with
+// InvalidBucketAclWithObjectOwnership ("Bucket cannot have ACLs set with
+// ObjectOwnership's BucketOwnerEnforced setting"), and the ACL and the
+// ownership setting stay as they were.
+func TestOwnerEnforcedNeedsAPrivateACL(t *testing.T) {
+	s := simtest.Start(t, seeded())
+	c := s3sdk.NewFromConfig(s.Config(t, simtest.Member, "us-east-1"), func(o *s3sdk.Options) { o.UsePathStyle = true })
+	b := aws.String("member-logs")
+	owner := &types.Owner{ID: aws.String(s3.CanonicalID(simtest.Member))}
+	ownerFull := types.Grant{Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: owner.ID}, Permission: types.PermissionFullControl}
+	enforce := func() error {
+		_, err := c.PutBucketOwnershipControls(ctx, &s3sdk.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+			Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+		return err
+	}
+	must[*s3sdk.PutBucketOwnershipControlsOutput](t, "object writer")(c.PutBucketOwnershipControls(ctx, &s3sdk.PutBucketOwnershipControlsInput{Bucket: b,
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}))
+	for _, g := range []types.Grant{
+		{Grantee: &types.Grantee{Type: types.TypeGroup, URI: aws.String("http://acs.amazonaws.com/groups/s3/LogDelivery")}, Permission: types.PermissionWrite},
+		{Grantee: &types.Grantee{Type: types.TypeGroup, URI: aws.String("http://acs.amazonaws.com/groups/global/AuthenticatedUsers")}, Permission: types.PermissionRead},
+		{Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: aws.String(s3.CanonicalID(simtest.Management))}, Permission: types.PermissionRead},
+	} {
+		must[*s3sdk.PutBucketAclOutput](t, "grant")(c.PutBucketAcl(ctx, &s3sdk.PutBucketAclInput{Bucket: b,
+			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: []types.Grant{ownerFull, g}}}))
+		wantErr(t, "enforce with a grant to "+aws.ToString(g.Grantee.URI)+aws.ToString(g.Grantee.ID), enforce(), "InvalidBucketAclWithObjectOwnership", 400)
+		oc := must[*s3sdk.GetBucketOwnershipControlsOutput](t, "ownership")(c.GetBucketOwnershipControls(ctx, &s3sdk.GetBucketOwnershipControlsInput{Bucket: b}))
+		acl := must[*s3sdk.GetBucketAclOutput](t, "acl")(c.GetBucketAcl(ctx, &s3sdk.GetBucketAclInput{Bucket: b}))
+		if oc.OwnershipControls.Rules[0].ObjectOwnership != types.ObjectOwnershipObjectWriter || len(acl.Grants) != 2 {
+			t.Fatalf("after the refusal: ownership %s, grants %+v", oc.OwnershipControls.Rules[0].ObjectOwnership, acl.Grants)
+		}
+	}
+	// Reset to private, and the owner may disable ACLs.
+	must[*s3sdk.PutBucketAclOutput](t, "private")(c.PutBucketAcl(ctx, &s3sdk.PutBucketAclInput{Bucket: b,
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: []types.Grant{ownerFull}}}))
+	if err := enforce(); err != nil {
+		t.Fatalf("enforce on a private ACL: %v", err)
+	}
+}
