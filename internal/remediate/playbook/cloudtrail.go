@@ -80,10 +80,10 @@ func updateTrail(ctx context.Context, env Env, in *ctapi.UpdateTrailInput) error
 	return nil
 }
 
-// param returns the value of a parameter with "{account}" and
+// trailParam returns the value of a parameter with "{account}" and
 // "{region}" replaced by the trail's owner and home region, so that one
 // value serves every account of a run ("aws-cloudtrail-logs-{account}").
-func param(env Env, t trailRef, name string) string {
+func trailParam(env Env, t trailRef, name string) string {
 	v := strings.TrimSpace(env.Params[name])
 	return strings.NewReplacer("{account}", t.Owner, "{region}", t.Home).Replace(v)
 }
@@ -134,12 +134,12 @@ type trailKMSState struct {
 	KMSKeyID string `json:"kms_key_id"`
 	// Key is what the parameter's key was found to be, read with the
 	// trail while it is not encrypted (the fix needs it; Set ignores it).
-	Key *paramCheck `json:"param_key,omitempty"`
+	Key *trailParamCheck `json:"param_key,omitempty"`
 }
 
-// paramCheck is what a parameter names, as read: the ARN it resolves to,
+// trailParamCheck is what a parameter names, as read: the ARN it resolves to,
 // or the problem that keeps the playbook from using it.
-type paramCheck struct {
+type trailParamCheck struct {
 	Given   string `json:"given"`
 	ARN     string `json:"arn,omitempty"`
 	Problem string `json:"problem,omitempty"`
@@ -164,8 +164,8 @@ func trailEncryption() Playbook {
 				return trailKMSState{}, err
 			}
 			st := trailKMSState{Trail: t.ARN, KMSKeyID: aws.ToString(tr.KmsKeyId)}
-			if given := param(env, t, paramKMSKey); st.KMSKeyID == "" && given != "" {
-				if st.Key, err = checkKMSKey(ctx, env, t, given); err != nil {
+			if given := trailParam(env, t, paramKMSKey); st.KMSKeyID == "" && given != "" {
+				if st.Key, err = checkTrailKMSKey(ctx, env, t, given); err != nil {
 					return trailKMSState{}, err
 				}
 			}
@@ -201,14 +201,14 @@ func trailName(arn string) string {
 	return arn
 }
 
-// checkKMSKey reads the key given for trail t: it must exist, be an
+// checkTrailKMSKey reads the key given for trail t: it must exist, be an
 // enabled symmetric encryption key, and (when it is in the trail's
 // account, the only case where its policy can be read) have a key
 // policy that lets CloudTrail encrypt with it. A key of another account
 // (a central one) is checked as far as DescribeKey lets the account see
 // it; CloudTrail itself refuses the update when its policy does not fit.
-func checkKMSKey(ctx context.Context, env Env, t trailRef, given string) (*paramCheck, error) {
-	pc := &paramCheck{Given: given}
+func checkTrailKMSKey(ctx context.Context, env Env, t trailRef, given string) (*trailParamCheck, error) {
+	pc := &trailParamCheck{Given: given}
 	region := t.Home
 	if strings.HasPrefix(given, "arn:") {
 		f := strings.SplitN(given, ":", 6)
@@ -246,7 +246,7 @@ func checkKMSKey(ctx context.Context, env Env, t trailRef, given string) (*param
 	if err != nil {
 		return nil, fmt.Errorf("get key policy of %s: %w", pc.ARN, err)
 	}
-	if ok, why := allowsService(aws.ToString(pol.Policy), cloudtrailPrincipal, "kms:GenerateDataKey"); !ok {
+	if ok, why := trailPolicyAllows(aws.ToString(pol.Policy), cloudtrailPrincipal, "kms:GenerateDataKey"); !ok {
 		pc.Problem = fmt.Sprintf("the key policy of KMS key %s (%s) does not let %s use kms:GenerateDataKey* (in it, %s): "+
 			"add the statement CloudTrail documents for trail encryption", pc.ARN, paramKMSKey, cloudtrailPrincipal, why)
 	}
@@ -255,7 +255,7 @@ func checkKMSKey(ctx context.Context, env Env, t trailRef, given string) (*param
 
 const cloudtrailPrincipal = "cloudtrail.amazonaws.com"
 
-// allowsService judges whether a resource policy (a key policy, a role's
+// trailPolicyAllows judges whether a resource policy (a key policy, a role's
 // trust policy) lets the AWS service principal perform action.
 //
 // The judgement is deliberately a plain reading, made to give a clear
@@ -269,7 +269,7 @@ const cloudtrailPrincipal = "cloudtrail.amazonaws.com"
 // wrong the other way, CloudTrail refuses the update
 // (InsufficientEncryptionPolicyException, InvalidCloudWatchLogsRoleArn)
 // and nothing is changed.
-func allowsService(doc, service, action string) (bool, string) {
+func trailPolicyAllows(doc, service, action string) (bool, string) {
 	d, err := iam.ParseDocument(doc)
 	if err != nil {
 		return false, err.Error()
@@ -286,7 +286,7 @@ func allowsService(doc, service, action string) (bool, string) {
 	}
 	allowed := false
 	for i, s := range d.Statements {
-		if i >= len(principals) || !names(principals[i].Principal, service) || !s.MatchesAction(action) {
+		if i >= len(principals) || !principalNames(principals[i].Principal, service) || !s.MatchesAction(action) {
 			continue
 		}
 		if !s.Allow() && !s.Conditional {
@@ -302,9 +302,9 @@ func allowsService(doc, service, action string) (bool, string) {
 	return true, ""
 }
 
-// names reports whether a policy's Principal element covers the service
+// principalNames reports whether a policy's Principal element covers the service
 // principal: "*", {"AWS": "*"}, or {"Service": service or a list with it}.
-func names(principal json.RawMessage, service string) bool {
+func principalNames(principal json.RawMessage, service string) bool {
 	var s string
 	if json.Unmarshal(principal, &s) == nil {
 		return s == "*"
@@ -351,12 +351,12 @@ type trailLogsState struct {
 	RoleARN     string `json:"role_arn"`
 	// Target is what the parameters name, read with the trail while it
 	// has no delivery (the fix needs it; Set ignores it).
-	Target *logsTarget `json:"param_target,omitempty"`
+	Target *trailLogsTarget `json:"param_target,omitempty"`
 }
 
-type logsTarget struct {
-	LogGroup paramCheck `json:"log_group"`
-	Role     paramCheck `json:"role"`
+type trailLogsTarget struct {
+	LogGroup trailParamCheck `json:"log_group"`
+	Role     trailParamCheck `json:"role"`
 }
 
 func trailLogs() Playbook {
@@ -381,13 +381,13 @@ func trailLogs() Playbook {
 				return trailLogsState{}, err
 			}
 			st := trailLogsState{Trail: t.ARN, LogGroupARN: aws.ToString(tr.CloudWatchLogsLogGroupArn), RoleARN: aws.ToString(tr.CloudWatchLogsRoleArn)}
-			group, role := param(env, t, paramLogGroup), param(env, t, paramLogsRole)
+			group, role := trailParam(env, t, paramLogGroup), trailParam(env, t, paramLogsRole)
 			if st.LogGroupARN == "" && group != "" && role != "" {
-				st.Target = &logsTarget{}
-				if st.Target.LogGroup, err = checkLogGroup(ctx, env, t, group); err != nil {
+				st.Target = &trailLogsTarget{}
+				if st.Target.LogGroup, err = checkTrailLogGroup(ctx, env, t, group); err != nil {
 					return trailLogsState{}, err
 				}
-				if st.Target.Role, err = checkLogsRole(ctx, env, t, role); err != nil {
+				if st.Target.Role, err = checkTrailLogsRole(ctx, env, t, role); err != nil {
 					return trailLogsState{}, err
 				}
 			}
@@ -430,11 +430,11 @@ func trailLogs() Playbook {
 	}
 }
 
-// checkLogGroup resolves the log group given for trail t to the ARN
+// checkTrailLogGroup resolves the log group given for trail t to the ARN
 // CloudTrail takes (arn:aws:logs:<region>:<account>:log-group:<name>:*)
 // and checks it exists when it is in the trail's account.
-func checkLogGroup(ctx context.Context, env Env, t trailRef, given string) (paramCheck, error) {
-	pc := paramCheck{Given: given}
+func checkTrailLogGroup(ctx context.Context, env Env, t trailRef, given string) (trailParamCheck, error) {
+	pc := trailParamCheck{Given: given}
 	region, account, name := t.Home, t.Owner, given
 	if strings.HasPrefix(given, "arn:") {
 		f := strings.SplitN(given, ":", 7)
@@ -465,13 +465,13 @@ func checkLogGroup(ctx context.Context, env Env, t trailRef, given string) (para
 	return pc, nil
 }
 
-// checkLogsRole resolves the role given for trail t to its ARN and, for
+// checkTrailLogsRole resolves the role given for trail t to its ARN and, for
 // a role of the trail's account, checks that it exists and that its
 // trust policy lets CloudTrail assume it. Its permissions on the log
 // group are not judged (they are an identity policy, possibly with
 // conditions); CloudTrail refuses a role it cannot use.
-func checkLogsRole(ctx context.Context, env Env, t trailRef, given string) (paramCheck, error) {
-	pc := paramCheck{Given: given}
+func checkTrailLogsRole(ctx context.Context, env Env, t trailRef, given string) (trailParamCheck, error) {
+	pc := trailParamCheck{Given: given}
 	account, name := t.Owner, given
 	if strings.HasPrefix(given, "arn:") {
 		f := strings.SplitN(given, ":", 6)
@@ -498,7 +498,7 @@ func checkLogsRole(ctx context.Context, env Env, t trailRef, given string) (para
 	if d, err := url.QueryUnescape(doc); err == nil {
 		doc = d
 	}
-	if ok, why := allowsService(doc, cloudtrailPrincipal, "sts:AssumeRole"); !ok {
+	if ok, why := trailPolicyAllows(doc, cloudtrailPrincipal, "sts:AssumeRole"); !ok {
 		pc.Problem = fmt.Sprintf("role %s (%s) cannot be assumed by %s (in its trust policy, %s)", name, paramLogsRole, cloudtrailPrincipal, why)
 	}
 	return pc, nil

@@ -154,9 +154,9 @@ func TestCloudTrailFix(t *testing.T) {
 	}
 }
 
-// TestKMSKeyPolicyJudgement: which key policies CloudTrail.2 takes a key
+// TestCloudTrailKMSKeyPolicy: which key policies CloudTrail.2 takes a key
 // with, and which it skips (read through the simulator's KMS).
-func TestKMSKeyPolicyJudgement(t *testing.T) {
+func TestCloudTrailKMSKeyPolicy(t *testing.T) {
 	ctx := context.Background()
 	w := simtest.NewWorld()
 	ctWorld(w)
@@ -192,9 +192,9 @@ func TestKMSKeyPolicyJudgement(t *testing.T) {
 	}
 }
 
-// TestOrganizationTrailOfAnotherAccount: the organization's trail, seen
+// TestCloudTrailOrganizationTrail: the organization's trail, seen
 // from a member, is skipped without a call (only its owner changes it).
-func TestOrganizationTrailOfAnotherAccount(t *testing.T) {
+func TestCloudTrailOrganizationTrail(t *testing.T) {
 	res := playbook.Resource{ARN: "arn:aws:cloudtrail:us-east-1:" + simtest.Management + ":trail/org-trail"}
 	for _, id := range []string{"CloudTrail.2", "CloudTrail.4", "CloudTrail.5"} {
 		env := playbook.Env{Account: simtest.Member, Region: "us-east-1", Resource: res, Now: simtest.Now}
@@ -205,8 +205,8 @@ func TestOrganizationTrailOfAnotherAccount(t *testing.T) {
 	}
 }
 
-// TestTrailGone: a trail deleted since the finding is skipped.
-func TestTrailGone(t *testing.T) {
+// TestCloudTrailGone: a trail deleted since the finding is skipped.
+func TestCloudTrailGone(t *testing.T) {
 	sim := simtest.Start(t, nil)
 	cfg := sim.Config(t, simtest.Member, "us-east-1")
 	res := playbook.Resource{ARN: "arn:aws:cloudtrail:eu-west-1:" + simtest.Member + ":trail/gone"}

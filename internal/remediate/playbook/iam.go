@@ -16,8 +16,8 @@ import (
 // iamPlaybooks returns the playbooks of IAM's controls.
 func iamPlaybooks() []Playbook {
 	return []Playbook{
-		passwordPolicy(passwordIAM7), passwordPolicy(passwordIAM15), passwordPolicy(passwordIAM16),
-		accessKeys(keysIAM3), accessKeys(keysIAM22), accessKeys(keysIAM8),
+		passwordPolicyPlaybook(passwordIAM7), passwordPolicyPlaybook(passwordIAM15), passwordPolicyPlaybook(passwordIAM16),
+		accessKeyPlaybook(keysIAM3), accessKeyPlaybook(keysIAM22), accessKeyPlaybook(keysIAM8),
 	}
 }
 
@@ -49,11 +49,11 @@ type passwordPolicyState struct {
 	HardExpiry      bool `json:"hard_expiry"`
 }
 
-// defaultMinLength is the minimum length of IAM's default rules, which
+// iamDefaultMinLength is the minimum length of IAM's default rules, which
 // apply while an account has no policy. A policy created by a playbook
 // starts there, not at UpdateAccountPasswordPolicy's own default (6),
 // so that creating one never shortens passwords.
-const defaultMinLength = 8
+const iamDefaultMinLength = 8
 
 // passwordRule is what one control asks of the policy.
 type passwordRule struct {
@@ -63,16 +63,16 @@ type passwordRule struct {
 	strengthen func(p *passwordPolicyState)
 }
 
-// createdRisk is the risk every password playbook shares: what a new
+// passwordCreatedRisk is the risk every password playbook shares: what a new
 // policy (there was none) means.
-const createdRisk = "; when the account has no policy, the new one replaces IAM's default rules, whose \"three of four character classes\" " +
+const passwordCreatedRisk = "; when the account has no policy, the new one replaces IAM's default rules, whose \"three of four character classes\" " +
 	"a custom policy cannot express: it asks only for what this control needs (and 8 characters), so fix IAM.7 in the same run to keep complexity"
 
 var passwordIAM7 = passwordRule{
 	control: "IAM.7", name: "iam.password-policy-strong",
 	summary: "Require uppercase and lowercase letters, numbers and symbols, and at least 8 characters, in the account password policy (stricter settings are kept)",
 	risk: "users must meet the new rules the next time they set a password (existing passwords keep working); " +
-		"automation that creates users or login profiles with generated passwords fails if its passwords lack a character class" + createdRisk,
+		"automation that creates users or login profiles with generated passwords fails if its passwords lack a character class" + passwordCreatedRisk,
 	strengthen: func(p *passwordPolicyState) {
 		p.RequireUppercase, p.RequireLowercase, p.RequireNumbers, p.RequireSymbols = true, true, true, true
 		p.MinLength = max(p.MinLength, 8)
@@ -83,20 +83,20 @@ var passwordIAM15 = passwordRule{
 	control: "IAM.15", name: "iam.password-policy-length",
 	summary: "Raise the account password policy's minimum length to 14 (a longer minimum is kept)",
 	risk: "users must choose passwords of 14 characters or more the next time they set one (existing passwords keep working); " +
-		"automation that sets shorter generated passwords fails" + createdRisk,
+		"automation that sets shorter generated passwords fails" + passwordCreatedRisk,
 	strengthen: func(p *passwordPolicyState) { p.MinLength = max(p.MinLength, 14) },
 }
 
 var passwordIAM16 = passwordRule{
 	control: "IAM.16", name: "iam.password-policy-reuse",
 	summary: "Make the account password policy remember the last 24 passwords, so that users cannot reuse them",
-	risk:    "users can no longer cycle back to any of their last 24 passwords when they change one" + createdRisk,
+	risk:    "users can no longer cycle back to any of their last 24 passwords when they change one" + passwordCreatedRisk,
 	strengthen: func(p *passwordPolicyState) {
 		p.ReusePrevention = max(p.ReusePrevention, 24)
 	},
 }
 
-func passwordPolicy(r passwordRule) Playbook {
+func passwordPolicyPlaybook(r passwordRule) Playbook {
 	return &def[passwordPolicyState]{
 		info: Info{
 			Control: r.control, Name: r.name, Summary: r.summary, Risk: r.risk,
@@ -111,16 +111,13 @@ func passwordPolicy(r passwordRule) Playbook {
 }
 
 // fix returns cur strengthened by r: cur itself when r's control
-// already passes.
+// already passes (every rule only raises values).
 func (r passwordRule) fix(cur passwordPolicyState) passwordPolicyState {
 	w := cur
 	if !w.Exists {
-		w = passwordPolicyState{Exists: true, MinLength: defaultMinLength}
+		w = passwordPolicyState{Exists: true, MinLength: iamDefaultMinLength}
 	}
 	r.strengthen(&w)
-	if cur.Exists && w == cur {
-		return cur
-	}
 	return w
 }
 
@@ -225,12 +222,12 @@ type consolePassword struct {
 }
 
 const (
-	keyActive   = string(iamtypes.StatusTypeActive)
-	keyInactive = string(iamtypes.StatusTypeInactive)
+	accessKeyActive   = string(iamtypes.StatusTypeActive)
+	accessKeyInactive = string(iamtypes.StatusTypeInactive)
 )
 
-// keyRule is what one control counts as a failing credential.
-type keyRule struct {
+// accessKeyRule is what one control counts as a failing credential.
+type accessKeyRule struct {
 	control, name, summary, risk string
 	// usage: the control judges last use (and passwords), not only age.
 	usage bool
@@ -242,7 +239,7 @@ type keyRule struct {
 	stale func(d int) bool
 }
 
-var keysIAM3 = keyRule{
+var keysIAM3 = accessKeyRule{
 	control: "IAM.3", name: "iam.access-keys-rotate",
 	summary: "Deactivate (not delete) the user's active access keys created more than 90 days ago",
 	risk: "whatever still signs with a deactivated key (applications, CI jobs, scripts, on-premises agents) is refused until the key is reactivated " +
@@ -250,7 +247,7 @@ var keysIAM3 = keyRule{
 	limit: "90 days", stale: func(d int) bool { return d > 90 },
 }
 
-var keysIAM22 = keyRule{
+var keysIAM22 = accessKeyRule{
 	control: "IAM.22", name: "iam.access-keys-unused-45",
 	summary: "Deactivate (not delete) the user's active access keys unused for 45 days or more (never used: since creation)",
 	risk: "a job that uses a key rarely (quarterly reports, disaster-recovery tooling) is refused until the key is reactivated (rollback); " +
@@ -258,7 +255,7 @@ var keysIAM22 = keyRule{
 	usage: true, limit: "45 days", stale: func(d int) bool { return d >= 45 },
 }
 
-var keysIAM8 = keyRule{
+var keysIAM8 = accessKeyRule{
 	control: "IAM.8", name: "iam.access-keys-unused-90",
 	summary: "Deactivate (not delete) the user's active access keys unused for more than 90 days (never used: since creation)",
 	risk: "a job that uses a key rarely (yearly audits, disaster-recovery tooling) is refused until the key is reactivated (rollback); " +
@@ -266,7 +263,7 @@ var keysIAM8 = keyRule{
 	usage: true, limit: "90 days", stale: func(d int) bool { return d > 90 },
 }
 
-func accessKeys(r keyRule) Playbook {
+func accessKeyPlaybook(r accessKeyRule) Playbook {
 	actions := []string{"iam:ListAccessKeys", "iam:UpdateAccessKey"}
 	if r.usage {
 		actions = []string{"iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:GetLoginProfile", "iam:UpdateAccessKey"}
@@ -279,7 +276,7 @@ func accessKeys(r keyRule) Playbook {
 	}
 }
 
-func (r keyRule) read(ctx context.Context, env Env) (accessKeysState, error) {
+func (r accessKeyRule) read(ctx context.Context, env Env) (accessKeysState, error) {
 	user := env.Resource.ID()
 	c := iamapi.NewFromConfig(env.Config)
 	gone := func(err error) error {
@@ -333,25 +330,25 @@ func (r keyRule) read(ctx context.Context, env Env) (accessKeysState, error) {
 	return st, nil
 }
 
-// days is how many whole days before now t was (as control/iam counts).
-func days(now, t time.Time) int { return int(now.Sub(t) / (24 * time.Hour)) }
+// credentialDays is how many whole days before now t was (as control/iam counts).
+func credentialDays(now, t time.Time) int { return int(now.Sub(t) / (24 * time.Hour)) }
 
 // staleKey says why k makes r's control fail, or "".
-func (r keyRule) staleKey(now time.Time, k accessKeyState) string {
-	if k.Status != keyActive {
+func (r accessKeyRule) staleKey(now time.Time, k accessKeyState) string {
+	if k.Status != accessKeyActive {
 		return ""
 	}
 	switch {
 	case !r.usage:
-		if d := days(now, k.Created); r.stale(d) {
+		if d := credentialDays(now, k.Created); r.stale(d) {
 			return fmt.Sprintf("%s is %d days old", k.ID, d)
 		}
 	case !k.LastUsed.IsZero():
-		if d := days(now, k.LastUsed); r.stale(d) {
+		if d := credentialDays(now, k.LastUsed); r.stale(d) {
 			return fmt.Sprintf("%s was last used %d days ago", k.ID, d)
 		}
 	default:
-		if d := days(now, k.Created); r.stale(d) {
+		if d := credentialDays(now, k.Created); r.stale(d) {
 			return fmt.Sprintf("%s was never used (created %d days ago)", k.ID, d)
 		}
 	}
@@ -360,13 +357,13 @@ func (r keyRule) staleKey(now time.Time, k accessKeyState) string {
 
 // stalePassword says why the user's console password makes r's control
 // fail, or "".
-func (r keyRule) stalePassword(now time.Time, st accessKeysState) string {
+func (r accessKeyRule) stalePassword(now time.Time, st accessKeysState) string {
 	p := st.Password
 	if !r.usage || p == nil {
 		return ""
 	}
 	if !p.LastUsed.IsZero() {
-		if d := days(now, p.LastUsed); r.stale(d) {
+		if d := credentialDays(now, p.LastUsed); r.stale(d) {
 			return fmt.Sprintf("its console password was last used %d days ago", d)
 		}
 		return ""
@@ -375,13 +372,13 @@ func (r keyRule) stalePassword(now time.Time, st accessKeysState) string {
 	if since.IsZero() {
 		since = st.Created
 	}
-	if d := days(now, since); r.stale(d) {
+	if d := credentialDays(now, since); r.stale(d) {
 		return fmt.Sprintf("its console password was never used (set %d days ago)", d)
 	}
 	return ""
 }
 
-func (r keyRule) fix(env Env, cur accessKeysState) (accessKeysState, error) {
+func (r accessKeyRule) fix(env Env, cur accessKeysState) (accessKeysState, error) {
 	var stale []string
 	var self string
 	for _, k := range cur.Keys {
@@ -397,7 +394,7 @@ func (r keyRule) fix(env Env, cur accessKeysState) (accessKeysState, error) {
 		if len(stale) > 0 {
 			also = "; its access keys are left active too (" + strings.Join(stale, ", ") + "), since deactivating them alone would not make " + r.control + " pass"
 		}
-		return cur, Skip("user %s: %s (limit %s), and removing a console password cannot be undone by a rollback (it cannot be read back): "+
+		return cur, Skip("user %s: %s, over the %s limit; removing a console password cannot be undone by a rollback (the password cannot be read back): "+
 			"disable it yourself if nobody needs it%s", cur.User, pw, r.limit, also)
 	}
 	if len(stale) == 0 {
@@ -410,7 +407,7 @@ func (r keyRule) fix(env Env, cur accessKeysState) (accessKeysState, error) {
 	w.Keys = make([]accessKeyState, len(cur.Keys))
 	for i, k := range cur.Keys {
 		if r.staleKey(env.Now, k) != "" {
-			k.Status = keyInactive
+			k.Status = accessKeyInactive
 		}
 		w.Keys[i] = k
 	}
@@ -436,7 +433,7 @@ func setAccessKeys(ctx context.Context, env Env, cur, want accessKeysState) erro
 		})
 		switch {
 		case err == nil:
-		case awsx.IsNotFound(err) && k.Status == keyActive:
+		case awsx.IsNotFound(err) && k.Status == accessKeyActive:
 			lost = append(lost, k.ID)
 		case awsx.IsNotFound(err):
 			// A deleted key is as inactive as a key can be.

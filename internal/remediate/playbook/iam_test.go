@@ -222,7 +222,7 @@ func TestAccessKeysFix(t *testing.T) {
 			want: state(`{"set":`+day(300)+`,"last_used":`+day(2)+`}`, key("AKIA", "Inactive", 300, 91))},
 		{name: "IAM.8 unused password skips, keys too", control: "IAM.8",
 			cur:  state(`{"set":`+day(300)+`,"last_used":`+day(120)+`}`, key("AKIA", "Active", 300, 91)),
-			skip: "console password was last used 120 days ago (limit 90 days), and removing a console password cannot be undone"},
+			skip: "console password was last used 120 days ago, over the 90 days limit; removing a console password cannot be undone"},
 		{name: "IAM.22 password never used, never changed", control: "IAM.22",
 			cur:  `{"user":"u","created":` + day(50) + `,"keys":[],"password":{}}`,
 			skip: "console password was never used (set 50 days ago)"},
