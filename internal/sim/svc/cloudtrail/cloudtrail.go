@@ -569,8 +569,22 @@ func apply(c *svc.Ctx, t *world.Trail, in *trailIn) error {
 	if role != "" && !strings.HasPrefix(role, "arn:aws:iam::") {
 		return errf("InvalidCloudWatchLogsRoleArnException", "Invalid role ARN %s.", role)
 	}
-	if in.KmsKeyId != nil && *in.KmsKeyId != "" && strings.ContainsAny(*in.KmsKeyId, " ") {
-		return errf("InvalidKmsKeyIdException", "Invalid KMS key ID %s.", *in.KmsKeyId)
+	if in.KmsKeyId != nil && *in.KmsKeyId != "" {
+		arn, err := kmsKey(c, *in.KmsKeyId)
+		if err != nil {
+			return err
+		}
+		in.KmsKeyId = &arn
+	}
+	if in.CloudWatchLogsLogGroupArn != nil && lg != "" {
+		if err := checkLogGroup(c, lg); err != nil {
+			return err
+		}
+	}
+	if in.CloudWatchLogsRoleArn != nil && role != "" {
+		if err := checkLogsRole(c, role); err != nil {
+			return err
+		}
 	}
 	t.CloudWatchLogsLogGroupArn, t.CloudWatchLogsRoleArn = lg, role
 	set := func(dst *string, src *string) {
@@ -594,6 +608,102 @@ func apply(c *svc.Ctx, t *world.Trail, in *trailIn) error {
 		return errf("InvalidParameterCombinationException", "Multi-Region trail must include global service events.")
 	}
 	return nil
+}
+
+// kmsKey resolves the KMS key a trail is to encrypt with as CloudTrail
+// does: a key ID, key ARN, alias name or alias ARN becomes the key's
+// ARN, which is what the trail reports. A key of the caller's account
+// must exist in the trail's region and be enabled. Another account's key
+// (a central one) is taken as given: its account's state is not the
+// caller's to lock. Key policies are not checked: the simulator does not
+// evaluate whether a key policy lets cloudtrail.amazonaws.com encrypt
+// (AWS answers InsufficientEncryptionPolicyException when it does not).
+func kmsKey(c *svc.Ctx, ref string) (string, error) {
+	if strings.ContainsAny(ref, " ") {
+		return "", errf("InvalidKmsKeyIdException", "Invalid KMS key ID %s.", ref)
+	}
+	region, account, id := c.Region, c.Account.ID, ref
+	if strings.HasPrefix(ref, "arn:") {
+		f := strings.SplitN(ref, ":", 6)
+		if len(f) != 6 || f[2] != "kms" || (!strings.HasPrefix(f[5], "key/") && !strings.HasPrefix(f[5], "alias/")) {
+			return "", errf("InvalidKmsKeyIdException", "Invalid KMS key ID %s.", ref)
+		}
+		region, account, id = f[3], f[4], strings.TrimPrefix(f[5], "key/")
+		if account != c.Account.ID {
+			return ref, nil
+		}
+	}
+	notFound := errf("KmsKeyNotFoundException", "The KMS key %s does not exist in %s.", ref, region)
+	r := c.Account.Regional[region]
+	if r == nil {
+		return "", notFound
+	}
+	if strings.HasPrefix(id, "alias/") {
+		target := ""
+		for _, a := range r.KMS.Aliases {
+			if a.Name == id {
+				target = a.TargetKeyID
+			}
+		}
+		if target == "" {
+			return "", notFound
+		}
+		id = target
+	}
+	for _, k := range r.KMS.Keys {
+		if k.ID != id {
+			continue
+		}
+		if k.State != "" && k.State != "Enabled" {
+			return "", errf("KmsException", "The KMS key %s is %s.", ref, k.State)
+		}
+		return world.ARN("kms", region, account, "key/"+id), nil
+	}
+	return "", notFound
+}
+
+// checkLogGroup answers InvalidCloudWatchLogsLogGroupArnException for a
+// log group of the caller's account that does not exist.
+func checkLogGroup(c *svc.Ctx, arn string) error {
+	// arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+	f := strings.SplitN(arn, ":", 7)
+	if len(f) != 7 || f[5] != "log-group" || f[6] == "" {
+		return errf("InvalidCloudWatchLogsLogGroupArnException", "Invalid log group ARN %s.", arn)
+	}
+	if f[4] != c.Account.ID {
+		return nil
+	}
+	name := strings.TrimSuffix(f[6], ":*")
+	if r := c.Account.Regional[f[3]]; r != nil {
+		for _, g := range r.Logs.Groups {
+			if g.Name == name {
+				return nil
+			}
+		}
+	}
+	return errf("InvalidCloudWatchLogsLogGroupArnException", "Access denied. Check the log group %s exists.", arn)
+}
+
+// checkLogsRole answers InvalidCloudWatchLogsRoleArnException for a role
+// of the caller's account that does not exist. Whether its trust policy
+// lets CloudTrail assume it, and its permissions, are not checked.
+func checkLogsRole(c *svc.Ctx, arn string) error {
+	// arn:aws:iam::<account>:role/<path/>name
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) != 6 || f[2] != "iam" || !strings.HasPrefix(f[5], "role/") {
+		return errf("InvalidCloudWatchLogsRoleArnException", "Invalid role ARN %s.", arn)
+	}
+	if f[4] != c.Account.ID {
+		return nil
+	}
+	rest := strings.TrimPrefix(f[5], "role/")
+	name := rest[strings.LastIndex(rest, "/")+1:]
+	for _, r := range c.Account.IAM.Roles {
+		if r.Name == name {
+			return nil
+		}
+	}
+	return errf("InvalidCloudWatchLogsRoleArnException", "Access denied. Verify in IAM that the role %s exists and has adequate permissions.", arn)
 }
 
 func createOutput(r ref) any {

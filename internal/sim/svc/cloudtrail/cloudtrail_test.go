@@ -44,6 +44,13 @@ func orgWorld() *world.World {
 		},
 		ServiceAccess: map[string]time.Time{"cloudtrail.amazonaws.com": simtest.Now},
 	}
+	// What a trail may encrypt with and send to.
+	m := w.Account(simtest.Member)
+	us := m.In("us-east-1")
+	us.KMS.Keys = append(us.KMS.Keys, &world.KMSKey{ID: "1234abcd-12ab-34cd-56ef-1234567890ab"}, &world.KMSKey{ID: "0ff0ff00-12ab-34cd-56ef-1234567890ab", State: "Disabled"})
+	us.KMS.Aliases = append(us.KMS.Aliases, &world.KMSAlias{Name: "alias/trails", TargetKeyID: "1234abcd-12ab-34cd-56ef-1234567890ab"})
+	us.Logs.Groups = append(us.Logs.Groups, &world.LogGroup{Name: "ct"})
+	m.IAM.Roles = append(m.IAM.Roles, &world.Role{Name: "ct", Path: "/"}, &world.Role{Name: "ct-writer", Path: "/service/"})
 	return w
 }
 
@@ -173,6 +180,83 @@ func TestTrailLifecycle(t *testing.T) {
 	}
 	_, err = eu.DeleteTrail(ctx, &ctsdk.DeleteTrailInput{Name: aws.String("regional")})
 	wantCode(t, "delete twice", err, "TrailNotFoundException")
+}
+
+// TestTrailEncryptionAndLogs: CloudTrail resolves the KMS key it is
+// given to the key's ARN and refuses a key, log group or role of the
+// account that does not exist; empty strings remove encryption and the
+// CloudWatch Logs delivery.
+func TestTrailEncryptionAndLogs(t *testing.T) {
+	ctx := context.Background()
+	s := simtest.Start(t, orgWorld())
+	c := client(t, s, simtest.Member, "us-east-1")
+	if _, err := c.CreateTrail(ctx, &ctsdk.CreateTrailInput{Name: aws.String("main"), S3BucketName: aws.String("trail-bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	const keyARN = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	update := func(in ctsdk.UpdateTrailInput) (*ctsdk.UpdateTrailOutput, error) {
+		in.Name = aws.String("main")
+		return c.UpdateTrail(ctx, &in)
+	}
+	get := func() types.Trail {
+		t.Helper()
+		g, err := c.GetTrail(ctx, &ctsdk.GetTrailInput{Name: aws.String("main")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *g.Trail
+	}
+	for _, ref := range []string{"alias/trails", "arn:aws:kms:us-east-1:222222222222:alias/trails", "1234abcd-12ab-34cd-56ef-1234567890ab", keyARN} {
+		up, err := update(ctsdk.UpdateTrailInput{KmsKeyId: aws.String(ref)})
+		if err != nil || aws.ToString(up.KmsKeyId) != keyARN || aws.ToString(get().KmsKeyId) != keyARN {
+			t.Errorf("key %s: update = %+v %v, trail key %s; want %s", ref, up, err, aws.ToString(get().KmsKeyId), keyARN)
+		}
+	}
+	for ref, code := range map[string]string{
+		"alias/missing": "KmsKeyNotFoundException",
+		"arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab": "KmsKeyNotFoundException",
+		"0ff0ff00-12ab-34cd-56ef-1234567890ab":                                        "KmsException",
+		"arn:aws:s3:::bucket":                                                         "InvalidKmsKeyIdException",
+	} {
+		_, err := update(ctsdk.UpdateTrailInput{KmsKeyId: aws.String(ref)})
+		wantCode(t, "key "+ref, err, code)
+	}
+	if got := aws.ToString(get().KmsKeyId); got != keyARN {
+		t.Errorf("a refused update changed the key to %s", got)
+	}
+	// Another account's key (a central one) is taken as given.
+	const central = "arn:aws:kms:us-east-1:111111111111:key/c0ffee00-0000-4000-8000-000000000001"
+	if _, err := update(ctsdk.UpdateTrailInput{KmsKeyId: aws.String(central)}); err != nil || aws.ToString(get().KmsKeyId) != central {
+		t.Errorf("central key: %v, trail key %s", err, aws.ToString(get().KmsKeyId))
+	}
+	if _, err := update(ctsdk.UpdateTrailInput{KmsKeyId: aws.String("")}); err != nil || get().KmsKeyId != nil {
+		t.Errorf("no key: %v, trail key %v", err, get().KmsKeyId)
+	}
+
+	const group = "arn:aws:logs:us-east-1:222222222222:log-group:ct:*"
+	for _, tc := range []struct{ group, role, code string }{
+		{"arn:aws:logs:us-east-1:222222222222:log-group:missing:*", "arn:aws:iam::222222222222:role/ct", "InvalidCloudWatchLogsLogGroupArnException"},
+		{"arn:aws:logs:eu-west-1:222222222222:log-group:ct:*", "arn:aws:iam::222222222222:role/ct", "InvalidCloudWatchLogsLogGroupArnException"},
+		{group, "arn:aws:iam::222222222222:role/missing", "InvalidCloudWatchLogsRoleArnException"},
+		{group, "", "InvalidCloudWatchLogsLogGroupArnException"},
+	} {
+		_, err := update(ctsdk.UpdateTrailInput{CloudWatchLogsLogGroupArn: aws.String(tc.group), CloudWatchLogsRoleArn: aws.String(tc.role)})
+		wantCode(t, tc.group+" "+tc.role, err, tc.code)
+	}
+	for _, role := range []string{"arn:aws:iam::222222222222:role/ct", "arn:aws:iam::222222222222:role/service/ct-writer"} {
+		if _, err := update(ctsdk.UpdateTrailInput{CloudWatchLogsLogGroupArn: aws.String(group), CloudWatchLogsRoleArn: aws.String(role)}); err != nil {
+			t.Fatalf("logs with %s: %v", role, err)
+		}
+		if tr := get(); aws.ToString(tr.CloudWatchLogsLogGroupArn) != group || aws.ToString(tr.CloudWatchLogsRoleArn) != role {
+			t.Errorf("logs = %s %s", aws.ToString(tr.CloudWatchLogsLogGroupArn), aws.ToString(tr.CloudWatchLogsRoleArn))
+		}
+	}
+	if _, err := update(ctsdk.UpdateTrailInput{CloudWatchLogsLogGroupArn: aws.String(""), CloudWatchLogsRoleArn: aws.String("")}); err != nil {
+		t.Fatal(err)
+	}
+	if tr := get(); tr.CloudWatchLogsLogGroupArn != nil || tr.CloudWatchLogsRoleArn != nil {
+		t.Errorf("logs after removal = %v %v", tr.CloudWatchLogsLogGroupArn, tr.CloudWatchLogsRoleArn)
+	}
 }
 
 func TestEventSelectorsAndTags(t *testing.T) {

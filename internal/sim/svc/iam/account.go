@@ -141,7 +141,9 @@ func boolParam(c *svc.Ctx, name string) bool { return c.Form.Get(name) == "true"
 func updateAccountPasswordPolicy(c *svc.Ctx) (any, error) {
 	var p world.PasswordPolicy
 	var err error
-	if p.MinimumPasswordLength, err = intRange(c, "MinimumPasswordLength", 8, 6, 128); err != nil {
+	// The call replaces the whole policy: what it leaves out takes
+	// IAM's default (a minimum length of 6, the rest off).
+	if p.MinimumPasswordLength, err = intRange(c, "MinimumPasswordLength", 6, 6, 128); err != nil {
 		return nil, err
 	}
 	if p.MaxPasswordAge, err = intRange(c, "MaxPasswordAge", 0, 1, 1095); err != nil {

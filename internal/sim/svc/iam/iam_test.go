@@ -176,6 +176,17 @@ func TestPasswordPolicy(t *testing.T) {
 	}
 	_, err = c.UpdateAccountPasswordPolicy(ctx, &iamsdk.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(200)})
 	wantCode(t, "too long", err, "ValidationError")
+	// An update replaces the whole policy: what it leaves out is reset
+	// to IAM's defaults (a minimum length of 6, no reuse prevention, no
+	// expiry), not kept.
+	_, err = c.UpdateAccountPasswordPolicy(ctx, &iamsdk.UpdateAccountPasswordPolicyInput{RequireNumbers: true})
+	must(t, "update with defaults", err)
+	out, err = c.GetAccountPasswordPolicy(ctx, &iamsdk.GetAccountPasswordPolicyInput{})
+	must(t, "get", err)
+	if p := out.PasswordPolicy; aws.ToInt32(p.MinimumPasswordLength) != 6 || !p.RequireNumbers || p.RequireSymbols || p.ExpirePasswords ||
+		aws.ToInt32(p.MaxPasswordAge) != 0 || aws.ToInt32(p.PasswordReusePrevention) != 0 {
+		t.Errorf("policy after a partial update = %+v", p)
+	}
 	must(t, "delete", func() error { _, err := c.DeleteAccountPasswordPolicy(ctx, nil); return err }())
 	_, err = c.DeleteAccountPasswordPolicy(ctx, nil)
 	wantCode(t, "delete twice", err, "NoSuchEntity")
