@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,6 +129,22 @@ func Apply(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 	return rep, ctx.Err()
 }
 
+// phases returns the playbooks' phases in order (reversed for a
+// rollback).
+func (e *engine) phases(reverse bool) []int {
+	var out []int
+	for _, p := range e.o.Playbooks {
+		if !slices.Contains(out, p.Info().Phase) {
+			out = append(out, p.Info().Phase)
+		}
+	}
+	slices.Sort(out)
+	if reverse {
+		slices.Reverse(out)
+	}
+	return out
+}
+
 // planned returns the targets of the changes planned.
 func (e *engine) planned() []target.Target {
 	ts, _ := byTarget(e.items, func(it *Item) bool { return it.Action == Change })
@@ -145,9 +162,11 @@ func (e *engine) applyWaves(ctx context.Context, cfg aws.Config, rep *Report) er
 	for i := range rep.Waves {
 		w := &rep.Waves[i]
 		e.progress(w.N, "apply", "wave %d: %d changes in %d accounts", w.N, w.Changes, len(w.Accounts))
-		if err := e.each(ctx, e.items, func(it *Item) bool { return it.Action == Change && it.Wave == w.N },
-			func(ctx context.Context, t target.Target, its []*Item) { e.applyTarget(ctx, rep.Run, t, its) }); err != nil {
-			return err
+		for _, phase := range e.phases(false) {
+			if err := e.each(ctx, e.items, func(it *Item) bool { return it.Action == Change && it.Wave == w.N && it.Phase == phase },
+				func(ctx context.Context, t target.Target, its []*Item) { e.applyTarget(ctx, rep.Run, t, its) }); err != nil {
+				return err
+			}
 		}
 		for _, it := range e.items {
 			if it.Wave != w.N {
@@ -347,7 +366,17 @@ func (e *engine) applyItem(ctx context.Context, run string, it *Item, written ma
 	switch r.Outcome {
 	case change.Done:
 		it.Action, it.Prior, it.Want, it.Changes, it.Reason = Changed, live, want, change.Diff(live, want), r.Detail
-		written[it.Resource.ARN] = want
+		// What the change left, as AWS reports it (IDs, versions and
+		// defaults it fills in): what a rollback expects to find.
+		if after, err := p.Read(ctx, env); err == nil {
+			it.Want = after
+			jctx, cancel := change.Detached(ctx)
+			defer cancel()
+			if err := e.o.Store.RecordStepWant(jctx, run, store.StepKey{Account: it.Account, Region: it.Region, Item: it.key()}, after); err != nil {
+				it.Reason = "changed, but the journal could not record the state it left: " + err.Error()
+			}
+		}
+		written[it.Resource.ARN] = it.Want
 		return true
 	case change.Failed:
 		it.Action, it.Reason = Failed, awsx.Describe(r.Err)

@@ -197,7 +197,7 @@ func (e *engine) select_(fs []finding.Finding) error {
 		p := e.o.playbookOf(f.Control)
 		it := &Item{Finding: f.ID, Control: f.Control, Severity: f.Severity.String(), Account: f.Account, Region: f.Region,
 			Global: c != nil && c.Global, Resource: playbook.Resource{ARN: f.ResourceARN, Type: f.ResourceType, Name: f.ResourceName},
-			Playbook: p.Info().Name}
+			Playbook: p.Info().Name, Phase: p.Info().Phase}
 		switch {
 		case a.Err != nil:
 			it.Action, it.Reason = Skipped, "account not reachable: "+e.notAss[f.Account]

@@ -50,6 +50,7 @@ type Item struct {
 	Global   bool              `json:"global,omitempty"`
 	Resource playbook.Resource `json:"resource"`
 	Playbook string            `json:"playbook"`
+	Phase    int               `json:"phase,omitempty"`
 	Wave     int               `json:"wave,omitempty"`
 	Action   Action            `json:"action"`
 	Reason   string            `json:"reason,omitempty"`

@@ -104,7 +104,7 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, undo store.Baseli
 		ctl, res, _ := strings.Cut(s.Item, " ")
 		it := &Item{Control: ctl, Account: s.Account, Region: s.Region, Resource: playbook.Resource{ARN: res}, Wave: s.Wave}
 		if p := e.o.playbookOf(ctl); p != nil {
-			it.Playbook = p.Info().Name
+			it.Playbook, it.Phase = p.Info().Name, p.Info().Phase
 		}
 		e.items = append(e.items, it)
 		byItem[it] = s
@@ -119,21 +119,26 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, undo store.Baseli
 	}
 	rep := &Report{Kind: "rollback", Run: id, Of: undo.ID}
 	e.progress(0, "rollback", "run %s: rolling back %d changes of %s", id, len(kept), undo.ID)
-	rerr := e.each(ctx, e.items, func(*Item) bool { return true }, func(ctx context.Context, _ target.Target, its []*Item) {
-		for _, it := range its {
-			if ctx.Err() != nil {
-				it.Action, it.Reason = Failed, "interrupted before it was restored"
-				continue
+	var rerr error
+	for _, phase := range e.phases(true) {
+		if rerr = e.each(ctx, e.items, func(it *Item) bool { return it.Phase == phase }, func(ctx context.Context, _ target.Target, its []*Item) {
+			for _, it := range its {
+				if ctx.Err() != nil {
+					it.Action, it.Reason = Failed, "interrupted before it was restored"
+					continue
+				}
+				e.restore(ctx, id, it, byItem[it])
 			}
-			e.restore(ctx, id, it, byItem[it])
+		}); rerr != nil {
+			break
 		}
-	})
+	}
 	e.finish(rep)
 	rep.Status = store.Complete
 	switch {
 	case rerr != nil || ctx.Err() != nil:
 		rep.Status = store.Interrupted
-	case rep.Counts[Failed] > 0:
+	case rep.Counts[Failed] > 0 || rep.Counts[Skipped] > 0:
 		rep.Status = store.Partial
 	}
 	jctx, cancel := change.Detached(ctx)

@@ -11,10 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -44,9 +40,15 @@ func imdsTokens(w *world.World) map[string]string {
 	return out
 }
 
-// instance returns the first instance of account in region.
+// instance returns the first instance of account in region that fails
+// EC2.8 (IMDSv1 allowed).
 func instance(w *world.World, account, region string) *world.Instance {
-	return w.Account(account).In(region).EC2.Instances[0]
+	for _, i := range w.Account(account).In(region).EC2.Instances {
+		if i.Metadata.HTTPTokens != "required" && i.State != "terminated" {
+			return i
+		}
+	}
+	panic("no IMDSv1 instance in " + account + " " + region)
 }
 
 // TestBadInput: every selection that cannot be run is an InputError
@@ -197,7 +199,7 @@ func TestFaultsInOneAccount(t *testing.T) {
 	for _, it := range rep.Items {
 		switch {
 		case it.Account == "555555555502":
-			if it.Action != remediate.Failed || !strings.Contains(it.Reason, "AccessDenied") {
+			if it.Action != remediate.Failed || !strings.Contains(it.Reason, "UnauthorizedOperation") {
 				t.Errorf("denied account: %s %q", it.Action, it.Reason)
 			}
 		case it.Action != remediate.Changed:
@@ -292,11 +294,16 @@ func TestKillMidApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Status != store.Complete || again.Counts[remediate.Passing] < len(steps)-1 || again.Counts[remediate.Changed] == 0 {
-		t.Errorf("re-run: %s %v after %d journaled steps", again.Status, again.Counts, len(steps))
+	done := 0
+	for _, s := range steps {
+		if s.Status == store.StepDone {
+			done++
+		}
 	}
-	for _, tok := range imdsTokens(f.sim.World()) {
-		_ = tok
+	// A step journaled but not confirmed may or may not have been sent.
+	if again.Status != store.Complete || again.Counts[remediate.Passing] < done || again.Counts[remediate.Passing] > len(steps) ||
+		again.Counts[remediate.Changed]+again.Counts[remediate.Passing] != 93 {
+		t.Errorf("re-run: %s %v after %d journaled steps, %d done", again.Status, again.Counts, len(steps), done)
 	}
 	for _, id := range []string{again.Run, killedRun} {
 		ro := f.opts()
@@ -333,7 +340,3 @@ func crashChild(t *testing.T, spec string) {
 	remediate.Apply(ctx, cfg, o)
 	time.Sleep(time.Minute) // the parent kills it
 }
-
-var _ = aws.String
-var _ = ec2api.NewFromConfig
-var _ ec2types.HttpTokensState

@@ -37,6 +37,11 @@ type Journal interface {
 	// BaselineSteps lists a run's steps in the order they were
 	// journaled.
 	BaselineSteps(ctx context.Context, run string) ([]BaselineStep, error)
+	// RecordStepWant replaces a step's Want with the state the change
+	// actually left (read back after it: AWS fills in IDs, defaults and
+	// versions), so that a rollback can tell a later change by someone
+	// else from its own.
+	RecordStepWant(ctx context.Context, run string, k StepKey, want json.RawMessage) error
 	// RecordRunOutcome stores what came of a run (JSON the engine
 	// defines), replacing what was recorded before.
 	RecordRunOutcome(ctx context.Context, id string, outcome json.RawMessage) error
@@ -254,6 +259,21 @@ ON CONFLICT (run_id, account, region, item) DO NOTHING`),
 		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
 	}
 	return got, nil
+}
+
+func (s *sqlStore) RecordStepWant(ctx context.Context, run string, k StepKey, want json.RawMessage) error {
+	if !json.Valid(want) {
+		return s.errorf("baseline step %s %s/%s %s: the state is not JSON", run, k.Account, k.Region, k.Item)
+	}
+	res, err := s.w.ExecContext(ctx, s.d.q(`UPDATE baseline_steps SET want = ?, updated = ? WHERE run_id = ? AND account = ? AND region = ? AND item = ?`),
+		string(want), s.now().UnixNano(), run, k.Account, k.Region, k.Item)
+	if err != nil {
+		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, ErrNotFound)
+	}
+	return nil
 }
 
 func (s *sqlStore) RecordRunOutcome(ctx context.Context, id string, outcome json.RawMessage) error {

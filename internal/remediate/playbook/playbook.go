@@ -85,6 +85,11 @@ type Info struct {
 	// Actions are the IAM actions Read and Set call, reads included.
 	Actions []string `json:"actions"`
 	Params  []Param  `json:"params,omitempty"`
+	// Phase orders playbooks within a wave: every phase 0 change of the
+	// wave is made before phase 1 starts, and a rollback undoes phase 1
+	// first. Block Public Access is phase 1: S3 refuses to put back a
+	// public ACL or policy while it is on.
+	Phase int `json:"phase,omitempty"`
 }
 
 // Playbook fixes one control's failing resources.

@@ -190,7 +190,7 @@ func readBucketPAB(ctx context.Context, c *s3api.Client, bucket string) (pabStat
 func accountBlockPublicAccess() Playbook {
 	return &def[pabState]{
 		info: Info{
-			Control: "S3.1", Name: "s3.account-block-public-access",
+			Control: "S3.1", Name: "s3.account-block-public-access", Phase: 1,
 			Summary: "Turn on all four account-level S3 Block Public Access settings (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets)",
 			Risk: "applies to every bucket and access point of the account, now and later: public bucket policies and public ACLs stop " +
 				"granting access (static websites served from S3, public downloads, anonymous uploads, other accounts let in by a policy S3 " +
@@ -224,7 +224,7 @@ func accountBlockPublicAccess() Playbook {
 func bucketBlockPublicAccess() Playbook {
 	return &def[pabState]{
 		info: Info{
-			Control: "S3.8", Name: "s3.bucket-block-public-access",
+			Control: "S3.8", Name: "s3.bucket-block-public-access", Phase: 1,
 			Summary: "Turn on all four Block Public Access settings of the bucket (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets)",
 			Risk: "the bucket's public policy statements and public ACL grants stop granting access (a static website or public " +
 				"download served from it, anonymous uploads, other accounts let in by a statement S3 judges public); requests that set " +

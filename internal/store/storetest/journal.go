@@ -137,6 +137,12 @@ func testJournal(t *testing.T, open func(t *testing.T) store.Store) {
 	if _, err := s.JournalStep(ctx, store.BaselineStep{Run: rem.ID, StepKey: wk, Wave: 3, Prior: json.RawMessage(`{"http_tokens":"optional"}`), Want: json.RawMessage(`{"http_tokens":"required"}`)}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RecordStepWant(ctx, rem.ID, wk, json.RawMessage(`{"http_tokens":"required","hop_limit":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordStepWant(ctx, rem.ID, wk, json.RawMessage(`{`)); err == nil {
+		t.Error("a want that is not JSON was recorded")
+	}
 	if err := s.RecordRunOutcome(ctx, rem.ID, json.RawMessage(`{"halted":"alarm"}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +156,7 @@ func testJournal(t *testing.T, open func(t *testing.T) store.Store) {
 	if err != nil || got.Engine != store.EngineRemediate || string(got.Outcome) != `{"halted":"alarm"}` {
 		t.Errorf("remediation run = %+v, %v", got, err)
 	}
-	if steps, _ := s.BaselineSteps(ctx, rem.ID); len(steps) != 1 || steps[0].Wave != 3 {
+	if steps, _ := s.BaselineSteps(ctx, rem.ID); len(steps) != 1 || steps[0].Wave != 3 || string(steps[0].Want) != `{"http_tokens":"required","hop_limit":2}` {
 		t.Errorf("remediation steps = %+v", steps)
 	}
 }
