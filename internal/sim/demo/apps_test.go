@@ -48,7 +48,7 @@ func legacyWeb(t *testing.T, w *world.World) []string {
 }
 
 // TestLegacyWebApp: the web team's old site runs in storefront-prod
-// (Production, two regions) and storefront-dev (Development, one), each
+// (Production: us-east-1, us-west-2) and storefront-dev (Development: us-east-1), each
 // instance an EC2.8 failure with an OK health alarm; nowhere else.
 func TestLegacyWebApp(t *testing.T) {
 	w, err := Load(clock.Fixed(SampleNow))
@@ -56,8 +56,8 @@ func TestLegacyWebApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"444444444402/eu-west-1/i-01e9ac7000000ee01/legacy-web-444444444402-health",
 		"444444444402/us-east-1/i-01e9ac7000000ee01/legacy-web-444444444402-health",
+		"444444444402/us-west-2/i-01e9ac7000000ee01/legacy-web-444444444402-health",
 		"555555555502/us-east-1/i-01e9ac7000000ee01/legacy-web-555555555502-health",
 	}
 	if got := legacyWeb(t, w); !reflect.DeepEqual(got, want) {

@@ -15,6 +15,8 @@ import (
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -461,5 +463,73 @@ func TestDescribeAlarmsFilters(t *testing.T) {
 	o, err = cw.DescribeAlarms(ctx, &cwsdk.DescribeAlarmsInput{ParentsOfAlarmName: aws.String("legacy-web-00")})
 	if err != nil || len(o.MetricAlarms) != 0 || len(o.CompositeAlarms) != 0 {
 		t.Errorf("parents: %+v %v", o, err)
+	}
+}
+
+// TestDemoLegacyWeb replays the incident on the demo organization: the
+// health alarm of storefront-prod's legacy site, found by its name prefix
+// and tag, fires when IMDSv2 is required on its instance, and only it.
+func TestDemoLegacyWeb(t *testing.T) {
+	w, err := demo.Load(clock.Fixed(simtest.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := &world.Stopwatch{}
+	w.Health.Elapsed = sw.Elapsed
+	s := simtest.Start(t, w)
+	ctx := context.Background()
+	const prod = "444444444402"
+	cw := cwsdk.NewFromConfig(s.Config(t, prod, "us-east-1"))
+	ec := ec2sdk.NewFromConfig(s.Config(t, prod, "us-east-1"))
+	gate := func() []string {
+		t.Helper()
+		var out []string
+		p := cwsdk.NewDescribeAlarmsPaginator(cw, &cwsdk.DescribeAlarmsInput{AlarmNamePrefix: aws.String("legacy-web-")})
+		for p.HasMorePages() {
+			o, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range o.MetricAlarms {
+				tags, err := cw.ListTagsForResource(ctx, &cwsdk.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tg := range tags.Tags {
+					if aws.ToString(tg.Key) == "guardrail:health" && aws.ToString(tg.Value) == "true" {
+						out = append(out, aws.ToString(a.AlarmName)+"="+string(a.StateValue))
+					}
+				}
+			}
+		}
+		return out
+	}
+	if got := strings.Join(gate(), " "); got != "legacy-web-444444444402-health=OK" {
+		t.Fatalf("before: %s", got)
+	}
+	alarmed := func() int {
+		t.Helper()
+		o, err := cw.DescribeAlarms(ctx, &cwsdk.DescribeAlarmsInput{StateValue: types.StateValueAlarm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(o.MetricAlarms)
+	}
+	before := alarmed()
+	setTokens(t, ec, "i-0b0d0c7100001c0d3", ec2types.HttpTokensStateRequired) // the bastion: no legacy application
+	setTokens(t, ec, legacy, ec2types.HttpTokensStateRequired)
+	sw.Advance(world.DefaultHealthDelay)
+	if got := strings.Join(gate(), " "); got != "legacy-web-444444444402-health=ALARM" {
+		t.Errorf("after: %s", got)
+	}
+	if n := alarmed(); n != before+1 {
+		t.Errorf("%d alarms in ALARM, want %d", n, before+1)
+	}
+	// The other region and account that run the site are untouched.
+	for _, tc := range []struct{ account, region string }{{prod, "us-west-2"}, {"555555555502", "us-east-1"}} {
+		o, err := cwsdk.NewFromConfig(s.Config(t, tc.account, tc.region)).DescribeAlarms(ctx, &cwsdk.DescribeAlarmsInput{AlarmNamePrefix: aws.String("legacy-web-")})
+		if err != nil || len(o.MetricAlarms) != 1 || o.MetricAlarms[0].StateValue != types.StateValueOk {
+			t.Errorf("%s/%s: %+v %v", tc.account, tc.region, o, err)
+		}
 	}
 }
