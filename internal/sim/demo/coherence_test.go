@@ -10,7 +10,8 @@ import (
 
 // TestDemoIsCoherent checks that what one service's demo data names in
 // another exists there: trail and Config delivery buckets, the trail's KMS
-// key and log group. A dangling reference would make a check pass or fail
+// key and log group, an instance's subnet and security groups, the
+// instance an alarm watches. A dangling reference would make a check pass or fail
 // for the wrong reason.
 func TestDemoIsCoherent(t *testing.T) {
 	w, err := Load(clock.Fixed(SampleNow))
@@ -39,6 +40,23 @@ func TestDemoIsCoherent(t *testing.T) {
 				}
 				if g := tr.CloudWatchLogsLogGroupArn; g != "" && !hasLogGroup(w, g) {
 					t.Errorf("%s: trail %s sends to log group %s, which does not exist", where, tr.Name, g)
+				}
+			}
+			for _, i := range r.EC2.Instances {
+				if !hasSubnet(r, i.SubnetID) {
+					t.Errorf("%s: instance %s is in subnet %s, which does not exist", where, i.ID, i.SubnetID)
+				}
+				for _, g := range i.SecurityGroups {
+					if !hasGroup(r, g) {
+						t.Errorf("%s: instance %s is in security group %s, which does not exist", where, i.ID, g)
+					}
+				}
+			}
+			for _, al := range r.CloudWatch.Alarms {
+				for _, d := range al.Dimensions {
+					if d.Name == "InstanceId" && !hasInstance(r, d.Value) {
+						t.Errorf("%s: alarm %s watches instance %s, which does not exist", where, al.Name, d.Value)
+					}
 				}
 			}
 			for _, ch := range r.Config.Channels {
@@ -80,6 +98,33 @@ func hasLogGroup(w *world.World, arn string) bool {
 	}
 	for _, g := range a.Regional[f[3]].Logs.Groups {
 		if g.Name == f[6] {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSubnet(r *world.Region, id string) bool {
+	for _, s := range r.EC2.Subnets {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func hasGroup(r *world.Region, id string) bool {
+	for _, g := range r.EC2.SecurityGroups {
+		if g.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func hasInstance(r *world.Region, id string) bool {
+	for _, i := range r.EC2.Instances {
+		if i.ID == id {
 			return true
 		}
 	}

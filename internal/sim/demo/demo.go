@@ -1,9 +1,10 @@
 // Package demo builds the simulator's demo organization from embedded data:
 // data/org.yaml says who is in the organization and which profile of
 // resources each account carries; data/<service>.yaml holds, per profile,
-// that service's state (see the README in data/ for the format). Generate
-// replicates the same mix to any number of accounts and regions for
-// benchmarks.
+// that service's state; data/apps/<app>.yaml holds an application some
+// accounts run on top of their profile (see the README in data/ for the
+// format). Generate replicates the same mix to any number of accounts and
+// regions for benchmarks.
 //
 // demo builds worlds; it must not import the simulator's server.
 package demo
@@ -62,6 +63,9 @@ type AccountSpec struct {
 	DeniesScanner bool `yaml:"denies_scanner"`
 	// ExtraRegions are opt-in regions this account has enabled.
 	ExtraRegions []string `yaml:"extra_regions"`
+	// Apps are the applications the account runs besides its profile's
+	// resources (data/apps/<name>.yaml), each in the regions listed.
+	Apps map[string][]string `yaml:"apps"`
 }
 
 // Profiles are the known profile names.
@@ -128,6 +132,13 @@ func (s *Spec) validate() error {
 		for _, r := range a.ExtraRegions {
 			if !regions[r] && err == nil {
 				err = fmt.Errorf("%s: account %s: extra_regions: unknown region %q", path, a.ID, r)
+			}
+		}
+		for app, rs := range a.Apps {
+			for _, r := range rs {
+				if !regions[r] && err == nil {
+					err = fmt.Errorf("%s: account %s: apps: %s: unknown region %q", path, a.ID, app, r)
+				}
 			}
 		}
 		seen[a.ID] = true
@@ -257,6 +268,9 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 		if err := ps.apply(acct, a.Profile, acctSubs); err != nil {
 			return fmt.Errorf("account %s (%s): %w", a.ID, a.Name, err)
 		}
+		if err := ps.addApps(acct, a.Apps, acctSubs); err != nil {
+			return fmt.Errorf("account %s (%s): %w", a.ID, a.Name, err)
+		}
 		if a.ID != spec.Management.ID {
 			trusted := "arn:aws:iam::" + spec.Management.ID + ":root"
 			if a.DeniesScanner {
@@ -298,8 +312,10 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 // Generate builds an organization of n accounts (at least 4) in m regions
 // (1 to 29) with the demo's mix: the demo's management, security and
 // log-archive accounts, then workload accounts that take the demo's
-// workload accounts' profiles, OUs and tags in turn (so about one in ten
-// denies the scanner, as in the demo), on the clock now (see Build).
+// workload accounts' profiles, OUs, tags and applications in turn (so
+// about one in ten denies the scanner, as in the demo, and about one in
+// five runs the legacy web application, in those of its regions that
+// are among the m), on the clock now (see Build).
 func Generate(n, m int, now func() time.Time) (*world.World, error) {
 	spec, err := ReadSpec()
 	if err != nil {
@@ -343,18 +359,42 @@ func Generate(n, m int, now func() time.Time) (*world.World, error) {
 		t.ou.Accounts = append(t.ou.Accounts, a)
 	}
 	spec.Regions = nil
+	in := map[string]bool{}
 	for _, r := range all[:m] {
 		spec.Regions = append(spec.Regions, r.Name)
+		in[r.Name] = true
 	}
+	var prune func(ous []OUSpec)
+	prune = func(ous []OUSpec) {
+		for i := range ous {
+			for j := range ous[i].Accounts {
+				a := &ous[i].Accounts[j]
+				apps := map[string][]string{}
+				for app, rs := range a.Apps {
+					for _, r := range rs {
+						if in[r] {
+							apps[app] = append(apps[app], r)
+						}
+					}
+				}
+				a.Apps = apps
+			}
+			prune(ous[i].OUs)
+		}
+	}
+	prune(spec.OUs)
 	return Build(spec, now)
 }
 
-// profiles are the per-service state templates of every profile.
+// profiles are the per-service state templates of every profile, and of
+// every application.
 type profiles struct {
 	// global[field][profile] and regional[field][profile][region|"default"]
 	// are decoded templates whose strings still hold ${...} tokens.
 	global   map[string]map[string]reflect.Value
 	regional map[string]map[string]map[string]reflect.Value
+	// apps[app][region|"default"] is a world.Region of what app adds.
+	apps map[string]map[string]reflect.Value
 }
 
 var (
@@ -376,7 +416,40 @@ func fieldsByTag(t reflect.Type) map[string]int {
 
 func loadProfiles(now time.Time) (*profiles, error) {
 	w0 := world.New() // for the region list
-	ps := &profiles{global: map[string]map[string]reflect.Value{}, regional: map[string]map[string]map[string]reflect.Value{}}
+	ps := &profiles{global: map[string]map[string]reflect.Value{}, regional: map[string]map[string]map[string]reflect.Value{},
+		apps: map[string]map[string]reflect.Value{}}
+	resolve := func(b []byte) []byte {
+		return daysAgo.ReplaceAllFunc(b, func(m []byte) []byte {
+			n, _ := strconv.Atoi(string(daysAgo.FindSubmatch(m)[1]))
+			return []byte(now.AddDate(0, 0, -n).UTC().Truncate(time.Second).Format(time.RFC3339))
+		})
+	}
+	apps, err := fs.Glob(data, "data/apps/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range apps {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "data/apps/"), ".yaml")
+		b, err := data.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var byRegion map[string]yaml.Node
+		if err := yaml.Unmarshal(resolve(b), &byRegion); err != nil {
+			return nil, fmt.Errorf("demo data %s: want {default: ..., <region>: ...}: %w", f, err)
+		}
+		ps.apps[name] = map[string]reflect.Value{}
+		for region, rn := range byRegion {
+			if _, ok := w0.Region(region); !ok && region != "default" {
+				return nil, fmt.Errorf("demo data %s:%d: %q is neither default nor a region", f, rn.Line, region)
+			}
+			v, err := decodeNode(f, region, &rn, reflect.TypeOf(world.Region{}))
+			if err != nil {
+				return nil, err
+			}
+			ps.apps[name][region] = v
+		}
+	}
 	files, err := fs.Glob(data, "data/*.yaml")
 	if err != nil {
 		return nil, err
@@ -390,10 +463,7 @@ func loadProfiles(now time.Time) (*profiles, error) {
 		if err != nil {
 			return nil, err
 		}
-		b = daysAgo.ReplaceAllFunc(b, func(m []byte) []byte {
-			n, _ := strconv.Atoi(string(daysAgo.FindSubmatch(m)[1]))
-			return []byte(now.AddDate(0, 0, -n).UTC().Truncate(time.Second).Format(time.RFC3339))
-		})
+		b = resolve(b)
 		var doc map[string]yaml.Node
 		if err := yaml.Unmarshal(b, &doc); err != nil {
 			return nil, fmt.Errorf("demo data %s: %w", f, err)
@@ -497,6 +567,103 @@ func (ps *profiles) apply(acct *world.Account, profile string, subs map[string]s
 		}
 	}
 	return nil
+}
+
+// addApps adds to acct the resources of each application it runs, in the
+// regions it runs it, with ${...} tokens replaced: an application's
+// lists are appended to the profile's, its maps merged; it sets nothing
+// else (an application adds resources, it does not change settings).
+func (ps *profiles) addApps(acct *world.Account, apps map[string][]string, subs map[string]string) error {
+	names := make([]string, 0, len(apps))
+	for n := range apps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var base []string
+	for _, k := range sortedKeys(subs) {
+		base = append(base, k, subs[k])
+	}
+	for _, name := range names {
+		byRegion, ok := ps.apps[name]
+		if !ok {
+			return fmt.Errorf("apps: no application %q (data/apps/%s.yaml)", name, name)
+		}
+		for _, region := range apps[name] {
+			if !acct.RegionEnabled(region) {
+				return fmt.Errorf("apps: %s: region %s is not enabled in the account", name, region)
+			}
+			tmpl, ok := byRegion[region]
+			if !ok {
+				tmpl, ok = byRegion["default"]
+			}
+			if !ok {
+				continue
+			}
+			rep := strings.NewReplacer(append(base, "${region}", region)...)
+			if err := appendInto(reflect.ValueOf(acct.In(region)).Elem(), tmpl, rep, name); err != nil {
+				return fmt.Errorf("apps: %s: %s: %w", name, region, err)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// appendInto adds src's lists and map entries to dst's, copied with
+// tokens replaced; any other value set in src is an error.
+func appendInto(dst, src reflect.Value, rep *strings.Replacer, path string) error {
+	switch kind := src.Kind(); {
+	case kind == reflect.Struct && allExported(src.Type()):
+		t := src.Type()
+		for i := 0; i < t.NumField(); i++ {
+			tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			if err := appendInto(dst.Field(i), src.Field(i), rep, path+"."+tag); err != nil {
+				return err
+			}
+		}
+	case kind == reflect.Slice:
+		if src.Len() == 0 {
+			return nil
+		}
+		add := reflect.New(src.Type()).Elem()
+		copyReplace(add, src, rep)
+		dst.Set(reflect.AppendSlice(dst, add))
+	case kind == reflect.Map:
+		if src.Len() == 0 {
+			return nil
+		}
+		add := reflect.New(src.Type()).Elem()
+		copyReplace(add, src, rep)
+		if dst.IsNil() {
+			dst.Set(reflect.MakeMapWithSize(src.Type(), add.Len()))
+		}
+		it := add.MapRange()
+		for it.Next() {
+			dst.SetMapIndex(it.Key(), it.Value())
+		}
+	default:
+		if !src.IsZero() {
+			return fmt.Errorf("%s: an application adds resources (lists, maps) and sets nothing else", path)
+		}
+	}
+	return nil
+}
+
+func allExported(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		if !t.Field(i).IsExported() {
+			return false
+		}
+	}
+	return true
 }
 
 // copyReplace deep-copies src into dst, replacing tokens in every string.

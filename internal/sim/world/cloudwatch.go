@@ -32,8 +32,15 @@ type MetricAlarm struct {
 	InsufficientDataActions []string  `yaml:"insufficient_data_actions"`
 	State                   string    `yaml:"state"` // OK, ALARM, INSUFFICIENT_DATA (default)
 	StateReason             string    `yaml:"state_reason"`
+	StateReasonData         string    `yaml:"state_reason_data,omitempty"` // JSON
 	StateUpdated            time.Time `yaml:"state_updated"`
-	ConfigUpdated           time.Time `yaml:"config_updated"`
+	// StateTransitioned is when the state value last changed; zero means
+	// StateUpdated.
+	StateTransitioned time.Time         `yaml:"state_transitioned,omitempty"`
+	ConfigUpdated     time.Time         `yaml:"config_updated"`
+	Tags              map[string]string `yaml:"tags,omitempty"`
+	// Eval is the health model's bookkeeping (health.go), never data.
+	Eval *AlarmEval `yaml:"-"`
 }
 
 // CWDimension is a metric dimension.

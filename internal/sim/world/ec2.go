@@ -234,6 +234,10 @@ type Instance struct {
 	LaunchTime      time.Time         `yaml:"launch_time"`
 	RootDevice      string            `yaml:"root_device,omitempty"` // /dev/xvda
 	Tags            map[string]string `yaml:"tags,omitempty"`
+	// LegacyIMDSv1: the instance runs an application that reads instance
+	// metadata without a session token, and fails when IMDSv1 is turned
+	// off (see Health).
+	LegacyIMDSv1 bool `yaml:"legacy_imdsv1,omitempty"`
 }
 
 // InstanceMetadata are an instance's IMDS options.

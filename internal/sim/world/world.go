@@ -40,6 +40,9 @@ type World struct {
 	Buckets map[string]string
 	// Now is the simulator's clock; tests set it for reproducible ages.
 	Now func() time.Time
+	// Health is the application health model: legacy applications on
+	// instances and the CloudWatch alarms that follow them (health.go).
+	Health Health
 
 	seq uint64
 }
@@ -61,6 +64,7 @@ func New() *World {
 		Creds:      map[string]*Credential{},
 		Buckets:    map[string]string{},
 		Now:        time.Now,
+		Health:     Health{Delay: DefaultHealthDelay, Elapsed: Monotonic()},
 	}
 }
 

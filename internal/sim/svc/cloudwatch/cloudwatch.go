@@ -1,5 +1,8 @@
 // Package cloudwatch simulates Amazon CloudWatch (Smithy RPC v2 CBOR,
-// awsQueryCompatible): metric alarms and the metric list.
+// awsQueryCompatible): metric alarms, their tags and states, and the
+// metric list. Alarms that follow a legacy application's health change
+// state as the world's health model says (world/health.go): every call
+// that reads alarms first brings them up to date.
 package cloudwatch
 
 import (
@@ -25,6 +28,10 @@ func Service() *svc.Service {
 			"ListMetrics":             listMetrics,
 			"EnableAlarmActions":      enableAlarmActions,
 			"DisableAlarmActions":     disableAlarmActions,
+			"SetAlarmState":           setAlarmState,
+			"TagResource":             tagResource,
+			"UntagResource":           untagResource,
+			"ListTagsForResource":     listTagsForResource,
 		},
 	}
 }
@@ -127,6 +134,7 @@ type metricAlarm struct {
 	InsufficientDataActions            []string
 	StateValue                         string
 	StateReason                        string
+	StateReasonData                    string `json:",omitempty"`
 	StateUpdatedTimestamp              time.Time
 	StateTransitionedTimestamp         time.Time
 	MetricName                         string `json:",omitempty"`
@@ -160,23 +168,17 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func alarmState(a *world.MetricAlarm) string {
-	if a.State == "" {
-		return "INSUFFICIENT_DATA"
-	}
-	return a.State
-}
-
 func view(c *svc.Ctx, a *world.MetricAlarm) metricAlarm {
 	reason := a.StateReason
-	if reason == "" && alarmState(a) == "INSUFFICIENT_DATA" {
+	if reason == "" && a.StateValue() == "INSUFFICIENT_DATA" {
 		reason = "Unchecked: Initial alarm creation"
 	}
 	return metricAlarm{
 		AlarmName: a.Name, AlarmArn: alarmARN(c, a.Name), AlarmDescription: a.Description,
 		AlarmConfigurationUpdatedTimestamp: a.ConfigUpdated, ActionsEnabled: !a.ActionsDisabled,
 		OKActions: nonNil(a.OKActions), AlarmActions: nonNil(a.AlarmActions), InsufficientDataActions: nonNil(a.InsufficientDataActions),
-		StateValue: alarmState(a), StateReason: reason, StateUpdatedTimestamp: a.StateUpdated, StateTransitionedTimestamp: a.StateUpdated,
+		StateValue: a.StateValue(), StateReason: reason, StateReasonData: a.StateReasonData,
+		StateUpdatedTimestamp: a.StateUpdated, StateTransitionedTimestamp: a.Transitioned(),
 		MetricName: a.MetricName, Namespace: a.Namespace, Statistic: a.Statistic, ExtendedStatistic: a.ExtendedStatistic,
 		Dimensions: dims(a.Dimensions), Period: a.Period, Unit: a.Unit, EvaluationPeriods: a.EvaluationPeriods,
 		DatapointsToAlarm: a.DatapointsToAlarm, Threshold: a.Threshold, ComparisonOperator: a.ComparisonOperator,
@@ -184,7 +186,10 @@ func view(c *svc.Ctx, a *world.MetricAlarm) metricAlarm {
 	}
 }
 
+// sortedAlarms returns the region's alarms by name, brought up to date
+// with the health model first.
 func sortedAlarms(c *svc.Ctx) []*world.MetricAlarm {
+	c.World.EvaluateAlarms(c.Account.ID, c.Region, c.Regional())
 	as := append([]*world.MetricAlarm(nil), c.Regional().CloudWatch.Alarms...)
 	sort.Slice(as, func(i, j int) bool { return as[i].Name < as[j].Name })
 	return as
@@ -205,6 +210,11 @@ func describeAlarms(c *svc.Ctx) (any, error) {
 	if len(names) > 100 {
 		return invalidValue("The collection AlarmNames must not have a size greater than 100.")
 	}
+	composite := r.str("ChildrenOfAlarmName") != "" || r.str("ParentsOfAlarmName") != ""
+	if composite && (len(names) > 0 || prefix != "" || r.has("StateValue") || r.has("ActionPrefix") || r.has("AlarmTypes")) {
+		return apiError(400, "InvalidParameterCombinationException", "InvalidParameterCombination",
+			"ChildrenOfAlarmName and ParentsOfAlarmName cannot be specified with any other parameter except MaxRecords and NextToken.")
+	}
 	state := r.str("StateValue")
 	if state != "" && !states[state] {
 		return invalidValue("1 validation error detected: Value '%s' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]", state)
@@ -216,10 +226,15 @@ func describeAlarms(c *svc.Ctx) (any, error) {
 		}
 		max = n
 	}
-	metricOnly := true
+	// Without AlarmTypes only metric alarms are listed; the simulator has
+	// no composite alarms, so the composite relations list nothing.
+	metricOnly := !composite
 	if types := r.strs("AlarmTypes"); len(types) > 0 {
 		metricOnly = false
 		for _, t := range types {
+			if t != "MetricAlarm" && t != "CompositeAlarm" {
+				return invalidValue("1 validation error detected: Value '%s' at 'alarmTypes' failed to satisfy constraint: Member must satisfy enum value set: [CompositeAlarm, MetricAlarm]", t)
+			}
 			metricOnly = metricOnly || t == "MetricAlarm"
 		}
 	}
@@ -231,7 +246,7 @@ func describeAlarms(c *svc.Ctx) (any, error) {
 	var all []metricAlarm
 	if metricOnly {
 		for _, a := range sortedAlarms(c) {
-			if len(want) > 0 && !want[a.Name] || !strings.HasPrefix(a.Name, prefix) || state != "" && alarmState(a) != state {
+			if len(want) > 0 && !want[a.Name] || !strings.HasPrefix(a.Name, prefix) || state != "" && a.StateValue() != state {
 				continue
 			}
 			if action != "" && !hasPrefix(a.AlarmActions, action) && !hasPrefix(a.OKActions, action) && !hasPrefix(a.InsufficientDataActions, action) {
@@ -385,23 +400,34 @@ func putMetricAlarm(c *svc.Ctx) (any, error) {
 			}
 		}
 	}
+	tags, err := r.tags("Tags")
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) > 50 {
+		return invalidValue("The number of tags must not be greater than 50.")
+	}
 	enabled := true
 	if b, ok := r.bool("ActionsEnabled"); ok {
 		enabled = b
 	}
 	now := c.Now()
 	reg := c.Regional()
+	c.World.EvaluateAlarms(c.Account.ID, c.Region, reg)
 	var a *world.MetricAlarm
 	for _, x := range reg.CloudWatch.Alarms {
 		if x.Name == name {
 			a = x
 		}
 	}
+	created := a == nil
 	if a == nil {
 		if len(reg.CloudWatch.Alarms) >= 5000 {
 			return apiError(400, "LimitExceededFault", "LimitExceeded", "The maximum number of alarms has been reached.")
 		}
-		a = &world.MetricAlarm{Name: name, State: "INSUFFICIENT_DATA", StateReason: "Unchecked: Initial alarm creation", StateUpdated: now}
+		// Tags apply when the alarm is created; an update ignores them
+		// (TagResource and UntagResource change them).
+		a = &world.MetricAlarm{Name: name, State: "INSUFFICIENT_DATA", StateReason: "Unchecked: Initial alarm creation", StateUpdated: now, Tags: tags}
 		reg.CloudWatch.Alarms = append(reg.CloudWatch.Alarms, a)
 	}
 	a.Description = r.str("AlarmDescription")
@@ -412,6 +438,7 @@ func putMetricAlarm(c *svc.Ctx) (any, error) {
 	a.ActionsDisabled = !enabled
 	a.AlarmActions, a.OKActions, a.InsufficientDataActions = r.strs("AlarmActions"), r.strs("OKActions"), r.strs("InsufficientDataActions")
 	a.ConfigUpdated = now
+	c.World.AlarmPut(reg, a, created)
 	return nil, nil
 }
 

@@ -399,7 +399,9 @@ func modifyInstanceMetadataOptions(c *svc.Ctx) (any, error) {
 	if hop != 0 {
 		m.HTTPPutHopLimit = hop
 	}
+	before := i.Metadata
 	i.Metadata = m
+	c.World.MetadataChanged(c.Account.ID, c.Region, i, before)
 	return struct {
 		InstanceID string             `xml:"instanceId"`
 		Options    metadataOptionsXML `xml:"instanceMetadataOptions"`
