@@ -19,7 +19,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var s scanFlags
 	var sf simFlags
 	var noServe bool
-	var addr string
+	var addr, scenario string
 	var dash serveFlags
 	c := &cobra.Command{
 		Use:   "demo",
@@ -34,7 +34,15 @@ summary it prints (--format and --output write any report format, as with
 
 Then it serves the dashboard over the demo's store on --dashboard-addr
 (http://127.0.0.1:8080/) and keeps the simulator serving on --addr for other
-tools, until Ctrl-C; --no-serve exits when the work is done.`,
+tools, until Ctrl-C; --no-serve exits when the work is done.
+
+--scenario imdsv2 then replays the EC2.8 incident: IMDSv2 required on every
+instance, in waves (canary: the Development OU) behind a health gate on
+CloudWatch alarms, over a legacy web application that still needs IMDSv1.
+Its alarm fires during the canary's soak; the gate halts the run and rolls
+the canary back. It prints the waves, the alarm, what was rolled back and
+EC2.8 per account before and after, and exits 0 when the gate worked as
+designed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if s.db.dsn == "" && !s.noStore {
@@ -48,6 +56,12 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 			j, err := s.job(c.ErrOrStderr())
 			if err != nil {
 				return err
+			}
+			if _, ok := scenarios[scenario]; scenario != "" && !ok {
+				return usageErr("--scenario %q: want imdsv2", scenario)
+			}
+			if scenario != "" && j.db == nil {
+				return usageErr("--scenario needs a store: it journals the remediation (drop --no-store)")
 			}
 			if noServe {
 				addr = "127.0.0.1:0"
@@ -86,7 +100,7 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 				}
 				defer dashLn.Close()
 			}
-			return runDemo(c.Context(), srv, ln, noServe, d, dashLn, j, g.awsOptions(), c.OutOrStdout(), c.ErrOrStderr())
+			return runDemo(c.Context(), srv, ln, noServe, d, dashLn, j, scenario, g.awsOptions(), c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	s.register(c)
@@ -94,6 +108,7 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 	c.Flags().Lookup("db").Usage = "store: a SQLite file path, or a postgres://user@host/db URL (default $XDG_DATA_HOME/guardrail/demo.db or ~/.local/share/guardrail/demo.db)"
 	sf.register(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "exit when done instead of serving")
+	c.Flags().StringVar(&scenario, "scenario", "", "after the scan, play a scenario: imdsv2 (the EC2.8 incident, remediated in waves behind a health gate)")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address the simulator serves on")
 	dash.register(c, "dashboard-addr")
 	return c
@@ -103,7 +118,7 @@ tools, until Ctrl-C; --no-serve exits when the work is done.`,
 // timeouts of ao), and then, unless noServe, serves the simulator and the
 // dashboard (dash on dashLn, if not nil: nothing to show when nothing was
 // stored) until ctx is done.
-func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool, dash *serveFlags, dashLn net.Listener, j *scanJob, ao awsx.Options, w, stderr io.Writer) error {
+func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool, dash *serveFlags, dashLn net.Listener, j *scanJob, scenario string, ao awsx.Options, w, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	url := "http://" + ln.Addr().String()
@@ -126,6 +141,23 @@ func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool
 	fmt.Fprintf(w, "Demo organization served by the in-process AWS simulator at %s\n\n", url)
 	if err := runScan(ctx, cfg, j, w); err != nil {
 		return err
+	}
+	var serr error
+	if scenario == "imdsv2" {
+		st, err := j.db.open(ctx)
+		if err != nil {
+			return err
+		}
+		serr = imdsv2Scenario(ctx, cfg, wd, st, j.opts.Now, j.opts.ID, w)
+		st.Close()
+		if serr != nil {
+			if noServe {
+				cancel()
+				<-done
+				return serr
+			}
+			fmt.Fprintf(stderr, "guardrail: %v\n", serr)
+		}
 	}
 	if noServe {
 		cancel()

@@ -38,3 +38,36 @@ func TestDemoClock(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoScenarioIMDSv2 is issue #13's EC2.8 incident, as a user runs
+// it: the gate halts the run in the canary (the Development OU) when the
+// legacy web app's alarm fires, rolls the canary back, never reaches
+// Production, and the command exits 0.
+func TestDemoScenarioIMDSv2(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soaks for a few seconds")
+	}
+	var out, errb bytes.Buffer
+	db := t.TempDir() + "/demo.db"
+	code := Main(context.Background(), []string{"demo", "--no-serve", "-q", "--db", db, "--now", "2026-06-01", "--scenario", "imdsv2"}, &out, &errb)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	for _, want := range []string{
+		"alarm legacy-web-555555555502-health fired in 555555555502/us-east-1: Threshold Crossed",
+		"Wave 1 (rolled-back): 37 changes in 555555555501 555555555502 555555555503",
+		"(not-run)",
+		"37 instances restored to IMDSv1",
+		"  555555555502  13/13 -> 13/13",
+		"as designed: Production was never touched",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in the output:\n%s", want, out.String())
+		}
+	}
+	// The journal has the halted run and its rollback.
+	code = Main(context.Background(), []string{"remediate", "status", "--db", db}, &out, &errb)
+	if code != ExitOK || !strings.Contains(out.String(), "HALTED") || !strings.Contains(out.String(), "rolled back by remediate-") {
+		t.Errorf("remediate status: exit %d:\n%s", code, out.String())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -358,6 +359,16 @@ func scanFirst(ctx context.Context, cfg aws.Config, st store.Store, o remediate.
 	started := o.Now().UTC()
 	so := scan.Options{Discover: o.Discover, Collectors: o.Collectors, Controls: cs, Standards: o.Catalog.Standards(), Now: o.Now,
 		Concurrency: o.Concurrency, ID: scan.NewID(started)}
+	// On a stopped clock (the demo's --now) scans follow one another at
+	// one instant: number them.
+	for i := 2; ; i++ {
+		if _, err := st.Scan(ctx, so.ID); errors.Is(err, store.ErrNotFound) {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		so.ID = fmt.Sprintf("%s-%d", scan.NewID(started), i)
+	}
 	so.Discover.Discovered = func(*org.Organization) error {
 		return st.StartScan(ctx, store.Scan{ID: so.ID, Started: started, Status: store.Running, By: localUser()})
 	}
