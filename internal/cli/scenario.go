@@ -43,7 +43,7 @@ func imdsv2Scenario(ctx context.Context, cfg aws.Config, wd *world.World, st sto
 	poll := max(wd.Health.Delay/3, 200*time.Millisecond)
 	o := remediate.Options{Store: st, Catalog: cat, Collectors: registry.All(), Now: now, Scan: scanID,
 		Discover: org.Options{}, Controls: []string{"EC2.8"}, MaxChanges: -1, Canary: canary, Soak: soak,
-		Gate: remediate.Gate{AlarmPrefixes: []string{prefix}, Poll: poll},
+		Gate:     remediate.Gate{AlarmPrefixes: []string{prefix}, Poll: poll},
 		Progress: func(e remediate.Event) { fmt.Fprintf(w, "  %s\n", e.Message) }}
 	before, err := ec2dot8(ctx, cfg, st, cat, now)
 	if err != nil {
