@@ -168,7 +168,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Guardrail discovers an AWS Organization, assesses every account and region
 against CIS AWS Foundations and AWS FSBP, keeps the findings across scans,
 searches every account's resources, serves a dashboard, and applies the
-detective baseline with a journal to roll it back.
+detective baseline and fixes failing findings in waves behind a health
+gate, both with a journal to roll them back.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,7 +174,7 @@ func All() []Playbook {
 	for _, f := range []func() []Playbook{s3Playbooks, ec2Playbooks, iamPlaybooks, kmsPlaybooks, cloudtrailPlaybooks, rdsPlaybooks, lambdaPlaybooks} {
 		out = append(out, f()...)
 	}
-	slices.SortFunc(out, func(a, b Playbook) int { return strings.Compare(a.Info().Control, b.Info().Control) })
+	slices.SortFunc(out, func(a, b Playbook) int { return compareControls(a.Info().Control, b.Info().Control) })
 	return out
 }
 
@@ -194,4 +195,30 @@ func Controls() []string {
 		out = append(out, p.Info().Control)
 	}
 	return out
+}
+
+// compareControls orders control IDs by service, then number: EC2.2
+// before EC2.19.
+func compareControls(a, b string) int {
+	sa, na := splitControl(a)
+	sb, nb := splitControl(b)
+	if sa != sb {
+		return strings.Compare(sa, sb)
+	}
+	if na != nb {
+		return na - nb
+	}
+	return strings.Compare(a, b)
+}
+
+func splitControl(id string) (string, int) {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return id, 0
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	if err != nil {
+		return id, 0
+	}
+	return id[:i], n
 }
