@@ -180,19 +180,23 @@ func TestChangedSincePlan(t *testing.T) {
 	}
 }
 
-// TestFaultsInOneAccount: throttling, 5xx answers and AccessDenied in
-// one account during apply: the rest completes; the failures are
+// TestFaultsInOneAccount: throttling everywhere, AccessDenied in one
+// account and 5xx answers in another during apply: the rest completes; the failures are
 // reported with their reasons.
 func TestFaultsInOneAccount(t *testing.T) {
 	f := newFixture(t)
 	f.scan(t, "EC2.8")
 	f.sim.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: "555555555502", Action: "ModifyInstanceMetadataOptions"}},
-		Throttle: true, Limits: map[string]sim.Limit{"ec2": {Rate: 5, Burst: 5}}})
+		Answers: []sim.Answer{{Account: "555555555503", Action: "ModifyInstanceMetadataOptions", Status: 503,
+			Body: `<Response><Errors><Error><Code>ServiceUnavailable</Code><Message>Service Unavailable</Message></Error></Errors></Response>`, ContentType: "text/xml"}},
+		Throttle: true, Limits: map[string]sim.Limit{"ec2": {Rate: 40, Burst: 10}}})
+	cfg := f.cfg.Copy()
+	cfg.RetryMaxAttempts = 3 // a 503 that lasts is tried three times, then reported
 	o := f.opts()
 	o.Controls = []string{"EC2.8"}
 	o.MaxChanges = -1
 	o.MaxErrorRate = 1
-	rep, err := remediate.Apply(context.Background(), f.cfg, o)
+	rep, err := remediate.Apply(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +205,10 @@ func TestFaultsInOneAccount(t *testing.T) {
 		case it.Account == "555555555502":
 			if it.Action != remediate.Failed || !strings.Contains(it.Reason, "UnauthorizedOperation") {
 				t.Errorf("denied account: %s %q", it.Action, it.Reason)
+			}
+		case it.Account == "555555555503":
+			if it.Action != remediate.Failed || !strings.Contains(it.Reason, "ServiceUnavailable") {
+				t.Errorf("account answering 503: %s %q", it.Action, it.Reason)
 			}
 		case it.Action != remediate.Changed:
 			t.Errorf("%s %s: %s %q", it.Account, it.Resource.ARN, it.Action, it.Reason)
