@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +70,41 @@ func TestDemoScenarioIMDSv2(t *testing.T) {
 	code = Main(context.Background(), []string{"remediate", "status", "--db", db}, &out, &errb)
 	if code != ExitOK || !strings.Contains(out.String(), "HALTED") || !strings.Contains(out.String(), "rolled back by remediate-") {
 		t.Errorf("remediate status: exit %d:\n%s", code, out.String())
+	}
+}
+
+// TestAutoRemediation: an automation rule with a remediate action fixes
+// the failing findings it matches right after the scan that found them,
+// and only those; a remediate rule naming a control without a playbook
+// is refused at its line before anything runs.
+func TestAutoRemediation(t *testing.T) {
+	dir := t.TempDir()
+	rules := dir + "/rules.yaml"
+	if err := os.WriteFile(rules, []byte("rules:\n  - name: imdsv2-in-sandbox\n    criteria:\n      control: EC2.8\n      ou: Sandbox\n    actions:\n      remediate: {max_changes: 100}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	db := dir + "/demo.db"
+	code := Main(context.Background(), []string{"demo", "--no-serve", "-q", "--db", db, "--now", "2026-06-01", "--rules", rules, "--controls", "EC2.8"}, &out, &errb)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	for _, want := range []string{"Auto-remediation by rule imdsv2-in-sandbox (44 failing findings):", "44 changed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in the output:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "changed    EC2.8        4444") || strings.Contains(out.String(), "changed    EC2.8        5555") {
+		t.Errorf("changed outside the Sandbox OU:\n%s", out.String())
+	}
+	bad := dir + "/bad.yaml"
+	if err := os.WriteFile(bad, []byte("rules:\n  - name: gd\n    criteria: {control: GuardDuty.1}\n    actions:\n      remediate: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errb.Reset()
+	code = Main(context.Background(), []string{"demo", "--no-serve", "-q", "--db", db, "--rules", bad}, &out, &errb)
+	if code != ExitUsage || !strings.Contains(errb.String(), "bad.yaml:5:18: rules[0].actions.remediate: no playbook for GuardDuty.1") {
+		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/scan"
@@ -479,4 +480,59 @@ func runRemediateStatus(ctx context.Context, r *remediateFlags, args []string, w
 		return enc.Encode(run)
 	}
 	return remediate.WriteRun(w, run)
+}
+
+// autoRemediate runs the remediate action of the scan's automation
+// rules: each rule's failing, open findings of scan are fixed by one
+// remediation run, under the rule's limits and gate (the defaults of
+// 'guardrail remediate apply' for what it leaves out), with the same
+// exemptions. It prints what each run did.
+func autoRemediate(ctx context.Context, cfg aws.Config, st store.Store, j *scanJob, scanID string, w io.Writer) error {
+	rules := j.rules.Remediating()
+	if len(rules) == 0 {
+		return nil
+	}
+	fs, _, err := st.Findings(ctx, store.Filter{Scan: scanID, Compliance: []control.Status{control.Failed}})
+	if err != nil {
+		return err
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	var failed []string
+	for _, r := range rules {
+		var ids []string
+		for _, f := range fs {
+			if f.Workflow != finding.Suppressed && r.Matches(f) {
+				ids = append(ids, f.ID)
+			}
+		}
+		if len(ids) == 0 {
+			fmt.Fprintf(w, "\nAuto-remediation by rule %s: no failing finding matches.\n", r.Name)
+			continue
+		}
+		a := r.Actions.Remediate
+		o := remediate.Options{Store: st, Discover: j.opts.Discover, Findings: ids, Scan: scanID, Catalog: cat, Collectors: registry.All(),
+			Now: j.opts.Now, MaxChanges: a.MaxChanges, Canary: a.Canary, Soak: a.Soak, Params: a.Params,
+			Gate: remediate.Gate{AlarmPrefixes: a.AlarmPrefixes, AlarmTags: a.AlarmTags}}
+		o.Discover.Discovered, o.Discover.Ready = nil, nil
+		fmt.Fprintf(w, "\nAuto-remediation by rule %s (%d failing findings):\n", r.Name, len(ids))
+		rep, err := remediate.Apply(ctx, cfg, o)
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("rule %s: %v", r.Name, err))
+			fmt.Fprintf(w, "  not run: %v\n", err)
+			continue
+		}
+		if err := rep.WriteText(w, false); err != nil {
+			return err
+		}
+		if rep.Halted != nil || rep.Counts[remediate.Failed]+rep.Counts[remediate.Unverified] > 0 {
+			failed = append(failed, fmt.Sprintf("rule %s: run %s %s", r.Name, rep.Run, rep.Status))
+		}
+	}
+	if len(failed) > 0 {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("auto-remediation did not complete: %s", strings.Join(failed, "; "))}
+	}
+	return nil
 }

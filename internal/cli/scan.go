@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 	"github.com/guardrail-sec/guardrail/internal/scan"
@@ -116,6 +118,10 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		}
 		rs, err := rule.Load(s.rules, cat)
 		if err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
+		}
+		withPlaybook := (remediate.Options{}).WithPlaybook()
+		if err := rs.CheckRemediable(func(c string) bool { return slices.Contains(withPlaybook, c) }, strings.Join(withPlaybook, ", ")); err != nil {
 			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 		}
 		j.rules = rs
@@ -266,6 +272,7 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		}
 		stored = fmt.Sprintf("Scan %s stored: %d new, %d reopened, %d resolved, %d unchanged findings, %d changes by rules.\nSee 'guardrail findings list%s' and 'guardrail scans list%s'.\n",
 			rep.ID, ch.New, ch.Reopened, ch.Resolved, ch.Unchanged, ch.RuleEvents, j.db.flag(), j.db.flag())
+
 	}
 	if j.output != "" || j.format == "text" {
 		defer func() {
@@ -284,6 +291,11 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		fmt.Fprintf(w, "\n%s report written to %s\n", j.format, j.output)
 	} else if err := report.Write(w, rep, j.format); err != nil {
 		return err
+	}
+	if st != nil {
+		if err := autoRemediate(ctx, cfg, st, j, rep.ID, w); err != nil {
+			return err
+		}
 	}
 	return failOn(rep, j.failOn, j.allowPartial)
 }

@@ -180,10 +180,13 @@ func (o *Options) playbookOf(control string) playbook.Playbook {
 	return nil
 }
 
+// WithPlaybook lists the controls that have a playbook.
+func (o Options) WithPlaybook() []string { return o.withPlaybook() }
+
 // withPlaybook lists the controls that have a playbook.
 func (o *Options) withPlaybook() []string {
 	var out []string
-	for _, p := range o.Playbooks {
+	for _, p := range o.AllPlaybooks() {
 		out = append(out, p.Info().Control)
 	}
 	slices.SortFunc(out, func(a, b string) int {

@@ -313,7 +313,13 @@ func (p *parser) rule(n *yaml.Node, path string) Rule {
 		p.errorf(crit, yamlpos.Join(path, "criteria"), "empty: a rule needs at least one criterion")
 	}
 	if acts != nil && acts.Kind == yaml.MappingNode && len(acts.Content) == 0 {
-		p.errorf(acts, yamlpos.Join(path, "actions"), "empty: a rule needs at least one action (suppress, severity, note, workflow)")
+		p.errorf(acts, yamlpos.Join(path, "actions"), "empty: a rule needs at least one action (suppress, severity, note, workflow, remediate)")
+	}
+	if a.Remediate != nil && len(r.Criteria.Controls) == 0 && r.remAt != nil {
+		p.errorf(r.remAt, r.remPath, "needs criteria.control: name the controls to fix (each must have a playbook; see 'guardrail remediate playbooks')")
+	}
+	if a.Remediate != nil && a.Suppress != nil {
+		p.errorf(r.remAt, r.remPath, "cannot be set with suppress: a suppressed finding is exempt from remediation")
 	}
 	if a.Suppress != nil && a.Workflow != "" {
 		p.errorf(acts, yamlpos.Join(path, "actions.workflow"), "cannot be set with suppress: a suppressed finding's workflow is SUPPRESSED")
@@ -458,6 +464,72 @@ func (p *parser) actions(n *yaml.Node, path string, r *Rule) {
 			if v, ok := p.scalar(n, path); ok {
 				a.Note = v
 			}
+		}},
+		{"remediate", func(n *yaml.Node, path string) {
+			r.remAt, r.remPath = n, path
+			if n.Kind == yaml.ScalarNode {
+				if p.boolean(n, path) {
+					a.Remediate = &Remediate{}
+				}
+				return
+			}
+			rem := &Remediate{}
+			p.mapping(n, path, []field{
+				{"max_changes", func(n *yaml.Node, path string) {
+					v, ok := p.scalar(n, path)
+					if !ok {
+						return
+					}
+					i, err := strconv.Atoi(v)
+					if err != nil || i < 1 {
+						p.errorf(n, path, "%q is not a positive number of changes", v)
+						return
+					}
+					rem.MaxChanges = i
+				}},
+				{"canary", func(n *yaml.Node, path string) {
+					if v, ok := p.scalar(n, path); ok {
+						rem.Canary = v
+					}
+				}},
+				{"soak", func(n *yaml.Node, path string) {
+					v, ok := p.scalar(n, path)
+					if !ok {
+						return
+					}
+					d, err := time.ParseDuration(v)
+					if err != nil || d < 0 {
+						p.errorf(n, path, "%q is not a duration (like 10m)", v)
+						return
+					}
+					rem.Soak = d
+				}},
+				{"health_alarm_prefix", func(n *yaml.Node, path string) {
+					rem.AlarmPrefixes = p.list(n, path, func(string) error { return nil })
+				}},
+				{"health_alarm_tag", func(n *yaml.Node, path string) {
+					rem.AlarmTags = p.list(n, path, func(v string) error {
+						if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+							return fmt.Errorf("%q: want key=value", v)
+						}
+						return nil
+					})
+				}},
+				{"params", func(n *yaml.Node, path string) {
+					if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+						p.errorf(n, path, "want a mapping of parameter names to values")
+						return
+					}
+					rem.Params = map[string]string{}
+					for i := 0; i+1 < len(n.Content); i += 2 {
+						k, v := yamlpos.Resolve(n.Content[i]), yamlpos.Resolve(n.Content[i+1])
+						if val, ok := p.scalar(v, yamlpos.Join(path, k.Value)); ok {
+							rem.Params[k.Value] = val
+						}
+					}
+				}},
+			})
+			a.Remediate = rem
 		}},
 		{"workflow", func(n *yaml.Node, path string) {
 			v, ok := p.scalar(n, path)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -76,9 +77,15 @@ func TestParseErrors(t *testing.T) {
 		{"top level list", "- name: x\n", `rules.yaml:1:1: want a mapping of rules`},
 		{"rules not a list", "rules: {name: x}\n", `rules.yaml:1:8: rules: want a list of rules`},
 		{"rule not a mapping", "rules:\n  - x\n", `rules.yaml:2:5: rules[0]: want a mapping of name, description, order, terminal, enabled, criteria, actions`},
+		{"remediate without controls", oneRule("      region: eu-west-1\n", "      remediate: true\n"), `rules.yaml:6:18: rules[0].actions.remediate: needs criteria.control: name the controls to fix (each must have a playbook; see 'guardrail remediate playbooks')`},
+		{"remediate not a bool", oneRule(ctl, "      remediate: yes please\n"), `rules.yaml:6:18: rules[0].actions.remediate: "yes please" is not true or false`},
+		{"remediate bad limit", oneRule(ctl, "      remediate: {max_changes: 0}\n"), `rules.yaml:6:32: rules[0].actions.remediate.max_changes: "0" is not a positive number of changes`},
+		{"remediate bad soak", oneRule(ctl, "      remediate: {soak: soon}\n"), `rules.yaml:6:25: rules[0].actions.remediate.soak: "soon" is not a duration (like 10m)`},
+		{"remediate unknown field", oneRule(ctl, "      remediate: {waves: 3}\n"), `rules.yaml:6:19: rules[0].actions.remediate: unknown field "waves" (want max_changes, canary, soak, health_alarm_prefix, health_alarm_tag, params)`},
+		{"remediate and suppress", oneRule(ctl, "      remediate: true\n      suppress: {reason: r}\n"), `rules.yaml:6:18: rules[0].actions.remediate: cannot be set with suppress: a suppressed finding is exempt from remediation`},
 		{"unknown rule field", oneRule(ctl, note) + "    priority: 3\n", `rules.yaml:7:5: rules[0]: unknown field "priority" (want name, description, order, terminal, enabled, criteria, actions)`},
 		{"unknown criterion", oneRule("      acount: [\"444444444404\"]\n", note), `rules.yaml:4:7: rules[0].criteria: unknown field "acount" (want account, ou, region, control, standard, severity, resource_type, resource_tag, resource_id, compliance)`},
-		{"unknown action", oneRule(ctl, "      ticket: SEC-1\n"), `rules.yaml:6:7: rules[0].actions: unknown field "ticket" (want suppress, severity, note, workflow)`},
+		{"unknown action", oneRule(ctl, "      ticket: SEC-1\n"), `rules.yaml:6:7: rules[0].actions: unknown field "ticket" (want suppress, severity, note, remediate, workflow)`},
 		{"unknown suppress field", oneRule(ctl, "      suppress: {reason: r, expires: 2027-01-01}\n"), `rules.yaml:6:29: rules[0].actions.suppress: unknown field "expires" (want reason, until)`},
 		{"field twice", oneRule(ctl+"      control: [S3.8]\n", note), `rules.yaml:5:7: rules[0].criteria.control: given twice (first on line 4)`},
 		{"missing name", "rules:\n  - criteria: {control: EC2.8}\n    actions: {note: n}\n", `rules.yaml:2:5: rules[0].name: required`},
@@ -86,7 +93,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing actions", "rules:\n  - name: r\n    criteria: {control: EC2.8}\n", `rules.yaml:2:5: rules[0].actions: required`},
 		{"empty criteria", "rules:\n  - name: r\n    criteria: {}\n    actions: {note: n}\n", `rules.yaml:3:15: rules[0].criteria: empty: a rule needs at least one criterion`},
 		{"null criteria", "rules:\n  - name: r\n    criteria:\n    actions: {note: n}\n", `rules.yaml:3:14: rules[0].criteria: want a mapping of account, ou, region, control, standard, severity, resource_type, resource_tag, resource_id, compliance`},
-		{"empty actions", "rules:\n  - name: r\n    criteria: {control: EC2.8}\n    actions: {}\n", `rules.yaml:4:14: rules[0].actions: empty: a rule needs at least one action (suppress, severity, note, workflow)`},
+		{"empty actions", "rules:\n  - name: r\n    criteria: {control: EC2.8}\n    actions: {}\n", `rules.yaml:4:14: rules[0].actions: empty: a rule needs at least one action (suppress, severity, note, workflow, remediate)`},
 		{"bad name", "rules:\n  - name: accept legacy\n    criteria: {control: EC2.8}\n    actions: {note: n}\n", `rules.yaml:2:11: rules[0].name: "accept legacy" is not a rule name (want up to 64 letters, digits, ., _ and -)`},
 		{"duplicate name", "rules:\n  - name: r\n    criteria: {control: EC2.8}\n    actions: {note: n}\n  - name: r\n    criteria: {control: S3.8}\n    actions: {note: n}\n", `rules.yaml:5:11: rules[1].name: "r" is already the name of rules[0] (line 2)`},
 		{"order not a number", oneRule(ctl, note) + "    order: first\n", `rules.yaml:7:12: rules[0].order: "first" is not a whole number`},
@@ -177,6 +184,18 @@ func TestParseGood(t *testing.T) {
 			r := rs[0]
 			if r.Order != DefaultOrder || !r.Enabled || r.Terminal || r.Criteria.Compliance != nil || len(r.Criteria.Controls) != 1 {
 				t.Errorf("defaults: %+v", r)
+			}
+		}},
+		{"remediate", oneRule("      control: [EC2.8, S3.8]\n", "      remediate: {max_changes: 20, canary: Workloads/Development, soak: 10m, health_alarm_prefix: app-, health_alarm_tag: [guardrail:health=true], params: {flow-logs-destination: \"arn:aws:s3:::logs\"}}\n"), func(t *testing.T, rs []Rule) {
+			rem := rs[0].Actions.Remediate
+			if rem == nil || rem.MaxChanges != 20 || rem.Canary != "Workloads/Development" || rem.Soak != 10*time.Minute ||
+				len(rem.AlarmPrefixes) != 1 || rem.AlarmTags[0] != "guardrail:health=true" || rem.Params["flow-logs-destination"] != "arn:aws:s3:::logs" {
+				t.Errorf("remediate = %+v", rem)
+			}
+		}},
+		{"remediate true", oneRule("      control: EC2.8\n", "      remediate: true\n"), func(t *testing.T, rs []Rule) {
+			if rs[0].Actions.Remediate == nil {
+				t.Error("no remediate action")
 			}
 		}},
 		{"order then file order", "rules:\n" +

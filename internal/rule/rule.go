@@ -1,12 +1,15 @@
 package rule
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -37,6 +40,8 @@ type Rule struct {
 	sevAct  *yaml.Node   // actions.severity, nil if none
 	ouAt    []*yaml.Node // where each of Criteria.OUs is
 	ouPath  []string     // and its field path
+	remAt   *yaml.Node   // actions.remediate, nil if none
+	remPath string
 }
 
 // Criteria select findings: every field that is set must match (AND);
@@ -71,6 +76,22 @@ type Actions struct {
 	Note     string            `json:"note,omitempty"`
 	// Workflow is NEW or NOTIFIED.
 	Workflow finding.Workflow `json:"workflow,omitempty"`
+	// Remediate fixes the matched failing findings with their playbooks
+	// after the scan that found them (see package remediate): off unless
+	// a rule says so.
+	Remediate *Remediate `json:"remediate,omitempty"`
+}
+
+// Remediate is an auto-remediation action: the limits and the gate of
+// the remediation run (the defaults of 'guardrail remediate apply' for
+// what it leaves out).
+type Remediate struct {
+	MaxChanges    int               `json:"max_changes,omitempty"`
+	Canary        string            `json:"canary,omitempty"`
+	Soak          time.Duration     `json:"soak,omitempty"`
+	AlarmPrefixes []string          `json:"health_alarm_prefix,omitempty"`
+	AlarmTags     []string          `json:"health_alarm_tag,omitempty"`
+	Params        map[string]string `json:"params,omitempty"`
 }
 
 // Suppress accepts the risk of a finding.
@@ -236,4 +257,36 @@ func suppressed(f finding.Finding, r *Rule, at time.Time) bool {
 	}
 	live := s.Until.IsZero() || at.Before(s.Until)
 	return live && !strings.HasPrefix(s.By, "rule:")
+}
+
+// CheckRemediable checks that every control of every rule that
+// remediates has a playbook (has), naming the rule's remediate action
+// in its file when one has not; with lists those that have one.
+func (s *Set) CheckRemediable(has func(control string) bool, with string) error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	for _, r := range s.rules {
+		if r.Actions.Remediate == nil {
+			continue
+		}
+		for _, c := range r.Criteria.Controls {
+			if !has(c) {
+				errs = append(errs, yamlpos.At(s.file, r.remAt, r.remPath, "no playbook for %s (the controls with a playbook are %s)", c, with))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Remediating returns the rules that remediate, in order.
+func (s *Set) Remediating() []Rule {
+	var out []Rule
+	for _, r := range s.Rules() {
+		if r.Actions.Remediate != nil && r.Enabled {
+			out = append(out, r)
+		}
+	}
+	return out
 }
