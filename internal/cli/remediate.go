@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,8 @@ type remediateFlags struct {
 	run      string
 	accounts []string
 	force    bool
+	out      string
+	plan     string
 }
 
 func (r *remediateFlags) register(c *cobra.Command, kind string) {
@@ -87,7 +90,11 @@ func (r *remediateFlags) register(c *cobra.Command, kind string) {
 	f.IntVar(&r.maxChanges, "max-changes", remediate.DefaultMaxChanges, "refuse a run that would change more resources than this (-1: no limit)")
 	f.StringVar(&r.canary, "canary", remediate.DefaultCanary, "first wave: a number of accounts, a percentage (10%), or a selector as --include takes (OU path, OU ID, account ID, tag key=value)")
 	f.Float64Var(&r.growth, "growth", remediate.DefaultGrowth, "each wave after the canary has this many times the accounts of the one before")
+	if kind == "plan" {
+		f.StringVar(&r.out, "out", "", "also write the plan (JSON) to this file, for 'remediate apply --plan'")
+	}
 	if kind == "apply" {
+		f.StringVar(&r.plan, "plan", "", "apply this saved plan ('remediate plan --out'): exactly its changes, in its waves; a resource whose live state changed since is left alone")
 		f.DurationVar(&r.soak, "soak", 0, "watch the health gate this long after each wave before the next (and after the last)")
 		f.StringSliceVar(&r.alarmPrefix, "health-alarm-prefix", nil, "health gate: CloudWatch alarms whose name starts with this, in the accounts and regions changed")
 		f.StringSliceVar(&r.alarmTag, "health-alarm-tag", nil, "health gate: CloudWatch alarms carrying this tag, key=value")
@@ -133,6 +140,20 @@ func (r *remediateFlags) options(kind string) (remediate.Options, error) {
 	}
 	if r.scan != "" && r.scanFirst {
 		return o, usageErr("--scan and --scan-first: give one")
+	}
+	if r.plan != "" {
+		if r.scanFirst {
+			return o, usageErr("--plan and --scan-first: a saved plan says what to change")
+		}
+		b, err := os.ReadFile(r.plan)
+		if err != nil {
+			return o, usageErr("--plan: %v", err)
+		}
+		var saved remediate.Report
+		if err := json.Unmarshal(b, &saved); err != nil {
+			return o, usageErr("--plan %s: not a plan written by 'guardrail remediate plan --out': %v", r.plan, err)
+		}
+		o.Saved = &saved
 	}
 	for _, p := range r.params {
 		k, v, ok := strings.Cut(p, "=")
@@ -320,6 +341,9 @@ func runRemediate(ctx context.Context, cfg aws.Config, kind string, r *remediate
 	switch kind {
 	case "plan":
 		rep, err = remediate.Plan(ctx, cfg, o)
+		if err == nil && r.out != "" {
+			err = writeFile(r.out, func(f io.Writer) error { return writeRemediation(f, rep, "json", false) })
+		}
 	case "apply":
 		rep, err = remediate.Apply(ctx, cfg, o)
 	case "rollback":
@@ -413,7 +437,12 @@ func latestRemediation(ctx context.Context, st store.Store, dbFlag string) (stri
 // confirmRemediate shows what will change and asks.
 func confirmRemediate(ctx context.Context, cfg aws.Config, kind string, o remediate.Options, in io.Reader, w, stderr io.Writer) (bool, error) {
 	question := ""
-	if kind == "apply" {
+	if kind == "apply" && o.Saved != nil {
+		if err := o.Saved.WriteText(w, false); err != nil {
+			return false, err
+		}
+		question = fmt.Sprintf("Apply the saved plan of %s: %d changes in %d waves (a resource changed since is left alone)?", o.Saved.Planned.Format(time.RFC3339), o.Saved.Changes(), len(o.Saved.Waves))
+	} else if kind == "apply" {
 		plan, err := remediate.Plan(ctx, cfg, o)
 		if err != nil {
 			if remediate.IsInput(err) {

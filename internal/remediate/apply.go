@@ -59,7 +59,7 @@ func Apply(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 		return nil, errors.New("remediate apply: no catalog or collectors to verify changes with")
 	}
 	e := newEngine(cfg, o)
-	rep, err := e.plan(ctx, cfg)
+	rep, err := e.planOrSaved(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,11 @@ type Options struct {
 	// RollbackAll rolls back the whole run, not only the current wave,
 	// when the gate halts it.
 	RollbackAll bool
+	// Saved is a plan made earlier (Plan's report, as written with
+	// --format json): Apply applies exactly its changes, in its waves,
+	// and leaves alone every resource whose live state is no longer the
+	// one the plan read. The selection fields must then be empty.
+	Saved *Report
 	// Run names the run to roll back or show.
 	Run string
 	// Accounts, Regions keep only these, for a rollback.

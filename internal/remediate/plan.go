@@ -84,7 +84,7 @@ func (e *engine) plan(ctx context.Context, cfg aws.Config) (*Report, error) {
 		return nil, err
 	}
 	e.read(ctx)
-	rep := &Report{Kind: "plan", Scan: scanID, MaxChanges: o.MaxChanges}
+	rep := &Report{Kind: "plan", Scan: scanID, MaxChanges: o.MaxChanges, Planned: o.Now().UTC()}
 	if err := e.waves(rep); err != nil {
 		return nil, err
 	}

@@ -118,6 +118,8 @@ type Stats struct {
 // Report is what a plan, an apply or a rollback did.
 type Report struct {
 	Kind string `json:"kind"` // plan, apply, rollback
+	// Planned is when the plan read the live state.
+	Planned time.Time `json:"planned,omitzero"`
 	Run  string `json:"run,omitempty"`
 	Of   string `json:"of,omitempty"` // the run a rollback undoes
 	Scan string `json:"scan,omitempty"`

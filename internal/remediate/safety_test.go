@@ -3,6 +3,7 @@ package remediate_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -353,4 +354,61 @@ func crashChild(t *testing.T, spec string) {
 		Progress: func(e remediate.Event) { fmt.Println(e.Message) }}
 	remediate.Apply(ctx, cfg, o)
 	time.Sleep(time.Minute) // the parent kills it
+}
+
+// TestSavedPlan: 'remediate plan --out' then 'apply --plan': exactly the
+// saved plan's changes are applied; a resource someone changed after the
+// plan was reviewed is left alone, with the fields that changed.
+func TestSavedPlan(t *testing.T) {
+	f := newFixture(t)
+	f.scan(t, "EC2.8")
+	o := f.opts()
+	o.Controls = []string{"EC2.8"}
+	o.Discover.Include = []string{"Sandbox"}
+	o.Discover.Regions = nil
+	o.MaxChanges = -1
+	plan, err := remediate.Plan(context.Background(), f.cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved remediate.Report
+	if err := json.Unmarshal(b, &saved); err != nil {
+		t.Fatal(err)
+	}
+	// After the review, someone requires IMDSv2 on one planned instance
+	// and relaxes a Production one (outside the plan).
+	changed := instance(f.sim.World(), "666666666601", "eu-west-1")
+	changed.Metadata.HTTPTokens = "required"
+	ao := f.opts()
+	ao.Discover.Regions = nil
+	ao.Saved = &saved
+	ao.MaxChanges = -1
+	rep, err := remediate.Apply(context.Background(), f.cfg, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Status != store.Complete {
+		t.Errorf("status %s", rep.Status)
+	}
+	for _, it := range rep.Items {
+		if it.Account != "666666666601" && it.Account != "666666666602" && it.Account != "666666666603" {
+			t.Errorf("outside the saved plan: %s %s", it.Account, it.Resource.ARN)
+		}
+		if strings.HasSuffix(it.Resource.ARN, "/"+changed.ID) && it.Account == "666666666601" && it.Region == "eu-west-1" {
+			if it.Action != remediate.Skipped || !strings.Contains(it.Reason, "changed since the plan") {
+				t.Errorf("changed instance: %s %q", it.Action, it.Reason)
+			}
+		} else if it.Action != remediate.Changed {
+			t.Errorf("%s: %s %q", it.Resource.ARN, it.Action, it.Reason)
+		}
+	}
+	// A saved plan with a selection is refused.
+	ao.Controls = []string{"EC2.8"}
+	if _, err := remediate.Apply(context.Background(), f.cfg, ao); !remediate.IsInput(err) {
+		t.Errorf("saved plan with --controls: %v", err)
+	}
 }
