@@ -120,9 +120,9 @@ type Report struct {
 	Kind string `json:"kind"` // plan, apply, rollback
 	// Planned is when the plan read the live state.
 	Planned time.Time `json:"planned,omitzero"`
-	Run  string `json:"run,omitempty"`
-	Of   string `json:"of,omitempty"` // the run a rollback undoes
-	Scan string `json:"scan,omitempty"`
+	Run     string    `json:"run,omitempty"`
+	Of      string    `json:"of,omitempty"` // the run a rollback undoes
+	Scan    string    `json:"scan,omitempty"`
 	// Status of an apply or rollback run (store.Complete, store.Partial,
 	// Halted, store.Interrupted).
 	Status string `json:"status,omitempty"`

@@ -60,4 +60,3 @@ func (e *engine) planOrSaved(ctx context.Context, cfg aws.Config) (*Report, erro
 	e.finish(rep)
 	return rep, nil
 }
-
