@@ -54,16 +54,20 @@ var wallClock = map[string]string{
 
 	// The default clock when the caller gives none (production callers
 	// give clock.Real), and the wall time a run takes.
-	"internal/scan/scan.go#Run":                 "default Options.Now; measures the scan's wall time",
-	"internal/scan/scan.go#run.done":            "progress: time elapsed",
-	"internal/baseline/engine.go#newEngine":     "default Options.Now; measures the run's wall time",
-	"internal/baseline/engine.go#engine.pool":   "progress: time elapsed",
-	"internal/baseline/engine.go#engine.report": "the run's wall time",
-	"internal/search/search.go#prepare":         "default Query.Now",
-	"internal/sim/world/world.go#New":           "a world's default clock (a simulator not built on one)",
-	"internal/store/open.go#openPostgres":       "default Options.Now",
-	"internal/store/open.go#openSQLite":         "default Options.Now",
-	"internal/web/server.go#New":                "default Options.Now",
+	"internal/scan/scan.go#Run":                      "default Options.Now; measures the scan's wall time",
+	"internal/scan/scan.go#run.done":                 "progress: time elapsed",
+	"internal/baseline/engine.go#newEngine":          "default Options.Now; measures the run's wall time",
+	"internal/baseline/engine.go#engine.pool":        "progress: time elapsed",
+	"internal/baseline/engine.go#engine.report":      "the run's wall time",
+	"internal/remediate/options.go#Options.defaults": "default Options.Now",
+	"internal/remediate/plan.go#newEngine":           "measures the run's wall time",
+	"internal/remediate/plan.go#engine.finish":       "the run's wall time",
+	"internal/sim/world/health.go#Monotonic":         "the health model's clock: time elapsed since the world started",
+	"internal/search/search.go#prepare":              "default Query.Now",
+	"internal/sim/world/world.go#New":                "a world's default clock (a simulator not built on one)",
+	"internal/store/open.go#openPostgres":            "default Options.Now",
+	"internal/store/open.go#openSQLite":              "default Options.Now",
+	"internal/web/server.go#New":                     "default Options.Now",
 
 	// Real time by nature, never data.
 	"internal/sim/sim.go#Server.serve":                 "throttling refills token buckets in real time",

@@ -14,6 +14,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/target"
@@ -346,7 +347,7 @@ func (e *engine) applyItem(ctx context.Context, run string, it *Item, written ma
 	}
 	if !jsonEqual(live, it.Prior) && (written[it.Resource.ARN] == nil || !jsonEqual(live, written[it.Resource.ARN])) {
 		var fields []string
-		for _, c := range change.Diff(it.Prior, live) {
+		for _, c := range jsondiff.Diff(it.Prior, live) {
 			fields = append(fields, fmt.Sprintf("%s %s -> %s", c.Field, c.From, c.To))
 		}
 		it.Action, it.Reason = Skipped, "changed since the plan ("+strings.Join(fields, "; ")+"): left alone; plan again to fix it"
@@ -365,7 +366,7 @@ func (e *engine) applyItem(ctx context.Context, run string, it *Item, written ma
 		Wave: it.Wave, Prior: live, Want: want}, func(ctx context.Context) error { return p.Set(ctx, env, live, want) })
 	switch r.Outcome {
 	case change.Done:
-		it.Action, it.Prior, it.Want, it.Changes, it.Reason = Changed, live, want, change.Diff(live, want), r.Detail
+		it.Action, it.Prior, it.Want, it.Changes, it.Reason = Changed, live, want, jsondiff.Diff(live, want), r.Detail
 		// What the change left, as AWS reports it (IDs, versions and
 		// defaults it fills in): what a rollback expects to find.
 		if after, err := p.Read(ctx, env); err == nil {

@@ -16,10 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
-	"github.com/guardrail-sec/guardrail/internal/change"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/exec"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -338,7 +338,7 @@ func (e *engine) planItem(ctx context.Context, it *Item) {
 		return
 	}
 	it.Prior, it.Want = cur, want
-	if it.Changes = change.Diff(cur, want); len(it.Changes) == 0 {
+	if it.Changes = jsondiff.Diff(cur, want); len(it.Changes) == 0 {
 		it.Action, it.Reason = Passing, "the live state already passes (fixed since the scan)"
 		return
 	}
@@ -430,5 +430,5 @@ func (e *engine) finish(rep *Report) {
 
 // jsonEqual compares two JSON documents by value.
 func jsonEqual(a, b json.RawMessage) bool {
-	return len(change.Diff(a, b)) == 0
+	return len(jsondiff.Diff(a, b)) == 0
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guardrail-sec/guardrail/internal/change"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 )
 
@@ -54,7 +54,7 @@ type Item struct {
 	Wave     int               `json:"wave,omitempty"`
 	Action   Action            `json:"action"`
 	Reason   string            `json:"reason,omitempty"`
-	Changes  []change.Field    `json:"changes,omitempty"`
+	Changes  []jsondiff.Field  `json:"changes,omitempty"`
 	// Prior is the live state the plan read; Want the state that passes.
 	Prior json.RawMessage `json:"prior,omitempty"`
 	Want  json.RawMessage `json:"want,omitempty"`

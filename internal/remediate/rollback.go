@@ -12,6 +12,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/change"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -176,12 +177,12 @@ func (e *engine) restore(ctx context.Context, run string, it *Item, s store.Base
 		}
 		return
 	}
-	it.Prior, it.Want, it.Changes = cur, s.Prior, change.Diff(cur, s.Prior)
+	it.Prior, it.Want, it.Changes = cur, s.Prior, jsondiff.Diff(cur, s.Prior)
 	if len(it.Changes) > 0 && !jsonEqual(cur, s.Want) && !e.o.Force {
 		// Someone changed it after the run: putting the prior state back
 		// would undo their change too.
 		var fields []string
-		for _, c := range change.Diff(s.Want, cur) {
+		for _, c := range jsondiff.Diff(s.Want, cur) {
 			fields = append(fields, fmt.Sprintf("%s %s -> %s", c.Field, c.From, c.To))
 		}
 		it.Action, it.Reason = Skipped, "changed since the run ("+strings.Join(fields, "; ")+"): left alone; roll back with --force to restore "+string(s.Prior)

@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
-	"github.com/guardrail-sec/guardrail/internal/change"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
@@ -122,10 +122,10 @@ func (d *def[S]) Set(ctx context.Context, env Env, cur, want State) error {
 }
 
 // Change is one field that differs.
-type Change = change.Field
+type Change = jsondiff.Field
 
-// Diff lists the fields of two states that differ (change.Diff).
-func Diff(cur, want State) []Change { return change.Diff(cur, want) }
+// Diff lists the fields of two states that differ (jsondiff.Diff).
+func Diff(cur, want State) []Change { return jsondiff.Diff(cur, want) }
 
 // All returns every item in the order they run within a target.
 func All() []Item {

@@ -161,7 +161,7 @@ func TestWeakAccount(t *testing.T) {
 	for _, r := range i.Roles {
 		roles = append(roles, r.Name)
 	}
-	if strings.Join(roles, ",") != "OrganizationAccountAccessRole,lambda-dev-role" {
+	if strings.Join(roles, ",") != "CloudTrailToCloudWatchLogs,OrganizationAccountAccessRole,lambda-dev-role" {
 		t.Errorf("roles = %v", roles)
 	}
 	if len(i.Groups) != 1 || i.Groups[0].Name != "developers" || len(i.Groups[0].AttachedPolicies) != 2 {

@@ -1,4 +1,7 @@
-package change
+// Package jsondiff lists the fields in which two JSON documents (states
+// of a setting or a resource, as the baseline and remediation journal
+// them) differ.
+package jsondiff
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package change
+package jsondiff
 
 import (
 	"encoding/json"
