@@ -160,7 +160,9 @@ func TestRemediationPages(t *testing.T) {
 	open := f.finding(t, func(x finding.Finding) bool {
 		return x.Control == "EC2.8" && x.Account != canary && x.Compliance == control.Failed
 	})
-	none := f.finding(t, func(x finding.Finding) bool { return x.Compliance == control.Failed && playbook.ByControl(x.Control) == nil })
+	none := f.finding(t, func(x finding.Finding) bool {
+		return x.Compliance == control.Failed && playbook.ByControl(x.Control) == nil
+	})
 
 	t.Run("runs", func(t *testing.T) {
 		rec := do(live, req{path: "/remediation"})
@@ -391,7 +393,9 @@ func TestPlanErrorsHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Options{Store: st, Catalog: cat, Now: clock.Fixed(now),
-		AWS: func(context.Context) (aws.Config, error) { return aws.Config{}, errors.New("open /home/secret/.aws/credentials: denied") }})
+		AWS: func(context.Context) (aws.Config, error) {
+			return aws.Config{}, errors.New("open /home/secret/.aws/credentials: denied")
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
