@@ -307,6 +307,22 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
+// outcome says what a run's items came to, "4 changed, 1 failed", in
+// the order the CLI says it.
+func outcome(c remediate.Counts) string {
+	var parts []string
+	for _, a := range []remediate.Action{remediate.Changed, remediate.Unverified, remediate.Restored, remediate.Unchanged, remediate.Passing,
+		remediate.Exempt, remediate.Skipped, remediate.Pending, remediate.Failed} {
+		if n := c[a]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, a))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, ", ")
+}
+
 // runRow is a remediation run in the list of runs.
 type runRow struct {
 	remediate.Run

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -414,4 +415,63 @@ func TestPlanErrorsHidden(t *testing.T) {
 	if rec.Code != 500 || strings.Contains(rec.Body.String(), "secret") {
 		t.Errorf("API plan: %d %s", rec.Code, rec.Body.String())
 	}
+}
+
+// TestHaltedRun: a run the health gate halted shows the wave, the alarm
+// that fired where, and the rollback of the wave; its changes rolled
+// back leave no rollback button. The journal is written as the engine
+// writes it (remediate's outcome JSON).
+func TestHaltedRun(t *testing.T) {
+	st := synthetic(t, 1)
+	ctx := context.Background()
+	const apply, undo = "remediate-20261102T100000.000Z", "remediate-20261102T100500.000Z"
+	for _, r := range []store.BaselineRun{
+		{ID: apply, Kind: store.RunApply, Engine: store.EngineRemediate, Started: now.Add(-26 * time.Hour), By: "arn:aws:iam::111111111111:role/ops", SpecName: "scan scan-synthetic-1"},
+		{ID: undo, Kind: store.RunRollback, Engine: store.EngineRemediate, Of: apply, Started: now.Add(-25 * time.Hour), By: "arn:aws:iam::111111111111:role/ops"},
+	} {
+		if _, err := st.StartBaselineRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := store.StepKey{Account: "100000000001", Region: "eu-west-1", Item: "EC2.8 arn:aws:ec2:eu-west-1:100000000001:instance/i-legacy"}
+	for _, s := range []store.BaselineStep{
+		{Run: apply, StepKey: key, Wave: 1, Prior: json.RawMessage(`{"http_tokens":"optional"}`), Want: json.RawMessage(`{"http_tokens":"required"}`)},
+		{Run: undo, StepKey: key, Wave: 1, Prior: json.RawMessage(`{"http_tokens":"required"}`), Want: json.RawMessage(`{"http_tokens":"optional"}`)},
+	} {
+		if _, err := st.JournalStep(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetStepStatus(ctx, s.Run, s.StepKey, store.StepDone, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.SetStepStatus(ctx, apply, key, store.StepRolledBack, undo); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(map[string]any{"scan": "scan-synthetic-1",
+		"waves": []remediate.Wave{{N: 1, Accounts: []string{"100000000001"}, Changes: 1, Status: remediate.WaveRolledBack, Changed: 1},
+			{N: 2, Accounts: []string{"100000000002", "100000000003"}, Changes: 2, Status: remediate.WaveNotRun}},
+		"halted": remediate.Halt{Wave: 1, Reason: "health gate: 1 alarm in ALARM", RolledBack: undo,
+			Alarms: []remediate.Alarm{{Account: "100000000001", Region: "eu-west-1", Name: "legacy-web-5xx", Reason: "Threshold Crossed: 5 datapoints"}}},
+		"counts": remediate.Counts{remediate.Changed: 1, remediate.Pending: 2},
+		"gate":   remediate.Gate{AlarmPrefixes: []string{"legacy-"}}})
+	if err := st.RecordRunOutcome(ctx, apply, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishBaselineRun(ctx, apply, remediate.Halted, now.Add(-25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishBaselineRun(ctx, undo, store.Complete, now.Add(-25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	srv := server(t, st, "")
+	page := do(srv, req{path: "/remediation"}).Body.String()
+	contains(t, "runs page", page, "HALTED", "in wave 1: health gate: 1 alarm in ALARM", "legacy-web-5xx", "100000000001 eu-west-1",
+		"wave 1: 1 accounts, 1 changes", "rolled-back", "wave 2: 2 accounts, 2 changes", "not-run", "1 changed, 2 pending", "/remediation/runs/"+undo)
+	if strings.Contains(page, "/remediation/runs/"+apply+"/rollback") || strings.Contains(page, "guardrail remediate rollback --run "+apply) {
+		t.Error("the runs page offers to roll back a run whose changes are rolled back")
+	}
+	contains(t, "run page", do(srv, req{path: "/remediation/runs/" + apply}).Body.String(), "Health gate", "legacy-…", "Threshold Crossed",
+		"ROLLED_BACK", "Nothing to roll back", "Rolled back by")
+	contains(t, "rollback page", do(srv, req{path: "/remediation/runs/" + apply + "/rollback"}).Body.String(), "Nothing left to roll back")
 }

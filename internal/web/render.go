@@ -78,6 +78,7 @@ var funcs = template.FuncMap{
 	"list":    list,
 	"nonzero": func(n int) bool { return n != 0 },
 	"join":    strings.Join,
+	"outcome": outcome,
 	// state shows a JSON value of a state, a change's from or to: absent
 	// when the state does not have it.
 	"state": func(b []byte) string {
