@@ -26,7 +26,7 @@ import (
 //
 //   - a finding's plan (GET, reads only): remediate.Plan of that one
 //     finding, discovering only its account, bounded by planTimeout and
-//     by maxPlans at once;
+//     by maxPlans at once, and refused when another site asks for it;
 //   - a run's rollback (POST, changes AWS): a write like the others here
 //     (the token or a session, from the dashboard's own origin: see
 //     security.go and server.go), which also needs the confirmation that
@@ -224,6 +224,13 @@ type planError struct {
 func (s *Server) plan(r *http.Request, f finding.Finding) (*remediate.Report, *planError) {
 	if !s.live() {
 		return nil, &planError{http.StatusForbidden, "this dashboard has no AWS access (it was started without --aws): plan it with 'guardrail remediate plan --finding " + f.ID + "'"}
+	}
+	// A plan is a GET, but it calls AWS with the dashboard's credentials:
+	// another site must not make browsers start plans (a link or an
+	// image). Browsers say where a request comes from; the address bar
+	// says "none".
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return nil, &planError{http.StatusForbidden, "a plan calls AWS: start it from the finding's page (/findings/" + f.ID + ")"}
 	}
 	select {
 	case s.plans <- struct{}{}:

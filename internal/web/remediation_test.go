@@ -222,6 +222,11 @@ func TestRemediationPages(t *testing.T) {
 		if got := f.httpTokens(t, open.Account, open.Region, playbook.Resource{ARN: open.ResourceARN}.ID()); got != "optional" {
 			t.Errorf("the plan changed the instance: http_tokens %s", got)
 		}
+		// Another site cannot make a browser start plans.
+		rec = do(live, req{path: "/findings/" + open.ID + "/plan", header: map[string]string{"Sec-Fetch-Site": "cross-site"}})
+		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "start it from the finding") {
+			t.Errorf("cross-site plan: %d %.300s", rec.Code, rec.Body.String())
+		}
 		// The whole page, without htmx.
 		contains(t, "plan page", do(live, req{path: "/findings/" + open.ID + "/plan"}).Body.String(), "<html", "Remediation plan: EC2.8", "http_tokens")
 		// Without AWS: the command.
