@@ -33,8 +33,10 @@ summary it prints (--format and --output write any report format, as with
 'guardrail scan').
 
 Then it serves the dashboard over the demo's store on --dashboard-addr
-(http://127.0.0.1:8080/) and keeps the simulator serving on --addr for other
-tools, until Ctrl-C; --no-serve exits when the work is done.
+(http://127.0.0.1:8080/), with access to the simulated organization (a
+finding's remediation plan, the rollback of a remediation run), and keeps
+the simulator serving on --addr for other tools, until Ctrl-C; --no-serve
+exits when the work is done.
 
 --scenario imdsv2 then replays the EC2.8 incident: IMDSv2 required on every
 instance, in waves (canary: the Development OU) behind a health gate on
@@ -176,6 +178,8 @@ func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool
 		return err
 	}
 	defer st.Close()
+	// The dashboard plans and rolls back on the simulated organization.
+	dash.aws = &cfg
 	web, err := dash.server(st, stderr)
 	if err != nil {
 		return err

@@ -12,9 +12,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/web"
 )
@@ -30,6 +35,13 @@ type serveFlags struct {
 	token     string           // read by check
 	tls       *tls.Config      // loaded by check when --tls-cert is given
 	now       func() time.Time // the dashboard's clock; nil: the real one
+
+	// AWS access, for remediation plans and rollbacks from the
+	// dashboard: 'serve --aws' (with the role of --role in member
+	// accounts), or the demo's simulator. Nil: the dashboard never calls
+	// AWS.
+	aws  *aws.Config
+	role string
 }
 
 func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
@@ -116,8 +128,47 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 	if user == "" {
 		user = os.Getenv("USER")
 	}
-	return web.New(web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	o := web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if f.aws != nil {
+		cfg := *f.aws
+		o.AWS = func(context.Context) (aws.Config, error) { return cfg, nil }
+		o.Remediate = remediate.Options{Discover: org.Options{Role: f.role}, Catalog: cat, Collectors: registry.All()}
+	}
+	return web.New(o)
+}
+
+// dashboardAWS loads the AWS configuration of 'serve --aws' from the
+// global flags (--profile, --region, --endpoint-url and the timeouts,
+// which 'serve' reads as flags: it is built without the globals) and
+// says whose it is, so that a wrong profile fails now, not at the first
+// plan.
+func (f *serveFlags) dashboardAWS(c *cobra.Command) error {
+	fs := c.Flags()
+	var o awsx.Options
+	var errs []error
+	for name, into := range map[string]*string{"profile": &o.Profile, "region": &o.Region, "endpoint-url": &o.EndpointURL} {
+		v, err := fs.GetString(name)
+		*into, errs = v, append(errs, err)
+	}
+	for name, into := range map[string]*time.Duration{"connect-timeout": &o.ConnectTimeout, "attempt-timeout": &o.AttemptTimeout} {
+		v, err := fs.GetDuration(name)
+		*into, errs = v, append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	cfg, err := awsx.Load(c.Context(), o)
+	if err != nil {
+		return usageErr("--aws: %v", err)
+	}
+	_, arn, err := awsx.CallerIdentity(c.Context(), cfg)
+	if err != nil {
+		return usageErr("--aws: the AWS credentials do not work: %s", awsx.Describe(err))
+	}
+	fmt.Fprintf(c.ErrOrStderr(), "guardrail: the dashboard plans remediations and rolls runs back as %s\n", arn)
+	f.aws = &cfg
+	return nil
 }
 
 // serve serves srv on ln (bound by listen) until ctx is done, saying
@@ -138,6 +189,7 @@ func (f *serveFlags) serve(ctx context.Context, srv *web.Server, ln net.Listener
 func newServeCmd() *cobra.Command {
 	var db dbFlag
 	var f serveFlags
+	var useAWS bool
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the dashboard: the posture of every account, the findings, search across accounts",
@@ -155,11 +207,22 @@ once, API clients send "Authorization: Bearer <token>".
 It answers only to the host names it listens on (and localhost, 127.0.0.1
 and [::1] on loopback), which defeats DNS rebinding; to reach it by another
 name (its DNS name when it listens on 0.0.0.0, or a reverse proxy's public
-name), allow that name with --allowed-host.`,
+name), allow that name with --allowed-host.
+
+The dashboard never calls AWS unless --aws is given: it reads the store,
+and its remediation pages show the 'guardrail remediate' commands to run.
+With --aws it uses the AWS credentials of --profile, --region and
+--endpoint-url (as the other commands do) to plan a finding's remediation
+from its page (reads only) and to roll back a remediation run from the
+Remediation page (changes AWS, after a confirmation), assuming --role in
+member accounts. Anyone who can sign in to the dashboard can then do both.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := f.check("addr", c.ErrOrStderr()); err != nil {
 				return err
+			}
+			if !useAWS && c.Flags().Changed("role") {
+				return usageErr("--role goes with --aws")
 			}
 			ln, err := listen("addr", f.addr)
 			if err != nil {
@@ -171,6 +234,11 @@ name), allow that name with --allowed-host.`,
 				return err
 			}
 			defer st.Close()
+			if useAWS {
+				if err := f.dashboardAWS(c); err != nil {
+					return err
+				}
+			}
 			srv, err := f.server(st, c.ErrOrStderr())
 			if err != nil {
 				return err
@@ -180,5 +248,7 @@ name), allow that name with --allowed-host.`,
 	}
 	db.register(c)
 	f.register(c, "addr")
+	c.Flags().BoolVar(&useAWS, "aws", false, "let the dashboard call AWS, with the credentials of --profile/--region/--endpoint-url: plan a finding's remediation, roll back a remediation run (default: it never calls AWS)")
+	c.Flags().StringVar(&f.role, "role", org.DefaultRole, "with --aws: the role to assume in member accounts")
 	return c
 }

@@ -4,7 +4,11 @@
 // same data.
 //
 // It only reads the store, except for suppressing and unsuppressing
-// findings. It is safe to expose only on purpose: Listen refuses a
+// findings. It calls AWS only when given access (Options.AWS): to plan
+// a finding's remediation (reads) and to roll back a remediation run
+// (a write, confirmed first: see remediation.go); without it, its
+// remediation pages show the CLI commands. It is safe to expose only on
+// purpose: Listen refuses a
 // non-loopback address without an access token; it answers only to the
 // host names it was bound to (hosts: DNS rebinding); every request but
 // the login page needs the token (as a bearer token, or a session cookie

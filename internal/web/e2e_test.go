@@ -17,10 +17,15 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/chromedp/chromedp"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/cli"
 	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -118,7 +123,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	bin := chromium(t)
 	out := artifacts(t)
-	db, _ := demoStore(t)
+	db, sim := demoStore(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, db)
 	if err != nil {
@@ -129,7 +134,16 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Options{Store: st, Catalog: cat, User: "e2e"})
+	w := sim.World()
+	mgmt := w.Org.ManagementAccount
+	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: w.HomeRegion, EndpointURL: sim.URL,
+		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Options{Store: st, Catalog: cat, User: "e2e",
+		AWS:       func(context.Context) (aws.Config, error) { return cfg, nil },
+		Remediate: remediate.Options{Collectors: registry.All()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,6 +259,53 @@ func TestDashboardInBrowser(t *testing.T) {
 	shot("5-search-ip")
 	if page := text("main"); !strings.Contains(page, "partner-ssh") || !strings.Contains(page, "203.0.113.0/24") {
 		t.Errorf("search 203.0.113.7: %.800s", page)
+	}
+	// 6. Plan the remediation of an EC2.8 finding from its page: the
+	// plan comes in place, read from the simulated organization.
+	const account = "444444444402"
+	fs, _, err := st.Findings(ctx, store.Filter{Controls: []string{"EC2.8"}, Accounts: []string{account},
+		Compliance: []control.Status{control.Failed}, Limit: 1})
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("no failing EC2.8 finding in %s: %v", account, err)
+	}
+	do("plan", chromedp.Navigate(ts.URL+"/findings/"+fs[0].ID), chromedp.WaitVisible(css(`#plan-button`)),
+		chromedp.Click(css(`#plan-button`)), chromedp.WaitVisible(css(`#plan .plan`)))
+	shot("6-finding-plan")
+	if plan := text("#remediation"); !strings.Contains(plan, "ec2.instance-imdsv2") || !strings.Contains(plan, `"optional" → "required"`) {
+		t.Errorf("plan: %.1000s", plan)
+	}
+
+	// 7. A remediation run (as 'guardrail remediate apply' makes it), on
+	// the runs page.
+	run, err := remediate.Apply(ctx, cfg, remediate.Options{Store: st, Discover: org.Options{Include: []string{account}}, Controls: []string{"EC2.8"},
+		Catalog: cat, Collectors: registry.All(), Now: w.Now})
+	if err != nil || run.Counts[remediate.Changed] == 0 {
+		t.Fatalf("apply: %v %+v", err, run)
+	}
+	do("runs", chromedp.Navigate(ts.URL+"/remediation"), chromedp.WaitVisible(css(`table.runs`)))
+	shot("7-remediation-runs")
+	if page := text("main"); !strings.Contains(page, run.Run) || !strings.Contains(page, "Roll back…") {
+		t.Errorf("runs page: %.800s", page)
+	}
+
+	// 8. Roll it back: the run's page, the confirmation, the rollback run.
+	do("run", chromedp.Click(css(`table.runs tbody tr:first-child td:first-child a`)), chromedp.WaitVisible(css(`#rollback-button`)))
+	shot("8-remediation-run")
+	do("confirm", chromedp.Click(css(`#rollback-button`)), chromedp.WaitVisible(css(`form#rollback`)))
+	shot("9-rollback-confirm")
+	do("rollback", chromedp.Submit(css(`form#rollback button`)), chromedp.WaitVisible(css(`.notice.ok`)))
+	shot("10-rolled-back")
+	if page := text("main"); !strings.Contains(page, "Rolled back") || !strings.Contains(page, run.Run) {
+		t.Errorf("after the rollback: %.800s", page)
+	}
+	steps, err := st.BaselineSteps(ctx, run.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps {
+		if s.Status != store.StepRolledBack {
+			t.Errorf("step %s %s: %s after the rollback", s.Account, s.Item, s.Status)
+		}
 	}
 	fmt.Fprintf(os.Stderr, "screenshots in %s\n", out)
 }

@@ -253,8 +253,13 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	rem, err := s.findingRemediation(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	data := map[string]any{"Title": f.Title, "F": f, "Events": events, "Control": s.o.Catalog.Control(f.Control),
-		"Fix": splitRemediation(s.controlRemediation(f.Control)), "User": s.o.User, "Done": r.URL.Query().Get("done")}
+		"Fix": splitRemediation(s.controlRemediation(f.Control)), "User": s.o.User, "Done": r.URL.Query().Get("done"), "Rem": rem}
 	s.render(w, r, "finding", http.StatusOK, data)
 }
 

@@ -127,3 +127,17 @@ func controlID(r *http.Request) (string, error) {
 	}
 	return id, nil
 }
+
+// runID is the {id} of a remediation run's path, like
+// remediate-20261123T101500.042Z-2.
+func runID(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	ok := len(id) > 0 && len(id) <= 80
+	for _, c := range []byte(id) {
+		ok = ok && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':')
+	}
+	if !ok {
+		return "", badInput("run ID %q: want a remediation run's ID, like remediate-20261123T101500.042Z", clip(id, 80))
+	}
+	return id, nil
+}

@@ -77,6 +77,16 @@ var funcs = template.FuncMap{
 	"add":     func(a, b int) int { return a + b },
 	"list":    list,
 	"nonzero": func(n int) bool { return n != 0 },
+	"join":    strings.Join,
+	"outcome": outcome,
+	// state shows a JSON value of a state, a change's from or to: absent
+	// when the state does not have it.
+	"state": func(b []byte) string {
+		if len(b) == 0 {
+			return "(absent)"
+		}
+		return string(b)
+	},
 }
 
 // scoreClass buckets a percentage, as shown (score.Round), for the

@@ -299,7 +299,7 @@ func TestBearerScheme(t *testing.T) {
 
 func TestStaticNoListing(t *testing.T) {
 	srv := server(t, synthetic(t, 0), "")
-	for path, status := range map[string]int{"/static/": 404, "/static/app-2.css": 200, "/static/nothing.js": 404} {
+	for path, status := range map[string]int{"/static/": 404, "/static/app-3.css": 200, "/static/nothing.js": 404} {
 		rec := do(srv, req{path: path})
 		if rec.Code != status || strings.Contains(rec.Body.String(), "htmx-2.0.11.min.js") {
 			t.Errorf("%s: %d %.200s, want %d and no listing", path, rec.Code, rec.Body.String(), status)
@@ -354,6 +354,9 @@ func TestInputLimits(t *testing.T) {
 		{"finding page ID", req{path: "/findings/%3Cscript%3E"}, "finding ID"},
 		{"account ID", req{path: "/accounts/" + big}, "account ID"},
 		{"control ID", req{path: "/controls/" + big}, "control ID"},
+		{"run ID", req{path: "/remediation/runs/" + big}, "run ID"},
+		{"api run ID", req{path: "/api/remediation/runs/" + strings.Repeat("r", 81)}, "run ID"},
+		{"rollback run ID", req{method: http.MethodPost, path: "/remediation/runs/a%20b/rollback", body: "confirm=x", header: post}, "run ID"},
 		{"login next", req{path: "/login?next=" + big}, "next: "},
 		{"form reason", req{method: http.MethodPost, path: "/findings/" + f.ID + "/suppress", body: "reason=" + big, header: post}, "body"},
 		{"form by", req{method: http.MethodPost, path: "/findings/" + f.ID + "/suppress", body: "reason=x&by=" + strings.Repeat("b", 300), header: post}, "by: "},
@@ -398,7 +401,8 @@ func TestInternalErrorsHidden(t *testing.T) {
 	id := regexp.MustCompile(`internal error \(ID ([0-9a-f]{12})\)`)
 	for _, path := range []string{"/api/summary", "/api/findings", "/api/findings/abc", "/api/controls", "/api/scans", "/api/trend",
 		"/api/search?kind=buckets", "/", "/findings", "/findings/abc", "/controls", "/controls/IAM.4", "/accounts/100000000001",
-		"/scans", "/search?kind=users&run=1", "/findings.csv"} {
+		"/scans", "/search?kind=users&run=1", "/findings.csv", "/remediation", "/remediation/runs/remediate-1", "/remediation/runs/remediate-1/rollback",
+		"/api/remediation/runs", "/api/remediation/runs/remediate-1", "/api/findings/abc/remediation", "/findings/abc/plan"} {
 		t.Run(path, func(t *testing.T) {
 			logs.Reset()
 			rec := do(srv, req{path: path})
@@ -420,6 +424,7 @@ func TestInternalErrorsHidden(t *testing.T) {
 	for _, tc := range []struct{ method, path, body string }{
 		{http.MethodPost, "/api/findings/abc/suppress", `{"reason": "x"}`},
 		{http.MethodPost, "/findings/abc/suppress", "reason=x"},
+		{http.MethodPost, "/remediation/runs/remediate-1/rollback", "confirm=remediate-1"},
 	} {
 		rec := do(srv, req{method: tc.method, path: tc.path, body: tc.body, header: map[string]string{"Sec-Fetch-Site": "same-origin"}})
 		if body, _ := io.ReadAll(rec.Body); rec.Code != http.StatusInternalServerError || !id.Match(body) || bytes.Contains(body, []byte("closed")) {

@@ -17,7 +17,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -49,6 +52,17 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// AWS, when set, gives the dashboard AWS access: a finding's page
+	// can then plan its remediation (reads only), and a remediation run
+	// can be rolled back from its page (changes AWS). When nil, the
+	// dashboard never calls AWS and shows the CLI commands instead.
+	AWS func(ctx context.Context) (aws.Config, error)
+	// Remediate are the remediation engine's settings for those plans
+	// and rollbacks: Discover (the role to assume in member accounts,
+	// the regions), Params, Playbooks, Limiter, Collectors, Concurrency.
+	// The dashboard sets Store, Now and the selection itself, and
+	// Catalog when it is nil.
+	Remediate remediate.Options
 }
 
 // Server is the dashboard's HTTP handler.
@@ -63,6 +77,11 @@ type Server struct {
 	mu     sync.Mutex
 	cached *overview // for cachedVersion
 	cacheV string
+
+	// plans bounds the remediation plans running at once; rolling is
+	// held by the rollback in progress (one at a time).
+	plans   chan struct{}
+	rolling sync.Mutex
 }
 
 // New builds the dashboard over o.Store.
@@ -87,7 +106,8 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, auth: newAuth(o.Token, o.TLS, o.Now), hosts: h, pages: pages, mux: http.NewServeMux()}
+	s := &Server{o: o, auth: newAuth(o.Token, o.TLS, o.Now), hosts: h, pages: pages, mux: http.NewServeMux(),
+		plans: make(chan struct{}, maxPlans)}
 	if o.Addr != "" {
 		h.bind(o.Addr)
 	}
@@ -134,6 +154,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /accounts/{id}", s.accountPage)
 	s.mux.HandleFunc("GET /search", s.searchPage)
 	s.mux.HandleFunc("GET /scans", s.scansPage)
+	s.mux.HandleFunc("GET /findings/{id}/plan", s.planPage)
+	s.mux.HandleFunc("GET /remediation", s.runsPage)
+	s.mux.HandleFunc("GET /remediation/runs/{id}", s.runPage)
+	s.mux.HandleFunc("GET /remediation/runs/{id}/rollback", s.rollbackPage)
+	s.mux.HandleFunc("POST /remediation/runs/{id}/rollback", s.rollback)
 
 	s.mux.HandleFunc("GET /api/summary", s.apiSummary)
 	s.mux.HandleFunc("GET /api/findings", s.apiFindings)
@@ -144,6 +169,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/scans", s.apiScans)
 	s.mux.HandleFunc("GET /api/trend", s.apiTrend)
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
+	s.mux.HandleFunc("GET /api/findings/{id}/remediation", s.apiFindingRemediation)
+	s.mux.HandleFunc("GET /api/findings/{id}/remediation/plan", s.apiPlan)
+	s.mux.HandleFunc("GET /api/remediation/runs", s.apiRuns)
+	s.mux.HandleFunc("GET /api/remediation/runs/{id}", s.apiRun)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such API: "+r.Method+" "+r.URL.Path)
 	})

@@ -116,7 +116,8 @@ func TestPages(t *testing.T) {
 		{"/findings?size=100000", 400, []string{"at most 500"}},
 		{"/findings?standard=pci", 400, []string{"not a standard"}},
 		{"/findings?status=DONE", 400, []string{"want open, all"}},
-		{"/findings/" + f.ID, 200, []string{f.Title, "Suppress", "History", "How to fix it"}},
+		{"/findings/" + f.ID, 200, []string{f.Title, "Suppress", "History", "How to fix it", "Remediation history"}},
+		{"/remediation", 200, []string{"Remediation runs", "No remediation run yet"}},
 		{"/findings/0000000000", 404, []string{"no finding 0000000000"}},
 		{"/controls", 200, []string{"IAM.4"}},
 		{"/controls/IAM.4", 200, []string{"Why it matters", "How to fix it"}},
@@ -143,7 +144,7 @@ func TestPages(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	srv := server(t, synthetic(t, 1), "")
-	for _, path := range []string{"/", "/findings", "/api/summary", "/static/app-2.css", "/nowhere"} {
+	for _, path := range []string{"/", "/findings", "/api/summary", "/static/app-3.css", "/nowhere"} {
 		h := do(srv, req{path: path}).Header()
 		for k, want := range map[string]string{
 			"Content-Security-Policy": "default-src 'none'; script-src 'self'",
@@ -175,7 +176,7 @@ func TestToken(t *testing.T) {
 	if rec := do(srv, req{path: "/api/summary", header: map[string]string{"Authorization": "Bearer " + token}}); rec.Code != http.StatusOK {
 		t.Errorf("API with the token: %d, want 200", rec.Code)
 	}
-	if rec := do(srv, req{path: "/static/app-2.css"}); rec.Code != http.StatusOK {
+	if rec := do(srv, req{path: "/static/app-3.css"}); rec.Code != http.StatusOK {
 		t.Errorf("assets need no token: %d", rec.Code)
 	}
 	login := func(tok, next string) *httptest.ResponseRecorder {
@@ -315,7 +316,8 @@ func TestAPI(t *testing.T) {
 		}
 	}
 	for path, status := range map[string]int{"/api/findings?size=0": 400, "/api/findings/abc": 404, "/api/nothing": 404,
-		"/api/search?kind=sg": 400, "/api/search?kind=buckets&public=1": 200, "/api/controls": 200, "/api/scans": 200, "/api/trend": 200} {
+		"/api/search?kind=sg": 400, "/api/search?kind=buckets&public=1": 200, "/api/controls": 200, "/api/scans": 200, "/api/trend": 200,
+		"/api/remediation/runs": 200, "/api/remediation/runs/remediate-1": 404, "/api/findings/" + anOpenFinding(t, st).ID + "/remediation": 200} {
 		if rec := do(srv, req{path: path}); rec.Code != status || !json.Valid(rec.Body.Bytes()) {
 			t.Errorf("%s: %d %.200s, want %d and JSON", path, rec.Code, rec.Body.String(), status)
 		}
