@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
+	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
 	"github.com/guardrail-sec/guardrail/internal/store"
