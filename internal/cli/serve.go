@@ -138,26 +138,10 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 	return web.New(o)
 }
 
-// dashboardAWS loads the AWS configuration of 'serve --aws' from the
-// global flags (--profile, --region, --endpoint-url and the timeouts,
-// which 'serve' reads as flags: it is built without the globals) and
-// says whose it is, so that a wrong profile fails now, not at the first
-// plan.
-func (f *serveFlags) dashboardAWS(c *cobra.Command) error {
-	fs := c.Flags()
-	var o awsx.Options
-	var errs []error
-	for name, into := range map[string]*string{"profile": &o.Profile, "region": &o.Region, "endpoint-url": &o.EndpointURL} {
-		v, err := fs.GetString(name)
-		*into, errs = v, append(errs, err)
-	}
-	for name, into := range map[string]*time.Duration{"connect-timeout": &o.ConnectTimeout, "attempt-timeout": &o.AttemptTimeout} {
-		v, err := fs.GetDuration(name)
-		*into, errs = v, append(errs, err)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
+// dashboardAWS loads the AWS configuration of 'serve --aws' (the global
+// --profile, --region, --endpoint-url and timeouts) and says whose it
+// is, so that a wrong profile fails now, not at the first plan.
+func (f *serveFlags) dashboardAWS(c *cobra.Command, o awsx.Options) error {
 	cfg, err := awsx.Load(c.Context(), o)
 	if err != nil {
 		return usageErr("--aws: %v", err)
@@ -186,7 +170,7 @@ func (f *serveFlags) serve(ctx context.Context, srv *web.Server, ln net.Listener
 	return err
 }
 
-func newServeCmd() *cobra.Command {
+func newServeCmd(g *globals) *cobra.Command {
 	var db dbFlag
 	var f serveFlags
 	var useAWS bool
@@ -235,7 +219,7 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 			}
 			defer st.Close()
 			if useAWS {
-				if err := f.dashboardAWS(c); err != nil {
+				if err := f.dashboardAWS(c, g.awsOptions()); err != nil {
 					return err
 				}
 			}

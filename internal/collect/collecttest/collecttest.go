@@ -42,6 +42,13 @@ var renamed = map[string]string{
 	"s3control:ListAccessPoints":           "s3:ListAccessPoints",
 	"s3control:GetAccessPointPolicy":       "s3:GetAccessPointPolicy",
 	"s3control:GetAccessPointPolicyStatus": "s3:GetAccessPointPolicyStatus",
+	// Writes (remediation): deleting a Block Public Access configuration
+	// or the ownership controls needs the Put action.
+	"s3:PutPublicAccessBlock":           "s3:PutBucketPublicAccessBlock",
+	"s3:DeletePublicAccessBlock":        "s3:PutBucketPublicAccessBlock",
+	"s3:DeleteBucketOwnershipControls":  "s3:PutBucketOwnershipControls",
+	"s3control:PutPublicAccessBlock":    "s3:PutAccountPublicAccessBlock",
+	"s3control:DeletePublicAccessBlock": "s3:PutAccountPublicAccessBlock",
 }
 
 // Action returns the IAM action an SDK call needs: service ID "S3" and
