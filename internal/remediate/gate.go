@@ -82,14 +82,20 @@ func (e *engine) alarmsIn(ctx context.Context, cfg aws.Config, account, region s
 		}
 		var ms []cwtypes.MetricAlarm
 		var cs []cwtypes.CompositeAlarm
-		p := cwapi.NewDescribeAlarmsPaginator(c, in)
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
+		// awsx.Pages, not the SDK's paginator: that takes the client as
+		// an interface, which links every CloudWatch operation.
+		err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+			in.NextToken = token
+			out, err := c.DescribeAlarms(ctx, in)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			ms = append(ms, out.MetricAlarms...)
 			cs = append(cs, out.CompositeAlarms...)
+			return out.NextToken, nil
+		})
+		if err != nil {
+			return nil, nil, err
 		}
 		return ms, cs, nil
 	}

@@ -449,17 +449,27 @@ func checkTrailLogGroup(ctx context.Context, env Env, t trailRef, given string) 
 		return pc, nil
 	}
 	c := logsapi.NewFromConfig(env.Config, func(o *logsapi.Options) { o.Region = region })
-	p := logsapi.NewDescribeLogGroupsPaginator(c, &logsapi.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
+	// awsx.Pages, not the SDK's paginator: that takes the client as an
+	// interface, which links every operation into the binary.
+	found := false
+	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		out, err := c.DescribeLogGroups(ctx, &logsapi.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name), NextToken: token})
 		if err != nil {
-			return pc, fmt.Errorf("describe log groups %s in %s: %w", name, region, err)
+			return nil, fmt.Errorf("describe log groups %s in %s: %w", name, region, err)
 		}
 		for _, g := range out.LogGroups {
 			if aws.ToString(g.LogGroupName) == name {
-				return pc, nil
+				found = true
+				return nil, nil
 			}
 		}
+		return out.NextToken, nil
+	})
+	if err != nil {
+		return pc, err
+	}
+	if found {
+		return pc, nil
 	}
 	pc.Problem = fmt.Sprintf("log group %s (%s) does not exist in %s of account %s", name, paramLogGroup, region, account)
 	return pc, nil

@@ -306,11 +306,12 @@ func (r accessKeyRule) read(ctx context.Context, env Env) (accessKeysState, erro
 			caller = cr.AccessKeyID
 		}
 	}
-	p := iamapi.NewListAccessKeysPaginator(c, &iamapi.ListAccessKeysInput{UserName: aws.String(user)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
+	// awsx.Pages, not the SDK's paginator: that takes the client as an
+	// interface, which links every IAM operation into the binary.
+	err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		out, err := c.ListAccessKeys(ctx, &iamapi.ListAccessKeysInput{UserName: aws.String(user), Marker: token})
 		if err != nil {
-			return st, gone(fmt.Errorf("list access keys of %s: %w", user, err))
+			return nil, gone(fmt.Errorf("list access keys of %s: %w", user, err))
 		}
 		for _, k := range out.AccessKeyMetadata {
 			ks := accessKeyState{ID: aws.ToString(k.AccessKeyId), Status: string(k.Status), Created: aws.ToTime(k.CreateDate)}
@@ -318,7 +319,7 @@ func (r accessKeyRule) read(ctx context.Context, env Env) (accessKeysState, erro
 			if r.usage {
 				lu, err := c.GetAccessKeyLastUsed(ctx, &iamapi.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
 				if err != nil {
-					return st, fmt.Errorf("get last use of access key %s of %s: %w", ks.ID, user, err)
+					return nil, fmt.Errorf("get last use of access key %s of %s: %w", ks.ID, user, err)
 				}
 				if lu.AccessKeyLastUsed != nil {
 					ks.LastUsed = aws.ToTime(lu.AccessKeyLastUsed.LastUsedDate)
@@ -326,6 +327,13 @@ func (r accessKeyRule) read(ctx context.Context, env Env) (accessKeysState, erro
 			}
 			st.Keys = append(st.Keys, ks)
 		}
+		if !out.IsTruncated {
+			return nil, nil
+		}
+		return out.Marker, nil
+	})
+	if err != nil {
+		return st, err
 	}
 	return st, nil
 }
