@@ -341,13 +341,7 @@ func confirm(ctx context.Context, cfg aws.Config, kind string, o baseline.Option
 		}
 		question = fmt.Sprintf("Roll back run %s (%d journaled steps)?", o.Run, len(steps))
 	}
-	fmt.Fprintf(stderr, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(line)); a == "y" || a == "yes" {
-		return true, nil
-	}
-	fmt.Fprintln(stderr, "Cancelled: nothing was changed.")
-	return false, nil
+	return askYes(in, stderr, question), nil
 }
 
 func isTerminal(r io.Reader) bool {
@@ -497,4 +491,16 @@ func journaledRuns(ctx context.Context, j store.Journal, engine string) ([]store
 		}
 	}
 	return out, nil
+}
+
+// askYes asks question on stderr and reads the answer from in: yes only
+// for "y" or "yes"; anything else cancels, saying nothing was changed.
+func askYes(in io.Reader, stderr io.Writer, question string) bool {
+	fmt.Fprintf(stderr, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a == "y" || a == "yes" {
+		return true
+	}
+	fmt.Fprintln(stderr, "Cancelled: nothing was changed.")
+	return false
 }

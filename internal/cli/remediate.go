@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -461,13 +460,7 @@ func confirmRemediate(ctx context.Context, cfg aws.Config, kind string, o remedi
 	} else {
 		question = fmt.Sprintf("Roll back run %s?", o.Run)
 	}
-	fmt.Fprintf(stderr, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(line)); a == "y" || a == "yes" {
-		return true, nil
-	}
-	fmt.Fprintln(stderr, "Cancelled: nothing was changed.")
-	return false, nil
+	return askYes(in, stderr, question), nil
 }
 
 func writeRemediation(w io.Writer, rep *remediate.Report, format string, verbose bool) error {
