@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/passwordpolicy"
 )
 
 // iamPlaybooks returns the playbooks of IAM's controls.
@@ -33,21 +34,7 @@ func iamPlaybooks() []Playbook {
 
 // passwordPolicyState is the account password policy. Exists false is
 // "no policy" (IAM's default rules apply), restored by deleting it.
-type passwordPolicyState struct {
-	Exists           bool `json:"exists"`
-	MinLength        int  `json:"min_length"`
-	RequireUppercase bool `json:"require_uppercase"`
-	RequireLowercase bool `json:"require_lowercase"`
-	RequireNumbers   bool `json:"require_numbers"`
-	RequireSymbols   bool `json:"require_symbols"`
-	// AllowUsersToChange lets every IAM user change their own password.
-	AllowUsersToChange bool `json:"allow_users_to_change"`
-	// MaxAge is the days a password is valid; 0 never expires.
-	MaxAge int `json:"max_age"`
-	// ReusePrevention is how many previous passwords are remembered.
-	ReusePrevention int  `json:"reuse_prevention"`
-	HardExpiry      bool `json:"hard_expiry"`
-}
+type passwordPolicyState = passwordpolicy.State
 
 // iamDefaultMinLength is the minimum length of IAM's default rules, which
 // apply while an account has no policy. A policy created by a playbook
@@ -122,24 +109,7 @@ func (r passwordRule) fix(cur passwordPolicyState) passwordPolicyState {
 }
 
 func readPasswordPolicy(ctx context.Context, env Env) (passwordPolicyState, error) {
-	out, err := iamapi.NewFromConfig(env.Config).GetAccountPasswordPolicy(ctx, &iamapi.GetAccountPasswordPolicyInput{})
-	if awsx.IsNotFound(err) {
-		return passwordPolicyState{}, nil
-	}
-	if err != nil {
-		return passwordPolicyState{}, fmt.Errorf("get account password policy: %w", err)
-	}
-	p := out.PasswordPolicy
-	return passwordPolicyState{
-		Exists:           true,
-		MinLength:        int(aws.ToInt32(p.MinimumPasswordLength)),
-		RequireUppercase: p.RequireUppercaseCharacters, RequireLowercase: p.RequireLowercaseCharacters,
-		RequireNumbers: p.RequireNumbers, RequireSymbols: p.RequireSymbols,
-		AllowUsersToChange: p.AllowUsersToChangePassword,
-		MaxAge:             int(aws.ToInt32(p.MaxPasswordAge)),
-		ReusePrevention:    int(aws.ToInt32(p.PasswordReusePrevention)),
-		HardExpiry:         aws.ToBool(p.HardExpiry),
-	}, nil
+	return passwordpolicy.Read(ctx, env.Config)
 }
 
 // setPasswordPolicy writes want whole (the call replaces the policy), or
@@ -148,34 +118,7 @@ func setPasswordPolicy(ctx context.Context, env Env, cur, want passwordPolicySta
 	if cur == want {
 		return nil
 	}
-	c := iamapi.NewFromConfig(env.Config)
-	if !want.Exists {
-		_, err := c.DeleteAccountPasswordPolicy(ctx, &iamapi.DeleteAccountPasswordPolicyInput{})
-		if err != nil && !awsx.IsNotFound(err) {
-			return fmt.Errorf("delete account password policy: %w", err)
-		}
-		return nil
-	}
-	in := &iamapi.UpdateAccountPasswordPolicyInput{
-		RequireUppercaseCharacters: want.RequireUppercase, RequireLowercaseCharacters: want.RequireLowercase,
-		RequireNumbers: want.RequireNumbers, RequireSymbols: want.RequireSymbols,
-		AllowUsersToChangePassword: want.AllowUsersToChange, HardExpiry: aws.Bool(want.HardExpiry),
-	}
-	// Zero means "not set" for these three: IAM refuses 0 (their ranges
-	// start at 6, 1 and 1) and leaving them out gives the same policy.
-	if want.MinLength > 0 {
-		in.MinimumPasswordLength = aws.Int32(int32(want.MinLength))
-	}
-	if want.MaxAge > 0 {
-		in.MaxPasswordAge = aws.Int32(int32(want.MaxAge))
-	}
-	if want.ReusePrevention > 0 {
-		in.PasswordReusePrevention = aws.Int32(int32(want.ReusePrevention))
-	}
-	if _, err := c.UpdateAccountPasswordPolicy(ctx, in); err != nil {
-		return fmt.Errorf("update account password policy: %w", err)
-	}
-	return nil
+	return passwordpolicy.Write(ctx, env.Config, want)
 }
 
 // ---- a user's access keys (IAM.3, IAM.22, IAM.8) ----
