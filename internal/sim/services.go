@@ -20,6 +20,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
 )
 
@@ -44,6 +45,7 @@ func Services() []*svc.Service {
 		logs.Service(),
 		cloudwatch.Service(),
 		sns.Service(),
+		sqs.Service(),
 		rds.Service(),
 		lambda.Service(),
 	}
