@@ -9,6 +9,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/inspector2"
@@ -46,6 +47,7 @@ func Services() []*svc.Service {
 		cloudwatch.Service(),
 		sns.Service(),
 		sqs.Service(),
+		eventbridge.Service(),
 		rds.Service(),
 		lambda.Service(),
 	}

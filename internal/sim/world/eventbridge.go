@@ -582,9 +582,10 @@ func selectsEvent(t NotificationTarget, event, key string) bool {
 }
 
 // s3EventMessage is S3's event message (event structure version 2.1);
-// the key is URL-encoded as S3 encodes it (a space is "+").
+// the key is URL-encoded as S3 encodes it (a space is "+", a slash
+// stays).
 func s3EventMessage(o ObjectCreated, configID, seq string) []byte {
-	obj := map[string]any{"key": url.QueryEscape(o.Key), "size": o.Size, "eTag": o.ETag, "sequencer": strings.ToUpper(seq)}
+	obj := map[string]any{"key": strings.ReplaceAll(url.QueryEscape(o.Key), "%2F", "/"), "size": o.Size, "eTag": o.ETag, "sequencer": strings.ToUpper(seq)}
 	if o.VersionID != "" {
 		obj["versionId"] = o.VersionID
 	}
