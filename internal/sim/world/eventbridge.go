@@ -431,17 +431,21 @@ func jsonPath(doc []byte, p string) []byte {
 //   - read-only calls whose name starts with Describe, Get or List reach
 //     only the rules enabled for all management events.
 
-// trailFields are the fields of a CloudTrail record routing needs.
-type trailFields struct {
-	EventSource        string
-	EventName          string
-	EventType          string
-	EventCategory      string
-	AwsRegion          string
-	RecipientAccountID string `json:"recipientAccountId"`
-	EventTime          time.Time
-	ReadOnly           *bool
-	ManagementEvent    *bool
+// TrailEvent is what routing needs of a CloudTrail record: its fields,
+// and its JSON, built only if a rule may see it.
+type TrailEvent struct {
+	EventSource string // ec2.amazonaws.com
+	EventName   string
+	EventType   string // AwsApiCall, AwsConsoleSignIn, AwsConsoleAction, AwsServiceEvent
+	Category    string // Management (""), Data or Insight
+	Region      string // awsRegion
+	Account     string // recipientAccountId
+	Time        time.Time
+	ReadOnly    bool
+	// DataLogged says a trail logs this data event (Category Data).
+	DataLogged bool
+	// JSON returns the record as CloudTrail writes it.
+	JSON func() []byte
 }
 
 // TrailDetailType is the detail-type of the EventBridge event of a
@@ -460,43 +464,69 @@ func TrailDetailType(eventType string) string {
 	return ""
 }
 
-// PutTrailRecord puts a CloudTrail record on EventBridge as CloudTrail
-// does (see above). dataEventLogged says a trail logs it, for data
-// events. It returns whether an event was put. Callers must not hold the
-// EventBridge or SQS lock (an account lock is fine).
+// PutTrailEvent puts a CloudTrail record on EventBridge as CloudTrail
+// does (see above) and reports whether it did. The record's JSON is not
+// built when the bus has no rule. Callers must not hold the EventBridge
+// or SQS lock (an account lock is fine).
+func (w *World) PutTrailEvent(t TrailEvent) bool {
+	dt := TrailDetailType(t.EventType)
+	switch {
+	case dt == "", t.Category == "Insight", t.Account == "", t.Region == "", t.EventSource == "":
+		return false
+	case t.Category == "Data" && !t.DataLogged:
+		return false
+	}
+	listing := strings.HasPrefix(t.EventName, "Describe") || strings.HasPrefix(t.EventName, "Get") || strings.HasPrefix(t.EventName, "List")
+	e := &w.Events
+	e.Lock()
+	b := e.buses[busKey(t.Account, t.Region, "default")]
+	if b == nil || len(b.Rules) == 0 {
+		e.Unlock()
+		return true // on the bus, and no rule to see it
+	}
+	id := e.NewEventID()
+	e.Unlock()
+	at := t.Time
+	if at.IsZero() {
+		at = w.Now()
+	}
+	w.PutEvent(t.Account, t.Region, "default", Event{
+		ID:                 id,
+		DetailType:         dt,
+		Source:             "aws." + strings.TrimSuffix(t.EventSource, ".amazonaws.com"),
+		Account:            t.Account,
+		Time:               at,
+		Region:             t.Region,
+		Detail:             json.RawMessage(t.JSON()),
+		ReadOnlyManagement: t.ReadOnly && listing,
+	})
+	return true
+}
+
+// PutTrailRecord is PutTrailEvent for a record given as JSON.
+// dataEventLogged says a trail logs it, for data events.
 func (w *World) PutTrailRecord(record []byte, dataEventLogged bool) bool {
-	var f trailFields
+	var f struct {
+		EventSource        string
+		EventName          string
+		EventType          string
+		EventCategory      string
+		AwsRegion          string
+		RecipientAccountID string `json:"recipientAccountId"`
+		EventTime          time.Time
+		ReadOnly           bool
+		ManagementEvent    *bool
+	}
 	if json.Unmarshal(record, &f) != nil {
 		return false
 	}
-	dt := TrailDetailType(f.EventType)
-	if dt == "" || f.EventCategory == "Insight" || f.RecipientAccountID == "" || f.AwsRegion == "" || f.EventSource == "" {
-		return false
+	cat := f.EventCategory
+	if f.ManagementEvent != nil && !*f.ManagementEvent && cat != "Insight" {
+		cat = "Data"
 	}
-	if f.ManagementEvent != nil && !*f.ManagementEvent && !dataEventLogged {
-		return false
-	}
-	readOnly := f.ReadOnly != nil && *f.ReadOnly
-	listing := strings.HasPrefix(f.EventName, "Describe") || strings.HasPrefix(f.EventName, "Get") || strings.HasPrefix(f.EventName, "List")
-	e := &w.Events
-	e.Lock()
-	id := e.NewEventID()
-	e.Unlock()
-	t := f.EventTime
-	if t.IsZero() {
-		t = w.Now()
-	}
-	w.PutEvent(f.RecipientAccountID, f.AwsRegion, "default", Event{
-		ID:                 id,
-		DetailType:         dt,
-		Source:             "aws." + strings.TrimSuffix(f.EventSource, ".amazonaws.com"),
-		Account:            f.RecipientAccountID,
-		Time:               t,
-		Region:             f.AwsRegion,
-		Detail:             json.RawMessage(record),
-		ReadOnlyManagement: readOnly && listing,
-	})
-	return true
+	return w.PutTrailEvent(TrailEvent{EventSource: f.EventSource, EventName: f.EventName, EventType: f.EventType, Category: cat,
+		Region: f.AwsRegion, Account: f.RecipientAccountID, Time: f.EventTime, ReadOnly: f.ReadOnly, DataLogged: dataEventLogged,
+		JSON: func() []byte { return record }})
 }
 
 // ---- S3 event notifications ----
@@ -567,6 +597,41 @@ func (w *World) NotifyObjectCreated(o ObjectCreated) []error {
 			Account: o.BucketOwner, Time: o.Time, Region: o.Region, Resources: []string{"arn:aws:s3:::" + o.Bucket}, Detail: detail})
 	}
 	return errs
+}
+
+// NotifyNewObject sends the notifications of an object just created in
+// account's bucket (a PutObject, a trail's log file): it reads the
+// bucket, the object and the notification configuration under the
+// account's lock, then calls NotifyObjectCreated. Callers hold no lock.
+func (w *World) NotifyNewObject(account, bucket, key string) []error {
+	a := w.Account(account)
+	if a == nil {
+		return nil
+	}
+	a.Mu.Lock()
+	b := a.S3.Bucket(bucket)
+	if b == nil || b.Notification == nil {
+		a.Mu.Unlock()
+		return nil
+	}
+	n := *b.Notification
+	o := ObjectCreated{Bucket: bucket, BucketOwner: account, Region: b.Region, Key: key, EventName: "ObjectCreated:Put",
+		Requester: account, SourceIP: "127.0.0.1", Notification: &n}
+	for _, x := range b.Objects {
+		if x.Key == key {
+			sum := md5.Sum([]byte(x.Body))
+			o.Size, o.ETag, o.VersionID, o.Time = int64(len(x.Body)), hex.EncodeToString(sum[:]), x.VersionID, x.Modified
+		}
+	}
+	a.Mu.Unlock()
+	if o.Region == "" {
+		o.Region = w.HomeRegion
+	}
+	if o.Time.IsZero() {
+		o.Time = w.Now()
+	}
+	o.RequestID = strings.ToUpper(w.HexID("", 16))
+	return w.NotifyObjectCreated(o)
 }
 
 func selectsEvent(t NotificationTarget, event, key string) bool {
