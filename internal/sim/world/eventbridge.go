@@ -52,10 +52,11 @@ import (
 // transformers (an Input or InputPath of a target is applied),
 // archives, replays, endpoints, API destinations, retry policies.
 type Events struct {
-	mu    sync.Mutex
-	seq   uint64
-	buses map[string]*EventBus // by account/region/name
-	stats map[string]*RuleMetrics
+	mu         sync.Mutex
+	seq        uint64
+	buses      map[string]*EventBus // by account/region/name
+	stats      map[string]*RuleMetrics
+	subscribed bool
 }
 
 // EventBus is an event bus.
@@ -176,6 +177,17 @@ func (e *Events) NewEventID() string {
 	h := md5.Sum([]byte("event-" + strconv.FormatUint(e.seq, 10)))
 	x := hex.EncodeToString(h[:])
 	return x[0:8] + "-" + x[8:12] + "-4" + x[13:16] + "-8" + x[17:20] + "-" + x[20:32]
+}
+
+// FirstSubscription reports whether it is the first time it is asked in
+// this world: the EventBridge simulator subscribes to the world's
+// CloudTrail records once, however many servers serve the world.
+func (e *Events) FirstSubscription() bool {
+	e.Lock()
+	defer e.Unlock()
+	first := !e.subscribed
+	e.subscribed = true
+	return first
 }
 
 // RuleMetrics returns the metrics of a rule (by ARN).

@@ -520,10 +520,12 @@ func TestCloudTrailRouting(t *testing.T) {
 	f := start(t)
 	url, qarn := f.queue(t, simtest.Member, "trail")
 	allURL, allARN := f.queue(t, simtest.Member, "trail-all")
-	f.rule(t, simtest.Member, "default", "api", `{"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail"]}`,
+	// The rules select the records below (requestID r-1): once the
+	// simulator records its own calls, this test's calls reach the bus too.
+	f.rule(t, simtest.Member, "default", "api", `{"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail"],"detail":{"requestID":["r-1"]}}`,
 		types.Target{Id: aws.String("q"), Arn: aws.String(qarn)})
 	must[*ebsdk.PutRuleOutput](t, "PutRule all")(f.events(t, simtest.Member).PutRule(context.Background(), &ebsdk.PutRuleInput{Name: aws.String("all"),
-		EventPattern: aws.String(`{"source":["aws.ec2"]}`), State: types.RuleStateEnabledWithAllCloudtrailManagementEvents}))
+		EventPattern: aws.String(`{"source":["aws.ec2"],"detail":{"requestID":["r-1"]}}`), State: types.RuleStateEnabledWithAllCloudtrailManagementEvents}))
 	must[*ebsdk.PutTargetsOutput](t, "PutTargets all")(f.events(t, simtest.Member).PutTargets(context.Background(), &ebsdk.PutTargetsInput{Rule: aws.String("all"),
 		Targets: []types.Target{{Id: aws.String("q"), Arn: aws.String(allARN)}}}))
 
