@@ -54,6 +54,10 @@ type Event struct {
 	root *fastjson.Value // parsed lazily for a clone
 	st   *state          // the Decoder's, or a clone's own
 	gen  uint64          // st.gen when the Event was decoded
+	// seen and str have bit i set when the record has field i (fEventID,
+	// ...) and when it is a string: Get answers for those without
+	// walking the record.
+	seen, str uint16
 }
 
 // state is what an Event's values live in: a parser and scratch space.
@@ -64,6 +68,7 @@ type state struct {
 	// EventBridge envelope.
 	scratch []byte
 	env     []byte
+	clone   bool // a clone's: nothing resets it
 }
 
 // Decoder decodes records. It reuses its parser and its Event from one
@@ -94,20 +99,30 @@ func (d *Decoder) Decode(rec []byte) (*Event, error) {
 	size := 0
 	var id, ro *fastjson.Value
 	var bad string
+	var seen, str uint16
 	o.Visit(func(key []byte, x *fastjson.Value) {
 		i := field(key)
 		switch i {
 		case -1:
 			return
 		case fIdentity:
-			id = x
+			if id == nil {
+				id = x
+			}
 			return
 		case fReadOnly:
-			ro = x
+			if ro == nil {
+				ro = x
+			}
 			return
 		}
-		if f[i] != nil || x.Type() == fastjson.TypeNull {
+		bit := uint16(1) << i
+		if seen&bit != 0 {
 			return // a repeated key counts once, as fastjson's Get reads it
+		}
+		seen |= bit
+		if x.Type() == fastjson.TypeNull {
+			return
 		}
 		b, err := x.StringBytes()
 		if err != nil {
@@ -116,6 +131,7 @@ func (d *Decoder) Decode(rec []byte) (*Event, error) {
 			}
 			return
 		}
+		str |= bit
 		f[i] = b
 		size += len(b)
 	})
@@ -128,10 +144,21 @@ func (d *Decoder) Decode(rec []byte) (*Event, error) {
 			if i == 2 && f[fRecipient] != nil {
 				break
 			}
-			if x := io.Get(name); x != nil && x.Type() == fastjson.TypeString {
+			x := io.Get(name)
+			if x == nil {
+				continue
+			}
+			fi := [...]int{fUserType, fUserARN, fRecipient}[i]
+			if i < 2 {
+				seen |= 1 << fi
+			}
+			if x.Type() == fastjson.TypeString {
 				b, _ := x.StringBytes()
-				f[[...]int{fUserType, fUserARN, fRecipient}[i]] = b
+				f[fi] = b
 				size += len(b)
+				if i < 2 {
+					str |= 1 << fi
+				}
 			}
 		}
 	}
@@ -167,7 +194,7 @@ func (d *Decoder) Decode(rec []byte) (*Event, error) {
 		ID:  s[fEventID], Name: s[fEventName], Source: s[fEventSource], EventType: s[fEventType],
 		Time: t, Region: s[fAWSRegion], Account: s[fRecipient], ErrorCode: s[fErrorCode],
 		SourceIP: s[fSourceIP], IdentityType: s[fUserType], IdentityARN: s[fUserARN], ReadOnly: readOnly,
-		root: v, st: st, gen: st.gen,
+		root: v, st: st, gen: st.gen, seen: seen, str: str,
 	}
 	return &d.ev, nil
 }
@@ -224,24 +251,76 @@ func field(key []byte) int {
 	return -1
 }
 
+// fast returns the field a selector reads, if Decode has it; -1
+// otherwise.
+func fast(path string) int {
+	switch path {
+	case "$.eventName":
+		return fEventName
+	case "$.eventSource":
+		return fEventSource
+	case "$.errorCode":
+		return fErrorCode
+	case "$.userIdentity.type":
+		return fUserType
+	case "$.sourceIPAddress":
+		return fSourceIP
+	case "$.eventType":
+		return fEventType
+	case "$.awsRegion":
+		return fAWSRegion
+	case "$.recipientAccountId":
+		return fRecipient
+	case "$.eventID":
+		return fEventID
+	case "$.userIdentity.arn":
+		return fUserARN
+	}
+	return -1
+}
+
+// text returns field i as decoded (eventTime as written).
+func (e *Event) text(i int) string {
+	switch i {
+	case fEventID:
+		return e.ID
+	case fEventName:
+		return e.Name
+	case fEventSource:
+		return e.Source
+	case fEventType:
+		return e.EventType
+	case fAWSRegion:
+		return e.Region
+	case fRecipient:
+		return e.Account
+	case fErrorCode:
+		return e.ErrorCode
+	case fSourceIP:
+		return e.SourceIP
+	case fUserType:
+		return e.IdentityType
+	case fUserARN:
+		return e.IdentityARN
+	}
+	return ""
+}
+
 // parseTime reads eventTime: "2026-06-01T10:00:00Z" as CloudTrail writes
 // it without allocating, any other RFC 3339 time with time.Parse.
 func parseTime(b []byte) (time.Time, error) {
 	if len(b) == 20 && b[4] == '-' && b[7] == '-' && b[10] == 'T' && b[13] == ':' && b[16] == ':' && b[19] == 'Z' {
-		n := func(i, w int) int {
-			v := 0
-			for _, c := range b[i : i+w] {
-				if c < '0' || c > '9' {
-					return -1
-				}
-				v = v*10 + int(c-'0')
+		var v [6]int // year, month, day, hour, minute, second
+		ok := true
+		for k, span := range [6][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}} {
+			for _, c := range b[span[0]:span[1]] {
+				ok = ok && c >= '0' && c <= '9'
+				v[k] = v[k]*10 + int(c-'0')
 			}
-			return v
 		}
-		y, mo, d, h, mi, s := n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2)
-		if y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 60 {
-			t := time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC)
-			if t.Day() == d { // not February 30
+		if ok && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 && v[2] <= 31 && v[3] < 24 && v[4] < 60 && v[5] < 60 {
+			t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC)
+			if t.Day() == v[2] { // not February 30
 				return t, nil
 			}
 		}
@@ -255,6 +334,15 @@ func parseTime(b []byte) (time.Time, error) {
 // string or number's Text is valid until the Decoder's next Decode. Get
 // suits filterpattern's Match: p.Match(ev.Get).
 func (e *Event) Get(path string) (filterpattern.Value, bool) {
+	if i := fast(path); i >= 0 {
+		e.tree() // the staleness check
+		switch bit := uint16(1) << i; {
+		case e.seen&bit == 0:
+			return filterpattern.Value{}, false
+		case e.str&bit != 0:
+			return filterpattern.Value{Kind: filterpattern.String, Text: e.text(i)}, true
+		}
+	}
 	v := e.lookup(path)
 	if v == nil {
 		return filterpattern.Value{}, false
@@ -271,6 +359,9 @@ func (e *Event) value(v *fastjson.Value) filterpattern.Value {
 	case fastjson.TypeNumber:
 		f, _ := v.Float64()
 		st := e.st
+		if st.clone {
+			return filterpattern.Value{Kind: filterpattern.Number, Num: f, Text: string(v.MarshalTo(nil))}
+		}
 		start := len(st.scratch)
 		st.scratch = v.MarshalTo(st.scratch)
 		text := st.scratch[start:]
@@ -392,6 +483,6 @@ func (e *Event) any(v *fastjson.Value, rest string, ok func(filterpattern.Value)
 func (e *Event) Clone() *Event {
 	c := *e
 	c.Raw = append([]byte(nil), e.Raw...)
-	c.root, c.st, c.gen = nil, &state{}, 0
+	c.root, c.st, c.gen = nil, &state{clone: true}, 0
 	return &c
 }

@@ -38,7 +38,7 @@ func TestDecode(t *testing.T) {
 		IdentityARN: "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b/alice@example.com",
 	}
 	got := *ev
-	got.Raw, got.root, got.st, got.gen = nil, nil, nil, 0
+	got.Raw, got.root, got.st, got.gen, got.seen, got.str = nil, nil, nil, 0, 0, 0
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Decode =\n%+v\nwant\n%+v", got, want)
 	}
@@ -313,6 +313,37 @@ func TestDecodeAccount(t *testing.T) {
 		ev, err := d.Decode([]byte(tc.rec))
 		if err != nil || ev.Account != tc.want {
 			t.Errorf("Decode(%s).Account = %q, %v, want %q", tc.rec, ev.Account, err, tc.want)
+		}
+	}
+}
+
+// TestGetFast: Get answers the fields Decode copied as walking the record
+// would, whatever their type.
+func TestGetFast(t *testing.T) {
+	var d Decoder
+	paths := []string{"$.eventID", "$.eventName", "$.eventSource", "$.eventType", "$.awsRegion", "$.recipientAccountId", "$.errorCode",
+		"$.sourceIPAddress", "$.userIdentity.type", "$.userIdentity.arn"}
+	for _, rec := range []string{
+		authorize,
+		`{"eventID":"a","eventTime":"2026-06-01T10:00:00Z","eventName":"X","errorCode":null,"eventSource":5,"userIdentity":{"type":null,"arn":["x"]},"awsRegion":{}}`,
+		`{"eventID":"a","eventTime":"2026-06-01T10:00:00Z","eventName":"X","errorCode":"AccessDenied","errorCode":"Other","userIdentity":null}`,
+		`{"eventID":"a","eventTime":"2026-06-01T10:00:00Z","eventName":"X","userIdentity":{"accountId":"111"}}`,
+		`{"eventID":"a","eventTime":"2026-06-01T10:00:00Z","eventName":"X","eventType":"","errorCode":true}`,
+	} {
+		ev, err := d.Decode([]byte(rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			got, ok := ev.Get(p)
+			var want filterpattern.Value
+			wok := false
+			if v := ev.lookup(p); v != nil {
+				want, wok = ev.value(v), true
+			}
+			if got != want || ok != wok {
+				t.Errorf("%s in %.60s: Get = %+v, %v; walking = %+v, %v", p, rec, got, ok, want, wok)
+			}
 		}
 	}
 }
