@@ -206,7 +206,9 @@ func openToInternet(ev *trailevent.Event) bool {
 		ev.Any("$.requestParameters.cidrIp", anyIPv4)
 }
 
-func anyIPv4(v filterpattern.Value) bool { return v.Kind == filterpattern.String && v.Text == "0.0.0.0/0" }
+func anyIPv4(v filterpattern.Value) bool {
+	return v.Kind == filterpattern.String && v.Text == "0.0.0.0/0"
+}
 
 func anyIPv6(v filterpattern.Value) bool {
 	return v.Kind == filterpattern.String && (v.Text == "::/0" || v.Text == "::0/0" || v.Text == "0:0:0:0:0:0:0:0/0")
