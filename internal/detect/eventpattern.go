@@ -1,9 +1,12 @@
 package detect
 
-import "errors"
+import (
+	"errors"
 
-// eventPattern is a compiled EventBridge event pattern: what
-// internal/eventpattern's Compile returns.
+	"github.com/guardrail-sec/guardrail/internal/eventpattern"
+)
+
+// eventPattern is a compiled EventBridge event pattern.
 type eventPattern interface {
 	Match(event []byte) bool
 }
@@ -17,12 +20,17 @@ type patternError struct {
 
 func (e *patternError) Error() string { return e.msg }
 
-// errNoEventPatterns is what compileEventPattern answers in a build
-// without internal/eventpattern.
-var errNoEventPatterns = errors.New("event patterns need internal/eventpattern, which this build of Guardrail does not include; write the rule as a filter_pattern")
-
-// compileEventPattern compiles an EventBridge event pattern; a variable
-// so that a test can stand in for the compiler.
+// compileEventPattern compiles an EventBridge event pattern with
+// internal/eventpattern, the engine the simulator's EventBridge runs; a
+// variable so that a test can stand in for it.
 var compileEventPattern = func(src []byte) (eventPattern, error) {
-	return nil, errNoEventPatterns
+	p, err := eventpattern.Compile(src)
+	var pe *eventpattern.Error
+	switch {
+	case errors.As(err, &pe):
+		return nil, &patternError{line: pe.Line, col: pe.Column, msg: pe.Reason}
+	case err != nil:
+		return nil, err
+	}
+	return p, nil
 }

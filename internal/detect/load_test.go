@@ -323,14 +323,70 @@ func TestEventPatternRules(t *testing.T) {
 	}
 }
 
-// TestEventPatternsMissing: without internal/eventpattern, an
-// event_pattern rule is refused with the reason, not ignored.
-func TestEventPatternsMissing(t *testing.T) {
-	defer func(c func([]byte) (eventPattern, error)) { compileEventPattern = c }(compileEventPattern)
-	compileEventPattern = func([]byte) (eventPattern, error) { return nil, errNoEventPatterns }
-	_, err := Parse("eb.yaml", []byte("rules:\n  - id: r\n    title: T\n    severity: low\n    event_pattern: {source: [aws.ec2]}\n"), cat(t))
-	if err == nil || !strings.Contains(err.Error(), "eb.yaml:5:20: rules[0].event_pattern: not a valid event pattern: event patterns need internal/eventpattern") {
-		t.Errorf("Parse = %v", err)
+// TestEventPatternEngine: event_pattern rules run on the EventBridge
+// engine (internal/eventpattern), with its operators, and its errors
+// point at the pattern.
+func TestEventPatternEngine(t *testing.T) {
+	in := `rules:
+  - id: sg-open
+    title: Ingress from anywhere
+    severity: high
+    controls: [EC2.19]
+    event_pattern:
+      source: [aws.ec2]
+      detail-type: [AWS API Call via CloudTrail]
+      detail:
+        eventName: [{prefix: AuthorizeSecurityGroup}]
+        requestParameters:
+          ipPermissions:
+            items:
+              ipRanges:
+                items:
+                  cidrIp: [0.0.0.0/0]
+        errorCode: [{exists: false}]
+  - id: root-anything
+    title: Root, but not a sign-in
+    severity: high
+    event_pattern: '{"detail": {"userIdentity": {"type": ["Root"]}, "eventName": [{"anything-but": "ConsoleLogin"}]}}'
+`
+	set, err := Parse("eb.yaml", []byte(in), cat(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := set.Rules()[0]; r.names != nil || !reflect.DeepEqual(r.srcs, []string{"ec2.amazonaws.com", "ec2"}) {
+		t.Errorf("sg-open indexed by %v / %v, want by its source", r.names, r.srcs)
+	}
+	var d trailevent.Decoder
+	for _, tc := range []struct {
+		name string
+		rec  []byte
+		want []string
+	}{
+		{"open", record("ec2", "AuthorizeSecurityGroupIngress", ingress("0.0.0.0/0", "")), []string{"sg-open"}},
+		{"egress open", record("ec2", "AuthorizeSecurityGroupEgress", ingress("0.0.0.0/0", "")), []string{"sg-open"}},
+		{"from the VPC", record("ec2", "AuthorizeSecurityGroupIngress", ingress("", "")), nil},
+		{"denied", record("ec2", "AuthorizeSecurityGroupIngress", merge(ingress("0.0.0.0/0", ""), denied("Client.UnauthorizedOperation"))), nil},
+		{"root call", record("s3", "ListBuckets", map[string]any{"userIdentity": root}), []string{"root-anything"}},
+		{"root sign-in", login(root, "Success", "Yes", nil), nil},
+	} {
+		ev, err := d.Decode(tc.rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(set.Match(ev, nil)); strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	for _, tc := range []struct{ in, want string }{
+		{"    event_pattern: '{\"source\": \"aws.ec2\"}'\n", `eb.yaml:5:20: rules[0].event_pattern: not a valid event pattern: line 1, column `},
+		{"    event_pattern: {detail: {eventName: [{prefix: 5}]}}\n", `eb.yaml:5:20: rules[0].event_pattern: not a valid event pattern: `},
+		{"    event_pattern: '{\"source\": [\"aws.ec2\"]'\n", `eb.yaml:5:20: rules[0].event_pattern: not a valid event pattern: `},
+	} {
+		_, err := Parse("eb.yaml", []byte("rules:\n  - id: r\n    title: T\n    severity: low\n"+tc.in), cat(t))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.in, err, tc.want)
+		}
 	}
 }
 
