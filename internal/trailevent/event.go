@@ -1,6 +1,7 @@
 package trailevent
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -76,6 +77,10 @@ type state struct {
 type Decoder struct {
 	st state
 	ev Event
+	// The last eventTime read, as written and parsed: records of a log
+	// file come in order, many in the same second.
+	lastTime     time.Time
+	lastTimeText []byte
 }
 
 // Decode parses one record: a JSON object with at least a string
@@ -167,12 +172,17 @@ func (d *Decoder) Decode(rec []byte) (*Event, error) {
 			return nil, fmt.Errorf("no %s", required[i])
 		}
 	}
-	t, err := parseTime(f[fEventTime])
-	if err != nil {
-		return nil, fmt.Errorf("eventTime %q: not an RFC 3339 time", f[fEventTime])
+	t := d.lastTime
+	if !bytes.Equal(f[fEventTime], d.lastTimeText) {
+		if t, err = parseTime(f[fEventTime]); err != nil {
+			return nil, fmt.Errorf("eventTime %q: not an RFC 3339 time", f[fEventTime])
+		}
+		d.lastTime, d.lastTimeText = t, append(d.lastTimeText[:0], f[fEventTime]...)
 	}
 
 	// One block holds every field, so that they outlive the parser.
+	size -= len(f[fEventTime]) // kept as Time
+	f[fEventTime] = nil
 	arena := make([]byte, 0, size)
 	var s [nFields]string
 	for i, b := range f {

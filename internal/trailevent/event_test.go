@@ -347,3 +347,25 @@ func TestGetFast(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeTimes: one Decoder reads each record's own time, whether it
+// repeats the previous record's or not.
+func TestDecodeTimes(t *testing.T) {
+	var d Decoder
+	for _, tc := range []struct{ in, want string }{
+		{"2026-06-01T10:00:00Z", "2026-06-01T10:00:00Z"},
+		{"2026-06-01T10:00:00Z", "2026-06-01T10:00:00Z"},
+		{"2026-06-01T10:00:01Z", "2026-06-01T10:00:01Z"},
+		{"2026-02-30T10:00:00Z", ""},
+		{"2026-06-01T10:00:01Z", "2026-06-01T10:00:01Z"},
+		{"2026-06-01T12:00:01+02:00", "2026-06-01T10:00:01Z"},
+	} {
+		ev, err := d.Decode([]byte(`{"eventID":"a","eventTime":"` + tc.in + `","eventName":"X"}`))
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("%s: no error", tc.in)
+		case tc.want != "" && (err != nil || ev.Time.UTC().Format(time.RFC3339) != tc.want):
+			t.Errorf("%s: %v, %v; want %s", tc.in, ev, err, tc.want)
+		}
+	}
+}
