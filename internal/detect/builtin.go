@@ -42,7 +42,7 @@ var builtin = sync.OnceValue(func() *Set {
 		}
 		rules = append(rules, filterRule(g.id, g.title, g.severity, g.pattern, g.controls, g.description))
 	}
-	return NewSet(rules...)
+	return newSet(rules...)
 })
 
 func filterRule(id, title string, sev control.Severity, pattern string, controls []string, desc string) *Rule {

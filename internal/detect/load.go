@@ -87,7 +87,7 @@ func Parse(name string, b []byte, cat *control.Catalog) (*Set, error) {
 	if p.errs != nil {
 		return nil, errors.Join(p.errs...)
 	}
-	return NewSet(rules...), nil
+	return newSet(rules...), nil
 }
 
 type parser struct {

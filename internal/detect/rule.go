@@ -72,8 +72,9 @@ type Set struct {
 	always   []*Rule            // rules that may match any event
 }
 
-// NewSet returns a set of rules, in the order given.
-func NewSet(rules ...*Rule) *Set {
+// newSet returns a set of rules, in the order given (Builtin, Parse and
+// With make them).
+func newSet(rules ...*Rule) *Set {
 	s := &Set{byName: map[string][]*Rule{}, bySource: map[string][]*Rule{}}
 	for i, r := range rules {
 		c := *r
@@ -119,9 +120,10 @@ func (s *Set) Match(ev *trailevent.Event, out []*Rule) []*Rule {
 	return out
 }
 
-// With returns a set of the rules of s, then those of other.
+// With returns a set of the rules of s, then those of other. (A user's
+// rule cannot take a built-in rule's ID: Parse refuses CIS.* and GR.*.)
 func (s *Set) With(other *Set) *Set {
-	return NewSet(slices.Concat(s.rules, other.rules)...)
+	return newSet(slices.Concat(s.rules, other.rules)...)
 }
 
 // Rules returns the rules, in order.

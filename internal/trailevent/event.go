@@ -33,7 +33,7 @@ type Event struct {
 	// EventType is eventType: "AwsApiCall", "AwsConsoleSignIn",
 	// "AwsServiceEvent", ...
 	EventType string
-	// Time is eventTime.
+	// Time is eventTime, in UTC.
 	Time time.Time
 	// Region is awsRegion.
 	Region string
@@ -335,7 +335,8 @@ func parseTime(b []byte) (time.Time, error) {
 			}
 		}
 	}
-	return time.Parse(time.RFC3339Nano, string(b))
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	return t.UTC(), err
 }
 
 // Get returns the value at path, in the selector syntax of CloudWatch

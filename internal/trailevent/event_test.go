@@ -364,7 +364,7 @@ func TestDecodeTimes(t *testing.T) {
 		switch {
 		case tc.want == "" && err == nil:
 			t.Errorf("%s: no error", tc.in)
-		case tc.want != "" && (err != nil || ev.Time.UTC().Format(time.RFC3339) != tc.want):
+		case tc.want != "" && (err != nil || ev.Time.Location() != time.UTC || ev.Time.Format(time.RFC3339) != tc.want):
 			t.Errorf("%s: %v, %v; want %s", tc.in, ev, err, tc.want)
 		}
 	}
