@@ -131,7 +131,7 @@ var (
 	evPolicy = rec{id: "ev-policy", name: "PutBucketPolicy", source: "s3.amazonaws.com", account: acctB, region: euw1, at: t0.Add(3 * time.Minute),
 		params: map[string]any{"bucketName": "public-reports", "bucketPolicy": map[string]any{"Version": "2012-10-17",
 			"Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-reports/*"}}}}}
-	evRead = rec{id: "ev-read", name: "DescribeInstances", source: "ec2.amazonaws.com", account: acctA, region: euw1, readOnly: true}
+	evRead   = rec{id: "ev-read", name: "DescribeInstances", source: "ec2.amazonaws.com", account: acctA, region: euw1, readOnly: true}
 	evDenied = rec{id: "ev-denied", name: "StopLogging", source: "cloudtrail.amazonaws.com", account: acctA, region: use1, errorCode: "AccessDenied",
 		params: map[string]any{"name": "org-trail"}}
 	evTag = rec{id: "ev-tag", name: "CreateTags", source: "ec2.amazonaws.com", account: acctA, region: euw1,
