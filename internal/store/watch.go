@@ -89,11 +89,14 @@ type AlertFilter struct {
 	Severities []control.Severity
 	// Since keeps alerts of events at or after it.
 	Since time.Time
-	// Resource keeps alerts about the resource (exact); with Control,
-	// also alerts whose rule names the control in the same account and
-	// region (the alerts a finding's page shows).
-	Resource string
-	Control  string
+	// Resource keeps alerts about the resource (exact); Control alerts
+	// whose rule names the control, only in ControlRegion when it is
+	// set; given both, alerts of either (the alerts a finding's page
+	// shows: about its resource, or about its control where it was
+	// judged).
+	Resource      string
+	Control       string
+	ControlRegion string
 	// After keeps alerts with an ID greater than it: to follow new ones.
 	After         int64
 	Limit, Offset int
@@ -325,15 +328,22 @@ func (s *sqlStore) alertWhere(f AlertFilter) *where {
 	if f.After > 0 {
 		w.add("seq > ?", f.After)
 	}
-	switch {
-	case f.Resource != "" && f.Control != "":
+	var either []string
+	var args []any
+	if f.Resource != "" {
+		either, args = append(either, "resource = ?"), append(args, f.Resource)
+	}
+	if f.Control != "" {
 		// The control as a JSON string inside the list: IDs hold no
 		// quote, so the match is exact.
-		w.add("(resource = ? OR "+s.d.contains("controls")+")", f.Resource, `"`+f.Control+`"`)
-	case f.Resource != "":
-		w.add("resource = ?", f.Resource)
-	case f.Control != "":
-		w.add(s.d.contains("controls"), `"`+f.Control+`"`)
+		cond, cargs := s.d.contains("controls"), []any{`"` + f.Control + `"`}
+		if f.ControlRegion != "" {
+			cond, cargs = "("+cond+" AND region = ?)", append(cargs, f.ControlRegion)
+		}
+		either, args = append(either, cond), append(args, cargs...)
+	}
+	if len(either) > 0 {
+		w.add("("+strings.Join(either, " OR ")+")", args...)
 	}
 	return w
 }

@@ -159,6 +159,8 @@ func testWatch(t *testing.T, s store.Store) {
 		{"control", store.AlertFilter{Control: "EC2.19"}, "ev-1/sg-open of 1"},
 		{"control is exact", store.AlertFilter{Control: "EC2.1"}, " of 0"},
 		{"resource or control", store.AlertFilter{Resource: "arn:other", Control: "IAM.4"}, "ev-2/root-signin of 1"},
+		{"resource or control in a region", store.AlertFilter{Resource: sgARN, Control: "CloudTrail.1", ControlRegion: EU1}, "ev-1/sg-change ev-1/sg-open of 2"},
+		{"control in its region", store.AlertFilter{Control: "CloudTrail.1", ControlRegion: EU2}, "ev-3/trail-stopped of 1"},
 		{"page", store.AlertFilter{Limit: 2, Offset: 1}, "ev-2/root-signin ev-1/sg-change of 4"},
 		{"after", store.AlertFilter{After: c.Alerts[2]}, "ev-3/trail-stopped of 1"},
 	} {
