@@ -286,7 +286,7 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 	if what == "" {
 		what = fmt.Sprintf("%d file(s)", len(f.from))
 	}
-	fmt.Fprintf(stderr, "guardrail: watching %s with %d rules", what, rules.Len())
+	fmt.Fprintf(stderr, "guardrail: watching %s with %d rules", what, len(rules.Rules()))
 	if ln != nil {
 		fmt.Fprintf(stderr, "; health and metrics at http://%s/metrics", ln.Addr())
 	}

@@ -100,8 +100,8 @@ type Rule struct {
 // RuleSet is a set of rules.
 type RuleSet struct{ rules []*Rule }
 
-// Len is the number of rules.
-func (s *RuleSet) Len() int { return len(s.rules) }
+// Rules returns the rules.
+func (s *RuleSet) Rules() []*Rule { return append([]*Rule(nil), s.rules...) }
 
 // Match appends the rules ev matches to out.
 func (s *RuleSet) Match(ev *Event, out []*Rule) []*Rule {
