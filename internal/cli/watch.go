@@ -254,7 +254,9 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 	switch src.kind {
 	case watch.SourceSQS:
 		wait := min(20*time.Second, g.attemptTimeout-5*time.Second)
-		opts.Source = &watch.SQSSource{Client: sqsapi.NewFromConfig(queueConfig(cfg, src.queue)), QueueURL: src.queue, Config: cfg, Wait: max(wait, time.Second)}
+		s := watch.NewSQSSource(sqsapi.NewFromConfig(queueConfig(cfg, src.queue)), src.queue, cfg)
+		s.Wait = max(wait, time.Second)
+		opts.Source = s
 	case watch.SourceBucket:
 		opts.Source = &watch.BucketSource{Config: cfg, Store: st, Bucket: src.bucket, Prefix: src.prefix, Scope: scope,
 			Interval: f.interval, Lookback: f.overlap, Since: f.since}

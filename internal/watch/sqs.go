@@ -45,9 +45,8 @@ import (
 // queue, where it waits for someone to look. The watch never deletes what
 // it did not process.
 
-// SQSSource reads a queue.
+// SQSSource reads a queue; NewSQSSource makes one.
 type SQSSource struct {
-	Client   *sqsapi.Client
 	QueueURL string
 	// Config reads the log files S3 notifications name.
 	Config aws.Config
@@ -60,8 +59,22 @@ type SQSSource struct {
 	// CallTimeout bounds each call but the long poll (30 s when 0).
 	CallTimeout time.Duration
 
+	// The client's operations the source calls, as method values: a
+	// *sqsapi.Client in a field of a type that goes into an interface
+	// (Source) would link every operation of SQS (see .ci/run).
+	receive    func(context.Context, *sqsapi.ReceiveMessageInput, ...func(*sqsapi.Options)) (*sqsapi.ReceiveMessageOutput, error)
+	deleteMsgs func(context.Context, *sqsapi.DeleteMessageBatchInput, ...func(*sqsapi.Options)) (*sqsapi.DeleteMessageBatchOutput, error)
+	visibility func(context.Context, *sqsapi.ChangeMessageVisibilityBatchInput, ...func(*sqsapi.Options)) (*sqsapi.ChangeMessageVisibilityBatchOutput, error)
+
 	objects *objects
 	once    sync.Once
+}
+
+// NewSQSSource returns a source that reads queueURL with client; cfg
+// reads the log files S3 notifications name.
+func NewSQSSource(client *sqsapi.Client, queueURL string, cfg aws.Config) *SQSSource {
+	return &SQSSource{QueueURL: queueURL, Config: cfg, receive: client.ReceiveMessage, deleteMsgs: client.DeleteMessageBatch,
+		visibility: client.ChangeMessageVisibilityBatch}
 }
 
 // Name is SourceSQS.
@@ -96,7 +109,7 @@ func (s *SQSSource) Next(ctx context.Context) (*Batch, error) {
 	s.init()
 	rctx, cancel := context.WithTimeout(ctx, s.Wait+s.CallTimeout)
 	defer cancel()
-	out, err := s.Client.ReceiveMessage(rctx, &sqsapi.ReceiveMessageInput{
+	out, err := s.receive(rctx, &sqsapi.ReceiveMessageInput{
 		QueueUrl:                    aws.String(s.QueueURL),
 		MaxNumberOfMessages:         10,
 		WaitTimeSeconds:             int32(s.Wait / time.Second),
@@ -267,7 +280,7 @@ func (s *SQSSource) extend(msgs []sqstypes.Message) (stop func()) {
 			cctx, ccancel := context.WithTimeout(ctx, s.CallTimeout)
 			// A failed renewal is retried at the next tick; at worst a
 			// message is read twice, which the store de-duplicates.
-			s.Client.ChangeMessageVisibilityBatch(cctx, &sqsapi.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(s.QueueURL), Entries: entries})
+			s.visibility(cctx, &sqsapi.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(s.QueueURL), Entries: entries})
 			ccancel()
 		}
 	}()
@@ -282,7 +295,7 @@ func (s *SQSSource) delete(ctx context.Context, msgs []sqstypes.Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.CallTimeout)
 	defer cancel()
-	out, err := s.Client.DeleteMessageBatch(ctx, &sqsapi.DeleteMessageBatchInput{QueueUrl: aws.String(s.QueueURL), Entries: entries})
+	out, err := s.deleteMsgs(ctx, &sqsapi.DeleteMessageBatchInput{QueueUrl: aws.String(s.QueueURL), Entries: entries})
 	if err != nil {
 		return fmt.Errorf("delete %d messages from %s: %w", len(msgs), s.QueueURL, err)
 	}
