@@ -114,6 +114,12 @@ type Limit struct {
 //   - sts: 600 requests/s per account and region (STS quotas page).
 //   - organizations: ~10 TPS observed, shared by the organization.
 //   - s3: bucket-configuration calls are not published; generous.
+//   - sqs: standard queues support "a nearly unlimited number of API calls
+//     per second" (SQS quotas page); a bucket that never binds a client.
+//   - events: PutEvents 10,000/s in the largest regions, far less in
+//     others; the control plane (PutRule, PutTargets) 50 TPS
+//     https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+//     One bucket per service, so the smaller PutEvents figure.
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
 var DefaultLimits = map[string]Limit{
@@ -124,6 +130,8 @@ var DefaultLimits = map[string]Limit{
 	"s3":            {Rate: 100, Burst: 200},
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
+	"sqs":           {Rate: 100000, Burst: 100000},
+	"events":        {Rate: 400, Burst: 800},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.

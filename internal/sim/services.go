@@ -9,6 +9,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/inspector2"
@@ -20,6 +21,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
 )
 
@@ -44,6 +46,8 @@ func Services() []*svc.Service {
 		logs.Service(),
 		cloudwatch.Service(),
 		sns.Service(),
+		sqs.Service(),
+		eventbridge.Service(),
 		rds.Service(),
 		lambda.Service(),
 	}

@@ -27,6 +27,9 @@ type Service struct {
 	Namespace string
 	// UnwrappedErrors: restXml errors as a bare <Error> (S3).
 	UnwrappedErrors bool
+	// QueryCompatible: an awsJson service that also sends each error's
+	// awsQuery code in X-Amzn-Query-Error (SQS).
+	QueryCompatible bool
 	// Global services keep one state per account whatever region signs
 	// the request (IAM, Organizations, STS, S3 Control, Account).
 	Global bool
@@ -94,7 +97,7 @@ func (s *Service) ErrorCodes() wire.Codes {
 
 // Encoder returns the response encoder of s.
 func (s *Service) Encoder() wire.Encoder {
-	return wire.Encoder{Protocol: s.Protocol, Namespace: s.Namespace, UnwrappedErrors: s.UnwrappedErrors}
+	return wire.Encoder{Protocol: s.Protocol, Namespace: s.Namespace, UnwrappedErrors: s.UnwrappedErrors, QueryCompatible: s.QueryCompatible}
 }
 
 // Router returns the REST router of s (nil for RPC protocols).

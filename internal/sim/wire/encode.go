@@ -17,6 +17,10 @@ type Encoder struct {
 	// UnwrappedErrors makes restXml errors a bare <Error> document (S3);
 	// otherwise they are wrapped in <ErrorResponse> (S3 Control).
 	UnwrappedErrors bool
+	// QueryCompatible: an awsJson service with the awsQueryCompatible
+	// trait (SQS) also sends each error's query code and fault in
+	// X-Amzn-Query-Error, which the SDK reports as the error code.
+	QueryCompatible bool
 }
 
 // WriteResult encodes out as the response to c.
@@ -53,17 +57,13 @@ func (e Encoder) WriteResult(w http.ResponseWriter, c *Call, out any) {
 		case EC2Query:
 			body, err = e.ec2Result(c, out)
 			w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-		case JSON11, RestJSON:
+		case JSON11, JSON10, RestJSON:
 			if out == nil {
 				body = []byte("{}")
 			} else {
 				body, err = json.Marshal(out)
 			}
-			if e.Protocol == JSON11 {
-				w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-			} else {
-				w.Header().Set("Content-Type", "application/json")
-			}
+			w.Header().Set("Content-Type", jsonContentType(e.Protocol))
 		case RestXML:
 			w.Header().Set("x-amz-request-id", c.RequestID)
 			if out != nil {
@@ -149,14 +149,17 @@ func (e Encoder) WriteError(w http.ResponseWriter, c *Call, err error) {
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 		body = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Response><Errors><Error><Code>` + esc(ae.Code) +
 			`</Code><Message>` + esc(ae.Message) + `</Message></Error></Errors><RequestID>` + c.RequestID + `</RequestID></Response>`)
-	case JSON11, RestJSON:
-		if e.Protocol == JSON11 {
-			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		} else {
-			w.Header().Set("Content-Type", "application/json")
+	case JSON11, JSON10, RestJSON:
+		w.Header().Set("Content-Type", jsonContentType(e.Protocol))
+		typ := ae.Type
+		if typ == "" {
+			typ = ae.Code
 		}
-		w.Header().Set("X-Amzn-ErrorType", ae.Code)
-		body, _ = json.Marshal(map[string]string{"__type": ae.Code, "message": ae.Message})
+		if e.QueryCompatible {
+			w.Header().Set("X-Amzn-Query-Error", ae.Code+";"+fault)
+		}
+		w.Header().Set("X-Amzn-ErrorType", typ)
+		body, _ = json.Marshal(map[string]string{"__type": typ, "message": ae.Message})
 	case RestXML:
 		w.Header().Set("Content-Type", "application/xml")
 		w.Header().Set("x-amz-request-id", c.RequestID)
@@ -180,6 +183,16 @@ func (e Encoder) WriteError(w http.ResponseWriter, c *Call, err error) {
 	if c.Req == nil || c.Req.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+func jsonContentType(p Protocol) string {
+	switch p {
+	case JSON11:
+		return "application/x-amz-json-1.1"
+	case JSON10:
+		return "application/x-amz-json-1.0"
+	}
+	return "application/json"
 }
 
 func esc(s string) string {

@@ -3,11 +3,11 @@
 // way each protocol does on AWS, so the unmodified AWS SDK for Go v2 (and the
 // AWS CLI) cannot tell the simulator from the real service.
 //
-// Six protocols cover the services Guardrail uses: awsQuery (STS, IAM, RDS,
+// Seven protocols cover the services Guardrail uses: awsQuery (STS, IAM, RDS,
 // SNS), ec2Query (EC2), awsJson1.1 (Organizations, CloudTrail, Config, KMS,
-// CloudWatch Logs), restJson1 (GuardDuty, Security Hub, Access Analyzer,
-// Inspector2, Detective, Lambda, Account), restXml (S3, S3 Control) and Smithy
-// RPC v2 CBOR (CloudWatch).
+// CloudWatch Logs, EventBridge), awsJson1.0 (SQS), restJson1 (GuardDuty,
+// Security Hub, Access Analyzer, Inspector2, Detective, Lambda, Account),
+// restXml (S3, S3 Control) and Smithy RPC v2 CBOR (CloudWatch).
 //
 // wire knows nothing of the simulated world; it must not import sim/world.
 package wire
@@ -35,6 +35,8 @@ const (
 	RestJSON
 	RestXML
 	CBOR
+	// JSON10 is awsJson1.0: awsJson1.1 with its own content type (SQS).
+	JSON10
 )
 
 func (p Protocol) String() string {
@@ -51,6 +53,8 @@ func (p Protocol) String() string {
 		return "restXml"
 	case CBOR:
 		return "rpcv2Cbor"
+	case JSON10:
+		return "awsJson1.0"
 	}
 	return "unknown"
 }
@@ -161,8 +165,10 @@ type Error struct {
 	// from the code: an awsQueryCompatible CBOR service (CloudWatch) puts
 	// the shape ("com.amazonaws.cloudwatch#InvalidParameterValueException")
 	// in the body's __type, which the SDK maps to a typed error, and the
-	// query code ("InvalidParameterValue") in X-Amzn-Query-Error. Empty
-	// means Code.
+	// query code ("InvalidParameterValue") in X-Amzn-Query-Error. An
+	// awsQueryCompatible awsJson service (SQS) does the same with the
+	// shape "com.amazonaws.sqs#QueueDoesNotExist" and the query code
+	// "AWS.SimpleQueueService.NonExistentQueue". Empty means Code.
 	Type    string
 	Message string
 	Server  bool // fault lies with the service (5xx), not the caller
@@ -225,7 +231,7 @@ func ResolveOp(p Protocol, r *http.Request, body []byte) (op string, form url.Va
 			return "", nil, Errorf(400, "MissingAction", "the request must contain the parameter Action")
 		}
 		return op, form, nil
-	case JSON11:
+	case JSON11, JSON10:
 		t := r.Header.Get("X-Amz-Target")
 		i := strings.LastIndexByte(t, '.')
 		if i < 0 {

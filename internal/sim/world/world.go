@@ -43,6 +43,11 @@ type World struct {
 	// Health is the application health model: legacy applications on
 	// instances and the CloudWatch alarms that follow them (health.go).
 	Health Health
+	// SQS and Events hold every account's queues and event buses, with
+	// locks of their own (sqs.go, eventbridge.go): services deliver to
+	// them across accounts.
+	SQS    SQS
+	Events Events
 
 	seq uint64
 }
