@@ -1,10 +1,7 @@
 package watch
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,67 +27,7 @@ const maxLogFile = 1 << 30
 // content, and what is malformed in it. A truncated gzip stream keeps the
 // records before the cut.
 func logFile(origin string, r io.Reader) ([]Record, []store.WatchError) {
-	var errs []store.WatchError
-	bad := func(off int64, kind, msg string) {
-		errs = append(errs, store.WatchError{Origin: origin, Offset: off, Kind: kind, Message: msg})
-	}
-	br := &peekReader{r: r}
-	head, _ := br.peek(2)
-	var data []byte
-	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			bad(0, ErrKindGzip, err.Error())
-			return nil, errs
-		}
-		data, err = io.ReadAll(io.LimitReader(zr, maxLogFile))
-		if err != nil {
-			kind := ErrKindGzip
-			if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, gzip.ErrChecksum) && !errors.Is(err, gzip.ErrHeader) {
-				kind = ErrKindRead
-			}
-			bad(int64(len(data)), kind, err.Error())
-		}
-	} else {
-		var err error
-		data, err = io.ReadAll(io.LimitReader(br, maxLogFile))
-		if err != nil {
-			bad(int64(len(data)), ErrKindRead, err.Error())
-		}
-	}
-	var recs []Record
-	readLog(data, func(raw []byte, off int64) {
-		recs = append(recs, Record{Raw: raw, Origin: origin, Offset: off})
-	}, bad)
-	return recs, errs
-}
-
-// peekReader lets logFile look at the first bytes before choosing how to
-// read.
-type peekReader struct {
-	r   io.Reader
-	buf []byte
-}
-
-func (p *peekReader) peek(n int) ([]byte, error) {
-	for len(p.buf) < n {
-		b := make([]byte, n-len(p.buf))
-		m, err := p.r.Read(b)
-		p.buf = append(p.buf, b[:m]...)
-		if err != nil {
-			return p.buf, err
-		}
-	}
-	return p.buf[:n], nil
-}
-
-func (p *peekReader) Read(b []byte) (int, error) {
-	if len(p.buf) > 0 {
-		n := copy(b, p.buf)
-		p.buf = p.buf[n:]
-		return n, nil
-	}
-	return p.r.Read(b)
+	return readRecords(origin, io.LimitReader(r, maxLogFile))
 }
 
 // FileSource replays CloudTrail log files (--from): gzipped or plain,
@@ -171,5 +108,3 @@ func CheckFiles(paths []string) error {
 	return nil
 }
 
-// gunzipped reports whether b starts like a gzip stream.
-func gunzipped(b []byte) bool { return bytes.HasPrefix(b, []byte{0x1f, 0x8b}) }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	ctctl "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
-	"github.com/guardrail-sec/guardrail/internal/control/cloudwatch/filterpattern"
+	"github.com/guardrail-sec/guardrail/internal/filterpattern"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/control/cloudwatch/filterpattern"
 	"github.com/guardrail-sec/guardrail/internal/control/controltest"
+	"github.com/guardrail-sec/guardrail/internal/filterpattern"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"

@@ -1,6 +1,6 @@
 package cloudwatch
 
-import "github.com/guardrail-sec/guardrail/internal/control/cloudwatch/filterpattern"
+import "github.com/guardrail-sec/guardrail/internal/filterpattern"
 
 // ordinaryEvent is a CloudTrail event of routine activity, that no CIS
 // monitoring item is about: a filter that matches it would make its

@@ -1,5 +1,11 @@
 package cloudwatch
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // spec is one CIS monitoring item: the events to watch and how.
 type spec struct {
 	id    string // control ID
@@ -139,4 +145,30 @@ func refOf(s spec) string {
 	}
 	inner := s.pattern[1 : len(s.pattern)-1]
 	return "{ ($.eventSource = " + s.source + ") && (" + inner + ") }"
+}
+
+// MonitoringItem is one CIS monitoring item as the watch's detection rules
+// evaluate it on each event: the same patterns, one source of truth.
+type MonitoringItem struct {
+	Control string // the control that checks the metric filter exists: "CloudWatch.4"
+	CIS     string // the CIS v3.0.0 recommendation: "4.4"
+	What    string // the events it watches: "IAM policy changes"
+	Pattern string // the CIS remediation pattern, verbatim
+}
+
+// MonitoringItems returns the CIS v3.0.0 monitoring items 4.1 to 4.15,
+// in CIS order.
+func MonitoringItems() []MonitoringItem {
+	var out []MonitoringItem
+	for _, s := range specs() {
+		out = append(out, MonitoringItem{Control: s.id, CIS: s.cis, What: s.what, Pattern: s.pattern})
+	}
+	slices.SortFunc(out, func(a, b MonitoringItem) int { return cisOrder(a.CIS) - cisOrder(b.CIS) })
+	return out
+}
+
+// cisOrder is the minor number of a CIS 4.x recommendation.
+func cisOrder(cis string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(cis, "4."))
+	return n
 }

@@ -14,17 +14,24 @@
 // may miss) and complete for the patterns CIS and Security Hub use, which
 // are ORs and ANDs of field conditions.
 //
-// && binds tighter than ||, as in the languages the syntax borrows from;
-// CloudWatch's documentation does not say. Patterns whose meaning depends
-// on it (CIS 4.1 writes "a || b && c && d") are best compared with their
-// intended, parenthesized reading.
+// && binds tighter than ||: CloudWatch documents the order of operations
+// as () > && > || ("Filter and Pattern Syntax", JSON compound
+// conditions). Patterns whose meaning depends on it (CIS 4.1 writes
+// "a || b && c && d") are best compared with their intended,
+// parenthesized reading.
 //
-// MayMatch evaluates a pattern against one concrete JSON event, erring
-// towards "may match" where CloudWatch's behaviour is not certain; it is
-// how a filter that matches every event is told from one that watches
-// what CIS asks for.
+// Two evaluations against one event:
 //
-// This package must not import the AWS SDK.
+//   - Match decides exactly, with CloudWatch's documented semantics,
+//     through an accessor (so a fast decoder of CloudTrail records needs
+//     no map). It is what the watch's detection rules run on every event.
+//   - MayMatch evaluates a decoded map, erring towards "may match" where
+//     CloudWatch's behaviour is not certain; it is how a metric filter
+//     that matches every event is told from one that watches what CIS asks
+//     for (control/cloudwatch).
+//
+// The package imports nothing of Guardrail's (control/cloudwatch and
+// detect import it).
 package filterpattern
 
 import (
@@ -87,9 +94,12 @@ func (c Clause) String() string {
 	return strings.Join(parts, " && ")
 }
 
-// Pattern is a parsed JSON filter pattern, as an OR of clauses.
+// Pattern is a parsed JSON filter pattern, as an OR of clauses, and as
+// the expression it was written as (for Match). It is safe for concurrent
+// use.
 type Pattern struct {
 	clauses []Clause
+	expr    *node
 }
 
 // ErrNotJSON is returned for patterns that are not in the JSON syntax
@@ -116,7 +126,7 @@ func Parse(s string) (*Pattern, error) {
 		return nil, ErrNotJSON
 	}
 	p.pos++
-	e, err := p.or()
+	e, x, err := p.or()
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +139,7 @@ func Parse(s string) (*Pattern, error) {
 	if p.pos != len(s) {
 		return nil, p.errorf("unexpected %q after }", s[p.pos:])
 	}
-	return &Pattern{clauses: e}, nil
+	return &Pattern{clauses: e, expr: x}, nil
 }
 
 // MustParse is Parse for patterns known to be valid; it panics otherwise.
@@ -292,64 +302,66 @@ func (p *parser) peek(tok string) bool {
 }
 
 // or := and ("||" and)*
-func (p *parser) or() ([]Clause, error) {
-	out, err := p.and()
+func (p *parser) or() ([]Clause, *node, error) {
+	out, x, err := p.and()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for p.peek("||") {
 		p.pos += 2
-		next, err := p.and()
+		next, y, err := p.and()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = union(out, next)
 		if len(out) > maxClauses {
-			return nil, p.errorf("pattern too complex")
+			return nil, nil, p.errorf("pattern too complex")
 		}
+		x = join(opOr, x, y)
 	}
-	return out, nil
+	return out, x, nil
 }
 
 // and := term ("&&" term)*
-func (p *parser) and() ([]Clause, error) {
-	out, err := p.term()
+func (p *parser) and() ([]Clause, *node, error) {
+	out, x, err := p.term()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for p.peek("&&") {
 		p.pos += 2
-		next, err := p.term()
+		next, y, err := p.term()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(out)*len(next) > maxClauses {
-			return nil, p.errorf("pattern too complex")
+			return nil, nil, p.errorf("pattern too complex")
 		}
 		out = product(out, next)
+		x = join(opAnd, x, y)
 	}
-	return out, nil
+	return out, x, nil
 }
 
 // term := "(" or ")" | cond
-func (p *parser) term() ([]Clause, error) {
+func (p *parser) term() ([]Clause, *node, error) {
 	if p.peek("(") {
 		p.pos++
-		e, err := p.or()
+		e, x, err := p.or()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !p.peek(")") {
-			return nil, p.errorf("want )")
+			return nil, nil, p.errorf("want )")
 		}
 		p.pos++
-		return e, nil
+		return e, x, nil
 	}
 	c, err := p.cond()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return []Clause{{c}}, nil
+	return []Clause{{c}}, leaf(c), nil
 }
 
 // cond := selector op value | selector NOT EXISTS | selector EXISTS |
