@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -76,7 +77,7 @@ func TestShutdownCommitsBatchInFlight(t *testing.T) {
 	if err := e.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := alertsOf(t, st); len(got) != 2 {
+	if got, want := alertsOf(t, st), expect("ev-ssh", "ev-stop"); !reflect.DeepEqual(got, want) {
 		t.Errorf("alerts %q, want both batches' (the second read during the stop)", got)
 	}
 	if cp, _ := st.Checkpoints(context.Background(), "fake"); cp["k"] != "ev-stop" {
@@ -108,7 +109,7 @@ func TestSourceFailuresDoNotStop(t *testing.T) {
 	if got := m.Value(`guardrail_watch_errors_total{kind="source"}`); got != 3 {
 		t.Errorf("source errors counted %v, want 3", got)
 	}
-	if len(alertsOf(t, st)) != 1 {
+	if len(alertsOf(t, st)) != len(expect("ev-ssh")) {
 		t.Error("the batch before the failures was not stored")
 	}
 }
@@ -158,7 +159,7 @@ func TestHealth(t *testing.T) {
 	_, body := get("/metrics")
 	for _, want := range []string{
 		`guardrail_watch_events_read_total{source="file"} 1`,
-		`guardrail_watch_rule_matches_total{rule="security-group-changed"} 1`,
+		`guardrail_watch_rule_matches_total{rule="GR.SecurityGroupOpenToInternet"} 1`,
 		`guardrail_watch_lag_seconds{source="file"} 60`,
 		`guardrail_watch_batches_total{source="file"} 1`,
 	} {

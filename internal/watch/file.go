@@ -107,4 +107,3 @@ func CheckFiles(paths []string) error {
 	}
 	return nil
 }
-

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -116,8 +117,8 @@ func gz(b []byte) []byte {
 
 // The incident the tests replay: SSH opened to the world in account A,
 // a trail stopped in account B, the root user signing in to A's console,
-// a bucket policy made public in B; and, around them, what must not
-// alert: reads, a denied call, an event of another kind.
+// a bucket policy made public in B; and, around them, reads and an event
+// of another kind, which must not alert, and a denied call.
 var (
 	evSSH = rec{id: "ev-ssh", name: "AuthorizeSecurityGroupIngress", source: "ec2.amazonaws.com", account: acctA, region: euw1,
 		params: map[string]any{"groupId": "sg-0123456789abcdef0", "ipPermissions": map[string]any{"items": []any{map[string]any{
@@ -138,15 +139,41 @@ var (
 		params: map[string]any{"resourcesSet": map[string]any{"items": []any{map[string]any{"resourceId": "i-1"}}}}}
 )
 
-// incidentAlerts are the alerts the incident makes, as "event rule
-// resource".
-var incidentAlerts = []string{
-	"ev-policy bucket-policy-changed arn:aws:s3:::public-reports",
-	"ev-root console-signin-without-mfa AWS::::Account:" + acctA,
-	"ev-root root-console-signin AWS::::Account:" + acctA,
-	"ev-ssh security-group-changed arn:aws:ec2:eu-west-1:" + acctA + ":security-group/sg-0123456789abcdef0",
-	"ev-stop cloudtrail-changed arn:aws:cloudtrail:us-east-1:" + acctB + ":trail/org-trail",
+// rulesOf are the built-in rules each event of the incident matches,
+// and resourceOf the resource its alerts name.
+var (
+	rulesOf = map[string][]string{
+		"ev-ssh":    {"CIS.4.10", "GR.SecurityGroupOpenToInternet"},
+		"ev-stop":   {"CIS.4.5", "GR.CloudTrailStopped"},
+		"ev-root":   {"CIS.4.2", "CIS.4.3", "GR.ConsoleLogin", "GR.RootConsoleLogin"},
+		"ev-policy": {"CIS.4.8"},
+		// An unauthorized call is CIS 4.1's, and CIS 4.5's pattern does
+		// not look at the outcome.
+		"ev-denied": {"CIS.4.1", "CIS.4.5"},
+	}
+	resourceOfEvent = map[string]string{
+		"ev-ssh":    "arn:aws:ec2:eu-west-1:" + acctA + ":security-group/sg-0123456789abcdef0",
+		"ev-stop":   "arn:aws:cloudtrail:us-east-1:" + acctB + ":trail/org-trail",
+		"ev-root":   "AWS::::Account:" + acctA,
+		"ev-policy": "arn:aws:s3:::public-reports",
+		"ev-denied": "arn:aws:cloudtrail:us-east-1:" + acctA + ":trail/org-trail",
+	}
+)
+
+// expect returns the alerts events make, as alertsOf lists them.
+func expect(events ...string) []string {
+	var out []string
+	for _, ev := range events {
+		for _, r := range rulesOf[ev] {
+			out = append(out, ev+" "+r+" "+resourceOfEvent[ev])
+		}
+	}
+	sort.Strings(out)
+	return out
 }
+
+// incidentAlerts are the alerts of the incident's events.
+var incidentAlerts = expect("ev-ssh", "ev-stop", "ev-root", "ev-policy")
 
 // alertsOf lists the stored alerts as "event rule resource", sorted.
 func alertsOf(t testing.TB, st store.Store) []string {
@@ -177,7 +204,11 @@ func openStore(t testing.TB) (store.Store, string) {
 
 func mustRules(t testing.TB) *RuleSet {
 	t.Helper()
-	rs, err := Rules("", nil)
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Rules("", cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func TestLookupSource(t *testing.T) {
 	as, _, _ := st.Alerts(ctx, store.AlertFilter{})
 	var got []string
 	for _, a := range as {
-		got = append(got, a.Account+" "+a.EventName+" "+a.Rule+" "+a.Resource)
+		got = append(got, a.Account+" "+a.Rule+" "+a.Resource)
 	}
 	sort.Strings(got)
 	want := []string{

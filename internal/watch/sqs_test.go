@@ -103,13 +103,7 @@ func TestSQSSource(t *testing.T) {
 	// Until the bad message has gone to the dead-letter queue (received
 	// twice, each after its visibility timeout).
 	runUntil(t, e, func() bool { return count(dlq.QueueUrl) == 1 })
-	want := []string{
-		"ev-policy bucket-policy-changed arn:aws:s3:::public-reports",
-		"ev-root console-signin-without-mfa AWS::::Account:" + acctA,
-		"ev-root root-console-signin AWS::::Account:" + acctA,
-		"ev-ssh security-group-changed arn:aws:ec2:eu-west-1:" + acctA + ":security-group/sg-0123456789abcdef0",
-		"ev-stop cloudtrail-changed arn:aws:cloudtrail:us-east-1:" + acctB + ":trail/org-trail",
-	}
+	want := incidentAlerts
 	if got := alertsOf(t, st); !reflect.DeepEqual(got, want) {
 		t.Errorf("alerts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
