@@ -43,6 +43,9 @@ type World struct {
 	// Health is the application health model: legacy applications on
 	// instances and the CloudWatch alarms that follow them (health.go).
 	Health Health
+	// Trail is the CloudTrail records of every call the simulator serves,
+	// their delivery to trail buckets and their subscribers (trail.go).
+	Trail TrailLog
 
 	seq uint64
 }
@@ -65,6 +68,7 @@ func New() *World {
 		Buckets:    map[string]string{},
 		Now:        time.Now,
 		Health:     Health{Delay: DefaultHealthDelay, Elapsed: Monotonic()},
+		Trail:      TrailLog{Delay: DefaultTrailDelay},
 	}
 }
 
