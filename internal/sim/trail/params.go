@@ -239,6 +239,7 @@ var numeric = map[string]bool{
 	"backupRetentionPeriod": true, "port": true, "days": true, "pendingWindowInDays": true, "maxPasswordAge": true,
 	"minimumPasswordLength": true, "passwordReusePrevention": true, "period": true, "evaluationPeriods": true,
 	"datapointsToAlarm": true, "threshold": true, "retentionInDays": true, "timeout": true, "memorySize": true,
+	"code": true, // EC2 instance states; a string code (an error) stays a string
 }
 
 // scalar is a form value as CloudTrail writes it: booleans as booleans,

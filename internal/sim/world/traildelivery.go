@@ -274,12 +274,21 @@ func readWriteMatch(rw string, readOnly bool) bool {
 
 // dataValueMatches reports whether a classic data resource value selects
 // the resource arn: "arn:aws:s3" (or "arn:aws:s3:::") is every S3 object,
-// "arn:aws:s3:::bucket/" every object of the bucket, and a longer value a
-// key prefix.
+// "arn:aws:s3:::bucket/" every object of the bucket (a value without the
+// slash too), "arn:aws:s3:::bucket/prefix" the keys under the prefix;
+// other types' values are ARN prefixes.
 func dataValueMatches(v, arn string) bool {
-	switch v {
-	case "arn:aws:s3", "arn:aws:s3:::", "arn:aws:lambda", "arn:aws:sqs":
-		return strings.HasPrefix(arn, v)
+	const s3 = "arn:aws:s3:::"
+	switch {
+	case v == "arn:aws:s3" || v == s3:
+		return strings.HasPrefix(arn, s3)
+	case strings.HasPrefix(v, s3):
+		vb, vk, _ := strings.Cut(v[len(s3):], "/")
+		if !strings.HasPrefix(arn, s3) {
+			return false
+		}
+		ab, ak, _ := strings.Cut(arn[len(s3):], "/")
+		return vb == ab && strings.HasPrefix(ak, vk)
 	}
 	return arn != "" && strings.HasPrefix(arn, v)
 }
