@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
+	sqsapi "github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/clock"
@@ -140,10 +142,59 @@ func TestBucketSource(t *testing.T) {
 
 const envKill = "GUARDRAIL_WATCH_KILL"
 
-// TestKillMidBucket kills (SIGKILL) a watch reading a trail bucket in the
-// middle of its files; a restart from the store's checkpoints stores
-// every alert, none twice.
-func TestKillMidBucket(t *testing.T) {
+// killCase is a watch killed in the middle of its input: the child
+// reads src's input and logs each alert; the parent kills it after some.
+type killCase struct {
+	name string
+	// src makes the source, from the simulator's URL (in the child) or
+	// configuration, the store and the queue URL.
+	src func(cfg aws.Config, st store.Store, queue string) Source
+	// feed puts the 30 events of the test in the source's input.
+	feed func(t *testing.T, s *simtest.Sim, cfg aws.Config, events []rec) (queue string)
+}
+
+var killCases = map[string]killCase{
+	"bucket": {
+		src: func(cfg aws.Config, st store.Store, _ string) Source {
+			return &BucketSource{Config: cfg, Store: st, Bucket: logBucket, Interval: 5 * time.Millisecond, Now: clock.Fixed(simtest.Now)}
+		},
+		feed: func(t *testing.T, s *simtest.Sim, _ aws.Config, events []rec) string {
+			c, _ := trailBucket(t, s)
+			for i, ev := range events {
+				put(t, c, logKey(acctB, use1, ev.at, fmt.Sprintf("k%02d", i)), gz(logJSON(ev, evRead)))
+			}
+			return ""
+		},
+	},
+	"sqs": {
+		src: func(cfg aws.Config, _ store.Store, queue string) Source {
+			s := NewSQSSource(sqsapi.NewFromConfig(cfg), queue, cfg)
+			s.Wait, s.Visibility = time.Second, 2*time.Second
+			return s
+		},
+		feed: func(t *testing.T, s *simtest.Sim, cfg aws.Config, events []rec) string {
+			c := sqsapi.NewFromConfig(cfg)
+			q, err := c.CreateQueue(context.Background(), &sqsapi.CreateQueueInput{QueueName: aws.String("kill")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range events {
+				if _, err := c.SendMessage(context.Background(), &sqsapi.SendMessageInput{QueueUrl: q.QueueUrl,
+					MessageBody: aws.String(eventBridge(ev, "AWS API Call via CloudTrail"))}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return aws.ToString(q.QueueUrl)
+		},
+	},
+}
+
+// TestKillMid kills (SIGKILL) a watch in the middle of its input, read
+// from a trail bucket or an SQS queue, at the worst moment: a batch's
+// alerts and checkpoint are committed and the source is not told yet
+// (the messages not deleted). A restart (from the store's checkpoints,
+// or the messages coming back) stores every alert, none twice.
+func TestKillMid(t *testing.T) {
 	if spec := os.Getenv(envKill); spec != "" {
 		killChild(t, spec)
 		return
@@ -151,64 +202,76 @@ func TestKillMidBucket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a child process")
 	}
-	s := simtest.Start(t, nil)
-	c, cfg := trailBucket(t, s)
-	st, dsn := openStore(t)
-	now := simtest.Now
-	var want []string
-	for i := range 30 {
-		ev := evStop
-		ev.id = fmt.Sprintf("ev-%02d", i)
-		ev.at = now.Add(-14*time.Minute + time.Duration(i)*20*time.Second)
-		put(t, c, logKey(acctB, use1, ev.at, fmt.Sprintf("k%02d", i)), gz(logJSON(ev, evRead)))
-		for _, a := range expect("ev-stop") {
-			want = append(want, strings.Replace(a, "ev-stop", ev.id, 1))
-		}
-	}
-	sort.Strings(want)
-	s.SetFaults(sim.Faults{Latency: sim.Latency{Min: sim.Duration(5 * time.Millisecond), Max: sim.Duration(10 * time.Millisecond)}})
-
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillMidBucket$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envKill+"="+s.URL+"|"+dsn)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
-	defer killer.Stop()
-	alerts, killed := 0, false
-	for lines := bufio.NewScanner(out); lines.Scan(); {
-		if strings.Contains(lines.Text(), `"msg":"alert"`) {
-			if alerts++; alerts == 10 {
-				cmd.Process.Kill()
-				killed = true
-				break
+	for _, kind := range []string{"bucket", "sqs"} {
+		t.Run(kind, func(t *testing.T) {
+			kc := killCases[kind]
+			s := simtest.Start(t, nil)
+			cfg := s.Config(t, simtest.Management, use1)
+			st, dsn := openStore(t)
+			var events []rec
+			var want []string
+			for i := range 30 {
+				ev := evStop
+				ev.id = fmt.Sprintf("ev-%02d", i)
+				ev.at = simtest.Now.Add(-14*time.Minute + time.Duration(i)*20*time.Second)
+				events = append(events, ev)
+				for _, a := range expect("ev-stop") {
+					want = append(want, strings.Replace(a, "ev-stop", ev.id, 1))
+				}
 			}
-		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("the child ended before it was killed")
-	}
-	s.SetFaults(sim.Faults{})
-	if n := len(alertsOf(t, st)); n < 10 || n >= len(want) {
-		t.Fatalf("%d alerts stored by the killed watch, want at least the 10 it logged and not all", n)
-	}
-	e, _ := New(Options{Store: st, Rules: mustRules(t), Source: &BucketSource{Config: cfg, Store: st, Bucket: logBucket, Interval: 5 * time.Millisecond, Now: clock.Fixed(now)}})
-	runUntil(t, e, func() bool { return len(alertsOf(t, st)) >= len(want) })
-	if got := alertsOf(t, st); !reflect.DeepEqual(got, want) {
-		t.Errorf("alerts after the restart:\n%s", strings.Join(got, "\n"))
+			sort.Strings(want)
+			queue := kc.feed(t, s, cfg, events)
+			s.SetFaults(sim.Faults{Latency: sim.Latency{Min: sim.Duration(5 * time.Millisecond), Max: sim.Duration(10 * time.Millisecond)}})
+
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKillMid$", "-test.count=1")
+			cmd.Env = append(os.Environ(), envKill+"="+strings.Join([]string{kind, s.URL, dsn, queue}, "|"))
+			cmd.Stderr = os.Stderr
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			killer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+			defer killer.Stop()
+			killed := false
+			for lines := bufio.NewScanner(out); lines.Scan(); {
+				if strings.Contains(lines.Text(), "stalled after a commit") {
+					cmd.Process.Kill()
+					killed = true
+					break
+				}
+			}
+			cmd.Wait()
+			if !killed {
+				t.Fatal("the child ended before it was killed")
+			}
+			s.SetFaults(sim.Faults{})
+			if n := len(alertsOf(t, st)); n == 0 || n >= len(want) {
+				t.Fatalf("%d alerts stored by the killed watch, want some, not all", n)
+			}
+			e, _ := New(Options{Store: st, Rules: mustRules(t), Source: kc.src(cfg, st, queue)})
+			runUntil(t, e, func() bool {
+				return len(alertsOf(t, st)) >= len(want) && (queue == "" || queueEmpty(t, cfg, queue))
+			})
+			if got := alertsOf(t, st); !reflect.DeepEqual(got, want) {
+				t.Errorf("alerts after the restart:\n%s", strings.Join(got, "\n"))
+			}
+			// The messages of the batch committed but not deleted came
+			// back, and their alerts were not stored again.
+			if queue != "" && e.Stats().Duplicates.Load() == 0 {
+				t.Error("the restart met no alert stored already: the stalled batch did not come back")
+			}
+		})
 	}
 }
 
-// killChild is the child's side: watch the parent's bucket into the
+// killChild is the child's side: watch the parent's source into the
 // parent's store, logging each alert on stdout, until killed.
 func killChild(t *testing.T, spec string) {
-	url, dsn, _ := strings.Cut(spec, "|")
+	parts := strings.Split(spec, "|")
+	kind, url, dsn, queue := parts[0], parts[1], parts[2], parts[3]
 	ctx := context.Background()
 	cfg, err := awsx.Load(ctx, awsx.Options{Isolated: true, Region: use1, EndpointURL: url,
 		AccessKeyID: world.RootKey(simtest.Management), SecretAccessKey: world.RootSecret(simtest.Management)})
@@ -220,9 +283,42 @@ func killChild(t *testing.T, spec string) {
 		t.Fatal(err)
 	}
 	e, err := New(Options{Store: st, Rules: mustRules(t), Log: slog.New(slog.NewJSONHandler(os.Stdout, nil)),
-		Source: &BucketSource{Config: cfg, Store: st, Bucket: logBucket, Interval: 5 * time.Millisecond, Now: clock.Fixed(simtest.Now)}})
+		Source: &stall{Source: killCases[kind].src(cfg, st, queue), after: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Run(ctx)
+}
+
+// stall is a source whose after-th batch, once committed, never tells
+// its source: the process stalls there, to be killed.
+type stall struct {
+	Source
+	after, n int
+}
+
+func (s *stall) Next(ctx context.Context) (*Batch, error) {
+	b, err := s.Source.Next(ctx)
+	if b == nil || err != nil {
+		return b, err
+	}
+	if s.n++; s.n == s.after {
+		b.Done = func(context.Context, bool) error {
+			fmt.Println("stalled after a commit")
+			os.Stdout.Sync()
+			select {}
+		}
+	}
+	return b, nil
+}
+
+// queueEmpty reports whether the queue holds no message, visible or not.
+func queueEmpty(t *testing.T, cfg aws.Config, queue string) bool {
+	out, err := sqsapi.NewFromConfig(cfg).GetQueueAttributes(context.Background(), &sqsapi.GetQueueAttributesInput{QueueUrl: aws.String(queue),
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameApproximateNumberOfMessages, sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible}})
+	if err != nil {
+		t.Error(err)
+		return true
+	}
+	return out.Attributes["ApproximateNumberOfMessages"] == "0" && out.Attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
 }
