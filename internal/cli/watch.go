@@ -261,7 +261,7 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 		opts.Source = &watch.BucketSource{Config: cfg, Store: st, Bucket: src.bucket, Prefix: src.prefix, Scope: scope,
 			Interval: f.interval, Lookback: f.overlap, Since: f.since}
 	case watch.SourceLookup:
-		opts.Source = &watch.LookupSource{Scope: scope, Store: st, Interval: f.interval, Overlap: f.overlap, Since: f.since}
+		opts.Source = &watch.LookupSource{Scope: scope, Store: st, Interval: f.interval, Overlap: f.overlap, Since: f.since, Log: log}
 	default:
 		opts.Source = &watch.FileSource{Paths: f.from}
 	}

@@ -65,7 +65,16 @@ type BucketSource struct {
 	lastPoll   time.Time
 	queue      []pendingFile
 	positions  map[string]string
+	// failures counts the failed reads of the file at the head of the
+	// queue: after maxFileFailures it is reported and skipped, so one
+	// file that cannot be read (a key that denies, an object deleted)
+	// does not stop the watch.
+	failures int
 }
+
+// maxFileFailures is how many times the bucket source tries to read a
+// log file before it reports it unreadable and goes on.
+const maxFileFailures = 5
 
 type pendingFile struct {
 	prefix, key string
@@ -298,8 +307,13 @@ func (s *BucketSource) Next(ctx context.Context) (*Batch, error) {
 	f := s.queue[0]
 	recs, errs, err := s.objects.read(ctx, s.region, s.Bucket, f.key)
 	if err != nil {
-		return nil, err // the file stays queued: read again
+		if s.failures++; s.failures < maxFileFailures || ctx.Err() != nil {
+			return nil, err // the file stays queued: read again
+		}
+		errs = []store.WatchError{{Origin: "s3://" + s.Bucket + "/" + f.key, Offset: -1, Kind: ErrKindRead,
+			Message: fmt.Sprintf("skipped after %d attempts: %v", s.failures, err)}}
 	}
+	s.failures = 0
 	s.queue = s.queue[1:]
 	pos := f.key
 	if cur := s.positions[f.prefix]; cur > pos {

@@ -322,3 +322,29 @@ func queueEmpty(t *testing.T, cfg aws.Config, queue string) bool {
 	}
 	return out.Attributes["ApproximateNumberOfMessages"] == "0" && out.Attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
 }
+
+// TestBucketUnreadableFile: a log file that cannot be read (here every
+// GetObject is denied) is tried a few times, then reported and skipped:
+// it does not stop the watch.
+func TestBucketUnreadableFile(t *testing.T) {
+	s := simtest.Start(t, nil)
+	c, cfg := trailBucket(t, s)
+	st, _ := openStore(t)
+	key := logKey(acctA, euw1, simtest.Now.Add(-10*time.Minute), "denied")
+	put(t, c, key, gz(logJSON(evSSH)))
+	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Service: "s3", Action: "GetObject"}}})
+	m := NewMetrics(nil)
+	e, _ := New(Options{Store: st, Rules: mustRules(t), Metrics: m, Backoff: time.Millisecond, MaxBackoff: time.Millisecond,
+		Source: &BucketSource{Config: cfg, Store: st, Bucket: logBucket, Interval: 5 * time.Millisecond, Now: clock.Fixed(simtest.Now)}})
+	runUntil(t, e, func() bool { return e.Stats().Batches.Load() >= 1 })
+	errs, _ := st.WatchErrors(context.Background(), 0)
+	if len(errs) != 1 || errs[0].Kind != ErrKindRead || errs[0].Origin != "s3://"+logBucket+"/"+key || !strings.Contains(errs[0].Message, "skipped after 5 attempts") {
+		t.Errorf("errors %+v", errs)
+	}
+	if got := m.Value(`guardrail_watch_errors_total{kind="source"}`); got != 4 {
+		t.Errorf("%v source errors counted, want 4 (the fifth attempt skips the file)", got)
+	}
+	if seen, _ := st.Seen(context.Background(), []string{"file:s3://" + logBucket + "/" + key}); len(seen) != 1 {
+		t.Error("the skipped file is not marked read: a restart would try it again")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
@@ -49,6 +50,9 @@ type LookupSource struct {
 	// CallTimeout bounds each call (30 s when 0).
 	CallTimeout time.Duration
 	Now         func() time.Time
+	// Log, when set, tells each target whose poll failed (the others go
+	// on; its checkpoint stays).
+	Log *slog.Logger
 
 	positions map[string]lookupPosition
 	queue     []*Batch
@@ -148,6 +152,9 @@ func (s *LookupSource) poll(ctx context.Context) error {
 				mu.Lock()
 				failed = append(failed, err)
 				mu.Unlock()
+				if s.Log != nil && gctx.Err() == nil {
+					s.Log.Warn("lookup events failed; the target is polled again next time", "account", t.Account, "region", t.Region, "err", err)
+				}
 				return nil
 			}
 			batches[i] = b
