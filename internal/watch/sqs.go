@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -151,6 +152,7 @@ type envelope struct {
 	Message string `json:"Message"`
 	// EventBridge
 	DetailType string          `json:"detail-type"`
+	Account    string          `json:"account"`
 	Detail     json.RawMessage `json:"detail"`
 	// S3 event notification
 	Records []struct {
@@ -207,7 +209,7 @@ func (s *SQSSource) message(ctx context.Context, m sqstypes.Message) (recs []Rec
 		if len(env.Detail) == 0 || env.Detail[0] != '{' {
 			return bad(`an EventBridge event without a "detail" record`)
 		}
-		return []Record{{Raw: env.Detail, Origin: origin, Offset: -1}}, nil, true
+		return []Record{{Raw: withRecipient(env.Detail, env.Account), Origin: origin, Offset: -1}}, nil, true
 	case env.Event == "s3:TestEvent":
 		return nil, nil, true
 	case len(env.Records) > 0 && env.Records[0].EventSource == "aws:s3":
@@ -305,4 +307,23 @@ func (s *SQSSource) delete(ctx context.Context, msgs []sqstypes.Message) error {
 			aws.ToString(f.Code), aws.ToString(f.Message))
 	}
 	return nil
+}
+
+// withRecipient returns the record of an EventBridge event with its
+// recipientAccountId: CloudTrail's records carry it, but should one come
+// without, the event's account (the bus's, where the call was made) is
+// the account it is about, not the caller's (userIdentity.accountId,
+// another account for a cross-account role).
+func withRecipient(detail json.RawMessage, account string) []byte {
+	if account == "" || bytes.Contains(detail, []byte(`"recipientAccountId"`)) {
+		return detail
+	}
+	out := make([]byte, 0, len(detail)+len(account)+24)
+	out = append(out, `{"recipientAccountId":"`...)
+	out = append(out, account...)
+	out = append(out, '"')
+	if rest := bytes.TrimSpace(detail[1:]); len(rest) > 0 && rest[0] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, detail[1:]...)
 }

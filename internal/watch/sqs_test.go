@@ -114,3 +114,19 @@ func TestSQSSource(t *testing.T) {
 		}
 	}
 }
+
+// TestWithRecipient: an EventBridge event's record without
+// recipientAccountId takes the event's account.
+func TestWithRecipient(t *testing.T) {
+	for _, tc := range []struct{ in, account, want string }{
+		{`{"eventID":"e"}`, "222222222222", `{"recipientAccountId":"222222222222","eventID":"e"}`},
+		{`{}`, "222222222222", `{"recipientAccountId":"222222222222"}`},
+		{`{"recipientAccountId":"111111111111"}`, "222222222222", `{"recipientAccountId":"111111111111"}`},
+		{`{"eventID":"e"}`, "", `{"eventID":"e"}`},
+	} {
+		got := string(withRecipient(json.RawMessage(tc.in), tc.account))
+		if got != tc.want || !json.Valid([]byte(got)) {
+			t.Errorf("withRecipient(%s, %q) = %s, want %s", tc.in, tc.account, got, tc.want)
+		}
+	}
+}
