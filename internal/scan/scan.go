@@ -375,9 +375,16 @@ func (r *run) done(_ exec.Task, err error) {
 // a change (remediation) or to follow an event. A collector that fails
 // is an error naming it; nothing is judged from partial data.
 func Assess(ctx context.Context, cfg aws.Config, account, home string, regions []string, controls []*control.Control, all []collect.Collector, now time.Time) ([]control.Result, error) {
+	_, rs, err := AssessSnapshot(ctx, cfg, account, home, regions, controls, all, now)
+	return rs, err
+}
+
+// AssessSnapshot is Assess that also returns the snapshot it collected,
+// for a caller that stores the re-assessment with its inventory.
+func AssessSnapshot(ctx context.Context, cfg aws.Config, account, home string, regions []string, controls []*control.Control, all []collect.Collector, now time.Time) (*snapshot.Snapshot, []control.Result, error) {
 	collectors, err := needed(all, controls)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sa := &snapshot.Account{ID: account, Partition: target.PartitionOf(home), HomeRegion: home, Regions: map[string]*snapshot.Region{}}
 	for _, r := range regions {
@@ -410,7 +417,7 @@ func Assess(ctx context.Context, cfg aws.Config, account, home string, regions [
 		}
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return Evaluate(snap, controls, all, now), nil
+	return snap, Evaluate(snap, controls, all, now), nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path"
+	"strings"
 	"sync"
 	"time"
 )
@@ -15,7 +16,8 @@ type Faults struct {
 	Latency Latency `json:"latency"`
 	// Throttle enables AWS-like token buckets per (account, region, service).
 	Throttle bool `json:"throttle"`
-	// Limits overrides the default bucket of a service (by signing name).
+	// Limits overrides the default bucket of a service (by signing name),
+	// or of an action with a limit of its own ("cloudtrail:LookupEvents").
 	Limits map[string]Limit `json:"limits,omitempty"`
 	// Deny answers AccessDenied to matching calls.
 	Deny []DenyRule `json:"deny,omitempty"`
@@ -134,6 +136,16 @@ var DefaultLimits = map[string]Limit{
 	"events":        {Rate: 400, Burst: 800},
 }
 
+// DefaultActionLimits are the actions AWS limits on their own, per
+// (account, region), besides their service's limit; each has its own
+// bucket, keyed "service:Action".
+//
+//   - cloudtrail:LookupEvents: 2 requests per second per account and
+//     region (LookupEvents API reference).
+var DefaultActionLimits = map[string]Limit{
+	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
+}
+
 // DefaultLimit applies to services not in DefaultLimits.
 var DefaultLimit = Limit{Rate: 20, Burst: 40}
 
@@ -179,10 +191,26 @@ type faultState struct {
 	f       Faults
 	rng     *rand.Rand
 	buckets map[key]*bucket
+	// actions are the limits of single actions: service → action → limit.
+	actions map[string]map[string]Limit
 }
 
 func newFaultState(f Faults) *faultState {
-	return &faultState{f: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15)), buckets: map[key]*bucket{}}
+	s := &faultState{f: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15)), buckets: map[key]*bucket{},
+		actions: map[string]map[string]Limit{}}
+	for _, m := range []map[string]Limit{DefaultActionLimits, f.Limits} {
+		for name, l := range m {
+			service, action, ok := strings.Cut(name, ":")
+			if !ok {
+				continue
+			}
+			if s.actions[service] == nil {
+				s.actions[service] = map[string]Limit{}
+			}
+			s.actions[service][action] = l
+		}
+	}
+	return s
 }
 
 // decide returns the latency to add, and whether to answer 5xx.
@@ -220,16 +248,23 @@ func (s *faultState) answer(account, region, service, op string) *Answer {
 	return nil
 }
 
-// allow takes a token from the (account, region, service) bucket.
-func (s *faultState) allow(k key, now time.Time) bool {
+// allow takes a token from the (account, region, service) bucket, or
+// from the action's own bucket when the action has a limit of its own.
+func (s *faultState) allow(k key, op string, now time.Time) bool {
 	s.mu.Lock()
 	if !s.f.Throttle {
 		s.mu.Unlock()
 		return true
 	}
+	lim, own := s.actions[k.Service][op]
+	if own {
+		k.Service += ":" + op
+	} else {
+		lim = s.f.limit(k.Service)
+	}
 	b := s.buckets[k]
 	if b == nil {
-		b = &bucket{lim: s.f.limit(k.Service)}
+		b = &bucket{lim: lim}
 		s.buckets[k] = b
 	}
 	s.mu.Unlock()

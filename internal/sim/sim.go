@@ -92,6 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.admin(w, r)
 		return
 	}
+	s.world.DeliverTrails() // the trail log files that fell due
 	reqID := fmt.Sprintf("%08x-sim0-4000-8000-%012x", uint32(time.Now().Unix()), s.reqSeq.Add(1))
 	body, err := io.ReadAll(r.Body)
 	call := &wire.Call{Ctx: r.Context(), Req: r, Body: body, RequestID: reqID}
@@ -138,16 +139,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ow.write(w)
 		return
 	}
+	// cred is set for the calls CloudTrail records: the service answered
+	// them (denied and throttled included). The record is stored before
+	// the answer is sent, so the caller's next call sees it.
+	recorded := cred != nil && !s.world.Trail.Off
 	if werr != nil {
+		if recorded {
+			s.record(call, e, sc, cred, werr, nil)
+		}
 		e.enc.WriteError(w, call, werr)
 		return
 	}
 	out, herr := s.handle(call, e, cred, acct, sc.Region)
-	if herr != nil {
-		e.enc.WriteError(w, call, herr)
-		return
-	}
-	e.enc.WriteResult(w, call, out)
+	s.answer(w, call, e, sc, cred, recorded, out, herr)
+	s.world.FlushTrail()
 }
 
 // serve checks the caller and injects faults. It returns who is calling,
@@ -202,16 +207,16 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) (*world.Credential, *wo
 			return nil, nil, wire.Errorf(codes.TokenStatus, codes.InvalidToken, "The security token included in the request is invalid: region %s is not enabled for account %s (OptInRequired).", sc.Region, acct.ID)
 		}
 	}
-	if !fs.allow(k, time.Now()) {
+	if !fs.allow(k, c.Op, time.Now()) {
 		ctr.throttled.Add(1)
 		if e.svc.Protocol == wire.RestXML {
-			return nil, nil, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Please reduce your request rate.")
+			return cred, acct, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Please reduce your request rate.")
 		}
-		return nil, nil, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Rate exceeded")
+		return cred, acct, wire.Errorf(codes.ThrottleStatus, codes.Throttle, "Rate exceeded")
 	}
 	if fs.denied(acct.ID, k.Region, e.svc.Name, c.Op) {
 		ctr.faults.Add(1)
-		return nil, nil, wire.Errorf(codes.DeniedStatus, codes.AccessDenied, "User: %s is not authorized to perform: %s:%s because no identity-based policy allows the %s:%s action",
+		return cred, acct, wire.Errorf(codes.DeniedStatus, codes.AccessDenied, "User: %s is not authorized to perform: %s:%s because no identity-based policy allows the %s:%s action",
 			cred.Principal.ARN, e.svc.Name, c.Op, e.svc.Name, c.Op)
 	}
 	if a := fs.answer(acct.ID, k.Region, e.svc.Name, c.Op); a != nil {
@@ -231,7 +236,7 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) (*world.Credential, *wo
 	}
 	if fail {
 		ctr.faults.Add(1)
-		return nil, nil, wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
+		return cred, acct, wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
 	}
 	return cred, acct, nil
 }
@@ -316,6 +321,8 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		enc.Encode(q)
+	case r.URL.Path == "/_sim/events" && r.Method == http.MethodPost:
+		s.injectEvent(w, r, enc)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		enc.Encode(map[string]string{"error": "no such simulator endpoint " + r.Method + " " + r.URL.Path})

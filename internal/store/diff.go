@@ -131,7 +131,7 @@ func sortPriority(fs []finding.Finding) {
 // ScoreHistory returns the scores of the last n complete scans, oldest
 // first; n <= 0 returns all.
 func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
-	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT id, started, scores FROM scans WHERE status = ? ORDER BY seq DESC LIMIT ?`), Complete, limitArg(n))
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT id, started, scores FROM scans WHERE status = ? AND kind = ? ORDER BY seq DESC LIMIT ?`), Complete, KindScan, limitArg(n))
 	if err != nil {
 		return nil, s.errorf("score history: %w", err)
 	}

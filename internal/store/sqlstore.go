@@ -109,6 +109,13 @@ func (s *sqlStore) StartScan(ctx context.Context, sc Scan) error {
 	if sc.Started.IsZero() {
 		sc.Started = s.now()
 	}
+	switch sc.Kind {
+	case "":
+		sc.Kind = KindScan
+	case KindScan, KindWatch:
+	default:
+		return s.errorf("start scan %s: kind %q: want %s or %s", sc.ID, sc.Kind, KindScan, KindWatch)
+	}
 	scope, err := json.Marshal(sc.Scope)
 	if err != nil {
 		return s.errorf("start scan %s: %w", sc.ID, err)
@@ -125,8 +132,8 @@ func (s *sqlStore) StartScan(ctx context.Context, sc Scan) error {
 	if n > 0 {
 		return s.errorf("start scan %s: a scan with this ID is already recorded", sc.ID)
 	}
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO scans (id, started, status, actor, owner, scope) VALUES (?, ?, ?, ?, ?, ?)`),
-		sc.ID, sc.Started.UnixNano(), Running, sc.By, s.owner, string(scope)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO scans (id, started, status, actor, owner, scope, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		sc.ID, sc.Started.UnixNano(), Running, sc.By, s.owner, string(scope), sc.Kind); err != nil {
 		return s.errorf("start scan %s: %w", sc.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -135,7 +142,7 @@ func (s *sqlStore) StartScan(ctx context.Context, sc Scan) error {
 	return nil
 }
 
-const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes, accounts`
+const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes, accounts, kind`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -150,7 +157,7 @@ func scanScan(row rowScanner) (Scan, int64, error) {
 	)
 	if err := row.Scan(&seq, &sc.ID, &started, &finished, &sc.Status, &sc.By, &owner, &scope, &stats,
 		&sc.Counts.Passed, &sc.Counts.Failed, &sc.Counts.NotApplicable, &sc.Counts.Error,
-		&scores, &gaps, &notAssessed, &chg, &accounts); err != nil {
+		&scores, &gaps, &notAssessed, &chg, &accounts, &sc.Kind); err != nil {
 		return Scan{}, 0, err
 	}
 	sc.Started = fromNanos(started)
@@ -171,9 +178,15 @@ func scanScan(row rowScanner) (Scan, int64, error) {
 	return sc, seq, nil
 }
 
-// Scans lists scans, newest first; limit <= 0 lists all.
+// Scans lists the scans of the organization (KindScan), newest first;
+// limit <= 0 lists all.
 func (s *sqlStore) Scans(ctx context.Context, limit int) ([]Scan, error) {
-	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT `+scanColumns+` FROM scans ORDER BY seq DESC LIMIT ?`), limitArg(limit))
+	return s.scansOf(ctx, KindScan, limit)
+}
+
+// scansOf lists the scans of kind, newest first.
+func (s *sqlStore) scansOf(ctx context.Context, kind string, limit int) ([]Scan, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT `+scanColumns+` FROM scans WHERE kind = ? ORDER BY seq DESC LIMIT ?`), kind, limitArg(limit))
 	if err != nil {
 		return nil, s.errorf("scans: %w", err)
 	}

@@ -29,7 +29,8 @@ type Store interface {
 	// (each change recorded as an event by "rule:<name>"); and the scan's
 	// results. All in one transaction. It returns what changed.
 	FinishScan(ctx context.Context, rep *report.Report, rules *rule.Set) (Changes, error)
-	// Scans lists scans, newest first.
+	// Scans lists the scans of the organization, newest first; the
+	// watch's re-assessments are Watch.WatchScans.
 	Scans(ctx context.Context, limit int) ([]Scan, error)
 	// Scan returns one scan (ErrNotFound if none).
 	Scan(ctx context.Context, id string) (Scan, error)
@@ -48,10 +49,14 @@ type Store interface {
 	// found (see the package doc).
 	Diff(ctx context.Context, a, b string) (Diff, error)
 	// ScoreHistory returns the overall, per-standard, per-account and
-	// per-region scores of the last n complete scans, oldest first.
+	// per-region scores of the last n complete scans of the organization
+	// (KindScan), oldest first: a re-assessment by the watch scores one
+	// account and region, and is not a point of the organization's
+	// history.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
 	Dashboard
 	Inventory
+	Watch
 	Close() error
 }
 
@@ -64,16 +69,19 @@ const (
 
 // Scan is a recorded scan.
 type Scan struct {
-	ID       string         `json:"id"`
-	Started  time.Time      `json:"started"`
-	Finished time.Time      `json:"finished,omitzero"`
-	Status   string         `json:"status"`
-	By       string         `json:"by"` // the local user who ran it; Scope.Caller is the AWS principal
-	Scope    report.Scope   `json:"scope"`
-	Stats    report.Stats   `json:"stats"`
-	Counts   Counts         `json:"counts"`
-	Scores   score.Scores   `json:"scores"`
-	Gaps     []snapshot.Gap `json:"gaps,omitempty"`
+	ID       string    `json:"id"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Status   string    `json:"status"`
+	// Kind is KindScan, or KindWatch for a re-assessment by the watch of
+	// the account, region and controls an event touched.
+	Kind   string         `json:"kind,omitempty"`
+	By     string         `json:"by"` // the local user who ran it; Scope.Caller is the AWS principal
+	Scope  report.Scope   `json:"scope"`
+	Stats  report.Stats   `json:"stats"`
+	Counts Counts         `json:"counts"`
+	Scores score.Scores   `json:"scores"`
+	Gaps   []snapshot.Gap `json:"gaps,omitempty"`
 	// NotAssessed are accounts that could not be assessed, with why.
 	NotAssessed map[string]string `json:"not_assessed,omitempty"`
 	Changes     Changes           `json:"changes"`

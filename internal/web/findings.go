@@ -258,7 +258,17 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	af := store.AlertFilter{Accounts: []string{f.Account}, Resource: f.ResourceARN, Control: f.Control}
+	if c := s.o.Catalog.Control(f.Control); c == nil || !c.Global {
+		af.ControlRegion = f.Region
+	}
+	alerts, nAlerts, err := s.recentAlerts(r, af, 10)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	data := map[string]any{"Title": f.Title, "F": f, "Events": events, "Control": s.o.Catalog.Control(f.Control),
+		"Alerts": alerts, "AlertTotal": nAlerts,
 		"Fix": splitRemediation(s.controlRemediation(f.Control)), "User": s.o.User, "Done": r.URL.Query().Get("done"), "Rem": rem}
 	s.render(w, r, "finding", http.StatusOK, data)
 }

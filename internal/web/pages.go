@@ -140,8 +140,13 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 	if row.Name != "" {
 		title = row.Name + " (" + id + ")"
 	}
+	alerts, nAlerts, err := s.recentAlerts(r, store.AlertFilter{Accounts: []string{id}}, 10)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	s.render(w, r, "account", http.StatusOK, map[string]any{"Title": title, "A": row, "Standards": stds,
-		"Top": s.topControls(mine, 15), "Findings": fs, "Total": total,
+		"Top": s.topControls(mine, 15), "Findings": fs, "Total": total, "Alerts": alerts, "AlertTotal": nAlerts,
 		"More": (query{Account: id, Status: "open", Compliance: string(control.Failed), Size: pageSize}).URL("/findings", 1)})
 }
 

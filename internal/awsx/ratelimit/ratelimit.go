@@ -44,6 +44,14 @@ type Limit struct {
 //   - s3: bucket-configuration reads are not published; generous.
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas.
+//
+// A key "service:Operation" limits one operation on its own, on top of
+// its service's bucket:
+//
+//   - cloudtrail:LookupEvents: two per second per account and region
+//     (the LookupEvents API reference: "The rate of lookup requests is
+//     limited to two per second, per account, per Region")
+//     https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
 var DefaultLimits = map[string]Limit{
 	"ec2":           {Rate: 20, Burst: 100},
 	"iam":           {Rate: 20, Burst: 40},
@@ -52,6 +60,8 @@ var DefaultLimits = map[string]Limit{
 	"s3":            {Rate: 100, Burst: 200},
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
+
+	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.
@@ -106,6 +116,8 @@ func New(limits map[string]Limit, def Limit) *Limiter {
 	return &Limiter{limits: limits, def: def, buckets: map[key]*rate.Limiter{}}
 }
 
+// bucket returns k's bucket, made on first use; nil for an operation
+// without a limit of its own.
 func (l *Limiter) bucket(k key) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -113,6 +125,9 @@ func (l *Limiter) bucket(k key) *rate.Limiter {
 	if b == nil {
 		lim, ok := l.limits[k.service]
 		if !ok {
+			if strings.Contains(k.service, ":") {
+				return nil
+			}
 			lim = l.def
 		}
 		b = rate.NewLimiter(rate.Limit(lim.Rate), lim.Burst)
@@ -123,8 +138,22 @@ func (l *Limiter) bucket(k key) *rate.Limiter {
 
 // Wait takes a token of (account, region, service), waiting for one.
 func (l *Limiter) Wait(ctx context.Context, account, region, service string) error {
+	return l.WaitOp(ctx, account, region, service, "")
+}
+
+// WaitOp takes a token of (account, region, service) and, when the
+// operation has a limit of its own ("service:operation"), one of its
+// bucket too, waiting for them.
+func (l *Limiter) WaitOp(ctx context.Context, account, region, service, operation string) error {
 	if globalServices[service] {
 		region = "global"
+	}
+	if operation != "" {
+		if b := l.bucket(key{account, region, service + ":" + operation}); b != nil {
+			if err := b.Wait(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	return l.bucket(key{account, region, service}).Wait(ctx)
 }
@@ -173,7 +202,7 @@ func (l *Limiter) Instrument(cfg aws.Config, account string) aws.Config {
 		return s.Finalize.Add(middleware.FinalizeMiddlewareFunc(limitID,
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 				svc := Service(awsmiddleware.GetServiceID(ctx))
-				if err := l.Wait(ctx, account, awsmiddleware.GetRegion(ctx), svc); err != nil {
+				if err := l.WaitOp(ctx, account, awsmiddleware.GetRegion(ctx), svc, awsmiddleware.GetOperationName(ctx)); err != nil {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 				}
 				l.attempts.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 
@@ -83,6 +84,36 @@ func TestService(t *testing.T) {
 		"CloudWatch Logs": "logs", "CloudWatch": "monitoring", "AccessAnalyzer": "access-analyzer", "IAM": "iam"} {
 		if got := ratelimit.Service(id); got != want {
 			t.Errorf("Service(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestOperationLimit: an operation with a limit of its own
+// (cloudtrail:LookupEvents, two per second per account and region) is
+// paced by its own bucket, per account and region, and the service's
+// other operations are not slowed by it.
+func TestOperationLimit(t *testing.T) {
+	if got := ratelimit.DefaultLimits["cloudtrail:LookupEvents"]; got.Rate != 2 {
+		t.Errorf("LookupEvents default limit %+v, want 2/s", got)
+	}
+	l := ratelimit.New(map[string]ratelimit.Limit{"cloudtrail": {Rate: 1000, Burst: 1000}, "cloudtrail:LookupEvents": {Rate: 0.001, Burst: 1}}, ratelimit.Limit{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, tc := range []struct {
+		account, region, op string
+		ok                  bool
+	}{
+		{"111111111111", "eu-west-1", "LookupEvents", true},
+		{"111111111111", "eu-west-1", "LookupEvents", false}, // the bucket is empty for 1000 s
+		{"111111111111", "eu-west-1", "DescribeTrails", true},
+		{"111111111111", "eu-west-2", "LookupEvents", true},
+		{"222222222222", "eu-west-1", "LookupEvents", true},
+	} {
+		// rate.Limiter.Wait fails at once when the token would come after
+		// the deadline.
+		err := l.WaitOp(ctx, tc.account, tc.region, "cloudtrail", tc.op)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s %s %s: %v, want ok=%v", tc.account, tc.region, tc.op, err, tc.ok)
 		}
 	}
 }

@@ -10,8 +10,10 @@ type Principal struct {
 	// arn:aws:sts::111122223333:assumed-role/Role/session.
 	ARN    string
 	UserID string
-	// Role is the assumed role's name for AssumedRole principals.
-	Role string
+	// Role is the assumed role's name for AssumedRole principals, RoleARN
+	// its ARN (with its path).
+	Role    string
+	RoleARN string
 }
 
 // Credential is an access key the simulator accepts.
@@ -20,7 +22,10 @@ type Credential struct {
 	SecretAccessKey string
 	SessionToken    string // set for temporary credentials
 	Expires         time.Time
-	Principal       Principal
+	// Issued is when temporary credentials were issued (a CloudTrail
+	// record's sessionContext.attributes.creationDate).
+	Issued    time.Time
+	Principal Principal
 }
 
 // AddCredential registers a credential and returns it.

@@ -145,12 +145,14 @@ type NotificationTarget struct {
 
 // Object is one stored object (the simulator keeps small objects only).
 type Object struct {
-	Key          string    `yaml:"key"`
-	Body         string    `yaml:"body"`
-	ContentType  string    `yaml:"content_type,omitempty"`
-	Modified     time.Time `yaml:"modified"`
-	VersionID    string    `yaml:"version_id,omitempty"`
-	StorageClass string    `yaml:"storage_class,omitempty"`
+	Key         string `yaml:"key"`
+	Body        string `yaml:"body"`
+	ContentType string `yaml:"content_type,omitempty"`
+	// ContentEncoding is "gzip" for CloudTrail's log files.
+	ContentEncoding string    `yaml:"content_encoding,omitempty"`
+	Modified        time.Time `yaml:"modified"`
+	VersionID       string    `yaml:"version_id,omitempty"`
+	StorageClass    string    `yaml:"storage_class,omitempty"`
 }
 
 // AccessPoint is an S3 access point.

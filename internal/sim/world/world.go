@@ -48,6 +48,9 @@ type World struct {
 	// them across accounts.
 	SQS    SQS
 	Events Events
+	// Trail is the CloudTrail records of every call the simulator serves,
+	// their delivery to trail buckets and their subscribers (trail.go).
+	Trail TrailLog
 
 	seq uint64
 }
@@ -70,6 +73,7 @@ func New() *World {
 		Buckets:    map[string]string{},
 		Now:        time.Now,
 		Health:     Health{Delay: DefaultHealthDelay, Elapsed: Monotonic()},
+		Trail:      TrailLog{Delay: DefaultTrailDelay},
 	}
 }
 

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
+	t.Run("Watch", func(t *testing.T) { testWatch(t, open(t)) })
 }
 
 // now is where the suite's stores' clock is stopped: no result of the
@@ -429,7 +430,7 @@ func testScans(t *testing.T, s store.Store) {
 	}
 	rep := scans[1]
 	want := store.Scan{
-		ID: "s2", Started: day(b, 1), Finished: rep.Finished, Status: store.Complete, By: rep.Scope.Caller,
+		ID: "s2", Started: day(b, 1), Finished: rep.Finished, Status: store.Complete, Kind: store.KindScan, By: rep.Scope.Caller,
 		Scope: rep.Scope, Stats: rep.Stats, Counts: store.Counts{Passed: 2, Failed: 3, Error: 6},
 		Scores: rep.Scores, Gaps: rep.Gaps, NotAssessed: map[string]string{A2: "AccessDenied: sts:AssumeRole"},
 		Changes: store.Changes{New: 1, Resolved: 3, Unchanged: 3},

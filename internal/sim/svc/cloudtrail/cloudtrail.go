@@ -1,5 +1,7 @@
 // Package cloudtrail simulates AWS CloudTrail (awsJson1.1): trails, their
-// logging status, event selectors and tags.
+// logging status, event selectors and tags, and the event history
+// (LookupEvents, lookup.go) of the records the simulator writes for every
+// call it serves (world/trail.go).
 //
 // A trail lives in its home region's state. A multi-region trail is shown
 // as a shadow trail in the account's other regions (the server holds the
@@ -44,6 +46,7 @@ func Service() *svc.Service {
 			"AddTags":             addTags,
 			"RemoveTags":          removeTags,
 			"ListTags":            listTags,
+			"LookupEvents":        lookupEvents,
 		},
 	}
 }
@@ -808,6 +811,7 @@ func deleteTrail(c *svc.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.World.LogsOwnCall(c.RequestID, c.Account.ID, r.Home, r.T) // a trail logs its own deletion
 	reg := c.Regional()
 	for i, t := range reg.CloudTrail.Trails {
 		if t == r.T {
@@ -828,6 +832,9 @@ func setLogging(c *svc.Ctx, on bool) (any, error) {
 	r, err := resolveOwn(c, in.Name)
 	if err != nil {
 		return nil, err
+	}
+	if r.T.Logging && !on {
+		c.World.LogsOwnCall(c.RequestID, c.Account.ID, r.Home, r.T) // a trail logs the call that stops it
 	}
 	if r.T.Logging != on {
 		r.T.Logging = on

@@ -45,7 +45,21 @@ func Service() *svc.Service {
 			"PutEvents":         putEvents,
 			"TestEventPattern":  testEventPattern,
 		},
+		Init: subscribe,
 	}
+}
+
+// subscribe puts every CloudTrail record the world stores on
+// EventBridge (World.PutTrailEvent), and sends the S3 notifications of
+// every new object (World.NotifyNewObject). Data events go to
+// EventBridge only when a trail logs them; which trail does is the
+// delivery's to know, so they are left out here.
+func subscribe(w *world.World) {
+	w.OnTrailEvent(func(r world.TrailRecord) {
+		w.PutTrailEvent(world.TrailEvent{EventSource: r.EventSource, EventName: r.EventName, EventType: r.EventType, Category: r.Category(),
+			Region: r.Region, Account: r.Account, Time: r.EventTime, ReadOnly: r.ReadOnly, JSON: r.JSON})
+	})
+	w.OnObjectCreated(func(account, bucket, key string) { w.NotifyNewObject(account, bucket, key) })
 }
 
 func validation(format string, args ...any) error {

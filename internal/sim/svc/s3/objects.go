@@ -106,6 +106,7 @@ func putObject(c *svc.Ctx) (any, error) {
 	} else {
 		b.Objects = append(b.Objects, o)
 	}
+	c.World.ObjectCreated(c.Account.ID, b.Name, key)
 	return &wire.Response{Header: h}, nil
 }
 
@@ -118,6 +119,9 @@ func objectHeaders(b *world.Bucket, o *world.Object) http.Header {
 	}
 	if o.ContentType == "" {
 		h.Set("Content-Type", "binary/octet-stream")
+	}
+	if o.ContentEncoding != "" {
+		h.Set("Content-Encoding", o.ContentEncoding)
 	}
 	if o.VersionID != "" {
 		h.Set("X-Amz-Version-Id", o.VersionID)

@@ -107,11 +107,13 @@ func assumeRole(c *svc.Ctx) (any, error) {
 		AccessKeyID:     c.World.HexID("ASIASIM", 13),
 		SecretAccessKey: c.World.HexID("simsecret", 31),
 		Expires:         now.Add(time.Duration(dur) * time.Second),
+		Issued:          now,
 		Principal: world.Principal{
 			Account: acctID,
 			ARN:     "arn:aws:sts::" + acctID + ":assumed-role/" + roleName + "/" + session,
 			UserID:  role.ID + ":" + session,
 			Role:    roleName,
+			RoleARN: "arn:aws:iam::" + acctID + ":role" + rolePath(role.Path) + roleName,
 		},
 	}
 	cred.SessionToken = c.World.HexID("simtoken", 48)
@@ -124,6 +126,13 @@ func assumeRole(c *svc.Ctx) (any, error) {
 	out.AssumedRoleUser.AssumedRoleId = cred.Principal.UserID
 	out.AssumedRoleUser.Arn = cred.Principal.ARN
 	return out, nil
+}
+
+func rolePath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
 }
 
 // parseRoleARN splits arn:aws:iam::123456789012:role/path/Name.
