@@ -403,8 +403,11 @@ func (r *TrailRecord) global() bool {
 // it as stored. EventTime defaults to the data clock, EventType to
 // AwsApiCall, EventID to a new ID; Account and Region are required. Call
 // it holding no lock of the world (it takes the account's).
-func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
+func (w *World) AppendTrailRecord(in TrailRecord) TrailRecord {
 	t := &w.Trail
+	st := &stored{rec: in} // the record and its cache in one allocation
+	r := &st.rec
+	r.lazy = &st.lazy
 	if r.EventTime.IsZero() {
 		r.EventTime = w.Now()
 	}
@@ -412,10 +415,9 @@ func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
 	if r.EventType == "" {
 		r.EventType = "AwsApiCall"
 	}
-	r.lazy = &trailLazy{}
 	var buf [4]deliveryTarget
-	targets := w.route(&r, buf[:0])
-	rec := &r
+	targets := w.route(r, buf[:0])
+	rec := r
 	t.mu.Lock()
 	t.seq++
 	r.Seq = t.seq
@@ -445,7 +447,13 @@ func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
 	if ticket > 0 {
 		t.fire(ticket)
 	}
-	return r
+	return *r
+}
+
+// stored is a record as the world keeps it.
+type stored struct {
+	rec  TrailRecord
+	lazy trailLazy
 }
 
 // TrailRecords returns the records kept for account in region, oldest
