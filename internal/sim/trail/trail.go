@@ -83,11 +83,22 @@ func New(c Call) world.TrailRecord {
 	return r
 }
 
+// sources are the eventSources of the simulated services (a call must
+// not build a string for it).
+var sources = map[string]string{
+	"s3control": "s3.amazonaws.com", "sts": "sts.amazonaws.com", "organizations": "organizations.amazonaws.com",
+	"account": "account.amazonaws.com", "iam": "iam.amazonaws.com", "ec2": "ec2.amazonaws.com", "s3": "s3.amazonaws.com",
+	"cloudtrail": "cloudtrail.amazonaws.com", "config": "config.amazonaws.com", "guardduty": "guardduty.amazonaws.com",
+	"securityhub": "securityhub.amazonaws.com", "access-analyzer": "access-analyzer.amazonaws.com",
+	"inspector2": "inspector2.amazonaws.com", "detective": "detective.amazonaws.com", "kms": "kms.amazonaws.com",
+	"logs": "logs.amazonaws.com", "monitoring": "monitoring.amazonaws.com", "sns": "sns.amazonaws.com",
+	"rds": "rds.amazonaws.com", "lambda": "lambda.amazonaws.com", "events": "events.amazonaws.com", "sqs": "sqs.amazonaws.com",
+}
+
 // Source is the eventSource of a service by its signing name.
 func Source(service string) string {
-	switch service {
-	case "s3control":
-		return "s3.amazonaws.com"
+	if s, ok := sources[service]; ok {
+		return s
 	}
 	return service + ".amazonaws.com"
 }
@@ -102,9 +113,13 @@ func Region(service, region, home string) string {
 	return region
 }
 
-// readPrefixes are the operation names CloudTrail marks readOnly.
-var readPrefixes = []string{"Get", "List", "Describe", "Head", "Lookup", "Search", "BatchGet", "Select", "Filter",
-	"Check", "Test", "Simulate", "Validate", "Verify", "Estimate", "Preview", "Query", "Scan"}
+// readPrefixes are the verbs of the operations CloudTrail marks
+// readOnly, by their first letter.
+var readPrefixes = map[byte][]string{
+	'G': {"Get"}, 'L': {"List", "Lookup"}, 'D': {"Describe"}, 'H': {"Head"}, 'S': {"Search", "Select", "Simulate", "Scan"},
+	'B': {"BatchGet"}, 'F': {"Filter"}, 'C': {"Check"}, 'T': {"Test"}, 'V': {"Validate", "Verify"}, 'E': {"Estimate"},
+	'P': {"Preview"}, 'Q': {"Query"},
+}
 
 // readOps are read-only operations whose names do not say so.
 var readOps = map[string]bool{
@@ -119,7 +134,10 @@ func ReadOnly(service, op string) bool {
 	if readOps[op] {
 		return true
 	}
-	for _, p := range readPrefixes {
+	if op == "" {
+		return false
+	}
+	for _, p := range readPrefixes[op[0]] {
 		if strings.HasPrefix(op, p) && (len(op) == len(p) || op[len(p)] >= 'A' && op[len(p)] <= 'Z') {
 			return true
 		}

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,10 +16,12 @@ import (
 // Every call the simulator serves by an account it knows (a success, or
 // an error the service answered: denied, throttled, invalid) becomes one
 // TrailRecord with CloudTrail's schema. The records of an account and
-// region are kept in a ring of TrailLog.Capacity records (the oldest go
-// first): that bounds the memory of a simulator that serves millions of
-// calls, at about 1 KB a record, to Capacity x the (account, region)
-// pairs that were called. A record is read three ways:
+// region are kept in a ring of TrailLog.Capacity records (2,048 by
+// default), and the world keeps TrailLog.MaxRecords records at most
+// (65,536 by default), the oldest going first either way: at about
+// 1.3 KB a record (with the request it keeps), a simulator that serves
+// millions of calls holds under 100 MB of them. A record is read three
+// ways:
 //
 //   - LookupEvents (the CloudTrail service) reads the ring of the caller's
 //     account and region: management events of the last 90 days.
@@ -47,6 +51,10 @@ import (
 // region when TrailLog.Capacity is zero.
 const DefaultTrailCapacity = 2048
 
+// DefaultTrailRecords is the number of records the world keeps when
+// TrailLog.MaxRecords is zero.
+const DefaultTrailRecords = 1 << 16
+
 // DefaultTrailDelay is TrailLog.Delay in a new world: CloudTrail delivers
 // log files about every five minutes.
 const DefaultTrailDelay = 5 * time.Minute
@@ -62,6 +70,9 @@ type TrailLog struct {
 	// Capacity is the number of records kept per account and region;
 	// zero means DefaultTrailCapacity.
 	Capacity int
+	// MaxRecords is the number of records kept in the world; zero means
+	// DefaultTrailRecords.
+	MaxRecords int
 	// Delay is how long after a call, on the health clock, its record is
 	// delivered to the buckets of the trails that log it.
 	Delay time.Duration
@@ -76,7 +87,10 @@ type TrailLog struct {
 	seed    uint64
 	files   uint64
 	rings   map[ringKey]*ring
-	pending []pending
+	order   []kept // every record kept, oldest first (from orderHead)
+	head    int
+	kept    int // records in the rings
+	pending queue
 	targets map[deliveryTarget]*deliveryTarget
 	alsoReq map[string][]alsoTrail // request ID → trails that log that call although no longer logging
 	stats   TrailStats
@@ -103,26 +117,113 @@ type TrailStats struct {
 
 type ringKey struct{ account, region string }
 
-// ring holds the newest records of one account and region.
+// ring holds the newest records of one account and region, oldest first
+// from start.
 type ring struct {
-	recs []*TrailRecord
-	next int // where the next record goes once the ring is full
+	recs  []*TrailRecord
+	start int
+	n     int
 }
 
-func (r *ring) push(rec *TrailRecord, capacity int) {
-	if len(r.recs) < capacity {
-		r.recs = append(r.recs, rec)
-		return
+// push adds rec, dropping the oldest record when the ring holds
+// capacity; it reports whether it dropped one.
+func (r *ring) push(rec *TrailRecord, capacity int) bool {
+	if r.n < len(r.recs) {
+		r.recs[(r.start+r.n)%len(r.recs)] = rec
+		r.n++
+		return false
 	}
-	r.recs[r.next] = rec
-	r.next = (r.next + 1) % len(r.recs)
+	if r.n < capacity {
+		grown := make([]*TrailRecord, min(capacity, max(8, 2*len(r.recs))))
+		copy(grown, r.all())
+		r.recs, r.start = grown, 0
+		r.recs[r.n] = rec
+		r.n++
+		return false
+	}
+	r.recs[r.start] = rec
+	r.start = (r.start + 1) % len(r.recs)
+	return true
+}
+
+// oldest is the ring's oldest record, or nil.
+func (r *ring) oldest() *TrailRecord {
+	if r.n == 0 {
+		return nil
+	}
+	return r.recs[r.start]
+}
+
+// pop drops the oldest record.
+func (r *ring) pop() {
+	r.recs[r.start] = nil
+	r.start = (r.start + 1) % len(r.recs)
+	r.n--
 }
 
 // all returns the ring's records, oldest first.
 func (r *ring) all() []*TrailRecord {
-	out := make([]*TrailRecord, 0, len(r.recs))
-	out = append(out, r.recs[r.next:]...)
-	return append(out, r.recs[:r.next]...)
+	out := make([]*TrailRecord, 0, r.n)
+	for i := 0; i < r.n; i++ {
+		out = append(out, r.recs[(r.start+i)%len(r.recs)])
+	}
+	return out
+}
+
+// kept is one record in the world's order of records: its ring and
+// sequence number (it may have left its ring already).
+type kept struct {
+	ring *ring
+	seq  uint64
+}
+
+// keep stores rec in its ring and drops the world's oldest records past
+// MaxRecords. The caller holds t.mu.
+func (t *TrailLog) keep(rec *TrailRecord) {
+	if t.rings == nil {
+		t.rings = map[ringKey]*ring{}
+	}
+	k := ringKey{rec.Account, rec.Region}
+	rg := t.rings[k]
+	if rg == nil {
+		rg = &ring{}
+		t.rings[k] = rg
+	}
+	capacity, most := t.Capacity, t.MaxRecords
+	if capacity <= 0 {
+		capacity = DefaultTrailCapacity
+	}
+	if most <= 0 {
+		most = DefaultTrailRecords
+	}
+	if !rg.push(rec, capacity) {
+		t.kept++
+	}
+	t.order = append(t.order, kept{rg, rec.Seq})
+	for t.kept > most {
+		o := t.order[t.head]
+		t.order[t.head] = kept{}
+		t.head++
+		if old := o.ring.oldest(); old != nil && old.Seq == o.seq {
+			o.ring.pop()
+			t.kept--
+		}
+	}
+	if len(t.order)-t.head > 2*most {
+		// Most entries are of records their ring dropped already.
+		live := t.order[:0]
+		for _, o := range t.order[t.head:] {
+			if old := o.ring.oldest(); old != nil && old.Seq <= o.seq {
+				live = append(live, o)
+			}
+		}
+		clear(t.order[len(live):])
+		t.order, t.head = live, 0
+	} else if t.head > 1024 && t.head >= len(t.order)/2 {
+		m := copy(t.order, t.order[t.head:])
+		clear(t.order[m:])
+		t.order, t.head = t.order[:m], 0
+	}
 }
 
 // TrailIdentity is a record's userIdentity.
@@ -302,8 +403,11 @@ func (r *TrailRecord) global() bool {
 // it as stored. EventTime defaults to the data clock, EventType to
 // AwsApiCall, EventID to a new ID; Account and Region are required. Call
 // it holding no lock of the world (it takes the account's).
-func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
+func (w *World) AppendTrailRecord(in TrailRecord) TrailRecord {
 	t := &w.Trail
+	st := &stored{rec: in} // the record and its cache in one allocation
+	r := &st.rec
+	r.lazy = &st.lazy
 	if r.EventTime.IsZero() {
 		r.EventTime = w.Now()
 	}
@@ -311,10 +415,9 @@ func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
 	if r.EventType == "" {
 		r.EventType = "AwsApiCall"
 	}
-	r.lazy = &trailLazy{}
 	var buf [4]deliveryTarget
-	targets := w.route(&r, buf[:0])
-	rec := &r
+	targets := w.route(r, buf[:0])
+	rec := r
 	t.mu.Lock()
 	t.seq++
 	r.Seq = t.seq
@@ -327,20 +430,7 @@ func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
 	if r.EventID == "" {
 		r.EventID = uuid(t.seed, r.Seq)
 	}
-	if t.rings == nil {
-		t.rings = map[ringKey]*ring{}
-	}
-	k := ringKey{r.Account, r.Region}
-	rg := t.rings[k]
-	if rg == nil {
-		rg = &ring{}
-		t.rings[k] = rg
-	}
-	capacity := t.Capacity
-	if capacity <= 0 {
-		capacity = DefaultTrailCapacity
-	}
-	rg.push(rec, capacity)
+	t.keep(rec)
 	t.stats.Records++
 	if len(targets) > 0 {
 		// Read under t.mu, so that the queue stays in due order.
@@ -357,7 +447,13 @@ func (w *World) AppendTrailRecord(r TrailRecord) TrailRecord {
 	if ticket > 0 {
 		t.fire(ticket)
 	}
-	return r
+	return *r
+}
+
+// stored is a record as the world keeps it.
+type stored struct {
+	rec  TrailRecord
+	lazy trailLazy
 }
 
 // TrailRecords returns the records kept for account in region, oldest
@@ -379,7 +475,7 @@ func (w *World) TrailStats() TrailStats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.stats
-	s.Pending = len(t.pending)
+	s.Pending = t.pending.len()
 	return s
 }
 
@@ -797,18 +893,18 @@ func uuid(seed, n uint64) string {
 	hi, lo := mix(seed^n), mix(seed+n*0x9e3779b97f4a7c15)
 	hi = hi&^0xf000 | 0x4000     // version 4
 	lo = lo&^(0xc<<60) | 0x8<<60 // variant 10
+	var raw [16]byte
+	binary.BigEndian.PutUint64(raw[:8], hi)
+	binary.BigEndian.PutUint64(raw[8:], lo)
 	var b [36]byte
-	const layout = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-	bits := [2]uint64{hi, lo}
-	k := 0
-	for i := 0; i < len(layout); i++ {
-		if layout[i] == '-' {
-			b[i] = '-'
-			continue
-		}
-		v := bits[k/16] >> (60 - 4*(k%16)) & 0xf
-		b[i] = hexDigits[v]
-		k++
-	}
+	hex.Encode(b[0:8], raw[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], raw[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], raw[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], raw[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], raw[10:])
 	return string(b[:])
 }

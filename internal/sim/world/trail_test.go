@@ -113,3 +113,47 @@ func TestTrailRecordJSON(t *testing.T) {
 		t.Errorf("failed sign-in of an unknown user: %s", l[0].JSON())
 	}
 }
+
+// TestTrailBounds: a ring keeps its newest Capacity records, the world
+// its newest MaxRecords, and the bookkeeping of the order stays bounded.
+func TestTrailBounds(t *testing.T) {
+	w := New()
+	w.Trail.Capacity, w.Trail.MaxRecords = 4, 10
+	add := func(region string) {
+		w.AppendTrailRecord(TrailRecord{Account: "1", Region: region, EventSource: "ec2.amazonaws.com", EventName: "X"})
+	}
+	seqs := func(region string) []uint64 {
+		var out []uint64
+		for _, r := range w.TrailRecords("1", region) {
+			out = append(out, r.Seq)
+		}
+		return out
+	}
+	for i := 0; i < 6; i++ {
+		add("a") // 1..6: a keeps 3..6
+	}
+	for i := 0; i < 4; i++ {
+		add("b") // 7..10
+	}
+	for i := 0; i < 3; i++ {
+		add("c") // 11..13: the world keeps 10, so a loses its oldest, 3
+	}
+	if got := seqs("a"); len(got) != 3 || got[0] != 4 {
+		t.Errorf("a = %v, want [4 5 6]", got)
+	}
+	if got := seqs("b"); len(got) != 4 || got[0] != 7 {
+		t.Errorf("b = %v", got)
+	}
+	if got := seqs("c"); len(got) != 3 {
+		t.Errorf("c = %v", got)
+	}
+	for i := 0; i < 1000; i++ {
+		add("a")
+	}
+	if n := len(w.Trail.order) - w.Trail.head; n > 2*10+1 || w.Trail.kept != 10 {
+		t.Errorf("order holds %d entries, kept %d", n, w.Trail.kept)
+	}
+	if got := seqs("a"); len(got) != 4 || got[3] != 1013 {
+		t.Errorf("a = %v", got)
+	}
+}

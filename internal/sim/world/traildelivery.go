@@ -384,14 +384,47 @@ func contains(list []string, s string) bool {
 
 // enqueue queues rec for delivery to tg at due. The caller holds t.mu.
 func (t *TrailLog) enqueue(rec *TrailRecord, tg *deliveryTarget, due time.Duration) {
-	if len(t.pending) >= maxPending {
-		n := maxPending / 8
-		t.stats.Dropped += uint64(n)
-		t.pending = append(t.pending[:0], t.pending[n:]...)
+	q := &t.pending
+	if q.len() >= maxPending {
+		q.drop(1)
+		t.stats.Dropped++
 	}
-	t.pending = append(t.pending, pending{rec: rec, tg: tg, due: due})
-	t.npend.Store(int64(len(t.pending)))
-	t.nextDue.Store(int64(t.pending[0].due))
+	q.items = append(q.items, pending{rec: rec, tg: tg, due: due})
+	t.npend.Store(int64(q.len()))
+	t.nextDue.Store(int64(q.items[q.head].due))
+}
+
+// queue is the records waiting for delivery, in due order: a slice
+// consumed from its head, compacted once half of it was consumed.
+type queue struct {
+	items []pending
+	head  int
+}
+
+func (q *queue) len() int { return len(q.items) - q.head }
+
+// drop removes the n first records.
+func (q *queue) drop(n int) {
+	clear(q.items[q.head : q.head+n])
+	q.head += n
+	if q.head >= len(q.items)/2 {
+		m := copy(q.items, q.items[q.head:])
+		clear(q.items[m:])
+		q.items = q.items[:m]
+		q.head = 0
+	}
+}
+
+// take removes and returns the records due by now.
+func (q *queue) take(now time.Duration) []pending {
+	live := q.items[q.head:]
+	k := sort.Search(len(live), func(i int) bool { return live[i].due > now })
+	if k == 0 {
+		return nil
+	}
+	out := append([]pending(nil), live[:k]...)
+	q.drop(k)
+	return out
 }
 
 // elapsed reads the health clock.
@@ -435,20 +468,14 @@ func (w *World) DeliverTrails() int {
 	}
 	t.mu.Lock()
 	// The queue is in due order (enqueue reads the clock under t.mu).
-	k := sort.Search(len(t.pending), func(i int) bool { return t.pending[i].due > now })
-	if k == 0 {
+	due := t.pending.take(now)
+	if len(due) == 0 {
 		t.mu.Unlock()
 		return 0
 	}
-	due := append([]pending(nil), t.pending[:k]...)
-	rest := t.pending[k:]
-	if cap(rest) > 2*len(rest)+1024 {
-		rest = append([]pending(nil), rest...)
-	}
-	t.pending = rest
-	t.npend.Store(int64(len(rest)))
-	if len(rest) > 0 {
-		t.nextDue.Store(int64(rest[0].due))
+	t.npend.Store(int64(t.pending.len()))
+	if t.pending.len() > 0 {
+		t.nextDue.Store(int64(t.pending.items[t.pending.head].due))
 	}
 	type fileKey struct {
 		tg              *deliveryTarget

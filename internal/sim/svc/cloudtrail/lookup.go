@@ -33,9 +33,10 @@ import (
 //   - EventCategory "insight" returns Insights events: the simulator has
 //     none.
 //
-// The history is the world's ring of records (world.DefaultTrailCapacity
-// per account and region): in a simulator that served more calls than
-// that, the oldest are gone sooner than 90 days.
+// The history is the records the world keeps (world.DefaultTrailCapacity
+// per account and region, world.DefaultTrailRecords in all): in a
+// simulator that served more calls than that, the oldest are gone sooner
+// than 90 days.
 
 const historyWindow = 90 * 24 * time.Hour
 
