@@ -299,7 +299,11 @@ func runBenchRemediate(ctx context.Context, bo benchRemediateOptions, w, stderr 
 		// plan and each wave are stretches of their own.
 		ao.Progress = func(e remediate.Event) {
 			if e.Phase == "apply" && e.Wave > 0 {
-				mark(fmt.Sprintf("wave %d", e.Wave))
+				name := fmt.Sprintf("wave %d", e.Wave)
+				mark(name)
+				// Called on the engine's goroutine: the wave's workers,
+				// started next, carry the label.
+				pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("phase", "apply", "stretch", name)))
 			}
 		}
 		return remediate.Apply(ctx, cfg, ao)
