@@ -153,6 +153,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
 		{[]string{"bench", "baseline", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},
 		{[]string{"bench", "watch", "--events", "0"}, ExitUsage, "--events must be at least 1", ""},
+		{[]string{"bench", "remediate", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},
+		{[]string{"bench", "remediate", "--controls", "EC2.9"}, ExitUsage, "no playbook for EC2.9; the controls with a playbook are", ""},
 		{[]string{"sim", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail sim"`, ""},
 		{[]string{"sim", "serve", "--addr", "0.0.0.0:4566"}, ExitUsage, "not a loopback address", ""},
 		{[]string{"sim", "serve", "--addr", "127.0.0.1:99999"}, ExitUsage, `--addr "127.0.0.1:99999": the port must be a number from 0 to 65535`, ""},

@@ -50,4 +50,10 @@ type Input struct {
 	Region *snapshot.Region
 	// Now is the time of the scan (credential ages are measured from it).
 	Now time.Time
+	// Parts, when not empty, are the only parts of the state wanted (a
+	// re-assessment of controls that read only these; see
+	// control.Control.Reads). A collector that has parts may read only
+	// these, and must then record every other part as not read, so that
+	// no control judges from it; one that has none ignores Parts.
+	Parts []string
 }

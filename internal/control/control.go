@@ -94,6 +94,13 @@ type Control struct {
 	// ERROR with the gap's reason instead of running. A Global control
 	// that reads regional collectors checks Input.Gap itself.
 	Needs []string `json:"needs"`
+	// Reads, when set, names for a collector of Needs the only parts of
+	// its state Check reads (for "ec2", the snapshot/ec2 Part*
+	// constants): a re-assessment of the control (scan.Assess) collects
+	// only those. A part Check reads but Reads leaves out is reported
+	// not collected, so a Reads too narrow yields ERROR, never a pass.
+	// A collector it does not name is collected whole.
+	Reads map[string][]string `json:"-"`
 	// Check judges the resources of in and reports through in.
 	Check func(in *Input) `json:"-"`
 	// Rationale says why it matters; Remediation how to fix it (console

@@ -80,9 +80,6 @@ func (e *engine) plan(ctx context.Context, cfg aws.Config) (*Report, error) {
 	if err := e.discover(ctx, cfg, fs); err != nil {
 		return nil, err
 	}
-	if err := e.select_(fs); err != nil {
-		return nil, err
-	}
 	e.read(ctx)
 	rep := &Report{Kind: "plan", Scan: scanID, MaxChanges: o.MaxChanges, Planned: o.Now().UTC()}
 	if err := e.waves(rep); err != nil {
@@ -161,66 +158,125 @@ func (e *engine) findings(ctx context.Context, scanID string) ([]finding.Finding
 	return fs, nil
 }
 
-// discover finds the accounts (and checks the selectors), and keeps a
-// configuration for each account that has findings.
+// discover finds the accounts (and checks the selectors), keeps a
+// configuration for each account that has findings, and turns the
+// findings into items (select_). As soon as an account's regions are
+// known, its items are selected and read (planItem), targets in
+// parallel, while discovery goes on: listing the accounts' tags alone
+// takes Organizations 20 seconds in 200 accounts. A malformed or
+// expired exemption is still an error before anything changes, but
+// after the reads of the other items.
 func (e *engine) discover(ctx context.Context, cfg aws.Config, fs []finding.Finding) error {
 	o := &e.o
 	d := o.Discover
 	d.Configure = func(account string, c aws.Config) aws.Config { return o.Limiter.Instrument(c, account) }
-	organization, err := org.Discover(ctx, o.Limiter.Instrument(cfg, "caller"), d)
-	if err != nil {
-		return err
+	ofAccount := map[string][]int{}
+	for i, f := range fs {
+		ofAccount[f.Account] = append(ofAccount[f.Account], i)
 	}
-	for i := range organization.Accounts {
-		a := &organization.Accounts[i]
+	items := make([]*Item, len(fs))
+	bad := make([]string, len(fs))
+	toRead := map[target.Target][]*Item{}
+	q := exec.NewQueue()
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		_ = exec.Local{Concurrency: o.Concurrency}.Run(ctx, q, func(ctx context.Context, t exec.Task) error {
+			e.mu.Lock()
+			its := toRead[t.Target]
+			e.mu.Unlock()
+			for _, it := range its {
+				if ctx.Err() != nil {
+					break
+				}
+				e.planItem(ctx, it)
+			}
+			return nil
+		}, nil)
+	}()
+	d.Ready = func(a *org.Account) {
+		e.mu.Lock()
 		e.accounts[a.ID] = a
 		if a.Err != nil {
 			e.notAss[a.ID] = awsx.Describe(a.Err)
-			continue
+		} else {
+			e.configs[a.ID] = a.Config()
 		}
-		e.configs[a.ID] = a.Config()
-	}
-	return nil
-}
-
-// select_ turns findings into items: in scope (an account and region
-// discovered), exempt or not. A malformed or expired exemption is an
-// error naming every one.
-func (e *engine) select_(fs []finding.Finding) error {
-	var bad []string
-	for _, f := range fs {
-		a := e.accounts[f.Account]
-		if a == nil || (a.Err == nil && !e.inRegions(a, f)) {
-			continue // outside --include/--exclude/--regions
-		}
-		c := e.o.Catalog.Control(f.Control)
-		p := e.o.playbookOf(f.Control)
-		it := &Item{Finding: f.ID, Control: f.Control, Severity: f.Severity.String(), Account: f.Account, Region: f.Region,
-			Global: c != nil && c.Global, Resource: playbook.Resource{ARN: f.ResourceARN, Type: f.ResourceType, Name: f.ResourceName},
-			Playbook: p.Info().Name, Phase: p.Info().Phase}
-		switch {
-		case a.Err != nil:
-			it.Action, it.Reason = Skipped, "account not reachable: "+e.notAss[f.Account]
-		case f.Workflow == finding.Suppressed:
-			it.Action, it.Reason = Exempt, suppression(f)
-		}
-		if v, ok := f.ResourceTags[ExemptTag]; ok && it.Action == "" {
-			ex, err := ParseExemption(v)
-			switch {
-			case err != nil:
-				bad = append(bad, fmt.Sprintf("%s (%s): tag %s: %v", f.ResourceARN, f.Account, ExemptTag, err))
-			case !ex.Covers(f.Control):
-			case e.o.Now().After(ex.Until):
-				bad = append(bad, fmt.Sprintf("%s (%s): tag %s: the exemption expired on %s (%s): renew it, remove it, or --exclude the account",
-					f.ResourceARN, f.Account, ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason))
-			default:
-				it.Action, it.Reason = Exempt, fmt.Sprintf("tag %s until %s: %s", ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason)
+		var ts []target.Target
+		for _, i := range ofAccount[a.ID] {
+			items[i], bad[i] = e.selectOne(a, fs[i])
+			if it := items[i]; it != nil && it.Action == "" && bad[i] == "" {
+				t := e.targetOf(it)
+				if toRead[t] == nil {
+					ts = append(ts, t)
+				}
+				toRead[t] = append(toRead[t], it)
 			}
 		}
-		e.items = append(e.items, it)
+		e.mu.Unlock()
+		for _, t := range ts {
+			q.Push(exec.Task{Target: t, Collector: "remediate"})
+		}
 	}
-	if len(bad) > 0 {
-		return inputErr("exemption tags that cannot be read; nothing was changed:\n  %s", strings.Join(bad, "\n  "))
+	_, err := org.Discover(ctx, o.Limiter.Instrument(cfg, "caller"), d)
+	q.Close()
+	<-read
+	if err != nil {
+		return err
+	}
+	return e.select_(items, bad)
+}
+
+// selectOne turns a finding of account a into an item, or nil when it
+// is outside the selection (--include, --exclude, --regions): exempt or
+// not, skipped when a cannot be reached. bad says why its exemption tag
+// cannot be read.
+func (e *engine) selectOne(a *org.Account, f finding.Finding) (it *Item, bad string) {
+	if a.Err == nil && !e.inRegions(a, f) {
+		return nil, "" // outside --regions
+	}
+	c := e.o.Catalog.Control(f.Control)
+	p := e.o.playbookOf(f.Control)
+	it = &Item{Finding: f.ID, Control: f.Control, Severity: f.Severity.String(), Account: f.Account, Region: f.Region,
+		Global: c != nil && c.Global, Resource: playbook.Resource{ARN: f.ResourceARN, Type: f.ResourceType, Name: f.ResourceName},
+		Playbook: p.Info().Name, Phase: p.Info().Phase}
+	switch {
+	case a.Err != nil:
+		it.Action, it.Reason = Skipped, "account not reachable: "+e.notAss[f.Account]
+	case f.Workflow == finding.Suppressed:
+		it.Action, it.Reason = Exempt, suppression(f)
+	}
+	if v, ok := f.ResourceTags[ExemptTag]; ok && it.Action == "" {
+		ex, err := ParseExemption(v)
+		switch {
+		case err != nil:
+			bad = fmt.Sprintf("%s (%s): tag %s: %v", f.ResourceARN, f.Account, ExemptTag, err)
+		case !ex.Covers(f.Control):
+		case e.o.Now().After(ex.Until):
+			bad = fmt.Sprintf("%s (%s): tag %s: the exemption expired on %s (%s): renew it, remove it, or --exclude the account",
+				f.ResourceARN, f.Account, ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason)
+		default:
+			it.Action, it.Reason = Exempt, fmt.Sprintf("tag %s until %s: %s", ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason)
+		}
+	}
+	return it, bad
+}
+
+// select_ keeps the items of the findings in scope (selectOne), in the
+// findings' order. A malformed or expired exemption is an error naming
+// every one.
+func (e *engine) select_(items []*Item, bad []string) error {
+	var why []string
+	for i, it := range items {
+		if bad[i] != "" {
+			why = append(why, bad[i])
+		}
+		if it != nil {
+			e.items = append(e.items, it)
+		}
+	}
+	if len(why) > 0 {
+		return inputErr("exemption tags that cannot be read; nothing was changed:\n  %s", strings.Join(why, "\n  "))
 	}
 	if len(e.items) == 0 {
 		return inputErr("no failing finding of the selection is in the accounts and regions selected: nothing to fix")

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -212,6 +213,32 @@ func needed(all []collect.Collector, controls []*control.Control) ([]collect.Col
 	return out, nil
 }
 
+// readParts returns, for each collector that every one of controls
+// needing it reads only in part (Control.Reads), the parts they read
+// together. A collector missing from the map is collected whole.
+func readParts(controls []*control.Control) map[string][]string {
+	parts := map[string][]string{}
+	whole := map[string]bool{}
+	for _, c := range controls {
+		for _, n := range c.Needs {
+			ps, ok := c.Reads[n]
+			if !ok || len(ps) == 0 {
+				whole[n] = true
+				continue
+			}
+			for _, p := range ps {
+				if !slices.Contains(parts[n], p) {
+					parts[n] = append(parts[n], p)
+				}
+			}
+		}
+	}
+	for n := range whole {
+		delete(parts, n)
+	}
+	return parts
+}
+
 // NewID names a scan started at t: "scan-20261123T101500.042Z".
 func NewID(t time.Time) string { return "scan-" + t.UTC().Format("20060102T150405.000Z") }
 
@@ -373,7 +400,9 @@ func (r *run) done(_ exec.Task, err error) {
 // collectors in home, regional ones in each of regions) and evaluates
 // them: a re-assessment of part of an account without a scan, to verify
 // a change (remediation) or to follow an event. A collector that fails
-// is an error naming it; nothing is judged from partial data.
+// is an error naming it; nothing is judged from partial data. Where
+// every control declares the parts of a collector it reads
+// (control.Control.Reads), only those are collected.
 func Assess(ctx context.Context, cfg aws.Config, account, home string, regions []string, controls []*control.Control, all []collect.Collector, now time.Time) ([]control.Result, error) {
 	_, rs, err := AssessSnapshot(ctx, cfg, account, home, regions, controls, all, now)
 	return rs, err
@@ -386,6 +415,7 @@ func AssessSnapshot(ctx context.Context, cfg aws.Config, account, home string, r
 	if err != nil {
 		return nil, nil, err
 	}
+	parts := readParts(controls)
 	sa := &snapshot.Account{ID: account, Partition: target.PartitionOf(home), HomeRegion: home, Regions: map[string]*snapshot.Region{}}
 	for _, r := range regions {
 		sa.Regions[r] = &snapshot.Region{Name: r}
@@ -395,7 +425,7 @@ func AssessSnapshot(ctx context.Context, cfg aws.Config, account, home string, r
 	var g errgroup.Group
 	run := func(c collect.Collector, t target.Target, reg *snapshot.Region) {
 		g.Go(func() error {
-			in := collect.Input{Config: cfg.Copy(), Target: t, Account: sa, Region: reg, Now: now}
+			in := collect.Input{Config: cfg.Copy(), Target: t, Account: sa, Region: reg, Now: now, Parts: parts[c.Name]}
 			in.Config.Region = t.Region
 			if err := c.Collect(ctx, in); err != nil {
 				where := t.Region

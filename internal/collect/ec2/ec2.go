@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -101,6 +103,15 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 	var first error
 	read := 0
 	for _, p := range parts {
+		if len(in.Parts) > 0 && !slices.Contains(in.Parts, p.name) {
+			// Not wanted (a re-assessment of controls that read other
+			// parts): recorded unread, so that nothing passes on it.
+			if e.Errors == nil {
+				e.Errors = map[string]string{}
+			}
+			e.Errors[p.name] = "not read: only " + strings.Join(in.Parts, ", ") + " were re-collected"
+			continue
+		}
 		// A part reads into a copy, kept only when the part succeeds: a
 		// listing that fails on its second page leaves nothing behind
 		// that could pass for the whole list.
@@ -126,6 +137,9 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 		}
 	}
 	if read == 0 {
+		if first == nil {
+			return fmt.Errorf("none of the parts %s is a part of the ec2 state", strings.Join(in.Parts, ", "))
+		}
 		return fmt.Errorf("%w (and every other ec2 call failed)", first)
 	}
 	linkAttachments(e)

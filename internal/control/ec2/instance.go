@@ -5,6 +5,9 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 )
 
+// instanceReads: an instance control reads the instances only.
+var instanceReads = map[string][]string{collector: {ec2.PartInstances}}
+
 // instanceControl judges every instance of the region that still exists
 // (not terminated or shutting down) with judge.
 func instanceControl(judge func(in *control.Input, i *ec2.Instance)) func(*control.Input) {
@@ -29,6 +32,7 @@ func ec2_8() *control.Control {
 		Severity:     control.High,
 		ResourceType: typeInstance,
 		Needs:        []string{collector},
+		Reads:        instanceReads,
 		Check: instanceControl(func(in *control.Input, i *ec2.Instance) {
 			m := instanceMeta(i)
 			switch {
@@ -61,6 +65,7 @@ func ec2_9() *control.Control {
 		Severity:     control.High,
 		ResourceType: typeInstance,
 		Needs:        []string{collector},
+		Reads:        instanceReads,
 		Check: instanceControl(func(in *control.Input, i *ec2.Instance) {
 			in.Check(instanceMeta(i), i.PublicIP == "", "no public IPv4 address", "public IPv4 address "+i.PublicIP)
 		}),
@@ -84,6 +89,7 @@ func grEC2_1() *control.Control {
 		Severity:     control.Medium,
 		ResourceType: typeInstance,
 		Needs:        []string{collector},
+		Reads:        instanceReads,
 		Check: instanceControl(func(in *control.Input, i *ec2.Instance) {
 			m := instanceMeta(i)
 			if i.State != "running" {
