@@ -150,7 +150,7 @@ func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool
 		if err != nil {
 			return err
 		}
-		serr = imdsv2Scenario(ctx, cfg, wd, st, j.opts.Now, j.opts.ID, w)
+		serr = imdsv2Scenario(ctx, cfg, wd, st, j.opts.Now, j.opts.ID, j.db.flag(), w)
 		st.Close()
 		if serr != nil {
 			if noServe {

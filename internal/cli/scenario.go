@@ -33,7 +33,7 @@ var scenarios = map[string]string{
 // after its instance is switched, during the canary's soak; the gate
 // halts the run and rolls the canary back before Production is touched.
 // It returns nil when that is what happened.
-func imdsv2Scenario(ctx context.Context, cfg aws.Config, wd *world.World, st store.Store, now func() time.Time, scanID string, w io.Writer) error {
+func imdsv2Scenario(ctx context.Context, cfg aws.Config, wd *world.World, st store.Store, now func() time.Time, scanID, dbFlag string, w io.Writer) error {
 	cat, err := catalog.Default()
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func imdsv2Scenario(ctx context.Context, cfg aws.Config, wd *world.World, st sto
 		b, a := before[id], after[id]
 		fmt.Fprintf(w, "  %s  %d/%d -> %d/%d\n", id, b[0], b[1], a[0], a[1])
 	}
-	fmt.Fprintf(w, "\nSee 'guardrail remediate status %s%s'.\n", rep.Run, "")
+	fmt.Fprintf(w, "\nSee 'guardrail remediate status %s%s'.\n", rep.Run, dbFlag)
 	var problems []string
 	switch {
 	case h == nil:
