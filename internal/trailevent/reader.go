@@ -2,6 +2,7 @@ package trailevent
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -230,6 +231,22 @@ func (rd *Reader) top() error {
 	}
 }
 
+// nextRecordLine returns the index of the first { at the start of a line
+// in b from i on, -1 if none.
+//
+// In a stream of records (JSON lines, or records saved from the console,
+// pretty-printed with their nested values indented) such a line starts a
+// record: a valid record never holds one (JSON strings hold no raw
+// newline). It is how the reader finds the next record after one that
+// does not end, which would otherwise swallow the records after it.
+func nextRecordLine(b []byte, i int) int {
+	j := bytes.Index(b[i:], []byte("\n{"))
+	if j < 0 {
+		return -1
+	}
+	return i + j + 1
+}
+
 // record returns the next record of the Records array.
 func (rd *Reader) record() (*Event, error) {
 	for {
@@ -255,6 +272,25 @@ func (rd *Reader) record() (*Event, error) {
 		}
 		off := rd.base + int64(i)
 		end := skipValue(b, i)
+		if rd.stream && b[i] == '{' {
+			// A record of a stream cannot run into the next one: if a
+			// line that starts with { comes before this record's end, the
+			// record is bad (cut short, an unclosed string or object),
+			// and the next one starts there.
+			lim := rd.w
+			if end >= 0 {
+				lim = end
+			}
+			if next := nextRecordLine(b[:lim], i+1); next >= 0 {
+				rd.r = next
+				rd.lastOffset = off
+				ev, err := rd.dec.Decode(bytes.TrimRight(b[i:next], " \t\r\n"))
+				if err != nil {
+					return nil, &MalformedError{File: rd.name, Offset: off, Msg: "bad record: " + err.Error()}
+				}
+				return ev, nil
+			}
+		}
 		if end < 0 || (end >= rd.w && !rd.eof && b[i] != '{' && b[i] != '[' && b[i] != '"') {
 			// The value runs past what is buffered.
 			if rd.w-rd.r > MaxRecord {
