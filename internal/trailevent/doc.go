@@ -24,7 +24,8 @@
 // on with the next record wherever the file still allows it. In a file
 // of records one after another (JSON lines, or records saved from the
 // console), a line that starts with { starts a record, so a bad line
-// costs that line alone.
+// costs that line alone. NextRaw gives the records undecoded, for a
+// caller that decodes each record once itself (the watch).
 //
 // The package imports only filterpattern (for the values Get returns) of
 // Guardrail's packages.

@@ -79,6 +79,23 @@ func (rd *Reader) Offset() int64 { return rd.lastOffset }
 // go on: it resumes after a bad record, and returns io.EOF after a fatal
 // fault), io.EOF at the end, and other errors as they come from reading.
 func (rd *Reader) Next() (*Event, error) {
+	raw, err := rd.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := rd.dec.Decode(raw)
+	if err != nil {
+		return nil, rd.BadRecord(err)
+	}
+	return ev, nil
+}
+
+// NextRaw is Next without the decoding: the next record's bytes, a JSON
+// object as the file frames it (its brackets and strings balanced),
+// valid until the next call. A caller that decodes the record itself
+// (the watch decodes each record once, later) reports what Decode
+// refuses with BadRecord, as Next does.
+func (rd *Reader) NextRaw() ([]byte, error) {
 	if rd.state == stOpened {
 		if err := rd.open(); err != nil {
 			rd.state = stDone
@@ -98,6 +115,12 @@ func (rd *Reader) Next() (*Event, error) {
 			return rd.record()
 		}
 	}
+}
+
+// BadRecord is the fault of the record NextRaw last returned, which
+// Decode refused with err.
+func (rd *Reader) BadRecord(err error) *MalformedError {
+	return &MalformedError{File: rd.name, Offset: rd.lastOffset, Msg: "bad record: " + err.Error()}
 }
 
 // open looks at the first bytes to tell gzip from plain JSON.
@@ -247,8 +270,8 @@ func nextRecordLine(b []byte, i int) int {
 	return i + j + 1
 }
 
-// record returns the next record of the Records array.
-func (rd *Reader) record() (*Event, error) {
+// record returns the next record of the Records array, undecoded.
+func (rd *Reader) record() ([]byte, error) {
 	for {
 		b := rd.buf[:rd.w]
 		i := skipSpace(b, rd.r)
@@ -284,11 +307,7 @@ func (rd *Reader) record() (*Event, error) {
 			if next := nextRecordLine(b[:lim], i+1); next >= 0 {
 				rd.r = next
 				rd.lastOffset = off
-				ev, err := rd.dec.Decode(bytes.TrimRight(b[i:next], " \t\r\n"))
-				if err != nil {
-					return nil, &MalformedError{File: rd.name, Offset: off, Msg: "bad record: " + err.Error()}
-				}
-				return ev, nil
+				return bytes.TrimRight(b[i:next], " \t\r\n"), nil // not valid JSON: Decode says why
 			}
 		}
 		if end < 0 || (end >= rd.w && !rd.eof && b[i] != '{' && b[i] != '[' && b[i] != '"') {
@@ -312,10 +331,6 @@ func (rd *Reader) record() (*Event, error) {
 		if end-i > MaxRecord {
 			return nil, &MalformedError{File: rd.name, Offset: off, Msg: fmt.Sprintf("a record of %d bytes, more than %d", end-i, MaxRecord)}
 		}
-		ev, err := rd.dec.Decode(b[i:end])
-		if err != nil {
-			return nil, &MalformedError{File: rd.name, Offset: off, Msg: "bad record: " + err.Error()}
-		}
-		return ev, nil
+		return b[i:end], nil
 	}
 }

@@ -29,9 +29,32 @@ func pretty(id string) string {
 // for a record, "!offset:message" for a fault.
 func readAll(t *testing.T, rd *Reader) []string {
 	t.Helper()
+	return readAllWith(t, rd, rd.Next)
+}
+
+// readAllRaw is readAll through NextRaw, the records decoded by the
+// caller and refused ones reported with BadRecord: the same outcomes.
+func readAllRaw(t *testing.T, rd *Reader) []string {
+	t.Helper()
+	var d Decoder
+	return readAllWith(t, rd, func() (*Event, error) {
+		raw, err := rd.NextRaw()
+		if err != nil {
+			return nil, err
+		}
+		ev, err := d.Decode(raw)
+		if err != nil {
+			return nil, rd.BadRecord(err)
+		}
+		return ev, nil
+	})
+}
+
+func readAllWith(t *testing.T, rd *Reader, next func() (*Event, error)) []string {
+	t.Helper()
 	var out []string
 	for range 10000 {
-		ev, err := rd.Next()
+		ev, err := next()
 		var me *MalformedError
 		switch {
 		case err == io.EOF:
@@ -119,8 +142,10 @@ func TestReader(t *testing.T) {
 			for _, wrap := range []struct {
 				name string
 				r    func(io.Reader) io.Reader
-			}{{"whole", func(r io.Reader) io.Reader { return r }}, {"byte by byte", iotest.OneByteReader}} {
-				got := readAll(t, NewReader("f.json", wrap.r(strings.NewReader(tc.in))))
+				read func(*testing.T, *Reader) []string
+			}{{"whole", func(r io.Reader) io.Reader { return r }, readAll}, {"byte by byte", iotest.OneByteReader, readAll},
+				{"raw", func(r io.Reader) io.Reader { return r }, readAllRaw}} {
+				got := wrap.read(t, NewReader("f.json", wrap.r(strings.NewReader(tc.in))))
 				if tc.prefix {
 					ok := len(got) == len(tc.want)
 					for i := 0; ok && i < len(got); i++ {

@@ -199,9 +199,9 @@ func (e *Engine) process(b *Batch) (store.WatchBatch, []trigger) {
 	)
 	for i := range b.Records {
 		rec := &b.Records[i]
-		ev, err := dec.Decode(rec.Raw)
+		ev, err := dec.Decode(rec.Raw) // the one decoding of the record
 		if err != nil {
-			e.malformed(src, store.WatchError{Origin: rec.Origin, Offset: rec.Offset, Kind: ErrKindRecord, Message: err.Error()}, &wb)
+			e.malformed(src, badRecord(rec, err), &wb)
 			continue
 		}
 		if !e.o.Scope.In(ev.Account, ev.Region) {
