@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"testing"
-	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/detect"
 	"github.com/guardrail-sec/guardrail/internal/trailevent/trailgen"
 )
@@ -28,7 +28,7 @@ func BenchmarkLogFile(b *testing.B) {
 	w := gzip.NewWriter(&z)
 	w.Write(plain.Bytes())
 	w.Close()
-	e := &Engine{o: Options{Rules: detect.Builtin(), Source: &FileSource{}, Now: time.Now}}
+	e := &Engine{o: Options{Rules: detect.Builtin(), Source: &FileSource{}, Now: clock.Real}}
 	b.SetBytes(int64(plain.Len()))
 	b.ReportAllocs()
 	b.ResetTimer()
