@@ -22,7 +22,7 @@ func (s *Server) answer(w http.ResponseWriter, c *wire.Call, e *entry, sc scope,
 		s.write(w, c, e, out, err)
 		return
 	}
-	if !trail.CapturesResponse(e.svc.Name, c.Op) || err != nil {
+	if !trail.CapturesResponse(e.svc.RouteKey(), c.Op) || err != nil {
 		s.record(c, e, sc, cred, err, nil)
 		s.write(w, c, e, out, err)
 		return
@@ -43,8 +43,10 @@ func (s *Server) write(w http.ResponseWriter, c *wire.Call, e *entry, out any, e
 
 // record stores the CloudTrail record of a call.
 func (s *Server) record(c *wire.Call, e *entry, sc scope, cred *world.Credential, err error, response []byte) {
+	// RouteKey, not the signing name: S3 Control signs as s3 and
+	// CloudTrail names its calls apart (PutAccountPublicAccessBlock).
 	trail.Record(s.world, trail.Call{
-		Service: e.svc.Name, Protocol: e.svc.Protocol, Region: sc.Region, Home: s.world.HomeRegion,
+		Service: e.svc.RouteKey(), Protocol: e.svc.Protocol, Region: sc.Region, Home: s.world.HomeRegion,
 		Cred: cred, Account: cred.Principal.Account, Req: c, Err: err, Response: response,
 	})
 }

@@ -20,7 +20,11 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 	iamapi "github.com/aws/aws-sdk-go-v2/service/iam"
+	lambdaapi "github.com/aws/aws-sdk-go-v2/service/lambda"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -515,5 +519,69 @@ func TestTrailCapacity(t *testing.T) {
 	}
 	if st := w.TrailStats(); st.Records != 25 {
 		t.Errorf("stats = %+v", st)
+	}
+}
+
+// TestTrailEventNames: calls made with the SDK are recorded under the
+// eventName CloudTrail gives them, where it is not the operation's name
+// (S3's bucket and account Block Public Access, the lifecycle; Lambda's
+// versioned names), and LookupEvents finds them by it.
+func TestTrailEventNames(t *testing.T) {
+	ctx := context.Background()
+	w, _ := trailWorld()
+	w.Account(simtest.Member).In("us-east-1").Lambda.Functions = []*world.LambdaFunction{
+		{Name: "api", Runtime: "python3.12", Handler: "app.handler", Role: "arn:aws:iam::222222222222:role/api", LastModified: simtest.Now}}
+	s := simtest.Start(t, w)
+	cfg := s.Config(t, simtest.Member, "us-east-1")
+	c := clientsFor(t, s, simtest.Member, "us-east-1")
+	bucket := aws.String("names-bucket")
+	_, err := c.s3.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: bucket})
+	must(t, "create bucket", err)
+	off := &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(true)}
+	_, err = c.s3.PutPublicAccessBlock(ctx, &s3api.PutPublicAccessBlockInput{Bucket: bucket, PublicAccessBlockConfiguration: off})
+	must(t, "put bucket PAB", err)
+	_, err = c.s3.DeletePublicAccessBlock(ctx, &s3api.DeletePublicAccessBlockInput{Bucket: bucket})
+	must(t, "delete bucket PAB", err)
+	_, err = c.s3.PutBucketLifecycleConfiguration(ctx, &s3api.PutBucketLifecycleConfigurationInput{Bucket: bucket,
+		LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: []s3types.LifecycleRule{{ID: aws.String("x"),
+			Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(30)}}}}})
+	must(t, "put lifecycle", err)
+	_, err = s3control.NewFromConfig(cfg).PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String(simtest.Member),
+		PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}})
+	must(t, "put account PAB", err)
+	_, err = lambdaapi.NewFromConfig(cfg).AddPermission(ctx, &lambdaapi.AddPermissionInput{FunctionName: aws.String("api"),
+		StatementId: aws.String("public"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*")})
+	must(t, "add permission", err)
+
+	for _, tc := range []struct{ name, source, param string }{
+		{"PutBucketPublicAccessBlock", "s3.amazonaws.com", "PublicAccessBlockConfiguration"},
+		{"DeleteBucketPublicAccessBlock", "s3.amazonaws.com", "bucketName"},
+		{"PutBucketLifecycle", "s3.amazonaws.com", "bucketName"},
+		{"PutAccountPublicAccessBlock", "s3.amazonaws.com", "PublicAccessBlockConfiguration"},
+		{"AddPermission20150331v2", "lambda.amazonaws.com", "functionName"},
+	} {
+		out, err := c.ct.LookupEvents(ctx, &ctapi.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{
+			{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String(tc.name)}}})
+		must(t, "lookup "+tc.name, err)
+		if len(out.Events) != 1 {
+			t.Errorf("%s: %d events, want 1", tc.name, len(out.Events))
+			continue
+		}
+		var r map[string]any
+		must(t, "decode "+tc.name, json.Unmarshal([]byte(aws.ToString(out.Events[0].CloudTrailEvent)), &r))
+		p, _ := r["requestParameters"].(map[string]any)
+		if r["eventName"] != tc.name || r["eventSource"] != tc.source || r["readOnly"] != false || p[tc.param] == nil {
+			t.Errorf("%s: eventName %v, eventSource %v, readOnly %v, requestParameters %v", tc.name, r["eventName"], r["eventSource"], r["readOnly"], p)
+		}
+	}
+	// The operations' own names are not recorded.
+	for _, op := range []string{"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketLifecycleConfiguration", "AddPermission"} {
+		out, err := c.ct.LookupEvents(ctx, &ctapi.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{
+			{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String(op)}}})
+		must(t, "lookup "+op, err)
+		if len(out.Events) != 0 {
+			t.Errorf("%s: %d events recorded under the operation's name", op, len(out.Events))
+		}
 	}
 }

@@ -21,7 +21,11 @@
 // gzipped) record by record, reporting what it cannot read (a truncated
 // gzip stream, invalid JSON, a record without eventID, eventTime or
 // eventName) as a *MalformedError with the file and byte offset, and goes
-// on with the next record wherever the file still allows it.
+// on with the next record wherever the file still allows it. In a file
+// of records one after another (JSON lines, or records saved from the
+// console), a line that starts with { starts a record, so a bad line
+// costs that line alone. NextRaw gives the records undecoded, for a
+// caller that decodes each record once itself (the watch).
 //
 // The package imports only filterpattern (for the values Get returns) of
 // Guardrail's packages.

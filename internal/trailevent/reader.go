@@ -2,6 +2,7 @@ package trailevent
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -78,6 +79,23 @@ func (rd *Reader) Offset() int64 { return rd.lastOffset }
 // go on: it resumes after a bad record, and returns io.EOF after a fatal
 // fault), io.EOF at the end, and other errors as they come from reading.
 func (rd *Reader) Next() (*Event, error) {
+	raw, err := rd.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := rd.dec.Decode(raw)
+	if err != nil {
+		return nil, rd.BadRecord(err)
+	}
+	return ev, nil
+}
+
+// NextRaw is Next without the decoding: the next record's bytes, a JSON
+// object as the file frames it (its brackets and strings balanced),
+// valid until the next call. A caller that decodes the record itself
+// (the watch decodes each record once, later) reports what Decode
+// refuses with BadRecord, as Next does.
+func (rd *Reader) NextRaw() ([]byte, error) {
 	if rd.state == stOpened {
 		if err := rd.open(); err != nil {
 			rd.state = stDone
@@ -97,6 +115,12 @@ func (rd *Reader) Next() (*Event, error) {
 			return rd.record()
 		}
 	}
+}
+
+// BadRecord is the fault of the record NextRaw last returned, which
+// Decode refused with err.
+func (rd *Reader) BadRecord(err error) *MalformedError {
+	return &MalformedError{File: rd.name, Offset: rd.lastOffset, Msg: "bad record: " + err.Error()}
 }
 
 // open looks at the first bytes to tell gzip from plain JSON.
@@ -230,8 +254,24 @@ func (rd *Reader) top() error {
 	}
 }
 
-// record returns the next record of the Records array.
-func (rd *Reader) record() (*Event, error) {
+// nextRecordLine returns the index of the first { at the start of a line
+// in b from i on, -1 if none.
+//
+// In a stream of records (JSON lines, or records saved from the console,
+// pretty-printed with their nested values indented) such a line starts a
+// record: a valid record never holds one (JSON strings hold no raw
+// newline). It is how the reader finds the next record after one that
+// does not end, which would otherwise swallow the records after it.
+func nextRecordLine(b []byte, i int) int {
+	j := bytes.Index(b[i:], []byte("\n{"))
+	if j < 0 {
+		return -1
+	}
+	return i + j + 1
+}
+
+// record returns the next record of the Records array, undecoded.
+func (rd *Reader) record() ([]byte, error) {
 	for {
 		b := rd.buf[:rd.w]
 		i := skipSpace(b, rd.r)
@@ -255,6 +295,21 @@ func (rd *Reader) record() (*Event, error) {
 		}
 		off := rd.base + int64(i)
 		end := skipValue(b, i)
+		if rd.stream && b[i] == '{' {
+			// A record of a stream cannot run into the next one: if a
+			// line that starts with { comes before this record's end, the
+			// record is bad (cut short, an unclosed string or object),
+			// and the next one starts there.
+			lim := rd.w
+			if end >= 0 {
+				lim = end
+			}
+			if next := nextRecordLine(b[:lim], i+1); next >= 0 {
+				rd.r = next
+				rd.lastOffset = off
+				return bytes.TrimRight(b[i:next], " \t\r\n"), nil // not valid JSON: Decode says why
+			}
+		}
 		if end < 0 || (end >= rd.w && !rd.eof && b[i] != '{' && b[i] != '[' && b[i] != '"') {
 			// The value runs past what is buffered.
 			if rd.w-rd.r > MaxRecord {
@@ -276,10 +331,6 @@ func (rd *Reader) record() (*Event, error) {
 		if end-i > MaxRecord {
 			return nil, &MalformedError{File: rd.name, Offset: off, Msg: fmt.Sprintf("a record of %d bytes, more than %d", end-i, MaxRecord)}
 		}
-		ev, err := rd.dec.Decode(b[i:end])
-		if err != nil {
-			return nil, &MalformedError{File: rd.name, Offset: off, Msg: "bad record: " + err.Error()}
-		}
-		return ev, nil
+		return b[i:end], nil
 	}
 }

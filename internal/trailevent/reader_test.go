@@ -18,13 +18,43 @@ func rec(id string) string {
 	return `{"eventVersion":"1.09","eventID":"` + id + `","eventTime":"2026-06-01T10:00:00Z","eventName":"DescribeInstances","eventSource":"ec2.amazonaws.com","requestParameters":{"a":[1,{"b":"]}"}]}}`
 }
 
+// pretty is a record as the console shows it: indented, one field a
+// line, nested objects indented too.
+func pretty(id string) string {
+	return "{\n  \"eventVersion\": \"1.09\",\n  \"eventID\": \"" + id + "\",\n  \"eventTime\": \"2026-06-01T10:00:00Z\",\n" +
+		"  \"eventName\": \"DescribeInstances\",\n  \"requestParameters\": {\n    \"a\": [\n      {\n        \"b\": 1\n      }\n    ]\n  }\n}"
+}
+
 // readAll reads r to the end and describes each outcome: "id@offset"
 // for a record, "!offset:message" for a fault.
 func readAll(t *testing.T, rd *Reader) []string {
 	t.Helper()
+	return readAllWith(t, rd, rd.Next)
+}
+
+// readAllRaw is readAll through NextRaw, the records decoded by the
+// caller and refused ones reported with BadRecord: the same outcomes.
+func readAllRaw(t *testing.T, rd *Reader) []string {
+	t.Helper()
+	var d Decoder
+	return readAllWith(t, rd, func() (*Event, error) {
+		raw, err := rd.NextRaw()
+		if err != nil {
+			return nil, err
+		}
+		ev, err := d.Decode(raw)
+		if err != nil {
+			return nil, rd.BadRecord(err)
+		}
+		return ev, nil
+	})
+}
+
+func readAllWith(t *testing.T, rd *Reader, next func() (*Event, error)) []string {
+	t.Helper()
 	var out []string
 	for range 10000 {
-		ev, err := rd.Next()
+		ev, err := next()
 		var me *MalformedError
 		switch {
 		case err == io.EOF:
@@ -82,6 +112,19 @@ func TestReader(t *testing.T) {
 			[]string{"!12:not a record (want a JSON object)", "!14:not a record (want a JSON object)", "!18:not a record (want a JSON object)", "a@23"}, false},
 		{"stray bracket in a stream", r1 + "]" + r2, []string{"a@0", fmt.Sprintf("!%d:not a record (want a JSON object)", len(r1)), fmt.Sprintf("b@%d", len(r1)+1)}, false},
 
+		// In a stream, a line that starts with { starts a record: a bad
+		// line is reported alone, the records after it are read.
+		{"JSON lines, a line cut short", `{"eventID":"x","a":` + "\n" + r2 + "\n" + r3 + "\n",
+			[]string{"!0:bad record: not valid JSON", fmt.Sprintf("b@%d", 20), fmt.Sprintf("c@%d", 21+len(r2))}, true},
+		{"JSON lines, a string that does not close", `{"eventID":"x","a":"open}` + "\n" + r2 + "\n" + r3,
+			[]string{"!0:bad record: not valid JSON", fmt.Sprintf("b@%d", 26), fmt.Sprintf("c@%d", 27+len(r2))}, true},
+		{"JSON lines, a brace short", `{"eventID":"x","a":{"b":1}` + "\r\n" + r2 + "\n" + r3,
+			[]string{"!0:bad record: not valid JSON", fmt.Sprintf("b@%d", 28), fmt.Sprintf("c@%d", 29+len(r2))}, true},
+		{"JSON lines, the last line cut short", r2 + "\n" + `{"eventID":"x","a":`, []string{"b@0", fmt.Sprintf("!%d:the file ends inside a record", len(r2)+20)}, false},
+		{"pretty-printed records", pretty("a") + "\n" + pretty("b") + "\n", []string{"a@0", fmt.Sprintf("b@%d", len(pretty("a"))+1)}, false},
+		{"pretty-printed, one cut short", pretty("a")[:60] + "\n" + pretty("b") + "\n",
+			[]string{"!0:bad record: not valid JSON", "b@61"}, true},
+
 		// A file that stops short: what came before is read, then one fatal fault.
 		{"truncated in a record", file[:len(file)-40], []string{"a@12", fmt.Sprintf("b@%d", o2), fmt.Sprintf("!%d:the file ends inside a record", len(file)-40)}, false},
 		{"unclosed array", `{"Records":[` + r1, []string{"a@12", fmt.Sprintf("!%d:the file ends inside the Records array", 12+len(r1))}, false},
@@ -99,8 +142,10 @@ func TestReader(t *testing.T) {
 			for _, wrap := range []struct {
 				name string
 				r    func(io.Reader) io.Reader
-			}{{"whole", func(r io.Reader) io.Reader { return r }}, {"byte by byte", iotest.OneByteReader}} {
-				got := readAll(t, NewReader("f.json", wrap.r(strings.NewReader(tc.in))))
+				read func(*testing.T, *Reader) []string
+			}{{"whole", func(r io.Reader) io.Reader { return r }, readAll}, {"byte by byte", iotest.OneByteReader, readAll},
+				{"raw", func(r io.Reader) io.Reader { return r }, readAllRaw}} {
+				got := wrap.read(t, NewReader("f.json", wrap.r(strings.NewReader(tc.in))))
 				if tc.prefix {
 					ok := len(got) == len(tc.want)
 					for i := 0; ok && i < len(got); i++ {

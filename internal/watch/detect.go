@@ -38,7 +38,10 @@ func Rules(file string, cat *control.Catalog) (*RuleSet, error) {
 
 // readRecords reads the records of one log file with trailevent's
 // reader: the records with their offsets in the uncompressed content,
-// and what is malformed in it, going on after a bad record.
+// and what is malformed in the file's framing (a truncated gzip stream,
+// a value that is not a record), going on after a bad record. The
+// records are not decoded here: the engine decodes each once, and
+// reports a record it refuses at the same place (badRecord).
 func readRecords(origin string, r io.Reader) ([]Record, []store.WatchError) {
 	var (
 		recs []Record
@@ -46,7 +49,7 @@ func readRecords(origin string, r io.Reader) ([]Record, []store.WatchError) {
 	)
 	rd := trailevent.NewReader(origin, r)
 	for {
-		ev, err := rd.Next()
+		raw, err := rd.NextRaw()
 		if errors.Is(err, io.EOF) {
 			return recs, errs
 		}
@@ -59,8 +62,16 @@ func readRecords(origin string, r io.Reader) ([]Record, []store.WatchError) {
 			errs = append(errs, store.WatchError{Origin: origin, Offset: rd.Offset(), Kind: ErrKindRead, Message: err.Error()})
 			return recs, errs
 		}
-		recs = append(recs, Record{Raw: bytes.Clone(ev.Raw), Origin: origin, Offset: rd.Offset()})
+		recs = append(recs, Record{Raw: bytes.Clone(raw), Origin: origin, Offset: rd.Offset()})
 	}
+}
+
+// badRecord is the malformed input of a record that Decode refused with
+// err, at the record's place: what trailevent's Reader reports for it
+// (Reader.BadRecord), whichever source read it.
+func badRecord(rec *Record, err error) store.WatchError {
+	msg := "bad record: " + err.Error()
+	return store.WatchError{Origin: rec.Origin, Offset: rec.Offset, Kind: malformedKind(msg), Message: msg}
 }
 
 // malformedKind classifies a reader's message.

@@ -36,6 +36,13 @@ type Options struct {
 	// CommitTimeout bounds one commit attempt, and at shutdown the
 	// commit of the batch in flight (30 s when 0).
 	CommitTimeout time.Duration
+	// Committed, when set, is called with each batch as soon as it is
+	// stored, before its source is told and its re-assessments are
+	// triggered: b.Alerts are the batch's alerts, c.Alerts their IDs (0
+	// for one stored already). It is how guardrail bench watch times an
+	// event from its API call to its stored alert. It runs on the
+	// engine's goroutine: it must return quickly and not keep b or c.
+	Committed func(b *store.WatchBatch, c *store.WatchCommit)
 }
 
 // Engine reads a source, matches the rules, stores the alerts and the
@@ -199,9 +206,9 @@ func (e *Engine) process(b *Batch) (store.WatchBatch, []trigger) {
 	)
 	for i := range b.Records {
 		rec := &b.Records[i]
-		ev, err := dec.Decode(rec.Raw)
+		ev, err := dec.Decode(rec.Raw) // the one decoding of the record
 		if err != nil {
-			e.malformed(src, store.WatchError{Origin: rec.Origin, Offset: rec.Offset, Kind: ErrKindRecord, Message: err.Error()}, &wb)
+			e.malformed(src, badRecord(rec, err), &wb)
 			continue
 		}
 		if !e.o.Scope.In(ev.Account, ev.Region) {
@@ -258,6 +265,9 @@ func (e *Engine) malformed(src string, we store.WatchError, wb *store.WatchBatch
 // committed finishes a stored batch: counts, re-assessments of the
 // events not seen before, and the source's acknowledgement.
 func (e *Engine) committed(ctx context.Context, b *Batch, wb store.WatchBatch, c store.WatchCommit, triggers []trigger) {
+	if e.o.Committed != nil {
+		e.o.Committed(&wb, &c)
+	}
 	e.stats.Batches.Add(1)
 	e.o.Metrics.Batch(e.o.Source.Name())
 	for i, id := range c.Alerts {

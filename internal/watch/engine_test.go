@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -166,5 +167,44 @@ func TestHealth(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q:\n%s", want, body)
 		}
+	}
+}
+
+// TestCommittedHook: Committed sees each batch once it is stored and
+// before its source is told, with its alerts' IDs: new ones the first
+// time, 0 when the same events come again.
+func TestCommittedHook(t *testing.T) {
+	st, _ := openStore(t)
+	var done []bool
+	var seen []string
+	hook := func(b *store.WatchBatch, c *store.WatchCommit) {
+		if len(b.Alerts) != len(c.Alerts) {
+			t.Errorf("%d alerts, %d IDs", len(b.Alerts), len(c.Alerts))
+		}
+		for i, a := range b.Alerts {
+			seen = append(seen, fmt.Sprintf("%s %s new=%v told=%d", a.EventID, a.Rule, c.Alerts[i] != 0, len(done)))
+		}
+	}
+	for range 2 {
+		src := &fakeSource{batches: []*Batch{batchOf(&done, evSSH), batchOf(&done, evStop)}}
+		e, _ := New(Options{Store: st, Rules: mustRules(t), Source: src, Committed: hook})
+		ctx, cancel := context.WithCancel(context.Background())
+		src.before = func(n int) {
+			if n == 2 {
+				cancel()
+			}
+		}
+		if err := e.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{
+		"ev-ssh CIS.4.10 new=true told=0", "ev-ssh GR.SecurityGroupOpenToInternet new=true told=0",
+		"ev-stop CIS.4.5 new=true told=1", "ev-stop GR.CloudTrailStopped new=true told=1",
+		"ev-ssh CIS.4.10 new=false told=2", "ev-ssh GR.SecurityGroupOpenToInternet new=false told=2",
+		"ev-stop CIS.4.5 new=false told=3", "ev-stop GR.CloudTrailStopped new=false told=3",
+	}
+	if !reflect.DeepEqual(seen, want) {
+		t.Errorf("hook saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
 }

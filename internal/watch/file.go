@@ -24,8 +24,9 @@ const maxLogFile = 1 << 30
 
 // logFile reads the records of one CloudTrail log file, gzipped or not,
 // named origin: the records with their offsets in the uncompressed
-// content, and what is malformed in it. A truncated gzip stream keeps the
-// records before the cut.
+// content, and what is malformed in its framing (readRecords: the engine
+// decodes the records, and reports those it refuses). A truncated gzip
+// stream keeps the records before the cut.
 func logFile(origin string, r io.Reader) ([]Record, []store.WatchError) {
 	return readRecords(origin, io.LimitReader(r, maxLogFile))
 }

@@ -13,8 +13,8 @@
 // bucketName, key, Host and sub-resources, its XML configurations under
 // their element name and the bucket policy as a document; IAM's
 // answers without the Result wrapper. What a service writes beyond that
-// rule (Lambda's versioned event names, EC2's odd list names) is not
-// modelled.
+// rule (EC2's odd list names) is not modelled; the event names CloudTrail
+// gives some operations (S3's, Lambda's versioned ones) are (EventName).
 //
 // requestParameters, responseElements and resources are built only when
 // the record is read (world.TrailRecord.Detail): the server keeps the
@@ -33,7 +33,8 @@ import (
 
 // Call is one call as the simulator recorded it.
 type Call struct {
-	// Service is the signing name (ec2, monitoring, ...).
+	// Service is the signing name (ec2, monitoring, ...), or s3control
+	// for S3 Control (which signs as s3).
 	Service  string
 	Protocol wire.Protocol
 	// Region is the region the call was signed for; Home the partition's
@@ -60,7 +61,7 @@ func New(c Call) world.TrailRecord {
 	op := c.Req.Op
 	r := world.TrailRecord{
 		EventSource:     Source(c.Service),
-		EventName:       op,
+		EventName:       EventName(c.Service, op),
 		EventType:       "AwsApiCall",
 		Region:          Region(c.Service, c.Region, c.Home),
 		Account:         c.Account,
@@ -81,6 +82,60 @@ func New(c Call) world.TrailRecord {
 	}
 	r.Build = src.details
 	return r
+}
+
+// eventNames are the operations CloudTrail records under another name
+// than the API's, by service (signing name). The rest are recorded as
+// the operation is named.
+//
+//   - S3 (Amazon S3 User Guide, "Amazon S3 CloudTrail events"): the
+//     bucket's Block Public Access calls are recorded as
+//     Get/Put/DeleteBucketPublicAccessBlock, the account's (S3 Control)
+//     as Get/Put/DeleteAccountPublicAccessBlock, the lifecycle and
+//     notification configurations under their older names
+//     (PutBucketLifecycle, GetBucketNotification), and ListObjectsV2 as
+//     ListObjects (a data event, with list-type 2 in its parameters).
+//   - Lambda (Lambda Developer Guide, "Logging Lambda API calls with
+//     CloudTrail"): "the eventName might include date and version
+//     information"; it is the name of the service's internal operation
+//     that serves the route, the API version date and a revision
+//     (AddPermission20150331v2 for POST /2015-03-31/functions/{name}/policy).
+//     Function URL operations (2021-10-31) carry none.
+//
+// The detection rules and the watch's write map use these names, as
+// CloudTrail writes them; a simulator that recorded the operation's name
+// would leave such rules untested (CIS 4.8 watches PutBucketLifecycle).
+var eventNames = map[string]map[string]string{
+	"s3": {
+		"GetPublicAccessBlock": "GetBucketPublicAccessBlock", "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+		"DeletePublicAccessBlock":         "DeleteBucketPublicAccessBlock",
+		"GetBucketLifecycleConfiguration": "GetBucketLifecycle", "PutBucketLifecycleConfiguration": "PutBucketLifecycle",
+		"GetBucketNotificationConfiguration": "GetBucketNotification", "PutBucketNotificationConfiguration": "PutBucketNotification",
+		"ListObjectsV2": "ListObjects",
+	},
+	"s3control": {
+		"GetPublicAccessBlock": "GetAccountPublicAccessBlock", "PutPublicAccessBlock": "PutAccountPublicAccessBlock",
+		"DeletePublicAccessBlock": "DeleteAccountPublicAccessBlock",
+	},
+	"lambda": {
+		"ListFunctions": "ListFunctions20150331", "GetFunction": "GetFunction20150331v2",
+		"GetFunctionConfiguration": "GetFunctionConfiguration20150331v2", "GetPolicy": "GetPolicy20150331v2",
+		"AddPermission": "AddPermission20150331v2", "RemovePermission": "RemovePermission20150331v2",
+		"CreateFunction": "CreateFunction20150331", "DeleteFunction": "DeleteFunction20150331",
+		"UpdateFunctionCode": "UpdateFunctionCode20150331v2", "UpdateFunctionConfiguration": "UpdateFunctionConfiguration20150331v2",
+		"PublishVersion": "PublishVersion20150331", "ListVersionsByFunction": "ListVersionsByFunction20150331",
+		"ListAliases": "ListAliases20150331", "ListEventSourceMappings": "ListEventSourceMappings20150331",
+		"ListTags": "ListTags20170331", "TagResource": "TagResource20170331v2", "UntagResource": "UntagResource20170331v2",
+	},
+}
+
+// EventName is the eventName CloudTrail records for op of service (by
+// its signing name).
+func EventName(service, op string) string {
+	if n, ok := eventNames[service][op]; ok {
+		return n
+	}
+	return op
 }
 
 // sources are the eventSources of the simulated services (a call must

@@ -138,6 +138,48 @@ func TestClassification(t *testing.T) {
 	}
 }
 
+// TestEventName: the operations CloudTrail records under another name
+// (the S3 User Guide's list of bucket- and account-level event names;
+// Lambda's versioned names), and the many it records as they are.
+func TestEventName(t *testing.T) {
+	for _, tc := range []struct{ service, op, want string }{
+		{"s3", "PutPublicAccessBlock", "PutBucketPublicAccessBlock"},
+		{"s3", "GetPublicAccessBlock", "GetBucketPublicAccessBlock"},
+		{"s3", "DeletePublicAccessBlock", "DeleteBucketPublicAccessBlock"},
+		{"s3", "PutBucketLifecycleConfiguration", "PutBucketLifecycle"},
+		{"s3", "GetBucketLifecycleConfiguration", "GetBucketLifecycle"},
+		{"s3", "DeleteBucketLifecycle", "DeleteBucketLifecycle"},
+		{"s3", "PutBucketNotificationConfiguration", "PutBucketNotification"},
+		{"s3", "GetBucketNotificationConfiguration", "GetBucketNotification"},
+		{"s3", "ListObjectsV2", "ListObjects"},
+		{"s3", "GetBucketAcl", "GetBucketAcl"},
+		{"s3", "PutBucketPolicy", "PutBucketPolicy"},
+		{"s3", "GetObjectLockConfiguration", "GetObjectLockConfiguration"},
+		{"s3", "PutObject", "PutObject"},
+		{"s3control", "PutPublicAccessBlock", "PutAccountPublicAccessBlock"},
+		{"s3control", "GetPublicAccessBlock", "GetAccountPublicAccessBlock"},
+		{"s3control", "DeletePublicAccessBlock", "DeleteAccountPublicAccessBlock"},
+		{"s3control", "CreateAccessPoint", "CreateAccessPoint"},
+		{"lambda", "AddPermission", "AddPermission20150331v2"},
+		{"lambda", "RemovePermission", "RemovePermission20150331v2"},
+		{"lambda", "GetPolicy", "GetPolicy20150331v2"},
+		{"lambda", "ListFunctions", "ListFunctions20150331"},
+		{"lambda", "GetFunction", "GetFunction20150331v2"},
+		{"lambda", "ListTags", "ListTags20170331"},
+		{"lambda", "CreateFunctionUrlConfig", "CreateFunctionUrlConfig"},
+		{"ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupIngress"},
+		{"cloudtrail", "StopLogging", "StopLogging"},
+		{"iam", "PutUserPolicy", "PutUserPolicy"},
+		{"kms", "ScheduleKeyDeletion", "ScheduleKeyDeletion"},
+		{"guardduty", "UpdateDetector", "UpdateDetector"},
+		{"ec2", "GetPublicAccessBlock", "GetPublicAccessBlock"}, // another service's op of that name is not renamed
+	} {
+		if got := EventName(tc.service, tc.op); got != tc.want {
+			t.Errorf("EventName(%s, %s) = %s, want %s", tc.service, tc.op, got, tc.want)
+		}
+	}
+}
+
 // TestResources: what LookupEvents shows as ResourceType and ResourceName.
 func TestResources(t *testing.T) {
 	for _, tc := range []struct {
