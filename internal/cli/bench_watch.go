@@ -73,7 +73,7 @@ rule) and run every built-in detection rule (and those of --rules) on
 each, as the watch does:
 
   events                 records decoded and matched
-  rules                  detection rules run on each
+  rules                  detection rules run on each (both parts)
   events_per_s           events per second of wall time, decode + rules
   ns_per_event           wall time per event, decode + rules
   cpu_ns_per_event       CPU time per event: on a busy machine wall time
@@ -87,6 +87,7 @@ each, as the watch does:
   alloc_bytes_per_event  heap allocated per event
   matches                rule matches (alerts) among the events
   record_bytes           mean size of a record
+  cores                  cores used: 1
 
 End to end, through the SQS path as a user sets it up: the simulator runs
 in a child process with a generated organization of --accounts member
@@ -114,22 +115,22 @@ simulator answered, which the record carries):
   e2e_missed             calls whose alert was not stored within 30 s of
                          the last call (0 expected)
   e2e_errors             calls that failed (0 expected)
-  e2e_retries            attempts the SDK made again (throttled calls;
-                         about 25 calls a second per account start them)
+  e2e_retries            attempts the SDK made again: calls AWS's
+                         per-account rates throttled (EC2's, CloudTrail's:
+                         over about 40 calls a second per account)
   e2e_cpu_s              CPU seconds of this process (the calls and the
                          watch) during the measurement
   sim_cpu_s              CPU seconds of the simulator process
-
-The simulator hands CloudTrail's record to EventBridge as the call is
-answered; AWS delivers "AWS API Call via CloudTrail" events on a best-effort
-basis, usually within seconds but not guaranteed, a delay this does
-not include: the figures are what Guardrail and the path through
-EventBridge and SQS add.
-
   e2e_cores              cores this process may use (GOMAXPROCS)
 
-Both print peak_rss_mb, this process's peak resident memory (the
-simulator is not counted); the throughput, cores: 1.
+The simulator puts a call's CloudTrail record on EventBridge as it
+answers the call. AWS delivers "AWS API Call via CloudTrail" events on a
+best-effort basis and documents no delay; whatever it takes is not in
+these figures, which are what the path through EventBridge and SQS and
+the watch add.
+
+Both print rules and peak_rss_mb, this process's peak resident memory
+(the simulator runs in its own process and is not counted).
 
 --cpuprofile FILE writes a CPU profile of the decode + rules pass.`,
 		Args: cobra.NoArgs,
@@ -165,38 +166,46 @@ simulator is not counted); the throughput, cores: 1.
 	return c
 }
 
-// benchWatchLine is what bench watch prints. The throughput fields are
-// left out under --e2e, the end-to-end ones under --throughput.
+// benchWatchLine is what bench watch prints: the throughput's fields,
+// the rules, the end-to-end fields (each part's absent when it did not
+// run), the peak memory.
 type benchWatchLine struct {
-	Events             int     `json:"events,omitempty"`
-	Rules              int     `json:"rules"`
-	EventsPerS         float64 `json:"events_per_s,omitempty"`
-	NsPerEvent         float64 `json:"ns_per_event,omitempty"`
-	CPUNsPerEvent      float64 `json:"cpu_ns_per_event,omitempty"`
-	EventsPerCPUS      float64 `json:"events_per_cpu_s,omitempty"`
-	DecodeNsPerEvent   float64 `json:"decode_ns_per_event,omitempty"`
-	ParseNsPerEvent    float64 `json:"parse_ns_per_event,omitempty"`
-	RulesNsPerEvent    float64 `json:"rules_ns_per_event,omitempty"`
-	AllocBytesPerEvent float64 `json:"alloc_bytes_per_event,omitempty"`
-	Matches            int     `json:"matches,omitempty"`
-	RecordBytes        int     `json:"record_bytes,omitempty"`
-
-	E2ECalls     int     `json:"e2e_calls,omitempty"`
-	E2ECallsPerS float64 `json:"e2e_calls_per_s,omitempty"`
-	E2EAccounts  int     `json:"e2e_accounts,omitempty"`
-	E2EP50Ms     float64 `json:"e2e_p50_ms,omitempty"`
-	E2EP95Ms     float64 `json:"e2e_p95_ms,omitempty"`
-	E2EMaxMs     float64 `json:"e2e_max_ms,omitempty"`
-	E2EMissed    *int    `json:"e2e_missed,omitempty"`
-	E2EErrors    *int    `json:"e2e_errors,omitempty"`
-	E2ERetries   *int    `json:"e2e_retries,omitempty"`
-	E2ECPUS      float64 `json:"e2e_cpu_s,omitempty"`
-	SimCPUS      float64 `json:"sim_cpu_s,omitempty"`
-	E2ECores     int     `json:"e2e_cores,omitempty"`
-
+	*throughputLine
+	Rules int `json:"rules"`
+	*e2eLine
 	PeakRSSMB float64 `json:"peak_rss_mb"`
-	// Cores are the throughput's: 1.
-	Cores int `json:"cores,omitempty"`
+}
+
+// throughputLine is what the throughput measurement prints.
+type throughputLine struct {
+	Events             int     `json:"events"`
+	EventsPerS         float64 `json:"events_per_s"`
+	NsPerEvent         float64 `json:"ns_per_event"`
+	CPUNsPerEvent      float64 `json:"cpu_ns_per_event"`
+	EventsPerCPUS      float64 `json:"events_per_cpu_s"`
+	DecodeNsPerEvent   float64 `json:"decode_ns_per_event"`
+	ParseNsPerEvent    float64 `json:"parse_ns_per_event"`
+	RulesNsPerEvent    float64 `json:"rules_ns_per_event"`
+	AllocBytesPerEvent float64 `json:"alloc_bytes_per_event"`
+	Matches            int     `json:"matches"`
+	RecordBytes        int     `json:"record_bytes"`
+	Cores              int     `json:"cores"`
+}
+
+// e2eLine is what the end-to-end measurement prints.
+type e2eLine struct {
+	Calls     int     `json:"e2e_calls"`
+	CallsPerS float64 `json:"e2e_calls_per_s"`
+	Accounts  int     `json:"e2e_accounts"`
+	P50Ms     float64 `json:"e2e_p50_ms"`
+	P95Ms     float64 `json:"e2e_p95_ms"`
+	MaxMs     float64 `json:"e2e_max_ms"`
+	Missed    int     `json:"e2e_missed"`
+	Errors    int     `json:"e2e_errors"`
+	Retries   int     `json:"e2e_retries"`
+	CPUS      float64 `json:"e2e_cpu_s"`
+	SimCPUS   float64 `json:"sim_cpu_s"`
+	Cores     int     `json:"e2e_cores"`
 }
 
 func runBenchWatch(ctx context.Context, o benchWatchOptions, w io.Writer) error {
@@ -214,13 +223,15 @@ func runBenchWatch(ctx context.Context, o benchWatchOptions, w io.Writer) error 
 	}
 	line := benchWatchLine{Rules: rules.Len()}
 	if !o.e2e {
-		if err := benchThroughput(ctx, o, rules, &line); err != nil {
+		line.throughputLine = &throughputLine{}
+		if err := benchThroughput(ctx, o, rules, line.throughputLine); err != nil {
 			return err
 		}
 	}
 	if !o.throughput {
 		runtime.GC()
-		if err := benchE2E(ctx, o, rules, &line); err != nil {
+		line.e2eLine = &e2eLine{}
+		if err := benchE2E(ctx, o, rules, line.e2eLine); err != nil {
 			return err
 		}
 	}
@@ -233,7 +244,7 @@ func runBenchWatch(ctx context.Context, o benchWatchOptions, w io.Writer) error 
 const benchRing = 4096
 
 // benchThroughput measures decode + rules on one core.
-func benchThroughput(ctx context.Context, o benchWatchOptions, rules *detect.Set, line *benchWatchLine) error {
+func benchThroughput(ctx context.Context, o benchWatchOptions, rules *detect.Set, line *throughputLine) error {
 	recs := trailgen.Records(benchRing, o.seed)
 	size := 0
 	for _, r := range recs {
@@ -340,7 +351,7 @@ const (
 )
 
 // benchE2E starts the simulator in a child process and measures there.
-func benchE2E(ctx context.Context, o benchWatchOptions, rules *detect.Set, line *benchWatchLine) error {
+func benchE2E(ctx context.Context, o benchWatchOptions, rules *detect.Set, line *e2eLine) error {
 	// The generated organization's mix has accounts whose role cannot be
 	// assumed (as real ones do): a few more than needed are made.
 	cfg, _, pid, stop, err := startBenchSim(ctx, benchOptions{accounts: o.accounts + 2 + o.accounts/4, regions: 1, latency: o.latency})
@@ -352,16 +363,10 @@ func benchE2E(ctx context.Context, o benchWatchOptions, rules *detect.Set, line 
 	if err != nil {
 		return err
 	}
-	line.E2ECalls = r.calls
-	line.E2ECallsPerS = round(r.callsPerS, 1)
-	line.E2EAccounts = r.accounts
-	line.E2EP50Ms = round(r.p50.Seconds()*1000, 1)
-	line.E2EP95Ms = round(r.p95.Seconds()*1000, 1)
-	line.E2EMaxMs = round(r.max.Seconds()*1000, 1)
-	line.E2EMissed, line.E2EErrors, line.E2ERetries = &r.missed, &r.errors, &r.retries
-	line.E2ECPUS = round(r.cpu, 2)
-	line.SimCPUS = round(procCPU(pid), 2)
-	line.E2ECores = runtime.GOMAXPROCS(0)
+	*line = e2eLine{Calls: r.calls, CallsPerS: round(r.callsPerS, 1), Accounts: r.accounts,
+		P50Ms: round(r.p50.Seconds()*1000, 1), P95Ms: round(r.p95.Seconds()*1000, 1), MaxMs: round(r.max.Seconds()*1000, 1),
+		Missed: r.missed, Errors: r.errors, Retries: r.retries, CPUS: round(r.cpu, 2), SimCPUS: round(procCPU(pid), 2),
+		Cores: runtime.GOMAXPROCS(0)}
 	return nil
 }
 
