@@ -101,57 +101,30 @@ func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
 	p.errs = append(p.errs, yamlpos.At(p.file, n, path, format, args...))
 }
 
+// field is a key of a mapping and what to do with its value.
 type field struct {
 	key string
 	fn  func(n *yaml.Node, path string)
 }
 
-// mapping walks the mapping n in file order, calling the field for each
-// key; unknown and repeated keys are errors. It returns the keys seen
-// (nil if n is not a mapping).
+func walkFields(fields []field) []yamlpos.Field {
+	out := make([]yamlpos.Field, len(fields))
+	for i, f := range fields {
+		out[i] = yamlpos.Field{Key: f.key, Fn: f.fn}
+	}
+	return out
+}
+
+// mapping walks the mapping n (yamlpos.Mapping); it returns the keys
+// seen (nil if n is not a mapping).
 func (p *parser) mapping(n *yaml.Node, path string, fields []field) map[string]bool {
-	n = yamlpos.Resolve(n)
-	if n.Kind != yaml.MappingNode {
-		var ks []string
-		for _, f := range fields {
-			ks = append(ks, f.key)
-		}
-		p.errorf(n, path, "want a mapping of %s", strings.Join(ks, ", "))
-		return nil
-	}
-	seen := map[string]bool{}
-	first := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		fi := slices.IndexFunc(fields, func(f field) bool { return f.key == k.Value })
-		switch {
-		case k.Kind != yaml.ScalarNode || fi < 0:
-			var ks []string
-			for _, f := range fields {
-				ks = append(ks, f.key)
-			}
-			p.errorf(k, path, "unknown field %q (want %s)", k.Value, strings.Join(ks, ", "))
-		case seen[k.Value]:
-			p.errorf(k, yamlpos.Join(path, k.Value), "given twice (first on line %d)", first[k.Value])
-		default:
-			seen[k.Value], first[k.Value] = true, k.Line
-			fields[fi].fn(yamlpos.Resolve(v), yamlpos.Join(path, k.Value))
-		}
-	}
+	seen, _ := yamlpos.Mapping(n, path, walkFields(fields), p.errorf)
 	return seen
 }
 
-// scalar returns n's value; a missing value or a non-scalar is an error.
+// scalar returns n's value (yamlpos.Scalar).
 func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
-	switch {
-	case n.Kind != yaml.ScalarNode:
-		p.errorf(n, path, "want a single value")
-		return "", false
-	case n.Tag == "!!null" || strings.TrimSpace(n.Value) == "":
-		p.errorf(n, path, "empty")
-		return "", false
-	}
-	return n.Value, true
+	return yamlpos.Scalar(n, path, p.errorf)
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
