@@ -232,28 +232,14 @@ func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request) {
 // re-assessments (scans of kind watch), newest first.
 func (s *Server) apiReassessments(w http.ResponseWriter, r *http.Request) {
 	scans, err := s.o.Store.WatchScans(r.Context(), 100)
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	if scans == nil {
-		scans = []store.Scan{}
-	}
-	writeJSON(w, http.StatusOK, scans)
+	writeList(s, w, r, scans, err)
 }
 
 // apiWatchErrors is GET /api/watch/errors: the malformed input the watch
 // met, newest first.
 func (s *Server) apiWatchErrors(w http.ResponseWriter, r *http.Request) {
 	errs, err := s.o.Store.WatchErrors(r.Context(), 500)
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	if errs == nil {
-		errs = []store.WatchError{}
-	}
-	writeJSON(w, http.StatusOK, errs)
+	writeList(s, w, r, errs, err)
 }
 
 // recentAlerts are the newest alerts of f (for the account and finding

@@ -126,24 +126,23 @@ func (s *Server) apiControls(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiScans(w http.ResponseWriter, r *http.Request) {
 	scans, err := s.o.Store.Scans(r.Context(), 100)
-	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	if scans == nil {
-		scans = []store.Scan{}
-	}
-	writeJSON(w, http.StatusOK, scans)
+	writeList(s, w, r, scans, err)
 }
 
 func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) {
 	h, err := s.o.Store.ScoreHistory(r.Context(), 100)
+	writeList(s, w, r, h, err)
+}
+
+// writeList answers a list as JSON (an empty list, never null), or the
+// error that kept it from being read.
+func writeList[T any](s *Server, w http.ResponseWriter, r *http.Request, list []T, err error) {
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	if h == nil {
-		h = []store.ScoreAt{}
+	if list == nil {
+		list = []T{}
 	}
-	writeJSON(w, http.StatusOK, h)
+	writeJSON(w, http.StatusOK, list)
 }
