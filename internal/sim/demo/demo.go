@@ -305,9 +305,40 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 	if err := addOUs(spec.RootID, spec.OUs); err != nil {
 		return nil, err
 	}
+	addSCPs(o)
 	world.RegisterBuckets(w)
 	return w, nil
 }
+
+// addSCPs attaches FullAWSAccess to every OU and account, as AWS does
+// when SCPs are enabled and whenever an OU or account is added, and adds
+// the one SCP the demo's platform team wrote by hand: the sandbox
+// accounts may not buy reserved capacity or savings plans (a packing of
+// new SCPs must count it against the sandbox OU's 5).
+func addSCPs(o *world.Organization) {
+	full := o.Policies["p-FullAWSAccess"]
+	ids := make([]string, 0, len(o.OUs)+len(o.Members))
+	for id := range o.OUs {
+		ids = append(ids, id)
+	}
+	for id := range o.Members {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	full.Targets = append(full.Targets, ids...)
+	for id, ou := range o.OUs {
+		if ou.Name == "Sandbox" {
+			o.Policies[sandboxSCP] = &world.Policy{ID: sandboxSCP, Name: "sandbox-no-commitments", Type: world.SCPType,
+				Description: "Sandbox accounts may not buy reserved capacity or savings plans",
+				Content: `{"Version":"2012-10-17","Statement":[{"Sid":"NoCommitments","Effect":"Deny","Action":["ec2:PurchaseReservedInstancesOffering",` +
+					`"ec2:PurchaseHostReservation","rds:PurchaseReservedDBInstancesOffering","savingsplans:CreateSavingsPlan"],"Resource":"*"}]}`,
+				Targets: []string{id}}
+		}
+	}
+}
+
+// sandboxSCP is the ID of the demo's hand-written SCP.
+const sandboxSCP = "p-5eed5bx01"
 
 // Generate builds an organization of n accounts (at least 4) in m regions
 // (1 to 29) with the demo's mix: the demo's management, security and

@@ -159,7 +159,11 @@ func (e Encoder) WriteError(w http.ResponseWriter, c *Call, err error) {
 			w.Header().Set("X-Amzn-Query-Error", ae.Code+";"+fault)
 		}
 		w.Header().Set("X-Amzn-ErrorType", typ)
-		body, _ = json.Marshal(map[string]string{"__type": typ, "message": ae.Message})
+		doc := map[string]string{"__type": typ, "message": ae.Message}
+		for k, v := range ae.Fields {
+			doc[k] = v
+		}
+		body, _ = json.Marshal(doc)
 	case RestXML:
 		w.Header().Set("Content-Type", "application/xml")
 		w.Header().Set("x-amz-request-id", c.RequestID)

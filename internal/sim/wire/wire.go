@@ -173,6 +173,9 @@ type Error struct {
 	Message string
 	Server  bool // fault lies with the service (5xx), not the caller
 	Header  http.Header
+	// Fields are more members of a JSON error document, as some errors
+	// carry them (Organizations' ConstraintViolationException: Reason).
+	Fields map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

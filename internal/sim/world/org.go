@@ -1,6 +1,9 @@
 package world
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Organization is the AWS Organization: its root, OUs, member accounts,
 // delegated administrators and trusted service access. Guarded by World.Mu.
@@ -25,6 +28,12 @@ type Organization struct {
 	Policies map[string]*Policy
 	// RootTags are the tags of the root.
 	RootTags map[string]string `yaml:"-"`
+	// PolicyGen counts the changes that can change what the SCPs allow
+	// (a policy created, updated, deleted, attached or detached, a policy
+	// type enabled or disabled, an account moved): whoever caches the
+	// effective SCPs of an account compares it. Code that changes
+	// Policies, Targets or parents calls PoliciesChanged.
+	PolicyGen uint64 `yaml:"-"`
 
 	// Trails are copies of the management account's organization trails
 	// (kept by the CloudTrail simulator) so members can see them;
@@ -67,6 +76,87 @@ type Policy struct {
 	AWSManaged  bool
 	Targets     []string // root, OU or account IDs
 	Tags        map[string]string
+}
+
+// SCPType is the policy type of service control policies.
+const SCPType = "SERVICE_CONTROL_POLICY"
+
+// MaxSCPsPerTarget and MaxSCPSize are AWS's quotas: at most 5 SCPs
+// attached to a root, OU or account, and 5,120 characters per SCP
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+const (
+	MaxSCPsPerTarget = 5
+	MaxSCPSize       = 5120
+)
+
+// PoliciesChanged records a change that can change what the SCPs allow.
+func (o *Organization) PoliciesChanged() { o.PolicyGen++ }
+
+// Path returns the targets from the root down to account: the root, each
+// OU, the account; nil when account is not in the organization.
+func (o *Organization) Path(account string) []string {
+	if o == nil {
+		return nil
+	}
+	parent := ""
+	if m := o.Members[account]; m != nil {
+		parent = m.Parent
+	} else if account == o.ManagementAccount {
+		parent = o.RootID
+	} else {
+		return nil
+	}
+	path := []string{account}
+	for seen := 0; parent != "" && seen < 16; seen++ { // OUs nest at most 5 deep
+		path = append(path, parent)
+		if parent == o.RootID {
+			break
+		}
+		ou := o.OUs[parent]
+		if ou == nil {
+			break
+		}
+		parent = ou.Parent
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path
+}
+
+// Attached returns the policies of type typ attached to target, by ID.
+func (o *Organization) Attached(target, typ string) []*Policy {
+	var out []*Policy
+	for _, p := range o.Policies {
+		if p.Type != typ {
+			continue
+		}
+		for _, t := range p.Targets {
+			if t == target {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	sortPolicies(out)
+	return out
+}
+
+func sortPolicies(ps []*Policy) {
+	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
+}
+
+// SCPsEnabled reports whether service control policies are enabled.
+func (o *Organization) SCPsEnabled() bool {
+	if o == nil {
+		return false
+	}
+	for _, t := range o.EnabledPolicyTypes {
+		if t == SCPType {
+			return true
+		}
+	}
+	return false
 }
 
 // The methods below are the organization bookkeeping every service with an

@@ -125,6 +125,14 @@ func denied() error {
 
 func invalid(format string, args ...any) error { return errf("InvalidInputException", format, args...) }
 
+// constraint is a ConstraintViolationException with its Reason, which
+// the SDK decodes into types.ConstraintViolationException.Reason.
+func constraint(reason, format string, args ...any) error {
+	e := wire.Errorf(400, "ConstraintViolationException", format, args...)
+	e.Fields = map[string]string{"Reason": reason}
+	return e
+}
+
 // epoch is a timestamp in awsJson's epoch-seconds format.
 type epoch time.Time
 
@@ -976,8 +984,9 @@ func describePolicy(c *call) (any, error) {
 // IAM-style document with a Statement.
 func validContent(typ, content string) error {
 	malformed := errf("MalformedPolicyDocumentException", "The provided policy document doesn't meet the requirements of the specified policy type.")
-	if len(content) > 5120 && (typ == "SERVICE_CONTROL_POLICY" || typ == "RESOURCE_CONTROL_POLICY") {
-		return errf("ConstraintViolationException", "The provided policy document exceeds the maximum size. (MAX_POLICY_SIZE)")
+	if len(content) > world.MaxSCPSize && (typ == "SERVICE_CONTROL_POLICY" || typ == "RESOURCE_CONTROL_POLICY") {
+		// AWS counts characters, white space included.
+		return constraint("POLICY_CONTENT_LIMIT_EXCEEDED", "You attempted to create a policy larger than the maximum size: %d characters, the limit is %d.", len(content), world.MaxSCPSize)
 	}
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(content), &doc); err != nil {
@@ -1055,6 +1064,7 @@ func immutable() error {
 	return errf("ConstraintViolationException", "You can't modify an AWS managed policy. (IMMUTABLE_POLICY)")
 }
 
+
 func updatePolicy(c *call) (any, error) {
 	var in struct {
 		PolicyId    string
@@ -1090,6 +1100,7 @@ func updatePolicy(c *call) (any, error) {
 	}
 	if in.Content != nil {
 		p.Content = *in.Content
+		c.org.PoliciesChanged()
 	}
 	return c.policyView(p), nil
 }
@@ -1110,6 +1121,7 @@ func deletePolicy(c *call) (any, error) {
 		return nil, errf("PolicyInUseException", "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.")
 	}
 	delete(c.org.Policies, p.ID)
+	c.org.PoliciesChanged()
 	return nil, nil
 }
 
@@ -1146,7 +1158,11 @@ func attachPolicy(c *call) (any, error) {
 	if contains(p.Targets, target) {
 		return nil, errf("DuplicatePolicyAttachmentException", "The selected policy is already attached to the specified target.")
 	}
+	if n := len(c.org.Attached(target, p.Type)); n >= world.MaxSCPsPerTarget && (p.Type == world.SCPType || p.Type == "RESOURCE_CONTROL_POLICY") {
+		return nil, constraint("MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You attempted to attach more than %d policies of type %s to %s.", world.MaxSCPsPerTarget, p.Type, target)
+	}
 	p.Targets = append(p.Targets, target)
+	c.org.PoliciesChanged()
 	return nil, nil
 }
 
@@ -1157,7 +1173,13 @@ func detachPolicy(c *call) (any, error) {
 	}
 	for i, t := range p.Targets {
 		if t == target {
+			// Every root, OU and account keeps at least one SCP
+			// (DetachPolicy's documentation): attach the replacement first.
+			if p.Type == world.SCPType && len(c.org.Attached(target, p.Type)) == 1 {
+				return nil, constraint("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You attempted to detach the last policy of type %s from %s; every root, OU and account must have at least one.", p.Type, target)
+			}
 			p.Targets = append(p.Targets[:i:i], p.Targets[i+1:]...)
+			c.org.PoliciesChanged()
 			return nil, nil
 		}
 	}
@@ -1194,6 +1216,7 @@ func enablePolicyType(c *call) (any, error) {
 		return nil, errf("PolicyTypeAlreadyEnabledException", "The specified policy type is already enabled.")
 	}
 	c.org.EnabledPolicyTypes = append(c.org.EnabledPolicyTypes, t)
+	c.org.PoliciesChanged()
 	if t == "SERVICE_CONTROL_POLICY" && c.org.Policies[fullAWSAccess] == nil {
 		// AWS attaches FullAWSAccess to every root, OU and account.
 		p := &world.Policy{ID: fullAWSAccess, Name: "FullAWSAccess", Type: t, AWSManaged: true,
@@ -1232,5 +1255,6 @@ func disablePolicyType(c *call) (any, error) {
 			p.Targets = nil
 		}
 	}
+	c.org.PoliciesChanged()
 	return map[string]any{"Root": c.root()}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -361,4 +362,82 @@ func TestNoOrganization(t *testing.T) {
 	c := orgsdk.NewFromConfig(s.Config(t, simtest.Management, "eu-west-1"))
 	_, err := c.ListAccounts(context.Background(), &orgsdk.ListAccountsInput{})
 	wantCode(t, "no org", err, "AWSOrganizationsNotInUseException")
+}
+
+func reason(err error) types.ConstraintViolationExceptionReason {
+	var cv *types.ConstraintViolationException
+	if errors.As(err, &cv) {
+		return cv.Reason
+	}
+	return ""
+}
+
+// TestPolicyLimits: AWS's quotas on SCPs (5 per target, 5,120
+// characters) and the rule that every target keeps one SCP, with the
+// Reason the SDK decodes.
+func TestPolicyLimits(t *testing.T) {
+	ctx := context.Background()
+	mgmt, member, _, _ := clients(t, orgWorld())
+	scpType := types.PolicyTypeServiceControlPolicy
+	if _, err := mgmt.EnablePolicyType(ctx, &orgsdk.EnablePolicyTypeInput{RootId: aws.String("r-ab12"), PolicyType: scpType}); err != nil {
+		t.Fatal(err)
+	}
+	// FullAWSAccess is attached everywhere once SCPs are enabled.
+	for _, target := range []string{"r-ab12", "ou-ab12-11111111", simtest.Member, simtest.Management} {
+		pt, err := mgmt.ListPoliciesForTarget(ctx, &orgsdk.ListPoliciesForTargetInput{TargetId: aws.String(target), Filter: scpType})
+		if err != nil || len(pt.Policies) != 1 || aws.ToString(pt.Policies[0].Id) != "p-FullAWSAccess" || !pt.Policies[0].AwsManaged {
+			t.Errorf("%s: policies = %+v %v", target, pt, err)
+		}
+	}
+	big := `{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("x", 5100) + `","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`
+	_, err := mgmt.CreatePolicy(ctx, &orgsdk.CreatePolicyInput{Name: aws.String("big"), Description: aws.String("d"), Type: scpType, Content: aws.String(big)})
+	wantCode(t, "5,121+ characters", err, "ConstraintViolationException")
+	if r := reason(err); r != types.ConstraintViolationExceptionReasonPolicyContentLimitExceeded {
+		t.Errorf("reason = %q", r)
+	}
+	exact := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`
+	exact = exact[:len(exact)-3] + `,"Sid":"` + strings.Repeat("y", 5120-len(exact)-9) + `"}]}`
+	if len(exact) != 5120 {
+		t.Fatalf("test document is %d characters", len(exact))
+	}
+	if _, err := mgmt.CreatePolicy(ctx, &orgsdk.CreatePolicyInput{Name: aws.String("exact"), Description: aws.String("d"), Type: scpType, Content: aws.String(exact)}); err != nil {
+		t.Errorf("5,120 characters: %v", err)
+	}
+	var ids []*string
+	for i := 0; i < 5; i++ {
+		cp, err := mgmt.CreatePolicy(ctx, &orgsdk.CreatePolicyInput{Name: aws.String(fmt.Sprintf("p%d", i)), Description: aws.String("d"), Type: scpType, Content: aws.String(scp)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, cp.Policy.PolicySummary.Id)
+	}
+	for i := 0; i < 4; i++ { // FullAWSAccess + 4 = 5
+		if _, err := mgmt.AttachPolicy(ctx, &orgsdk.AttachPolicyInput{PolicyId: ids[i], TargetId: aws.String(simtest.Member)}); err != nil {
+			t.Fatalf("attach %d: %v", i, err)
+		}
+	}
+	_, err = mgmt.AttachPolicy(ctx, &orgsdk.AttachPolicyInput{PolicyId: ids[4], TargetId: aws.String(simtest.Member)})
+	wantCode(t, "sixth SCP", err, "ConstraintViolationException")
+	if r := reason(err); r != types.ConstraintViolationExceptionReasonMaxPolicyTypeAttachmentLimitExceeded {
+		t.Errorf("reason = %q", r)
+	}
+	// The last SCP of a target cannot be detached; with a replacement
+	// attached first, FullAWSAccess can.
+	_, err = mgmt.DetachPolicy(ctx, &orgsdk.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String("ou-ab12-11111111")})
+	if r := reason(err); r != types.ConstraintViolationExceptionReasonMinPolicyTypeAttachmentLimitExceeded {
+		t.Errorf("detach last: err = %v, reason %q", err, r)
+	}
+	if _, err := mgmt.AttachPolicy(ctx, &orgsdk.AttachPolicyInput{PolicyId: ids[4], TargetId: aws.String("ou-ab12-11111111")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mgmt.DetachPolicy(ctx, &orgsdk.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String("ou-ab12-11111111")}); err != nil {
+		t.Errorf("detach with a replacement: %v", err)
+	}
+	// Only the management account writes policies.
+	_, err = member.CreatePolicy(ctx, &orgsdk.CreatePolicyInput{Name: aws.String("m"), Description: aws.String("d"), Type: scpType, Content: aws.String(scp)})
+	wantCode(t, "member creates", err, "AccessDeniedException")
+	_, err = member.AttachPolicy(ctx, &orgsdk.AttachPolicyInput{PolicyId: ids[0], TargetId: aws.String("r-ab12")})
+	wantCode(t, "member attaches", err, "AccessDeniedException")
+	_, err = mgmt.ListPoliciesForTarget(ctx, &orgsdk.ListPoliciesForTargetInput{TargetId: aws.String("ou-ab12-99999999"), Filter: scpType})
+	wantCode(t, "unknown target", err, "TargetNotFoundException")
 }
