@@ -37,6 +37,7 @@ type Server struct {
 	services map[string]*entry // by signing name; "s3control" for S3 Control
 	faults   atomic.Pointer[faultState]
 	stats    stats
+	scps     scpCache
 	reqSeq   atomic.Uint64
 	// hosts are the host names the simulator is reached at, so a
 	// virtual-hosted S3 request ("bucket.127.0.0.1") can be told apart.
@@ -237,6 +238,9 @@ func (s *Server) serve(c *wire.Call, e *entry, sc scope) (*world.Credential, *wo
 	if fail {
 		ctr.faults.Add(1)
 		return cred, acct, wire.Errorf(500, codes.Internal, "We encountered an internal error. Please try again.")
+	}
+	if err := s.scpDenied(c, e, cred, acct, sc.Region); err != nil {
+		return cred, acct, err
 	}
 	return cred, acct, nil
 }
