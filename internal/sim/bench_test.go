@@ -96,3 +96,51 @@ func BenchmarkSDKRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSCP measures what SCP enforcement adds to a member account's
+// call (ec2 DescribeSecurityGroups as 444444444401): SCPs disabled, only
+// FullAWSAccess, and a guardrail set (the SCP of TestSCPEnforcement at
+// the root, the sandbox-like deny list at each level).
+func BenchmarkSCP(b *testing.B) {
+	req := func() *http.Request {
+		r := httptest.NewRequest("POST", "/", strings.NewReader("Action=DescribeSecurityGroups&Version=2016-11-15"))
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+world.RootKey("444444444401")+
+			"/20261123/us-east-1/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	for _, tc := range []struct {
+		name string
+		set  func(o *world.Organization)
+	}{
+		{"disabled", func(o *world.Organization) { o.EnabledPolicyTypes = nil }},
+		{"FullAWSAccess", func(o *world.Organization) {}},
+		{"guardrails", func(o *world.Organization) {
+			p := &world.Policy{ID: "p-benchguard", Name: "guard", Type: world.SCPType, Content: guardSCP}
+			for _, t := range o.Path("444444444401") {
+				p.Targets = append(p.Targets, t)
+			}
+			o.Policies[p.ID] = p
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			w, err := demo.Load(clock.Fixed(simtest.Now))
+			if err != nil {
+				b.Fatal(err)
+			}
+			tc.set(w.Org)
+			s := sim.New(w, sim.Services())
+			s.SetFaults(sim.Faults{})
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req())
+			if rec.Code != 200 {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s.ServeHTTP(httptest.NewRecorder(), req())
+			}
+		})
+	}
+}

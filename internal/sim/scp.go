@@ -103,7 +103,7 @@ func (s *Server) scpDenied(c *wire.Call, e *entry, cred *world.Credential, acct 
 	req := &policy.Request{
 		Action:   scpeval.Action(service, c.Op),
 		Resource: resourceOf(c, service, region, acct.ID),
-		Principal: policy.Principal{Type: principalType(p), ID: p.UserID, Account: p.Account, OrgID: orgID,
+		Principal: policy.Principal{Type: "AWS", ID: principalARN, Account: p.Account, OrgID: orgID,
 			Root: strings.HasSuffix(p.ARN, ":root")},
 		Context: map[string][]string{
 			"aws:RequestedRegion":       {region},
