@@ -40,7 +40,7 @@ type Level struct {
 	// Target is the root, OU or account ID; Kind one of Root, OU,
 	// Account; Name the OU's or account's name ("Root" for the root).
 	Target, Kind, Name string
-	Policies []Policy
+	Policies           []Policy
 }
 
 // Policy is one attached SCP.

@@ -1064,7 +1064,6 @@ func immutable() error {
 	return errf("ConstraintViolationException", "You can't modify an AWS managed policy. (IMMUTABLE_POLICY)")
 }
 
-
 func updatePolicy(c *call) (any, error) {
 	var in struct {
 		PolicyId    string
