@@ -69,6 +69,9 @@ type Plan struct {
 	Changes []Change        `json:"changes"`
 	Targets []TargetPlan    `json:"targets"`
 	Calls   []CallDecisions `json:"calls,omitempty"`
+	// State is the organization the plan was made from; After(State)
+	// the one it leaves (what 'scp explain --policies-from' reads).
+	State *State `json:"state"`
 	// Unused are Guardrail's policies that no target wants any more:
 	// detached by the plan, left in place (a later run may reuse them).
 	Unused []string `json:"unused,omitempty"`
@@ -98,7 +101,7 @@ type PolicyFate struct {
 // by a policy Guardrail did not create, a target that would carry more
 // than 5 SCPs, or a policy over 5,120 characters.
 func MakePlan(s *State, d Desired) (*Plan, error) {
-	p := &Plan{OrgID: s.OrgID, Source: d.Source, Desired: d, Changes: []Change{}}
+	p := &Plan{OrgID: s.OrgID, Source: d.Source, Desired: d, Changes: []Change{}, State: s}
 	want := map[string][]string{} // target ID -> policy names
 	byName := map[string]DesiredPolicy{}
 	var order []string
