@@ -310,6 +310,10 @@ func runSCPApply(ctx context.Context, g *globals, f *scpRolloutFlags, in io.Read
 	rep, err := rollout.Apply(ctx, c, p, rollout.Options{Journal: st, Now: f.db.clock(), By: by})
 	var stale *rollout.StaleError
 	if errors.As(err, &stale) {
+		if len(stale.Got) == 0 {
+			_, err := fmt.Fprintln(w, "Nothing to change: the organization's SCPs already match the plan.")
+			return err
+		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	return writeSCPReport(w, rep, f.format, err)

@@ -298,8 +298,9 @@ func jsonErr(data []byte, name string, err error) error {
 	if off < 0 {
 		return fmt.Errorf("%s: not a CloudTrail record: %v", name, err)
 	}
+	// The offset is just past the byte at fault.
 	line, col := 1, 1
-	for _, b := range data[:min(int(off), len(data))] {
+	for _, b := range data[:max(0, min(int(off)-1, len(data)))] {
 		if b == '\n' {
 			line, col = line+1, 1
 		} else {
