@@ -186,7 +186,7 @@ func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, r, "alert", http.StatusOK, map[string]any{"Title": a.Title, "A": a, "Raw": raw.String(), "Findings": fs})
+	s.render(w, r, "alert", http.StatusOK, map[string]any{"Title": a.Title, "A": a, "Raw": raw.String(), "Findings": fs, "Denial": s.denial(r, a)})
 }
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {

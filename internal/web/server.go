@@ -82,6 +82,8 @@ type Server struct {
 	// held by the rollback in progress (one at a time).
 	plans   chan struct{}
 	rolling sync.Mutex
+
+	scpc scpCache // the SCPs last read, for explaining denied calls
 }
 
 // New builds the dashboard over o.Store.
@@ -173,6 +175,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
 	s.mux.HandleFunc("GET /api/alerts", s.apiAlerts)
 	s.mux.HandleFunc("GET /api/alerts/{id}", s.apiAlert)
+	s.mux.HandleFunc("GET /api/alerts/{id}/explanation", s.apiAlertExplanation)
 	s.mux.HandleFunc("GET /api/watch/errors", s.apiWatchErrors)
 	s.mux.HandleFunc("GET /api/watch/reassessments", s.apiReassessments)
 	s.mux.HandleFunc("GET /api/findings/{id}/remediation", s.apiFindingRemediation)
