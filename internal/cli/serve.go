@@ -232,7 +232,7 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 	}
 	db.register(c)
 	f.register(c, "addr")
-	c.Flags().BoolVar(&useAWS, "aws", false, "let the dashboard call AWS, with the credentials of --profile/--region/--endpoint-url: plan a finding's remediation, roll back a remediation run (default: it never calls AWS)")
+	c.Flags().BoolVar(&useAWS, "aws", false, "let the dashboard call AWS, with the credentials of --profile/--region/--endpoint-url: plan a finding's remediation, roll back a remediation run, explain an alert's denied call from the SCPs (default: it never calls AWS)")
 	c.Flags().StringVar(&f.role, "role", org.DefaultRole, "with --aws: the role to assume in member accounts")
 	return c
 }
