@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/wire"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -993,27 +994,16 @@ func validContent(typ, content string) error {
 		return malformed
 	}
 	if typ == "SERVICE_CONTROL_POLICY" || typ == "RESOURCE_CONTROL_POLICY" {
-		st, ok := doc["Statement"]
-		if !ok {
+		// The one policy engine reads it as IAM does: Effect, Action or
+		// NotAction, known elements and condition operators.
+		d, err := policy.Parse([]byte(content))
+		if err != nil {
 			return malformed
 		}
-		var stmts []any
-		switch s := st.(type) {
-		case []any:
-			stmts = s
-		case map[string]any:
-			stmts = []any{s}
-		default:
-			return malformed
-		}
-		for _, s := range stmts {
-			m, ok := s.(map[string]any)
-			if !ok || (m["Effect"] != "Allow" && m["Effect"] != "Deny") {
-				return malformed
-			}
-			_, a := m["Action"]
-			_, na := m["NotAction"]
-			if !a && !na {
+		for _, st := range d.Statements {
+			// SCPs name no principal (they apply to every principal of
+			// the accounts they are attached to); RCPs must.
+			if typ == "SERVICE_CONTROL_POLICY" && (st.Principal != nil || st.NotPrincipal != nil) {
 				return malformed
 			}
 		}

@@ -271,7 +271,9 @@ func TestPolicies(t *testing.T) {
 	ctx := context.Background()
 	mgmt, member, _, _ := clients(t, orgWorld())
 	scpType := types.PolicyTypeServiceControlPolicy
-	for _, bad := range []string{"not json", `{"Version":"2012-10-17"}`, `{"Statement":[{"Effect":"Maybe","Action":"*"}]}`} {
+	for _, bad := range []string{"not json", `{"Version":"2012-10-17"}`, `{"Statement":[{"Effect":"Maybe","Action":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:RequestedRegion":"x"}}}]}`} {
 		_, err := mgmt.CreatePolicy(ctx, &orgsdk.CreatePolicyInput{Name: aws.String("bad"), Description: aws.String("d"), Type: scpType, Content: aws.String(bad)})
 		wantCode(t, "malformed "+bad, err, "MalformedPolicyDocumentException")
 	}
