@@ -130,6 +130,8 @@ func TestMatchActionResource(t *testing.T) {
 	}{
 		{"*", "s3:GetObject", true}, {"s3:*", "S3:GETOBJECT", true}, {"s3:Get*", "s3:PutObject", false},
 		{"s3:*Object", "s3:GetObject", true}, {"s3:?etObject", "s3:GetObject", true}, {"s3", "s3:GetObject", false},
+		{"s3:*Object", "s3:GetObjectAcl", false}, {"s3:Put*Acl", "s3:PutObjectAcl", true}, {"s3:Put*Acl", "s3:PutObject", false},
+		{"", "x", false}, {"**a", "ba", true},
 	} {
 		if got := MatchAction(c.p, c.a); got != c.want {
 			t.Errorf("MatchAction(%q, %q) = %v", c.p, c.a, got)
@@ -139,11 +141,26 @@ func TestMatchActionResource(t *testing.T) {
 		p, a string
 		want bool
 	}{
-		{"*", "arn:aws:s3:::b", true}, {"arn:aws:s3:::b*", "arn:aws:s3:::b/k", true}, {"arn:aws:s3:::B", "arn:aws:s3:::b", false},
+		{"*", "arn:aws:s3:::b", true}, {"arn:aws:s3:::b*", "arn:aws:s3:::b/k", true}, {"arn:aws:s3:::b/*", "arn:aws:s3:::b", false},
+		{"arn:aws:s3:::b*", "arn:aws:s3:::b", true}, {"arn:aws:s3:::B", "arn:aws:s3:::b", false},
 		{"arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/x", true}, {"arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/x", false},
 	} {
 		if got := MatchResource(c.p, c.a); got != c.want {
 			t.Errorf("MatchResource(%q, %q) = %v", c.p, c.a, got)
+		}
+	}
+}
+
+func TestAccountOf(t *testing.T) {
+	for id, want := range map[string]string{
+		"111122223333":                               "111122223333",
+		"arn:aws:iam::111122223333:root":             "111122223333",
+		"arn:aws:sts::111122223333:assumed-role/r/s": "111122223333",
+		"*":           "",
+		"AIDAEXAMPLE": "",
+	} {
+		if got := accountOf(id); got != want {
+			t.Errorf("accountOf(%q) = %q, want %q", id, got, want)
 		}
 	}
 }
