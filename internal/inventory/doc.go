@@ -6,7 +6,7 @@
 // internet-reachable, privileged).
 //
 // Exposure is judged by the evaluators the controls use (S3 public access
-// from control/s3, resource policies from control/lambda/resourcepolicy,
+// from control/s3, resource policies from internal/policy,
 // IAM policy documents from snapshot/iam), so a bucket the inventory calls
 // public is one S3.2 or S3.3 fails.
 //

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guardrail-sec/guardrail/internal/control/lambda/resourcepolicy"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
@@ -516,14 +516,18 @@ func policyExposure(res *Resource, doc, readErr string) {
 	if doc == "" {
 		return
 	}
-	d, err := resourcepolicy.Parse(doc)
+	d, err := policy.ParseString(doc)
 	if err != nil {
 		res.Attrs.Why = append(res.Attrs.Why, "public: unknown: "+err.Error())
 		return
 	}
-	for _, s := range d.Public() {
+	owner := ""
+	if f := strings.SplitN(res.ARN, ":", 6); len(f) == 6 {
+		owner = f[4]
+	}
+	for _, g := range policy.Public(d, owner) {
 		res.Exposure |= Public
-		res.Attrs.Why = append(res.Attrs.Why, "public: "+d.Describe(s))
+		res.Attrs.Why = append(res.Attrs.Why, "public: "+g.String())
 	}
 }
 

@@ -120,6 +120,9 @@ func evalCondition(c Condition, vals []string, present bool, vars func(string) (
 		return missing == want
 	}
 	empty := !present || len(vals) == 0
+	if empty && op.ifExists {
+		return true
+	}
 	switch op.set {
 	case "forallvalues":
 		if empty {
@@ -277,6 +280,10 @@ func arnLike(pattern, arn string) bool {
 	pp := strings.SplitN(pattern, ":", 6)
 	ap := strings.SplitN(arn, ":", 6)
 	if len(pp) != 6 || len(ap) != 6 {
+		if strings.HasPrefix(pattern, "arn:") {
+			// An ARN pattern of fewer than six components matches no ARN.
+			return false
+		}
 		return glob(pattern, arn)
 	}
 	for i := range pp {

@@ -3,7 +3,9 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -154,16 +156,20 @@ func (p *parser) errAt(off int64, st int, sid, format string, args ...any) *Synt
 // jsonErr converts a decoding error to a *SyntaxError at its offset.
 func (p *parser) jsonErr(err error, base int64, st int, sid string) *SyntaxError {
 	var off int64 = -1
+	msg := err.Error()
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		// Offset counts the bytes read, the bad one included.
+		off = e.Offset - 1
 	case *json.UnmarshalTypeError:
 		off = e.Offset
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		off, msg = int64(len(p.data))-base, "unexpected end of the document (an unclosed object, list or string)"
 	}
 	if off < 0 {
 		off = 0
 	}
-	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")
 	return p.errAt(base+off, st, sid, "%s", msg)
 }

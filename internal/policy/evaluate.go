@@ -114,6 +114,18 @@ func (s *Statement) Applies(r *Request) bool {
 	return s.applies(r, false, r.vars())
 }
 
+// MatchesConditions reports whether every condition of s holds for r.
+func (s *Statement) MatchesConditions(r *Request) bool {
+	vars := r.vars()
+	for _, c := range s.Condition {
+		vals, ok := vars(c.Key)
+		if !evalCondition(c, vals, ok, vars) {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *Statement) applies(r *Request, resource bool, vars func(string) ([]string, bool)) bool {
 	if !s.MatchesAction(r.Action) || !s.matchesResource(r.Resource, vars) {
 		return false

@@ -4,6 +4,11 @@ import (
 	"strings"
 )
 
+// Glob reports whether s matches the IAM wildcard pattern: * any run of
+// characters (colons and slashes included), ? exactly one; byte by byte,
+// case-sensitively. MatchAction and MatchResource build on it.
+func Glob(pattern, s string) bool { return glob(pattern, s) }
+
 // glob matches s against pattern with * (any run of characters, also
 // none) and ? (exactly one character), byte by byte.
 func glob(pattern, s string) bool {

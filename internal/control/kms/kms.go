@@ -1,7 +1,8 @@
 // Package kms holds the AWS KMS key controls. They read the "kms"
 // collector's state and never call AWS. Key policies are judged by the
-// public-principal evaluator the Lambda function policy control shares
-// (control/lambda/resourcepolicy).
+// public-access analysis the Lambda function policy control shares
+// (internal/policy: Public, where a Deny covering every outsider takes a
+// public Allow back).
 //
 // AWS managed keys are out of reach of their owners (AWS rotates them and
 // writes their policies), so KMS.3 and KMS.4 judge customer managed keys
@@ -28,7 +29,7 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/control/lambda/resourcepolicy"
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 )
@@ -163,14 +164,14 @@ func kms5() *control.Control {
 			in.Error(m, "key policy was not collected")
 			return
 		}
-		doc, err := resourcepolicy.Parse(k.Policy)
+		doc, err := policy.ParseString(k.Policy)
 		if err != nil {
 			in.Error(m, "key policy could not be read: %v", err)
 			return
 		}
 		var public []string
-		for _, s := range doc.Public() {
-			public = append(public, doc.Describe(s))
+		for _, g := range policy.Public(doc, in.Account.ID) {
+			public = append(public, g.String())
 		}
 		if len(public) > 0 {
 			in.Fail(m, "public key policy: %s", strings.Join(public, "; "))

@@ -1,7 +1,7 @@
 // Package lambda holds the AWS Lambda controls. They read the "lambda"
 // collector's state and never call AWS. Function policies are judged by
-// the shared public-principal evaluator in lambda/resourcepolicy, which
-// the KMS key policy control uses too; the deprecated-runtime table is
+// the shared public-access analysis of internal/policy, which
+// the KMS key policy control and the inventory use too; the deprecated-runtime table is
 // data, in runtimes.go, with its source.
 package lambda
 
@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/control/lambda/resourcepolicy"
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 )
@@ -66,18 +66,21 @@ func lambda1() *control.Control {
 			in.Pass(m, "no function policy")
 			return
 		}
-		doc, err := resourcepolicy.Parse(f.Policy)
+		doc, err := policy.ParseString(f.Policy)
 		if err != nil {
 			in.Error(m, "function policy could not be read: %v", err)
 			return
 		}
+		grants := map[*policy.Statement]policy.Grant{}
+		for _, g := range policy.Public(doc, in.Account.ID) {
+			grants[g.Statement] = g
+		}
 		var public []string
 		for _, s := range doc.Statements {
-			switch {
-			case s.Public():
-				public = append(public, doc.Describe(s))
-			case confusedDeputy(s):
-				public = append(public, fmt.Sprintf("%s allows s3.amazonaws.com without aws:SourceAccount (any account's bucket)", doc.Name(s)))
+			if g, ok := grants[s]; ok {
+				public = append(public, g.String())
+			} else if confusedDeputy(s) {
+				public = append(public, fmt.Sprintf("%s allows s3.amazonaws.com without aws:SourceAccount (any account's bucket)", s.Name()))
 			}
 		}
 		if len(public) > 0 {
@@ -92,8 +95,8 @@ func lambda1() *control.Control {
 // bucket owner's account: bucket names are global, so any account that
 // owns a bucket of that name could invoke the function (AWS Config's
 // lambda-function-public-access-prohibited fails it).
-func confusedDeputy(s *resourcepolicy.Statement) bool {
-	return strings.EqualFold(s.Effect, "Allow") && s.Service("s3.amazonaws.com") &&
+func confusedDeputy(s *policy.Statement) bool {
+	return s.IsAllow() && s.Service("s3.amazonaws.com") &&
 		!s.Fixed("aws:SourceAccount") && !s.Fixed("aws:SourceOwner")
 }
 

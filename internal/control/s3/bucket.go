@@ -1,7 +1,7 @@
 package s3
 
 import (
-	"fmt"
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
@@ -76,21 +76,8 @@ func crossAccountActions() *control.Control {
 					return
 				}
 				var found []string
-				for i := range b.Policy.Statements {
-					st := &b.Policy.Statements[i]
-					who := outsiders(st, in.Account.ID)
-					if len(who) == 0 {
-						continue
-					}
-					var acts []string
-					for _, a := range blockedActions {
-						if allows(st, a) {
-							acts = append(acts, a)
-						}
-					}
-					if len(acts) > 0 {
-						found = append(found, fmt.Sprintf("statement %s allows %s %s", sidName(st.Sid), strings.Join(who, ", "), strings.Join(acts, ", ")))
-					}
+				for _, g := range policy.CrossAccount(document(b.Policy), in.Account.ID, blockedActions) {
+					found = append(found, g.CrossString())
 				}
 				if len(found) > 0 {
 					in.Fail(m, "bucket policy lets other accounts manage the bucket: %s", strings.Join(found, "; "))

@@ -81,18 +81,22 @@ func exposed(b *s3snap.Bucket, acct *s3snap.S3, f family) exposure {
 
 	restrict, restrictWhy := blockSetting(b, acct, func(p *s3snap.PublicAccessBlock) bool { return p.RestrictPublicBuckets })
 	var policyFound []string
+	// The owner's account ID is not at hand here; without it a Deny with
+	// a NotPrincipal never counts as covering every outsider, which can
+	// only keep a public grant, never drop one.
+	owner := ""
 	policyErr := ""
 	if e, ok := b.Err(s3snap.DetailPolicy); ok {
 		policyErr = "bucket policy not read: " + e
 	} else if b.Policy != nil {
-		for _, g := range publicGrants(b.Policy, f) {
+		for _, g := range publicGrants(b.Policy, owner, f) {
 			policyFound = append(policyFound, g.String())
 		}
 		if b.PolicyPublic != nil {
 			switch {
 			case !*b.PolicyPublic:
 				policyFound = nil
-			case len(policyFound) == 0 && f&famRead != 0 && len(publicGrants(b.Policy, famAny)) == 0:
+			case len(policyFound) == 0 && f&famRead != 0 && len(publicGrants(b.Policy, owner, famAny)) == 0:
 				policyFound = []string{"S3 reports the bucket policy as public"}
 			}
 		}

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/guardrail-sec/guardrail/internal/policy"
 	s3snap "github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 )
 
-// This file holds the evaluators of bucket policies that the controls
-// share: who a statement lets in (everyone, other accounts), what it lets
-// them do (read, write, given actions), and whether a policy denies
-// requests without TLS. Actions and condition keys compare as IAM compares
-// them: case-insensitively, with * and ? wildcards in actions.
+// This file holds what the S3 controls ask of a bucket policy: what it
+// lets everyone do (read, write), what it lets other accounts do, and
+// whether it denies requests without TLS. Who a statement lets in, which
+// conditions narrow it, and which Deny takes a grant back are the policy
+// package's rules (internal/policy, public.go), shared with the Lambda
+// and KMS controls and the inventory; here are only S3's families of
+// actions.
 
 // family is a kind of access: reading or writing the bucket's data.
 type family int
@@ -44,50 +47,37 @@ var (
 		"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:AbortMultipartUpload", "s3:RestoreObject"}
 )
 
-// match reports whether the IAM pattern (with * and ?) matches s, in any
-// case.
-func match(pattern, s string) bool {
-	p, v := strings.ToLower(pattern), strings.ToLower(s)
-	// Iterative wildcard matching with backtracking to the last *.
-	pi, vi, star, mark := 0, 0, -1, 0
-	for vi < len(v) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, vi
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == v[vi]):
-			pi++
-			vi++
-		case star >= 0:
-			pi, mark = star+1, mark+1
-			vi = mark
-		default:
-			return false
+// document converts the snapshot's normalized bucket policy to a policy
+// document for the evaluator.
+func document(p *s3snap.Policy) *policy.Document {
+	if p == nil {
+		return nil
+	}
+	d := &policy.Document{Version: p.Version}
+	principals := func(ps []s3snap.Principal) map[string][]string {
+		if len(ps) == 0 {
+			return nil
 		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
-// allows reports whether the statement's Action (or NotAction) covers the
-// concrete action.
-func allows(st *s3snap.Statement, action string) bool {
-	if len(st.NotActions) > 0 {
-		for _, p := range st.NotActions {
-			if match(p, action) {
-				return false
+		m := map[string][]string{}
+		for _, x := range ps {
+			typ := x.Type
+			if typ == "*" {
+				typ = "AWS"
 			}
+			m[typ] = append(m[typ], x.ID)
 		}
-		return true
+		return m
 	}
-	for _, p := range st.Actions {
-		if match(p, action) {
-			return true
+	for i, st := range p.Statements {
+		s := &policy.Statement{Sid: st.Sid, Effect: st.Effect, Index: i,
+			Principal: principals(st.Principals), NotPrincipal: principals(st.NotPrincipals),
+			Action: st.Actions, NotAction: st.NotActions, Resource: st.Resources, NotResource: st.NotResources}
+		for _, c := range st.Conditions {
+			s.Condition = append(s.Condition, policy.Condition{Operator: c.Operator, Key: c.Key, Values: c.Values})
 		}
+		d.Statements = append(d.Statements, s)
 	}
-	return false
+	return d
 }
 
 // inFamily reports whether an action pattern can match an action of f:
@@ -116,9 +106,9 @@ func inFamily(pattern string, f family) bool {
 
 // grants returns the actions of f the statement allows (its patterns, or
 // for NotAction the concrete actions it leaves out), nil when none.
-func grants(st *s3snap.Statement, f family) []string {
+func grants(st *policy.Statement, f family) []string {
 	var out []string
-	if len(st.NotActions) > 0 {
+	if st.NotAction != nil {
 		var concrete []string
 		if f&famRead != 0 {
 			concrete = append(concrete, readActions...)
@@ -127,77 +117,18 @@ func grants(st *s3snap.Statement, f family) []string {
 			concrete = append(concrete, writeActions...)
 		}
 		for _, a := range concrete {
-			if allows(st, a) {
+			if st.MatchesAction(a) {
 				out = append(out, a)
 			}
 		}
 		return out
 	}
-	for _, p := range st.Actions {
+	for _, p := range st.Action {
 		if inFamily(p, f) {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// everyone reports whether the statement's principal is anyone: "*",
-// {"AWS": "*"}, or an Allow with NotPrincipal (all but a few).
-func everyone(st *s3snap.Statement) bool {
-	if len(st.NotPrincipals) > 0 && st.Effect == "Allow" {
-		return true
-	}
-	for _, p := range st.Principals {
-		if p.ID == "*" && (p.Type == "*" || p.Type == "AWS") {
-			return true
-		}
-	}
-	return false
-}
-
-// restrictingKeys are the condition keys that, with fixed values, pin a
-// statement open to everyone to known accounts, organizations, networks
-// or resources, so S3 does not consider it public.
-var restrictingKeys = map[string]bool{
-	"aws:sourcearn": true, "aws:sourcevpc": true, "aws:sourcevpce": true, "aws:sourceaccount": true,
-	"aws:sourceowner": true, "aws:sourceorgid": true, "aws:sourceorgpaths": true, "aws:principalorgid": true,
-	"aws:principalorgpaths": true, "aws:principalaccount": true, "aws:principalarn": true, "aws:userid": true,
-	"aws:principalservicename": true, "aws:sourceip": true, "s3:dataaccesspointaccount": true,
-	"s3:dataaccesspointarn": true, "s3:x-amz-server-side-encryption-aws-kms-key-id": true,
-}
-
-// restricting reports whether a condition limits who matches it: a
-// positive operator (not Not*, not *IfExists, not ForAllValues, which all
-// also match requests without the key) on a restricting key, with only
-// fixed values (no wildcard, no policy variable, no 0.0.0.0/0).
-func restricting(c s3snap.Condition) bool {
-	op := strings.ToLower(c.Operator)
-	if strings.HasPrefix(op, "forallvalues:") || strings.HasSuffix(op, "ifexists") || strings.Contains(op, "not") || op == "null" {
-		return false
-	}
-	if !restrictingKeys[strings.ToLower(c.Key)] || len(c.Values) == 0 {
-		return false
-	}
-	for _, v := range c.Values {
-		if v == "" || strings.ContainsAny(v, "*?") || strings.Contains(v, "${") || v == "0.0.0.0/0" || v == "::/0" {
-			return false
-		}
-	}
-	return true
-}
-
-// public reports whether an Allow statement is open to everyone with no
-// condition restricting who.
-func public(st *s3snap.Statement) bool {
-	if st.Effect != "Allow" || !everyone(st) {
-		return false
-	}
-	for _, c := range st.Conditions {
-		if restricting(c) {
-			return false
-		}
-	}
-	return true
 }
 
 // publicGrant is what one public statement lets everyone do.
@@ -211,92 +142,41 @@ func (g publicGrant) String() string {
 }
 
 // publicGrants returns the statements of p that let everyone do something
-// of f.
-func publicGrants(p *s3snap.Policy, f family) []publicGrant {
-	if p == nil {
+// of f, less what a Deny statement takes back from every outsider.
+func publicGrants(p *s3snap.Policy, owner string, f family) []publicGrant {
+	d := document(p)
+	if d == nil {
 		return nil
 	}
 	var out []publicGrant
-	for i := range p.Statements {
-		st := &p.Statements[i]
-		if !public(st) {
+	for _, st := range d.Statements {
+		if !st.OpenToAll() {
 			continue
 		}
-		if acts := grants(st, f); len(acts) > 0 {
+		acts := d.NotDenied(st, grants(st, f), policy.Scope{Owner: owner})
+		if len(acts) > 0 {
 			out = append(out, publicGrant{sid: st.Sid, actions: acts})
 		}
 	}
 	return out
 }
 
-// accountOf returns the account an AWS principal names: a 12-digit ID or
-// an ARN's account field; "" when it names none.
-func accountOf(id string) string {
-	if len(id) == 12 && strings.Trim(id, "0123456789") == "" {
-		return id
-	}
-	if f := strings.Split(id, ":"); len(f) >= 6 && f[0] == "arn" {
-		return f[4]
-	}
-	return ""
-}
-
-// outsiders returns who, other than owner's account, an Allow statement
-// lets in: "everyone" or the other accounts it names. A statement open to
-// everyone but conditioned on the owner's own account
-// (aws:PrincipalAccount or aws:SourceAccount) lets in no outsider.
-func outsiders(st *s3snap.Statement, owner string) []string {
-	if st.Effect != "Allow" {
-		return nil
-	}
-	if everyone(st) {
-		for _, c := range st.Conditions {
-			k := strings.ToLower(c.Key)
-			if (k == "aws:principalaccount" || k == "aws:sourceaccount") && restricting(c) && onlyValue(c.Values, owner) {
-				return nil
-			}
-		}
-		return []string{"everyone"}
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range st.Principals {
-		if p.Type != "AWS" {
-			continue
-		}
-		if a := accountOf(p.ID); a != "" && a != owner && !seen[a] {
-			seen[a] = true
-			out = append(out, "account "+a)
-		}
-	}
-	return out
-}
-
-func onlyValue(vals []string, v string) bool {
-	for _, x := range vals {
-		if x != v {
-			return false
-		}
-	}
-	return len(vals) > 0
-}
-
 // deniesHTTP returns the statements of p that deny everyone every S3
 // action when aws:SecureTransport is false, and whether, together, they
 // cover the bucket and its objects.
 func deniesHTTP(p *s3snap.Policy, bucketARN string) ([]string, bool) {
-	if p == nil {
+	d := document(p)
+	if d == nil {
 		return nil, false
 	}
 	var sids, resources []string
-	for i := range p.Statements {
-		st := &p.Statements[i]
-		if st.Effect != "Deny" || !everyone(st) || len(st.NotActions) > 0 || len(st.NotResources) > 0 || !allActions(st.Actions) {
+	for _, st := range d.Statements {
+		if !st.IsDeny() || !st.AnyPrincipal() || st.NotAction != nil || st.NotResource != nil || !allActions(st.Action) {
 			continue
 		}
-		if len(st.Conditions) == 1 && insecureTransport(st.Conditions[0]) {
+		if len(st.Condition) == 1 && insecureTransport(st.Condition[0]) {
 			sids = append(sids, sidName(st.Sid))
-			resources = append(resources, st.Resources...)
+			resources = append(resources, st.Resource...)
 		}
 	}
 	return sids, len(sids) > 0 && covers(resources, bucketARN) && covers(resources, bucketARN+"/object")
@@ -314,7 +194,7 @@ func allActions(patterns []string) bool {
 
 func covers(resources []string, arn string) bool {
 	for _, r := range resources {
-		if match(r, arn) {
+		if policy.MatchResource(r, arn) {
 			return true
 		}
 	}
@@ -323,7 +203,7 @@ func covers(resources []string, arn string) bool {
 
 // insecureTransport reports whether c matches requests sent without TLS:
 // Bool (or BoolIfExists) aws:SecureTransport false.
-func insecureTransport(c s3snap.Condition) bool {
+func insecureTransport(c policy.Condition) bool {
 	op := strings.ToLower(c.Operator)
 	if op != "bool" && op != "boolifexists" || !strings.EqualFold(c.Key, "aws:SecureTransport") {
 		return false

@@ -13,7 +13,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
-	"github.com/guardrail-sec/guardrail/internal/control/lambda/resourcepolicy"
+	"github.com/guardrail-sec/guardrail/internal/policy"
 )
 
 // lambdaPlaybooks returns the playbooks of Lambda's controls.
@@ -34,7 +34,7 @@ func lambdaPlaybooks() []Playbook {
 // could not be undone.
 //
 // Which statements make the policy public is decided by the evaluator
-// the Lambda.1 control uses (control/lambda/resourcepolicy), so the
+// the Lambda.1 control uses (internal/policy: Statement.OpenToAll), so the
 // playbook removes what the control fails and nothing else.
 
 // lambdaPolicyState is a function's resource-based policy.
@@ -247,7 +247,7 @@ func (p lambdaPermission) statement(fn string) json.RawMessage {
 // judges it: public (anyone, no narrowing condition), or an Allow to
 // Amazon S3 that does not pin the bucket owner's account.
 func lambdaJudge(stmt json.RawMessage) (public, s3Unpinned bool, err error) {
-	doc, err := resourcepolicy.Parse(`{"Statement":[` + string(stmt) + `]}`)
+	doc, err := policy.ParseString(`{"Statement":[` + string(stmt) + `]}`)
 	if err != nil {
 		return false, false, err
 	}
@@ -255,10 +255,10 @@ func lambdaJudge(stmt json.RawMessage) (public, s3Unpinned bool, err error) {
 		return false, false, fmt.Errorf("statement %s: not one statement", stmt)
 	}
 	s := doc.Statements[0]
-	if s.Public() {
+	if s.OpenToAll() {
 		return true, false, nil
 	}
-	return false, strings.EqualFold(s.Effect, "Allow") && s.Service("s3.amazonaws.com") &&
+	return false, s.IsAllow() && s.Service("s3.amazonaws.com") &&
 		!s.Fixed("aws:SourceAccount") && !s.Fixed("aws:SourceOwner"), nil
 }
 

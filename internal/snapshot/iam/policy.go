@@ -1,11 +1,11 @@
 package iam
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/guardrail-sec/guardrail/internal/policy"
 )
 
 // Document is a parsed IAM identity policy document: its statements, with
@@ -30,64 +30,22 @@ type Statement struct {
 	Conditional bool `json:"conditional,omitempty"`
 }
 
-// ParseDocument parses a policy document's JSON (not URL-encoded).
+// ParseDocument parses a policy document's JSON (not URL-encoded) with
+// the one policy parser (internal/policy).
 func ParseDocument(text string) (Document, error) {
-	var raw struct {
-		Statement json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+	pd, err := policy.ParseString(text)
+	if err != nil {
 		return Document{}, fmt.Errorf("parse policy document: %w", err)
 	}
-	if len(raw.Statement) == 0 {
-		return Document{}, errors.New("parse policy document: no Statement")
-	}
-	var list []rawStatement
-	if err := json.Unmarshal(raw.Statement, &list); err != nil {
-		var one rawStatement
-		if err := json.Unmarshal(raw.Statement, &one); err != nil {
-			return Document{}, fmt.Errorf("parse policy document: Statement: %w", err)
-		}
-		list = []rawStatement{one}
-	}
 	var d Document
-	for i, r := range list {
-		if r.Effect != "Allow" && r.Effect != "Deny" {
-			return Document{}, fmt.Errorf("parse policy document: statement %d: Effect %q is neither Allow nor Deny", i+1, r.Effect)
-		}
+	for _, r := range pd.Statements {
 		d.Statements = append(d.Statements, Statement{
 			Sid: r.Sid, Effect: r.Effect,
 			Actions: r.Action, NotActions: r.NotAction, Resources: r.Resource, NotResources: r.NotResource,
-			Conditional: len(r.Condition) > 0 && string(r.Condition) != "null",
+			Conditional: len(r.Condition) > 0,
 		})
 	}
 	return d, nil
-}
-
-type rawStatement struct {
-	Sid         string
-	Effect      string
-	Action      stringList
-	NotAction   stringList
-	Resource    stringList
-	NotResource stringList
-	Condition   json.RawMessage
-}
-
-// stringList is a JSON string or list of strings.
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*l = []string{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("want a string or a list of strings")
-	}
-	*l = many
-	return nil
 }
 
 // Allow reports whether s is an Allow statement.
@@ -234,28 +192,4 @@ func hasAny(list []string, want ...string) bool {
 
 // match reports whether s matches the IAM wildcard pattern p: "*" stands
 // for any run of characters (colons and slashes included), "?" for one.
-func match(p, s string) bool {
-	// Iterative glob with one backtrack point: linear in practice.
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
+func match(p, s string) bool { return policy.Glob(p, s) }
