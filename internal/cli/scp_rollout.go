@@ -16,15 +16,19 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
+	"github.com/guardrail-sec/guardrail/internal/scp"
 	"github.com/guardrail-sec/guardrail/internal/scp/explain"
 	"github.com/guardrail-sec/guardrail/internal/scp/rollout"
 	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/yamlpos"
 )
 
 // scpRolloutFlags are the flags of scp plan, apply, rollback, status and
 // explain.
 type scpRolloutFlags struct {
-	desired   string
+	intents   string
+	loaded    *scp.Intents
+	build     string
 	out       string
 	plan      string
 	format    string
@@ -161,7 +165,36 @@ identity policy, a resource policy, a permissions boundary).`,
 }
 
 func (f *scpRolloutFlags) registerDesired(c *cobra.Command) {
-	c.Flags().StringVar(&f.desired, "policies", "", "the built policies per target (JSON: {\"targets\":[{\"target\":\"Workloads\",\"policies\":[{\"name\",\"description\",\"content\"}]}]})")
+	c.Flags().StringVar(&f.intents, "intents", "", "an intents file (YAML), built against the policies attached now")
+	c.Flags().StringVar(&f.build, "build", "", "the manifest.json 'guardrail scp build --out DIR' wrote")
+}
+
+func (f *scpRolloutFlags) hasDesired() bool { return f.intents != "" || f.build != "" }
+
+// load reads the intents or the build before any call to AWS, so a
+// malformed file is refused first.
+func (f *scpRolloutFlags) load() error {
+	switch {
+	case f.intents != "" && f.build != "":
+		return usageErr("--intents and --build go apart: give one")
+	case f.intents != "":
+		in, err := rollout.LoadIntents(f.intents)
+		if err != nil {
+			var ye *yamlpos.Error
+			if errors.As(err, &ye) {
+				return err
+			}
+			return usageErr("--intents: %v", err)
+		}
+		f.loaded = in
+	case f.build != "":
+		if _, err := rollout.ReadBuild(f.build); err != nil {
+			return usageErr("--build %v", err)
+		}
+	default:
+		return usageErr("say what to roll out: --intents FILE or --build manifest.json")
+	}
+	return nil
 }
 
 func checkFormat(format string) error {
@@ -171,28 +204,24 @@ func checkFormat(format string) error {
 	return nil
 }
 
-// readDesired reads the built policies.
-func readDesired(path string) (rollout.Desired, error) {
-	var d rollout.Desired
-	if path == "" {
-		return d, usageErr("say what to roll out: --policies FILE")
+// desired reads what to roll out: the intents built against st, or a
+// build's manifest.
+func (f *scpRolloutFlags) desired(st *rollout.State) (rollout.Desired, error) {
+	switch {
+	case f.loaded != nil:
+		d, err := st.Build(f.loaded)
+		if err != nil {
+			return d, usageErr("--intents %s: %v", f.intents, err)
+		}
+		return d, nil
+	case f.build != "":
+		d, err := rollout.ReadBuild(f.build)
+		if err != nil {
+			return d, usageErr("--build %v", err)
+		}
+		return d, nil
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return d, usageErr("--policies: %v", err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return d, usageErr("--policies %s: %v", path, err)
-	}
-	if len(d.Targets) == 0 {
-		return d, usageErr("--policies %s: no targets", path)
-	}
-	if d.Source == "" {
-		d.Source = path
-	}
-	return d, nil
+	return rollout.Desired{}, usageErr("say what to roll out: --intents FILE or --build manifest.json")
 }
 
 func orgClient(ctx context.Context, g *globals) (*orgapi.Client, aws.Config, error) {
@@ -207,8 +236,7 @@ func runSCPPlan(ctx context.Context, g *globals, f *scpRolloutFlags, w io.Writer
 	if err := checkFormat(f.format); err != nil {
 		return err
 	}
-	d, err := readDesired(f.desired)
-	if err != nil {
+	if err := f.load(); err != nil {
 		return err
 	}
 	c, _, err := orgClient(ctx, g)
@@ -216,6 +244,10 @@ func runSCPPlan(ctx context.Context, g *globals, f *scpRolloutFlags, w io.Writer
 		return err
 	}
 	st, err := rollout.Read(ctx, c)
+	if err != nil {
+		return err
+	}
+	d, err := f.desired(st)
 	if err != nil {
 		return err
 	}
@@ -253,8 +285,13 @@ func runSCPApply(ctx context.Context, g *globals, f *scpRolloutFlags, in io.Read
 	if err := checkFormat(f.format); err != nil {
 		return err
 	}
-	if (f.plan == "") == (f.desired == "") {
-		return usageErr("say what to apply: --plan FILE (from 'scp plan --out') or --policies FILE")
+	if (f.plan == "") == !f.hasDesired() {
+		return usageErr("say what to apply: --plan FILE (from 'scp plan --out'), or --intents FILE or --build manifest.json")
+	}
+	if f.plan == "" {
+		if err := f.load(); err != nil {
+			return err
+		}
 	}
 	if err := f.db.check(); err != nil {
 		return err
@@ -273,11 +310,11 @@ func runSCPApply(ctx context.Context, g *globals, f *scpRolloutFlags, in io.Read
 			return usageErr("--plan %v", err)
 		}
 	} else {
-		d, err := readDesired(f.desired)
+		st, err := rollout.Read(ctx, c)
 		if err != nil {
 			return err
 		}
-		st, err := rollout.Read(ctx, c)
+		d, err := f.desired(st)
 		if err != nil {
 			return err
 		}

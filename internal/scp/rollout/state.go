@@ -254,9 +254,11 @@ func (s *State) Levels(account string) ([]scpeval.Level, error) {
 	return out, nil
 }
 
-// Resolve finds the target a reference names: "root", a root, OU or
-// account ID, an OU path from the root ("Workloads/Production"), or a
-// unique OU or account name.
+// Resolve finds the target a reference names, in the spellings the
+// intents use: "root" or the root's ID, an OU path from the root
+// ("ou:Workloads/Production", "ou:Root/Workloads", or without the ou:
+// prefix when it has a slash) or ID (ou-...), an account ID or
+// "account:" with an ID or a unique name, or a unique OU or account name.
 func (s *State) Resolve(ref string) (*Target, error) {
 	ref = strings.TrimSpace(ref)
 	if strings.EqualFold(ref, "root") {
@@ -265,10 +267,17 @@ func (s *State) Resolve(ref string) (*Target, error) {
 	if t := s.Targets[ref]; t != nil {
 		return t, nil
 	}
-	if strings.Contains(ref, "/") {
+	if rest, ok := strings.CutPrefix(ref, "account:"); ok {
+		if t := s.Targets[rest]; t != nil && t.Kind == scpeval.Account {
+			return t, nil
+		}
+		return s.named(ref, rest, scpeval.Account)
+	}
+	path, isOU := strings.CutPrefix(ref, "ou:")
+	if isOU || strings.Contains(ref, "/") {
 		parent := s.RootID
-		for _, part := range strings.Split(strings.Trim(ref, "/"), "/") {
-			if strings.EqualFold(part, "root") && parent == s.RootID {
+		for i, part := range strings.Split(strings.Trim(path, "/"), "/") {
+			if i == 0 && strings.EqualFold(part, "root") {
 				continue
 			}
 			var next *Target
@@ -284,9 +293,14 @@ func (s *State) Resolve(ref string) (*Target, error) {
 		}
 		return s.Targets[parent], nil
 	}
+	return s.named(ref, ref, "")
+}
+
+// named finds the one OU or account (of kind, when set) called name.
+func (s *State) named(ref, name, kind string) (*Target, error) {
 	var found []*Target
 	for _, t := range s.Targets {
-		if t.Name == ref && t.Kind != scpeval.Root {
+		if t.Name == name && t.Kind != scpeval.Root && (kind == "" || t.Kind == kind) {
 			found = append(found, t)
 		}
 	}
@@ -296,7 +310,7 @@ func (s *State) Resolve(ref string) (*Target, error) {
 	case 0:
 		return nil, fmt.Errorf("target %q: no root, OU or account of that ID or name in organization %s", ref, s.OrgID)
 	}
-	return nil, fmt.Errorf("target %q: %d OUs or accounts have that name; give its path (Workloads/Production) or ID", ref, len(found))
+	return nil, fmt.Errorf("target %q: %d OUs or accounts have that name; give its path (ou:Workloads/Production) or ID", ref, len(found))
 }
 
 // Accounts returns the accounts at or under target, sorted, the
