@@ -28,9 +28,11 @@ func TestDeps(t *testing.T) {
 					t.Errorf("%s depends on %s", pkg, dep)
 				}
 			}
-			// eventpattern is a neutral library the simulator's
-			// EventBridge shares with the watch's rules.
-			if strings.HasPrefix(dep, mod) && !strings.HasPrefix(dep, mod+"sim/") && dep != mod+"eventpattern" {
+			// eventpattern and policy are neutral libraries the
+			// simulator shares with the product (EventBridge patterns
+			// with the watch's rules; resource policies and SCPs with
+			// the controls and the SCP rollout).
+			if strings.HasPrefix(dep, mod) && !strings.HasPrefix(dep, mod+"sim/") && dep != mod+"eventpattern" && dep != mod+"policy" {
 				t.Errorf("%s depends on the product's %s", pkg, dep)
 			}
 		}
