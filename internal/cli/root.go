@@ -169,8 +169,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 against CIS AWS Foundations and AWS FSBP, keeps the findings across scans,
 searches every account's resources, serves a dashboard, and applies the
 detective baseline and fixes failing findings in waves behind a health
-gate, both with a journal to roll them back, and watches CloudTrail across
-the organization: alerts on risky changes, and re-assesses what changed.
+gate, both with a journal to roll them back, watches CloudTrail across
+the organization (alerts on risky changes, and re-assesses what changed),
+and builds and validates service control policies from intents.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
