@@ -328,6 +328,13 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%d errors, want 2:\n%s", len(Errors(ps)), all)
 		}
 	})
+	t.Run("a Principal in a raw statement", func(t *testing.T) {
+		in := intentsWith(t, "root", "    statements:\n      - {Sid: P, Effect: Deny, Principal: '*', Action: 'ec2:RunInstances', Resource: '*'}\n")
+		ps := Errors(Validate(in, nil, cat, testActions()))
+		if len(ps) != 1 || !strings.Contains(ps[0].String(), "t.yaml:4:9: error: target root: statement P: an SCP takes no Principal") {
+			t.Fatalf("problems %v", ps)
+		}
+	})
 	t.Run("an administrator locked out", func(t *testing.T) {
 		in := intentsWith(t, "root", `    protect_security_services: {except_roles: ["arn:aws:iam::*:role/SecurityAdmin"]}
     statements:
@@ -459,5 +466,28 @@ func TestManifestJSON(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `"document":{"Version":"2012-10-17","Statement":[`) {
 		t.Fatalf("document not inline JSON: %s", b[:200])
+	}
+}
+
+func TestResolve(t *testing.T) {
+	root := Node{Kind: "root", ID: "r-gr7d"}
+	ous := []Node{{Kind: "ou", ID: "ou-gr7d-11111111", Name: "Workloads", Path: "Workloads"}, {Kind: "ou", ID: "ou-gr7d-22222222", Name: "Production", Path: "Workloads/Production"}}
+	accts := []Node{{Kind: "account", ID: "444444444401", Name: "payments-prod"}, {Kind: "account", ID: "555555555501", Name: "dup"}, {Kind: "account", ID: "555555555502", Name: "dup"}}
+	for target, want := range map[string]string{
+		"root": "r-gr7d", "r-gr7d": "r-gr7d", "ou:Root/Workloads/Production": "ou-gr7d-22222222", "ou:Workloads": "ou-gr7d-11111111",
+		"ou-gr7d-22222222": "ou-gr7d-22222222", "account:payments-prod": "444444444401", "444444444401": "444444444401",
+	} {
+		n, err := Resolve(target, root, ous, accts)
+		if err != nil || n.ID != want {
+			t.Errorf("Resolve(%s) = %+v, %v; want %s", target, n, err, want)
+		}
+	}
+	for target, want := range map[string]string{
+		"ou:Sandbox": `no OU at path "Sandbox"`, "account:dup": `2 accounts are named "dup" (555555555501, 555555555502)`,
+		"account:999999999999": "no account", "r-zzzz": `the organization's root is "r-gr7d"`, "ou-gr7d-99999999": "no OU with that ID",
+	} {
+		if _, err := Resolve(target, root, ous, accts); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Resolve(%s): %v, want %q", target, err, want)
+		}
 	}
 }

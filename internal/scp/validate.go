@@ -392,6 +392,10 @@ func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Prob
 	var out []Problem
 	for _, c := range Compile(in) {
 		for _, s := range c.Statements {
+			if s.Principal != nil || s.NotPrincipal != nil {
+				out = append(out, Problem{File: in.File, Line: s.Line, Col: s.Col, Severity: Error, Where: "target " + c.Target + ": statement " + s.Name(),
+					Msg: "an SCP takes no Principal or NotPrincipal: it applies to every principal of the accounts it is attached to"})
+			}
 			for _, p := range cat.CheckActions(s) {
 				p.File, p.Line = in.File, c.Intents.Line
 				if s.Line > 0 {
