@@ -66,6 +66,14 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.pem")
+	badIntents := filepath.Join(dir, "intents.yaml")
+	brokenSCP := filepath.Join(dir, "scp.json")
+	if err := os.WriteFile(badIntents, []byte("targets:\n  - target: ou:Workloads\n    allowed_regions: [mars-1]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(brokenSCP, []byte(`{"Statement": [{"Effect": "Deny" "Action": "*"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -196,6 +204,13 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`, ""},
 		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`, ""},
 		{[]string{"serve", "--allowed-host", "evil example"}, ExitUsage, `--allowed-host "evil example"`, "Dashboard at"},
+		{[]string{"scp", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail scp"`, ""},
+		{[]string{"scp", "build"}, ExitUsage, "--intents FILE is required", ""},
+		{[]string{"scp", "build", "--intents", badIntents, "--out", filepath.Join(dir, "scp-out")}, ExitUsage, `intents.yaml:3:23: targets[0].allowed_regions[0]: "mars-1" is not an AWS Region code`, "wrote"},
+		{[]string{"scp", "build", "--intents", "../../examples/scp/intents.yaml", "--attached", brokenSCP}, ExitUsage, "--attached: " + brokenSCP + ": want a JSON object", "policies"},
+		{[]string{"scp", "build", "--intents", "../../examples/scp/intents.yaml", "--format", "yaml"}, ExitUsage, `--format "yaml": want text or json`, ""},
+		{[]string{"scp", "validate"}, ExitUsage, "requires at least 1 arg", ""},
+		{[]string{"scp", "validate", brokenSCP}, ExitUsage, "scp.json:1:34: error: invalid character", "valid"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -188,39 +188,11 @@ func matchValue(op, pv, v string, vars func(string) ([]string, bool)) bool {
 	case "numericequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan", "numericgreaterthanequals":
 		a, ok1 := new(big.Float).SetString(strings.TrimSpace(v))
 		b, ok2 := new(big.Float).SetString(strings.TrimSpace(pv))
-		if !ok1 || !ok2 {
-			return false
-		}
-		c := a.Cmp(b)
-		switch op {
-		case "numericequals":
-			return c == 0
-		case "numericlessthan":
-			return c < 0
-		case "numericlessthanequals":
-			return c <= 0
-		case "numericgreaterthan":
-			return c > 0
-		}
-		return c >= 0
+		return ok1 && ok2 && compared(strings.TrimPrefix(op, "numeric"), a.Cmp(b))
 	case "dateequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals":
 		a, ok1 := parseDate(v)
 		b, ok2 := parseDate(pv)
-		if !ok1 || !ok2 {
-			return false
-		}
-		c := a.Compare(b)
-		switch op {
-		case "dateequals":
-			return c == 0
-		case "datelessthan":
-			return c < 0
-		case "datelessthanequals":
-			return c <= 0
-		case "dategreaterthan":
-			return c > 0
-		}
-		return c >= 0
+		return ok1 && ok2 && compared(strings.TrimPrefix(op, "date"), a.Compare(b))
 	case "bool":
 		s, ok := substitute(pv, vars)
 		return ok && strings.EqualFold(s, v)
@@ -230,6 +202,23 @@ func matchValue(op, pv, v string, vars func(string) ([]string, bool)) bool {
 		return ipIn(pv, v)
 	}
 	return false
+}
+
+// compared says whether a comparison's result c (-1, 0, 1) satisfies
+// the relation rel: equals, lessthan, lessthanequals, greaterthan,
+// greaterthanequals.
+func compared(rel string, c int) bool {
+	switch rel {
+	case "equals":
+		return c == 0
+	case "lessthan":
+		return c < 0
+	case "lessthanequals":
+		return c <= 0
+	case "greaterthan":
+		return c > 0
+	}
+	return c >= 0
 }
 
 // parseDate reads an ISO 8601 date or time, or epoch seconds.

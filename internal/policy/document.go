@@ -135,18 +135,9 @@ func (p *parser) pos(off int64) (int, int) {
 	return line, col
 }
 
-// skip returns the offset of the first non-space byte at or after off.
-func (p *parser) skip(off int64) int64 {
-	for off < int64(len(p.data)) {
-		switch p.data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-			continue
-		}
-		break
-	}
-	return off
-}
+// skip returns the offset of the first byte at or after off that is not
+// space or a separator (, :).
+func (p *parser) skip(off int64) int64 { return p.skipIn(p.data, off) }
 
 func (p *parser) errAt(off int64, st int, sid, format string, args ...any) *SyntaxError {
 	l, c := p.pos(off)

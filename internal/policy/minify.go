@@ -3,7 +3,6 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
 )
 
 // Minify renders d as compact JSON in a stable order: Version, Id, then
@@ -14,30 +13,16 @@ import (
 // operators, condition keys) are sorted.
 func Minify(d *Document) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteByte('{')
-	first := true
-	field := func(k string, v any) error {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
-		return writeJSON(&b, v)
+	o := object{b: &b}
+	o.field("Version", d.Version, d.Version != "")
+	o.field("Id", d.ID, d.ID != "")
+	if o.err != nil {
+		return nil, o.err
 	}
-	if d.Version != "" {
-		if err := field("Version", d.Version); err != nil {
-			return nil, err
-		}
-	}
-	if d.ID != "" {
-		if err := field("Id", d.ID); err != nil {
-			return nil, err
-		}
-	}
-	if !first {
+	if o.n > 0 {
 		b.WriteByte(',')
+	} else {
+		b.WriteByte('{')
 	}
 	b.WriteString(`"Statement":[`)
 	for i, s := range d.Statements {
@@ -52,35 +37,43 @@ func Minify(d *Document) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// object writes a JSON object's members in the order given (the opening
+// brace on the first; the caller closes it).
+type object struct {
+	b   *bytes.Buffer
+	n   int
+	err error
+}
+
+// field writes "k":v when ok.
+func (o *object) field(k string, v any, ok bool) {
+	if !ok || o.err != nil {
+		return
+	}
+	if o.n == 0 {
+		o.b.WriteByte('{')
+	} else {
+		o.b.WriteByte(',')
+	}
+	o.n++
+	kb, _ := json.Marshal(k)
+	o.b.Write(kb)
+	o.b.WriteByte(':')
+	o.err = writeJSON(o.b, v)
+}
+
 // MinifyStatement writes one statement as Minify does.
 func MinifyStatement(b *bytes.Buffer, s *Statement) error {
-	b.WriteByte('{')
-	first := true
-	field := func(k string, v any) error {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
-		return writeJSON(b, v)
-	}
-	var err error
-	set := func(k string, v any, ok bool) {
-		if ok && err == nil {
-			err = field(k, v)
-		}
-	}
-	set("Sid", s.Sid, s.Sid != "")
-	set("Effect", s.Effect, true)
-	set("Principal", principalJSON(s.Principal), s.Principal != nil)
-	set("NotPrincipal", principalJSON(s.NotPrincipal), s.NotPrincipal != nil)
-	set("Action", listJSON(s.Action), s.Action != nil)
-	set("NotAction", listJSON(s.NotAction), s.NotAction != nil)
-	set("Resource", listJSON(s.Resource), s.Resource != nil)
-	set("NotResource", listJSON(s.NotResource), s.NotResource != nil)
-	if len(s.Condition) > 0 && err == nil {
+	o := object{b: b}
+	o.field("Sid", s.Sid, s.Sid != "")
+	o.field("Effect", s.Effect, true)
+	o.field("Principal", principalJSON(s.Principal), s.Principal != nil)
+	o.field("NotPrincipal", principalJSON(s.NotPrincipal), s.NotPrincipal != nil)
+	o.field("Action", listJSON(s.Action), s.Action != nil)
+	o.field("NotAction", listJSON(s.NotAction), s.NotAction != nil)
+	o.field("Resource", listJSON(s.Resource), s.Resource != nil)
+	o.field("NotResource", listJSON(s.NotResource), s.NotResource != nil)
+	if len(s.Condition) > 0 {
 		cond := map[string]map[string]any{}
 		for _, c := range s.Condition {
 			if cond[c.Operator] == nil {
@@ -88,10 +81,10 @@ func MinifyStatement(b *bytes.Buffer, s *Statement) error {
 			}
 			cond[c.Operator][c.Key] = listJSON(c.Values)
 		}
-		err = field("Condition", cond)
+		o.field("Condition", cond, true)
 	}
-	if err != nil {
-		return err
+	if o.err != nil {
+		return o.err
 	}
 	b.WriteByte('}')
 	return nil
@@ -127,14 +120,4 @@ func writeJSON(b *bytes.Buffer, v any) error {
 	}
 	b.Write(bytes.TrimRight(tmp.Bytes(), "\n"))
 	return nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -114,6 +114,10 @@ func TestMinify(t *testing.T) {
 	if string(got) != want {
 		t.Fatalf("minified\n%s\nwant\n%s", got, want)
 	}
+	bare, _ := ParseString(`{"Statement":{"Effect":"Deny","Action":"*"}}`)
+	if b, err := Minify(bare); err != nil || string(b) != `{"Statement":[{"Effect":"Deny","Action":"*"}]}` {
+		t.Fatalf("no Version: %s %v", b, err)
+	}
 	again, err := Parse(got)
 	if err != nil {
 		t.Fatalf("minified does not parse: %v", err)

@@ -113,9 +113,11 @@ func LoadAttached(name string, data []byte) (Attached, error) {
 // keep returns what stays attached to target: FullAWSAccess and every
 // other policy but Guardrail's own.
 func (a Attached) keep(target string) []string {
-	names, ok := a[CanonicalTarget(target)]
-	if !ok {
-		return []string{FullAWSAccess}
+	var names []string
+	for k, v := range a {
+		if CanonicalTarget(k) == CanonicalTarget(target) {
+			names = v
+		}
 	}
 	out := []string{FullAWSAccess}
 	for _, n := range names {
@@ -145,7 +147,7 @@ func (e *PackError) Error() string {
 			"(NotAction lists stay whole): shorten it", e.Target, e.Statement, e.StatementSize, MaxPolicySize)
 	}
 	return fmt.Sprintf("target %s: the intents need %d policies (%d characters minified, at most %d each) but only %d of %d slots "+
-		"are free (%s stay attached): remove intents, move some to a parent OU, or detach a policy",
+		"are free (attached and kept: %s): remove intents, move some to a parent OU, or detach a policy",
 		e.Target, e.Need, e.Size, MaxPolicySize, e.Free, MaxPerTarget, strings.Join(e.Keep, ", "))
 }
 
@@ -185,6 +187,12 @@ func mergeKey(s *policy.Statement) (string, bool) {
 	}
 	c := *s
 	c.Sid, c.Action, c.Index = "", []string{"x"}, 0
+	// Condition values are ORed: their order does not matter.
+	c.Condition = nil
+	for _, cd := range s.Condition {
+		cd.Values = slices.Sorted(slices.Values(cd.Values))
+		c.Condition = append(c.Condition, cd)
+	}
 	var b bytes.Buffer
 	if err := policy.MinifyStatement(&b, &c); err != nil {
 		return "", false

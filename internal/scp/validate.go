@@ -56,7 +56,9 @@ type Problem struct {
 	Severity  Severity
 	// Where names the target, policy and statement at fault.
 	Where string
-	Msg   string
+	// Target and Sid, when the problem is in a built policy's statement.
+	Target, Sid string
+	Msg         string
 }
 
 func (p Problem) String() string {
@@ -344,7 +346,7 @@ func (l Lockout) Check(docs []Named) []Problem {
 			shown = shown[:4]
 		}
 		out = append(out, Problem{Severity: Error, File: h.doc.File, Line: h.st.Line, Col: h.st.Col,
-			Where: h.doc.Where(h.st),
+			Where: h.doc.Where(h.st), Target: h.doc.Target, Sid: h.st.Sid,
 			Msg: fmt.Sprintf("denies %s %s%s: it would lock %s out; spare it (ArnNotLike aws:PrincipalArn) or narrow the statement",
 				h.who, strings.Join(shown, ", "), more, strings.SplitN(h.who, " arn:", 2)[0])})
 	}
@@ -390,6 +392,10 @@ func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Prob
 	var out []Problem
 	for _, c := range Compile(in) {
 		for _, s := range c.Statements {
+			if s.Principal != nil || s.NotPrincipal != nil {
+				out = append(out, Problem{File: in.File, Line: s.Line, Col: s.Col, Severity: Error, Where: "target " + c.Target + ": statement " + s.Name(),
+					Msg: "an SCP takes no Principal or NotPrincipal: it applies to every principal of the accounts it is attached to"})
+			}
 			for _, p := range cat.CheckActions(s) {
 				p.File, p.Line = in.File, c.Intents.Line
 				if s.Line > 0 {
@@ -444,13 +450,29 @@ func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Prob
 		spared := slices.Concat(SecurityServiceActions, BucketActions, ObjectActions)
 		l := Lockout{Role: in.GuardrailRole, Regions: regions, Actions: ga, Admins: t.ExceptRoles, Spared: spared}
 		for _, p := range l.Check(docs) {
-			if p.Line == 0 {
-				p.Line = t.Line
-			}
+			p.Line, p.Col = origin(in, p.Target, p.Sid)
 			out = append(out, p)
 		}
 	}
 	return dedupe(out)
+}
+
+// origin returns where in the intents file a built statement comes
+// from: the raw statement its (possibly merged) Sid holds, else the
+// target.
+func origin(in *Intents, target, sid string) (int, int) {
+	for _, t := range in.Targets {
+		if t.Target != target {
+			continue
+		}
+		for _, s := range t.Statements {
+			if s.Sid != "" && strings.Contains(sid, s.Sid) {
+				return s.Line, s.Col
+			}
+		}
+		return t.Line, 0
+	}
+	return 0, 0
 }
 
 func dedupe(ps []Problem) []Problem {

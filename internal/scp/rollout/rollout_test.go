@@ -59,7 +59,7 @@ func TestPlanApplyRollback(t *testing.T) {
 	}
 	d1 := rollout.Desired{Source: "test", Targets: []rollout.DesiredTarget{
 		{Target: "root", Policies: []rollout.DesiredPolicy{{Name: "org", Description: "org-wide", Content: denyLeave}}},
-		{Target: "Workloads", Policies: []rollout.DesiredPolicy{{Name: "workloads", Description: "workloads", Content: denyTrail}}},
+		{Target: "ou:Workloads", Policies: []rollout.DesiredPolicy{{Name: "workloads", Description: "workloads", Content: denyTrail}}},
 	}}
 	p1, err := rollout.MakePlan(before, d1)
 	if err != nil {
@@ -97,7 +97,7 @@ func TestPlanApplyRollback(t *testing.T) {
 	// content; the org policy is updated.
 	d2 := rollout.Desired{Source: "test2", Targets: []rollout.DesiredTarget{
 		{Target: "root", Policies: []rollout.DesiredPolicy{{Name: "org", Description: "org-wide", Content: denyLeave2}}},
-		{Target: "Workloads/Production", Policies: []rollout.DesiredPolicy{{Name: "prod", Description: "prod", Content: denyIMDS}}},
+		{Target: "ou:Workloads/Production", Policies: []rollout.DesiredPolicy{{Name: "prod", Description: "prod", Content: denyIMDS}}},
 	}}
 	p2, err := rollout.MakePlan(mid, d2)
 	if err != nil {
@@ -159,15 +159,15 @@ func TestPlanLimits(t *testing.T) {
 	for _, n := range []string{"a", "b", "c", "d"} {
 		four = append(four, rollout.DesiredPolicy{Name: n, Content: strings.Replace(denyLeave, "DenyLeave", "Deny"+n, 1)})
 	}
-	_, err = rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "Sandbox", Policies: four}}})
+	_, err = rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "ou:Sandbox", Policies: four}}})
 	if err == nil || !strings.Contains(err.Error(), "Root/Sandbox would carry 6 SCPs") {
 		t.Errorf("6 at the sandbox OU: %v", err)
 	}
-	if _, err := rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "Production", Policies: four}}}); err != nil {
+	if _, err := rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "ou:Workloads/Production", Policies: four}}}); err != nil {
 		t.Errorf("5 at Production: %v", err)
 	}
-	_, err = rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "Nowhere/Else", Policies: four[:1]}}})
-	if err == nil || !strings.Contains(err.Error(), `targets[0]: target "Nowhere/Else": no OU "Nowhere" under Root`) {
+	_, err = rollout.MakePlan(s, rollout.Desired{Targets: []rollout.DesiredTarget{{Target: "ou:Nowhere/Else", Policies: four[:1]}}})
+	if err == nil || !strings.Contains(err.Error(), `targets[0]: target ou:Nowhere/Else: no OU at path "Nowhere/Else"`) {
 		t.Errorf("unknown target: %v", err)
 	}
 	big := rollout.DesiredPolicy{Name: "big", Content: strings.Repeat(" ", 5121)}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/policy"
+	"github.com/guardrail-sec/guardrail/internal/scp"
 	"github.com/guardrail-sec/guardrail/internal/scpeval"
 )
 
@@ -255,62 +256,43 @@ func (s *State) Levels(account string) ([]scpeval.Level, error) {
 }
 
 // Resolve finds the target a reference names, in the spellings the
-// intents use: "root" or the root's ID, an OU path from the root
-// ("ou:Workloads/Production", "ou:Root/Workloads", or without the ou:
-// prefix when it has a slash) or ID (ou-...), an account ID or
-// "account:" with an ID or a unique name, or a unique OU or account name.
+// intents use (scp.Resolve: root, r-..., ou:Path/From/Root, ou-...,
+// account:ID or account:name, a 12-digit ID). A reference that names
+// nothing, or an account name two accounts share, is an error.
 func (s *State) Resolve(ref string) (*Target, error) {
-	ref = strings.TrimSpace(ref)
-	if strings.EqualFold(ref, "root") {
-		return s.Targets[s.RootID], nil
+	root := scp.Node{Kind: "root", ID: s.RootID, Name: "Root"}
+	var ous, accounts []scp.Node
+	ids := make([]string, 0, len(s.Targets))
+	for id := range s.Targets {
+		ids = append(ids, id)
 	}
-	if t := s.Targets[ref]; t != nil {
-		return t, nil
-	}
-	if rest, ok := strings.CutPrefix(ref, "account:"); ok {
-		if t := s.Targets[rest]; t != nil && t.Kind == scpeval.Account {
-			return t, nil
+	sort.Strings(ids)
+	for _, id := range ids {
+		t := s.Targets[id]
+		switch t.Kind {
+		case scpeval.OU:
+			ous = append(ous, scp.Node{Kind: "ou", ID: id, Name: t.Name, Path: s.ouPath(id)})
+		case scpeval.Account:
+			accounts = append(accounts, scp.Node{Kind: "account", ID: id, Name: t.Name, Path: s.ouPath(t.Parent)})
 		}
-		return s.named(ref, rest, scpeval.Account)
 	}
-	path, isOU := strings.CutPrefix(ref, "ou:")
-	if isOU || strings.Contains(ref, "/") {
-		parent := s.RootID
-		for i, part := range strings.Split(strings.Trim(path, "/"), "/") {
-			if i == 0 && strings.EqualFold(part, "root") {
-				continue
-			}
-			var next *Target
-			for _, t := range s.Targets {
-				if t.Parent == parent && t.Kind == scpeval.OU && t.Name == part {
-					next = t
-				}
-			}
-			if next == nil {
-				return nil, fmt.Errorf("target %q: no OU %q under %s", ref, part, s.PathName(parent))
-			}
-			parent = next.ID
-		}
-		return s.Targets[parent], nil
+	n, err := scp.Resolve(ref, root, ous, accounts)
+	if err != nil {
+		return nil, err
 	}
-	return s.named(ref, ref, "")
+	return s.Targets[n.ID], nil
 }
 
-// named finds the one OU or account (of kind, when set) called name.
-func (s *State) named(ref, name, kind string) (*Target, error) {
-	var found []*Target
-	for _, t := range s.Targets {
-		if t.Name == name && t.Kind != scpeval.Root && (kind == "" || t.Kind == kind) {
-			found = append(found, t)
+// ouPath is an OU's path below the root ("Workloads/Production"), "" for
+// the root.
+func (s *State) ouPath(id string) string {
+	var parts []string
+	for _, t := range s.Path(id) {
+		if s.Targets[t].Kind == scpeval.OU {
+			parts = append(parts, s.Targets[t].Name)
 		}
 	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return nil, fmt.Errorf("target %q: no root, OU or account of that ID or name in organization %s", ref, s.OrgID)
-	}
-	return nil, fmt.Errorf("target %q: %d OUs or accounts have that name; give its path (ou:Workloads/Production) or ID", ref, len(found))
+	return strings.Join(parts, "/")
 }
 
 // Accounts returns the accounts at or under target, sorted, the
