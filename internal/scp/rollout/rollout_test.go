@@ -2,6 +2,8 @@ package rollout_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	orgapi "github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/scp"
 	"github.com/guardrail-sec/guardrail/internal/scp/rollout"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
@@ -175,4 +178,30 @@ func TestPlanLimits(t *testing.T) {
 		t.Errorf("oversized: %v", err)
 	}
 	_ = aws.String
+}
+
+// TestReadBuild: a build's manifest reads as what to roll out; a file
+// that is not one is an error naming it.
+func TestReadBuild(t *testing.T) {
+	dir := t.TempDir()
+	in, err := rollout.LoadIntents("../../../examples/scp/intents.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := scp.Build(in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(p)
+	path := filepath.Join(dir, "manifest.json")
+	os.WriteFile(path, data, 0o600)
+	d, err := rollout.ReadBuild(path)
+	if err != nil || len(d.Targets) != len(p.Targets) || d.Targets[0].Policies[0].Content != string(p.Targets[0].Policies[0].Document) {
+		t.Errorf("ReadBuild = %+v, %v", d, err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"targets":[{"target":"root","policies":[{"name":"x"}]}]}`), 0o600)
+	if _, err := rollout.ReadBuild(bad); err == nil || !strings.Contains(err.Error(), "bad.json: targets[0].policies[0] (x): no document") {
+		t.Errorf("manifest without a document: %v", err)
+	}
 }
