@@ -316,14 +316,14 @@ func markUnknown(res *Result, r *Resource) {
 		res.Status = Unknown
 		return
 	}
-	if len(r.Unknown) == 0 || (res.Status != Passed && res.Status != Failed && res.Status != NotApplicable) {
-		return
-	}
 	attrs := r.Unknown
 	if r.UnknownFor != nil {
-		if attrs = r.UnknownFor[res.Control]; len(attrs) == 0 {
-			return
-		}
+		attrs = r.UnknownFor[res.Control]
+	} else if res.Status != Passed && res.Status != Failed && res.Status != NotApplicable {
+		return
+	}
+	if len(attrs) == 0 {
+		return
 	}
 	res.Reason = fmt.Sprintf("%s: %s (the verdict would have been %s: %s)", KnownAfterApply, strings.Join(attrs, ", "), res.Status, res.Reason)
 	res.Status = Unknown
