@@ -63,8 +63,21 @@ func Text(w io.Writer, r *Report) error {
 	}
 	var groups []*group
 	byKey := map[string]*group{}
+	// Account-level controls the code does not define: one line per
+	// reason, not one per control.
+	accountNA := map[string][]string{}
+	var naOrder []string
 	for _, res := range r.Results {
 		if res.Status == Passed || res.Status == NotApplicable {
+			continue
+		}
+		if res.Status == NotAssessed && res.Address == "" {
+			if _, ok := accountNA[res.Reason]; !ok {
+				naOrder = append(naOrder, res.Reason)
+			}
+			if !containsStr(accountNA[res.Reason], res.Control) {
+				accountNA[res.Reason] = append(accountNA[res.Reason], res.Control)
+			}
 			continue
 		}
 		key := res.Source + "\x00" + res.Address
@@ -95,6 +108,12 @@ func Text(w io.Writer, r *Report) error {
 				ew.printf(" [exempted until %s by %s at %s: %s]", e.Expires.Format(time.DateOnly), orDash(e.Approver), e.From, e.Reason)
 			}
 			ew.printf("\n")
+		}
+	}
+	if len(naOrder) > 0 {
+		ew.printf("\nNOT ASSESSED (account-level)\n")
+		for _, why := range naOrder {
+			ew.printf("  %s: %s\n", strings.Join(accountNA[why], ", "), why)
 		}
 	}
 	if len(r.NotAssessed) > 0 {
@@ -421,4 +440,13 @@ func JUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

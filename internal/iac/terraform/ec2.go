@@ -277,6 +277,11 @@ func mapInstance(b *builder, in *instance) {
 	i.ImageID, _ = o.str("ami")
 	i.KeyName, _ = o.str("key_name")
 	i.SubnetID, _ = o.str("subnet_id")
+	if p, ok := o.str("iam_instance_profile"); ok && p != "" {
+		i.InstanceProfileARN = b.globalARN("iam", "instance-profile/"+p)
+	} else if o.unknown("iam_instance_profile") {
+		i.InstanceProfileARN = "(" + iac.KnownAfterApply + ")"
+	}
 	i.SecurityGroups = append(o.strs("vpc_security_group_ids"), o.strs("security_groups")...)
 	in.res.ARN = i.ARN
 	in.res.UnknownFor = map[string][]string{}

@@ -58,6 +58,9 @@ type Options struct {
 	Region string
 	// Now is the snapshot's time.
 	Now time.Time
+	// SourceDir, when set, is the root module's directory: results get
+	// the file and line of each resource block.
+	SourceDir string
 }
 
 // Loader returns an iac.Loader for plans.
@@ -84,6 +87,11 @@ func Load(path string, data []byte, o Options) (*iac.Source, error) {
 	b := newBuilder(path, plan, o.Account, region, o.Now)
 	b.collect()
 	b.run()
+	if o.SourceDir != "" {
+		if err := locate(b.src, plan, o.SourceDir); err != nil {
+			return nil, &iac.InputError{File: o.SourceDir, Err: err}
+		}
+	}
 	return b.src, nil
 }
 
