@@ -276,4 +276,3 @@ func storeContext(ctx context.Context, st store.Store, cat *control.Catalog, acc
 	}
 	return iac.ContextFromFindings(fs, account), nil
 }
-

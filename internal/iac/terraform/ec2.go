@@ -397,7 +397,7 @@ func mapVolume(b *builder, in *instance) {
 	b.ec2.order = append(b.ec2.order, in)
 }
 
-func volKey(c *instance) string { return idOf(c, "vol-") }
+func volKey(c *instance) string  { return idOf(c, "vol-") }
 func instKey(c *instance) string { return idOf(c, "i-") }
 
 func mapVolumeAttachment(b *builder, in *instance) {
