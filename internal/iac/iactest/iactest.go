@@ -164,14 +164,20 @@ func modulePath(mod string) []string {
 
 var ids = regexp.MustCompile(`\b(sg|sgr|i|vol|snap|vpc|lt|subnet|eni|fl|ami|key|AKIA[0-9A-Z]*|AID[0-9A-Z]*)-?[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
 
-var ruleIDs = regexp.MustCompile(`\bsgr-[0-9a-f]{8,}\b`)
+var (
+	ruleIDs = regexp.MustCompile(`\bsgr-[0-9a-f]{8,}\b`)
+	ipv4    = regexp.MustCompile(`address (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\(known after apply\))`)
+)
 
 // Normalize makes reasons comparable across sources: resource IDs (sg-…,
 // i-…, key UUIDs), which each side makes up, become <id>; a security
 // group rule's ID, which exists only once applied, becomes "rule", as a
-// plan names it.
+// plan names it; a public IPv4 address, which AWS assigns at launch,
+// becomes <ip> (a plan says it is known after apply).
 func Normalize(reason string) string {
-	return ids.ReplaceAllString(ruleIDs.ReplaceAllString(reason, "rule"), "<id>")
+	reason = ruleIDs.ReplaceAllString(reason, "rule")
+	reason = ipv4.ReplaceAllString(reason, "address <ip>")
+	return ids.ReplaceAllString(reason, "<id>")
 }
 
 // Verdict is one result reduced to what the equivalence compares.

@@ -25,7 +25,11 @@ const (
 func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 	t.Helper()
 	ctx := context.Background()
-	s := simtest.Start(t, nil)
+	w := simtest.NewWorld()
+	if sc.World != nil {
+		sc.World(w)
+	}
+	s := simtest.Start(t, w)
 	cfg := s.Config(t, Account, Region)
 	cat, err := catalog.Default()
 	if err != nil {

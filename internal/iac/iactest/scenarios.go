@@ -11,7 +11,18 @@ import (
 	kmsapi "github.com/aws/aws-sdk-go-v2/service/kms"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
+
+// defaultVPC gives the account the default VPC every region has, with a
+// default subnet that maps public IPs on launch.
+func defaultVPC(w *world.World) {
+	e := &w.Account(Account).In(Region).EC2
+	e.VPCs = append(e.VPCs, &world.VPC{ID: "vpc-0default00000000", CIDR: "172.31.0.0/16", IsDefault: true, State: "available"})
+	e.Subnets = append(e.Subnets, &world.Subnet{ID: "subnet-0default0000000", VPCID: "vpc-0default00000000", CIDR: "172.31.0.0/20",
+		AZ: Region + "a", DefaultForAZ: true, MapPublicIP: true, AvailableIPCount: 4091})
+}
 
 // Scenario is one row of the equivalence table: a misconfiguration
 // created live through the SDK, and the same as a Terraform plan (and,
@@ -21,6 +32,9 @@ import (
 type Scenario struct {
 	Name     string
 	Controls []string
+	// World, when set, prepares state every real account has and the
+	// simulator's API cannot create (a default VPC), before the baseline.
+	World func(w *world.World)
 	// Live creates the misconfiguration in the simulator's account.
 	Live func(ctx context.Context, cfg aws.Config) error
 	// Plan is the same as a Terraform plan's resources.
@@ -145,6 +159,33 @@ func Scenarios() []Scenario {
 			Plan: []Resource{{Address: "aws_launch_template.web", Values: map[string]any{"name": "eq-web",
 				"metadata_options":   []any{map[string]any{"http_tokens": "optional", "http_endpoint": "enabled"}},
 				"network_interfaces": []any{map[string]any{"device_index": 0, "associate_public_ip_address": "true"}}}}},
+		},
+		{
+			Name:     "instance with IMDSv1, a public IP and an unencrypted root volume",
+			Controls: []string{"EC2.3", "EC2.8", "EC2.9", "GR.EC2.1"},
+			World:    defaultVPC,
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				// The default VPC's subnets give a public IP; EBS
+				// encryption by default is off.
+				_, err := ec2api.NewFromConfig(cfg).RunInstances(ctx, &ec2api.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"),
+					MinCount: aws.Int32(1), MaxCount: aws.Int32(1), InstanceType: ec2types.InstanceTypeT3Micro,
+					MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateOptional, HttpEndpoint: ec2types.InstanceMetadataEndpointStateEnabled}})
+				return err
+			},
+			Plan: []Resource{{Address: "aws_instance.web", Values: map[string]any{"ami": "ami-0abcdef1234567890", "instance_type": "t3.micro",
+				"associate_public_ip_address": true,
+				"metadata_options":            []any{map[string]any{"http_tokens": "optional", "http_endpoint": "enabled", "http_put_response_hop_limit": 1}},
+				"root_block_device":           []any{map[string]any{"encrypted": false, "volume_size": 8, "volume_type": "gp3"}}},
+				Unknown: map[string]any{"public_ip": true, "subnet_id": true, "root_block_device": []any{map[string]any{"device_name": true, "volume_id": true}}}}},
+		},
+		{
+			Name:     "EBS encryption by default off",
+			Controls: []string{"EC2.7"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := ec2api.NewFromConfig(cfg).DisableEbsEncryptionByDefault(ctx, &ec2api.DisableEbsEncryptionByDefaultInput{})
+				return err
+			},
+			Plan: []Resource{{Address: "aws_ebs_encryption_by_default.this", Values: map[string]any{"enabled": false}}},
 		},
 		{
 			Name:     "KMS key without automatic rotation",
