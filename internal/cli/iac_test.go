@@ -10,9 +10,17 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
+	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/iac/iactest"
+	"github.com/guardrail-sec/guardrail/internal/store"
+	"github.com/guardrail-sec/guardrail/internal/store/storetest"
 )
+
+var simtestNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // copyTree copies the files under src into dst.
 func copyTree(t *testing.T, src, dst string) {
@@ -161,5 +169,78 @@ func TestHelpMentionsIAC(t *testing.T) {
 		if !strings.Contains(doc, "Terraform plans") {
 			t.Errorf("%s does not mention that Terraform plans are checked", name)
 		}
+	}
+}
+
+// TestIACContextFromStore: --context-from-store takes the account-level
+// results of the account's latest scan from the store: EC2.7 FAILED in
+// the plan's region is reported as the context's, S3.1 PASSED makes the
+// account's Block Public Access neutralize a public bucket policy of the
+// plan; an account the store does not know is a usage error.
+func TestIACContextFromStore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "g.db")
+	ctx := context.Background()
+	s, err := store.OpenWith(ctx, db, store.Options{Now: clock.Fixed(simtestNow)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acct = "111122223333"
+	cat, _ := catalog.Default()
+	rep := storetest.NewReport("scan-1", simtestNow).Controls(cat.Control("EC2.7"), cat.Control("S3.1"), cat.Control("S3.2")).Account(acct, "prod", "Root/Prod", "us-east-1", "eu-west-1").
+		Result("EC2.7", control.Failed, acct, "eu-west-1", "AwsAccount", "AWS::::Account:"+acct, "EBS encryption by default is off").
+		Result("EC2.7", control.Passed, acct, "us-east-1", "AwsAccount", "AWS::::Account:"+acct, "EBS encryption by default is on").
+		Result("S3.1", control.Passed, acct, "us-east-1", "AwsAccount", "AWS::::Account:"+acct, "all four account-level Block Public Access settings are on").Report()
+	if err := s.StartScan(ctx, store.Scan{ID: rep.ID, Started: rep.Started}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FinishScan(ctx, rep, nil); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	plan := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(plan, iactest.Plan("eu-west-1",
+		iactest.Resource{Address: "aws_s3_bucket.site", Values: map[string]any{"bucket": "acme-site"}},
+		iactest.Resource{Address: "aws_s3_bucket_public_access_block.site", Values: map[string]any{"bucket": "acme-site", "block_public_acls": false, "ignore_public_acls": false, "block_public_policy": false, "restrict_public_buckets": false}},
+		iactest.Resource{Address: "aws_s3_bucket_policy.site", Values: map[string]any{"bucket": "acme-site",
+			"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-site/*"}]}`}},
+	), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"iac", "scan", plan, "--controls", "EC2.7,S3.1,S3.2", "--format", "json", "--db", db, "--context-from-store", "--context-account", acct}, &out, &errb)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got struct {
+		Results []struct {
+			Control, Status, Reason, Address, Context string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"EC2.7": "FAILED", "S3.1": "PASSED", "S3.2 aws_s3_bucket.site": "PASSED"}
+	for _, r := range got.Results {
+		key := r.Control
+		if r.Address != "" {
+			key += " " + r.Address
+		}
+		if w, ok := want[key]; ok {
+			if r.Status != w {
+				t.Errorf("%s: %s %q, want %s", key, r.Status, r.Reason, w)
+			}
+			if r.Address == "" && !strings.Contains(r.Context, "store") {
+				t.Errorf("%s: context %q, want the store's", key, r.Context)
+			}
+			delete(want, key)
+		}
+	}
+	for k := range want {
+		t.Errorf("%s: no result in %s", k, out.String())
+	}
+	errb.Reset()
+	if code := Main(ctx, []string{"iac", "scan", plan, "--db", db, "--context-from-store", "--context-account", "999999999999"}, io.Discard, &errb); code != ExitUsage || !strings.Contains(errb.String(), "no result for account 999999999999") {
+		t.Errorf("unknown account: exit %d, %s", code, errb.String())
 	}
 }
