@@ -31,10 +31,13 @@ func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 	// setup, one that sees only the setup's assessment, so that nothing
 	// the first assessment caches (a credential report, which AWS
 	// regenerates at most every 4 hours) hides the setup.
-	start := func() aws.Config {
+	start := func(seed bool) aws.Config {
 		w := simtest.NewWorld()
 		if sc.World != nil {
 			sc.World(w)
+		}
+		if seed && sc.Seed != nil {
+			sc.Seed(w)
 		}
 		s := simtest.Start(t, w)
 		return s.Config(t, Account, Region)
@@ -59,11 +62,11 @@ func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 		return rs
 	}
 	before := map[string]bool{}
-	cfgBefore := start()
+	cfgBefore := start(false)
 	for _, r := range assess(cfgBefore) {
 		before[r.Control+"\x00"+r.Resource.ARN+"\x00"+string(r.Status)+"\x00"+r.Reason] = true
 	}
-	cfg := start()
+	cfg := start(true)
 	if err := sc.Live(ctx, cfg); err != nil {
 		t.Fatalf("scenario %q: live setup: %v", sc.Name, err)
 	}

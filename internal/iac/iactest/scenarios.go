@@ -12,9 +12,11 @@ import (
 	guarddutyapi "github.com/aws/aws-sdk-go-v2/service/guardduty"
 	iamapi "github.com/aws/aws-sdk-go-v2/service/iam"
 	kmsapi "github.com/aws/aws-sdk-go-v2/service/kms"
+	lambdaapi "github.com/aws/aws-sdk-go-v2/service/lambda"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
 
@@ -38,7 +40,13 @@ type Scenario struct {
 	// World, when set, prepares state every real account has and the
 	// simulator's API cannot create (a default VPC), before the baseline.
 	World func(w *world.World)
-	// Live creates the misconfiguration in the simulator's account.
+	// Seed, when set, puts in the world the part of the
+	// misconfiguration the simulator's API cannot create (it has no
+	// CreateDBInstance nor CreateFunction), as the remediation tests do;
+	// only the simulator that sees the setup gets it.
+	Seed func(w *world.World)
+	// Live creates the misconfiguration in the simulator's account
+	// through the SDK.
 	Live func(ctx context.Context, cfg aws.Config) error
 	// Plan is the same as a Terraform plan's resources.
 	Plan []Resource
@@ -273,6 +281,41 @@ func Scenarios() []Scenario {
 			},
 			Plan: []Resource{{Address: "aws_config_configuration_recorder.main", Values: map[string]any{"name": "default", "role_arn": "arn:aws:iam::222222222222:role/config",
 				"recording_group": []any{map[string]any{"all_supported": true, "include_global_resource_types": true}}}}},
+		},
+		{
+			Name:     "RDS instance reachable from the internet, unencrypted, without backups",
+			Controls: []string{"RDS.2", "RDS.3", "RDS.11"},
+			Seed: func(w *world.World) {
+				r := &w.Account(Account).In(Region).RDS
+				r.Instances = append(r.Instances, &world.DBInstance{ID: "eq-db", Class: "db.t3.micro", Engine: "mysql", EngineVersion: "8.0.35",
+					Status: "available", MasterUsername: "admin", AllocatedStorage: 20, StorageType: "gp3", PubliclyAccessible: true,
+					AutoMinorVersionUpgrade: true, BackupRetentionPeriod: 0, Port: 3306, Created: simtest.Now})
+			},
+			Live: func(context.Context, aws.Config) error { return nil },
+			Plan: []Resource{{Address: "aws_db_instance.db", Values: map[string]any{"identifier": "eq-db", "engine": "mysql", "engine_version": "8.0.35",
+				"instance_class": "db.t3.micro", "allocated_storage": 20, "publicly_accessible": true, "storage_encrypted": false,
+				"backup_retention_period": 0, "auto_minor_version_upgrade": true, "port": 3306, "username": "admin"},
+				Unknown: map[string]any{"password": true, "endpoint": true, "address": true}}},
+		},
+		{
+			Name:     "Lambda function anyone may invoke, on a deprecated runtime",
+			Controls: []string{"Lambda.1", "Lambda.2"},
+			Seed: func(w *world.World) {
+				l := &w.Account(Account).In(Region).Lambda
+				l.Functions = append(l.Functions, &world.LambdaFunction{Name: "eq-fn", Runtime: "python3.7", Handler: "app.handler",
+					Role: "arn:aws:iam::" + Account + ":role/eq-fn", PackageType: "Zip", Timeout: 3, MemorySize: 128, LastModified: simtest.Now})
+			},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := lambdaapi.NewFromConfig(cfg).AddPermission(ctx, &lambdaapi.AddPermissionInput{FunctionName: aws.String("eq-fn"),
+					StatementId: aws.String("public"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*")})
+				return err
+			},
+			Plan: []Resource{
+				{Address: "aws_lambda_function.fn", Values: map[string]any{"function_name": "eq-fn", "runtime": "python3.7", "handler": "app.handler",
+					"role": "arn:aws:iam::" + Account + ":role/eq-fn", "package_type": "Zip", "timeout": 3, "memory_size": 128}, Unknown: map[string]any{"arn": true}},
+				{Address: "aws_lambda_permission.public", Values: map[string]any{"statement_id": "public", "action": "lambda:InvokeFunction", "principal": "*"},
+					Unknown: map[string]any{"function_name": true}, Refs: map[string][]string{"function_name": {"aws_lambda_function.fn.function_name", "aws_lambda_function.fn"}}},
+			},
 		},
 		{
 			Name:     "weak account password policy",

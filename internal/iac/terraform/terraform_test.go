@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"strconv"
@@ -244,3 +245,41 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestEveryMappedTypeSurvivesOddValues: each mapped type, with nothing
+// set, with everything unknown, or with values of the wrong JSON type,
+// loads and evaluates without a panic, and is either assessed or listed
+// with a reason (a setting whose resource cannot be found).
+func TestEveryMappedTypeSurvivesOddValues(t *testing.T) {
+	odd := map[string]any{"bucket": 7, "policy": []any{1}, "ingress": "x", "name": map[string]any{}, "metadata_options": "y",
+		"root_block_device": []any{"z"}, "rule": 3, "tags": []any{}, "enable": "maybe", "vpc_id": false}
+	for _, typ := range MappedTypes() {
+		for name, after := range map[string]string{"empty": `{}`, "unknown": `{}`, "odd": mustJSON(odd)} {
+			unknown := `{}`
+			if name == "unknown" {
+				unknown = `true`
+			}
+			plan := `{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[{"address":"` + typ + `.x","mode":"managed","type":"` + typ +
+				`","name":"x","provider_name":"registry.terraform.io/hashicorp/aws","change":{"actions":["create"],"before":null,"after":` + after + `,"after_unknown":` + unknown + `}}]}`
+			src, err := Load("p.json", []byte(plan), Options{Now: now})
+			if err != nil {
+				t.Errorf("%s %s: %v", typ, name, err)
+				continue
+			}
+			if len(src.Resources) == 0 && (len(src.NotAssessed) == 0 || src.NotAssessed[0].Reason == "") {
+				t.Errorf("%s %s: neither assessed nor listed with a reason", typ, name)
+			}
+			if _, err := iac.Evaluate(src, iac.Options{Now: now}); err != nil {
+				t.Errorf("%s %s: evaluate: %v", typ, name, err)
+			}
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
