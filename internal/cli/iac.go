@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -198,6 +199,7 @@ func (s *iacScan) run(ctx context.Context, paths []string, stdout, stderr io.Wri
 		reps = append(reps, rep)
 	}
 	rep := iac.Merge(reps...)
+	relativeFiles(rep)
 	write := func(w io.Writer) error { return iac.Write(w, rep, s.format) }
 	if s.out != "" {
 		if err := writeFile(s.out, write); err != nil {
@@ -212,6 +214,25 @@ func (s *iacScan) run(ctx context.Context, paths []string, stdout, stderr io.Wri
 		}
 	}
 	return nil
+}
+
+// relativeFiles makes the file of each result relative to the working
+// directory when it is under it: code scanning resolves a SARIF file's
+// paths against the repository's root, where CI runs the scan.
+func relativeFiles(rep *iac.Report) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	for i := range rep.Results {
+		f := rep.Results[i].File
+		if !filepath.IsAbs(f) {
+			continue
+		}
+		if rel, err := filepath.Rel(wd, f); err == nil && !strings.HasPrefix(rel, "..") {
+			rep.Results[i].File = rel
+		}
+	}
 }
 
 func contains(ss []string, s string) bool {

@@ -241,6 +241,7 @@ func Evaluate(src *Source, opts Options) (*Report, error) {
 		}
 	}
 	ctxFacts := applyContext(opts.Context, acct, region, definedBy)
+	applyDefaults(src, region, func(f string) bool { return len(definedBy[f]) > 0 || ctxFacts[f] })
 	results := control.EvaluateAccount(controls, src.Snapshot, acct, func(n string) bool { return GlobalCollectors[n] }, opts.Now)
 
 	rep := &Report{Generated: opts.Now, Controls: controls,
@@ -357,6 +358,28 @@ func applyContext(c *Context, a *snapshot.Account, reg *snapshot.Region, defined
 		out[FactS3AccountPublicAccess] = true
 	}
 	return out
+}
+
+// applyDefaults settles the attributes a resource leaves to an
+// account-level fact that the code or the context defines: an EBS volume
+// without "encrypted" is encrypted exactly when EBS encryption by default
+// is on.
+func applyDefaults(src *Source, reg *snapshot.Region, known func(string) bool) {
+	for _, r := range src.Resources {
+		if r.DefaultFrom != FactEBSEncryptionByDefault || !known(r.DefaultFrom) || reg == nil || reg.EC2 == nil {
+			continue
+		}
+		on := reg.EC2.EBSEncryptionByDefault
+		if !on && r.DefaultOnlyIfOn {
+			continue
+		}
+		for i := range reg.EC2.Volumes {
+			if v := &reg.EC2.Volumes[i]; v.ARN == r.ARN {
+				v.Encrypted = on
+			}
+		}
+		r.Unknown, r.UnknownFor = nil, nil
+	}
 }
 
 func addresses(rs []*Resource) string {

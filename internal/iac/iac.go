@@ -83,6 +83,16 @@ type Resource struct {
 	UnknownFor map[string][]string `json:"-"`
 	// Facts are the account-level facts the resource defines (Fact*).
 	Facts []string `json:"facts,omitempty"`
+	// DefaultFrom names the account-level fact (Fact*) that decides the
+	// resource's Unknown attributes when the code leaves them unset (an
+	// EBS volume without "encrypted": EBS encryption by default). When
+	// the code or the context defines the fact, Evaluate applies it and
+	// the attributes are no longer unknown.
+	DefaultFrom string `json:"-"`
+	// DefaultOnlyIfOn: the fact decides only when it is on (a root
+	// volume whose AMI's snapshot may be encrypted even when EBS
+	// encryption by default is off).
+	DefaultOnlyIfOn bool `json:"-"`
 	// Joins is the address of the resource this one configures (an
 	// aws_s3_bucket_policy joins its aws_s3_bucket).
 	Joins string `json:"joins,omitempty"`

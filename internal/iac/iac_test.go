@@ -384,3 +384,31 @@ func TestSARIFSchemaCatchesErrors(t *testing.T) {
 		t.Errorf("a result with level \"severe\" passed the schema (%v)", err)
 	}
 }
+
+// TestEBSDefaultDecidesUnsetEncryption: a volume that leaves "encrypted"
+// unset is UNKNOWN for EC2.3 until EBS encryption by default is known,
+// from the plan or the context; then it is judged.
+func TestEBSDefaultDecidesUnsetEncryption(t *testing.T) {
+	plan := publicPlan("")
+	if r := find(report(t, plan, iac.Options{Controls: []string{"EC2.3"}}), "EC2.3", "aws_ebs_volume.data"); r.Status != iac.Unknown {
+		t.Errorf("no context: %s %q, want UNKNOWN", r.Status, r.Reason)
+	}
+	for _, tc := range []struct {
+		on   bool
+		want iac.Status
+	}{{true, iac.Passed}, {false, iac.Failed}} {
+		on := tc.on
+		r := find(report(t, plan, iac.Options{Controls: []string{"EC2.3"}, Context: &iac.Context{Source: "flags", EBSEncryptionByDefault: &on}}), "EC2.3", "aws_ebs_volume.data")
+		if r.Status != tc.want {
+			t.Errorf("EBS encryption by default %v: %s %q, want %s", on, r.Status, r.Reason, tc.want)
+		}
+	}
+	withDefault := iactest.Plan("eu-west-1",
+		iactest.Resource{Address: "aws_ebs_encryption_by_default.on", Values: map[string]any{"enabled": true}},
+		iactest.Resource{Address: "aws_ebs_volume.data", Values: map[string]any{"size": 10}, Unknown: map[string]any{"encrypted": true}},
+		iactest.Resource{Address: "aws_volume_attachment.data", Values: map[string]any{"device_name": "/dev/sdf", "instance_id": "i-0123456789abcdef0"},
+			Unknown: map[string]any{"volume_id": true}, Refs: map[string][]string{"volume_id": {"aws_ebs_volume.data.id", "aws_ebs_volume.data"}}})
+	if r := find(report(t, withDefault, iac.Options{Controls: []string{"EC2.3"}}), "EC2.3", "aws_ebs_volume.data"); r.Status != iac.Passed {
+		t.Errorf("the plan turns EBS encryption by default on: %s %q, want PASSED", r.Status, r.Reason)
+	}
+}

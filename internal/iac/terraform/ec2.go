@@ -318,8 +318,9 @@ func mapInstance(b *builder, in *instance) {
 			v.Encrypted = b.reg.EC2.EBSEncryptionByDefault
 			res := &iac.Resource{Address: fmt.Sprintf("%s (volume %s)", in.addr, deviceLabel(dev, n)), Type: in.typ, ARN: v.ARN,
 				File: in.res.File, Line: in.res.Line, Joins: "",
-				Unknown:    []string{"encrypted"},
-				UnknownFor: map[string][]string{"EC2.3": {"encrypted (not set: EBS encryption by default decides)"}}}
+				Unknown:     []string{"encrypted"},
+				UnknownFor:  map[string][]string{"EC2.3": {"encrypted (not set: EBS encryption by default, or the AMI's snapshot, decides)"}},
+				DefaultFrom: iac.FactEBSEncryptionByDefault, DefaultOnlyIfOn: true}
 			b.src.Resources = append(b.src.Resources, res)
 		} else {
 			b.src.Resources = append(b.src.Resources, &iac.Resource{Address: fmt.Sprintf("%s (volume %s)", in.addr, deviceLabel(dev, n)),
@@ -391,6 +392,9 @@ func mapVolume(b *builder, in *instance) {
 	if !known {
 		in.res.AddUnknown("encrypted")
 		in.res.UnknownFor = map[string][]string{"EC2.3": {"encrypted (not set: EBS encryption by default or the snapshot decides)"}}
+		if _, fromSnapshot := o.str("snapshot_id"); !fromSnapshot && !o.unknown("snapshot_id") {
+			in.res.DefaultFrom = iac.FactEBSEncryptionByDefault
+		}
 	}
 	in.res.ARN = v.ARN
 	b.ec2.volumes[in] = v
