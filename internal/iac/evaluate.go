@@ -129,6 +129,10 @@ type Result struct {
 	// Context says where an account-level result's state came from, when
 	// not from the code.
 	Context string `json:"context,omitempty"`
+	// DefinedBy are the resources of the code that define the
+	// account-level state of the result, when more than the one it is
+	// reported on.
+	DefinedBy []string `json:"defined_by,omitempty"`
 	// Exemption is the exception that covers the failure (also when
 	// expired: Status is then FAILED).
 	Exemption *Applied `json:"exemption,omitempty"`
@@ -262,7 +266,7 @@ func Evaluate(src *Source, opts Options) (*Report, error) {
 				def := definedBy[fact][0]
 				res.Address, res.Type, res.File, res.Line = def.Address, def.Type, def.File, def.Line
 				if len(definedBy[fact]) > 1 {
-					res.Reason += fmt.Sprintf(" (state defined by %s)", addresses(definedBy[fact]))
+					res.DefinedBy = addresses(definedBy[fact])
 				}
 				markUnknown(&res, def)
 			case fact != "" && ctxFacts[fact]:
@@ -382,12 +386,12 @@ func applyDefaults(src *Source, reg *snapshot.Region, known func(string) bool) {
 	}
 }
 
-func addresses(rs []*Resource) string {
+func addresses(rs []*Resource) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.Address)
 	}
-	return strings.Join(out, ", ")
+	return out
 }
 
 func sortResults(rs []Result) {

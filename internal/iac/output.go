@@ -107,6 +107,9 @@ func Text(w io.Writer, r *Report) error {
 			if e := res.Exemption; e != nil && res.Status == Exempted {
 				ew.printf(" [exempted until %s by %s at %s: %s]", e.Expires.Format(time.DateOnly), orDash(e.Approver), e.From, e.Reason)
 			}
+			if len(res.DefinedBy) > 0 {
+				ew.printf(" (account-level state defined by %s)", strings.Join(res.DefinedBy, ", "))
+			}
 			ew.printf("\n")
 		}
 	}

@@ -5,6 +5,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cloudtrailapi "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cloudwatchapi "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	logsapi "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	configapi "github.com/aws/aws-sdk-go-v2/service/configservice"
 	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -15,6 +19,7 @@ import (
 	lambdaapi "github.com/aws/aws-sdk-go-v2/service/lambda"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	snsapi "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -56,6 +61,13 @@ type Scenario struct {
 }
 
 const adminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+const (
+	trailGroupARN    = "arn:aws:logs:us-east-1:" + Account + ":log-group:eq-trail-group:*"
+	trailRoleARN     = "arn:aws:iam::" + Account + ":role/eq-cloudtrail-logs"
+	cloudtrailTrust  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	rootUsagePattern = `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`
+)
 
 const openKeyPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`
 
@@ -326,6 +338,62 @@ func Scenarios() []Scenario {
 			},
 			Plan: []Resource{{Address: "aws_iam_account_password_policy.strict", Values: map[string]any{"minimum_password_length": 8, "require_numbers": true,
 				"require_symbols": false, "require_uppercase_characters": false, "require_lowercase_characters": false, "allow_users_to_change_password": false}}},
+		},
+		{
+			Name:     "CIS monitoring: a root-usage alarm whose topic has no confirmed subscriber, no IAM policy filter",
+			Controls: []string{"CloudWatch.1", "CloudWatch.4"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				s3c := s3api.NewFromConfig(cfg, func(o *s3api.Options) { o.UsePathStyle = true })
+				if _, err := s3c.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: aws.String("eq-ct-logs")}); err != nil {
+					return err
+				}
+				lc := logsapi.NewFromConfig(cfg)
+				if _, err := lc.CreateLogGroup(ctx, &logsapi.CreateLogGroupInput{LogGroupName: aws.String("eq-trail-group")}); err != nil {
+					return err
+				}
+				if _, err := iamapi.NewFromConfig(cfg).CreateRole(ctx, &iamapi.CreateRoleInput{RoleName: aws.String("eq-cloudtrail-logs"), AssumeRolePolicyDocument: aws.String(cloudtrailTrust)}); err != nil {
+					return err
+				}
+				ct := cloudtrailapi.NewFromConfig(cfg)
+				if _, err := ct.CreateTrail(ctx, &cloudtrailapi.CreateTrailInput{Name: aws.String("eq-org-trail"), S3BucketName: aws.String("eq-ct-logs"),
+					IsMultiRegionTrail: aws.Bool(true), CloudWatchLogsLogGroupArn: aws.String(trailGroupARN), CloudWatchLogsRoleArn: aws.String(trailRoleARN)}); err != nil {
+					return err
+				}
+				if _, err := ct.StartLogging(ctx, &cloudtrailapi.StartLoggingInput{Name: aws.String("eq-org-trail")}); err != nil {
+					return err
+				}
+				if _, err := lc.PutMetricFilter(ctx, &logsapi.PutMetricFilterInput{LogGroupName: aws.String("eq-trail-group"), FilterName: aws.String("root-usage"),
+					FilterPattern: aws.String(rootUsagePattern), MetricTransformations: []logstypes.MetricTransformation{{MetricName: aws.String("RootUsage"), MetricNamespace: aws.String("CIS"), MetricValue: aws.String("1")}}}); err != nil {
+					return err
+				}
+				sc := snsapi.NewFromConfig(cfg)
+				topic, err := sc.CreateTopic(ctx, &snsapi.CreateTopicInput{Name: aws.String("eq-alarms")})
+				if err != nil {
+					return err
+				}
+				if _, err := sc.Subscribe(ctx, &snsapi.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("email"), Endpoint: aws.String("secops@example.com")}); err != nil {
+					return err
+				}
+				_, err = cloudwatchapi.NewFromConfig(cfg).PutMetricAlarm(ctx, &cloudwatchapi.PutMetricAlarmInput{AlarmName: aws.String("root-usage"), MetricName: aws.String("RootUsage"),
+					Namespace: aws.String("CIS"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(300), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(1),
+					ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanOrEqualToThreshold, AlarmActions: []string{*topic.TopicArn}})
+				return err
+			},
+			Plan: []Resource{
+				{Address: "aws_s3_bucket.ct", Values: map[string]any{"bucket": "eq-ct-logs"}},
+				{Address: "aws_cloudwatch_log_group.trail", Values: map[string]any{"name": "eq-trail-group"}},
+				{Address: "aws_iam_role.trail", Values: map[string]any{"name": "eq-cloudtrail-logs", "path": "/", "assume_role_policy": cloudtrailTrust}},
+				{Address: "aws_cloudtrail.org", Values: map[string]any{"name": "eq-org-trail", "s3_bucket_name": "eq-ct-logs", "is_multi_region_trail": true,
+					"include_global_service_events": true, "enable_logging": true, "cloud_watch_logs_group_arn": trailGroupARN, "cloud_watch_logs_role_arn": trailRoleARN}},
+				{Address: "aws_cloudwatch_log_metric_filter.root", Values: map[string]any{"name": "root-usage", "log_group_name": "eq-trail-group", "pattern": rootUsagePattern,
+					"metric_transformation": []any{map[string]any{"name": "RootUsage", "namespace": "CIS", "value": "1"}}}},
+				{Address: "aws_sns_topic.alarms", Values: map[string]any{"name": "eq-alarms"}, Unknown: map[string]any{"arn": true}},
+				{Address: "aws_sns_topic_subscription.secops", Values: map[string]any{"protocol": "email", "endpoint": "secops@example.com"},
+					Unknown: map[string]any{"topic_arn": true}, Refs: map[string][]string{"topic_arn": {"aws_sns_topic.alarms.arn", "aws_sns_topic.alarms"}}},
+				{Address: "aws_cloudwatch_metric_alarm.root", Values: map[string]any{"alarm_name": "root-usage", "metric_name": "RootUsage", "namespace": "CIS",
+					"statistic": "Sum", "period": 300, "evaluation_periods": 1, "threshold": 1, "comparison_operator": "GreaterThanOrEqualToThreshold", "actions_enabled": true},
+					Unknown: map[string]any{"alarm_actions": true}, Refs: map[string][]string{"alarm_actions": {"aws_sns_topic.alarms.arn", "aws_sns_topic.alarms"}}},
+			},
 		},
 		{
 			Name:     "single-region trail without log file validation or KMS",
