@@ -162,6 +162,33 @@ func Scenarios() []Scenario {
 			},
 		},
 		{
+			Name:     "instance behind a security group open on SSH",
+			Controls: []string{"EC2.19", "EC2.53"},
+			World:    defaultVPC,
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				c := ec2api.NewFromConfig(cfg)
+				sg, err := c.CreateSecurityGroup(ctx, &ec2api.CreateSecurityGroupInput{GroupName: aws.String("eq-bastion"), Description: aws.String("bastion"), VpcId: aws.String("vpc-0default00000000")})
+				if err != nil {
+					return err
+				}
+				if _, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2api.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []ec2types.IpPermission{
+					{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
+					return err
+				}
+				_, err = c.RunInstances(ctx, &ec2api.RunInstancesInput{ImageId: aws.String("ami-0abcdef1234567890"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+					SecurityGroupIds: []string{*sg.GroupId}, MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired}})
+				return err
+			},
+			Plan: []Resource{
+				{Address: "aws_security_group.bastion", Values: map[string]any{"name": "eq-bastion", "description": "bastion", "vpc_id": "vpc-0default00000000",
+					"ingress": []any{map[string]any{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": []any{"0.0.0.0/0"}, "ipv6_cidr_blocks": []any{}, "prefix_list_ids": []any{}, "security_groups": []any{}, "self": false}},
+					"egress":  []any{}}},
+				{Address: "aws_instance.bastion", Values: map[string]any{"ami": "ami-0abcdef1234567890", "metadata_options": []any{map[string]any{"http_tokens": "required"}}},
+					Unknown: map[string]any{"vpc_security_group_ids": true, "associate_public_ip_address": true},
+					Refs:    map[string][]string{"vpc_security_group_ids": {"aws_security_group.bastion.id", "aws_security_group.bastion"}}},
+			},
+		},
+		{
 			Name:     "VPC without flow logs, its default security group as EC2 creates it",
 			Controls: []string{"EC2.6", "EC2.2"},
 			Live: func(ctx context.Context, cfg aws.Config) error {

@@ -283,6 +283,11 @@ func mapInstance(b *builder, in *instance) {
 		i.InstanceProfileARN = "(" + iac.KnownAfterApply + ")"
 	}
 	i.SecurityGroups = append(o.strs("vpc_security_group_ids"), o.strs("security_groups")...)
+	if o.partlyUnknown("vpc_security_group_ids") {
+		for _, g := range b.refsTo(in, "vpc_security_group_ids", "aws_security_group") {
+			i.SecurityGroups = append(i.SecurityGroups, sgKey(g))
+		}
+	}
 	in.res.ARN = i.ARN
 	in.res.UnknownFor = map[string][]string{}
 	if md, ok := metadata(o); ok {
@@ -329,6 +334,11 @@ func mapInstance(b *builder, in *instance) {
 		i.Volumes = append(i.Volumes, vid)
 		b.reg.EC2.Volumes = append(b.reg.EC2.Volumes, v)
 	}
+	// Its primary network interface carries its security groups.
+	eni := ec2.NetworkInterface{ID: syntheticID("eni-", in.addr), Type: "interface", SubnetID: i.SubnetID, InstanceID: id,
+		PublicIP: i.PublicIP, SecurityGroups: i.SecurityGroups, Status: "in-use"}
+	i.NetworkInterfaces = []string{eni.ID}
+	b.reg.EC2.NetworkInterfaces = append(b.reg.EC2.NetworkInterfaces, eni)
 	b.ec2.instances[in] = i
 }
 
@@ -478,8 +488,15 @@ func (st *ec2State) finish(b *builder) {
 			e.Volumes = append(e.Volumes, *v)
 		}
 	}
+	byGroup := map[string][]string{}
+	for _, n := range e.NetworkInterfaces {
+		for _, g := range n.SecurityGroups {
+			byGroup[g] = append(byGroup[g], n.ID)
+		}
+	}
 	for _, in := range b.insts {
 		if g, ok := st.groups[in]; ok {
+			g.NetworkInterfaces = byGroup[g.ID]
 			e.SecurityGroups = append(e.SecurityGroups, *g)
 		}
 		if i, ok := st.instances[in]; ok {
