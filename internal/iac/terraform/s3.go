@@ -34,10 +34,15 @@ type s3State struct {
 	order   []*instance
 	// set records which details a resource of the plan set, per bucket.
 	set map[*s3.Bucket]map[string]bool
+	// external are the stand-ins of buckets outside the plan that the
+	// plan configures, by name; outside marks them.
+	external map[string]*instance
+	outside  map[*s3.Bucket]bool
 }
 
 func newS3State() *s3State {
-	return &s3State{buckets: map[*instance]*s3.Bucket{}, set: map[*s3.Bucket]map[string]bool{}}
+	return &s3State{buckets: map[*instance]*s3.Bucket{}, set: map[*s3.Bucket]map[string]bool{},
+		external: map[string]*instance{}, outside: map[*s3.Bucket]bool{}}
 }
 
 func bucketName(in *instance) string {
@@ -150,12 +155,20 @@ func (b *builder) bucketOf(in *instance) *instance {
 func mapBucketPart(b *builder, in *instance) {
 	target := b.bucketOf(in)
 	if target == nil {
-		unjoined(in, "bucket", "bucket")
-		return
+		name, known := in.after.str("bucket")
+		if !known || name == "" {
+			unjoined(in, "bucket", "bucket")
+			return
+		}
+		// A bucket the plan does not create: what this resource sets is
+		// judged; the rest is its live state, unknown here.
+		target = b.s3.externalBucket(b, in, name)
 	}
 	bk := b.s3.buckets[target]
 	set := b.s3.set[bk]
-	in.res.ARN, in.res.Joins = bk.ARN, target.addr
+	if target != in {
+		in.res.ARN, in.res.Joins = bk.ARN, target.addr
+	}
 	o := in.after
 	switch in.typ {
 	case "aws_s3_bucket_public_access_block":
@@ -178,8 +191,10 @@ func mapBucketPart(b *builder, in *instance) {
 		set[s3.DetailACL] = true
 	case "aws_s3_bucket_policy":
 		policy(in, bk, o, "policy")
+		set[s3.DetailPolicy] = true
 	case "aws_s3_bucket_server_side_encryption_configuration":
 		encryption(in, bk, o, "rule")
+		set[s3.DetailEncryption] = true
 	case "aws_s3_bucket_versioning":
 		v, ok := o.block("versioning_configuration")
 		if !ok {
@@ -202,6 +217,7 @@ func mapBucketPart(b *builder, in *instance) {
 		set[s3.DetailVersioning] = true
 	case "aws_s3_bucket_logging":
 		logging(in, bk, o, "")
+		set[s3.DetailLogging] = true
 	case "aws_s3_bucket_ownership_controls":
 		r, ok := o.block("rule")
 		if !ok {
@@ -322,10 +338,36 @@ func grantACL(gs []obj, account string) *s3.ACL {
 	return a
 }
 
+// externalBucket returns the stand-in for a bucket outside the plan that
+// in configures, making in its owner the first time: every detail no
+// resource of the plan sets is its live state, unknown.
+func (st *s3State) externalBucket(b *builder, in *instance, name string) *instance {
+	if owner, ok := st.external[name]; ok {
+		return owner
+	}
+	bk := &s3.Bucket{Name: name, ARN: fmt.Sprintf("arn:%s:s3:::%s", b.part, name), Region: b.region}
+	st.buckets[in] = bk
+	st.order = append(st.order, in)
+	st.set[bk] = map[string]bool{}
+	st.external[name] = in
+	st.outside[bk] = true
+	in.res.ARN = bk.ARN
+	return in
+}
+
 func (st *s3State) finish(b *builder) {
 	for _, in := range st.order {
 		bk := st.buckets[in]
-		if in.action != "create" && in.action != "replace" {
+		if st.outside[bk] {
+			// A bucket the plan only configures: every detail it does
+			// not set is its live state.
+			why := "not set by the plan, and the bucket is not in the plan: its live setting decides (assess it with guardrail scan)"
+			for _, d := range []string{s3.DetailPublicAccessBlock, s3.DetailOwnership, s3.DetailACL, s3.DetailPolicy, s3.DetailLogging, s3.DetailVersioning, s3.DetailEncryption} {
+				if _, bad := bk.Err(d); !bad && !st.set[bk][d] {
+					bk.SetErr(d, why)
+				}
+			}
+		} else if in.action != "create" && in.action != "replace" {
 			// An existing bucket: what the plan does not set is its live
 			// state, which a plan does not hold.
 			why := "not set by the plan and the bucket already exists: its live setting decides (assess it with guardrail scan)"

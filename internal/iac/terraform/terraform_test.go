@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/iac"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 )
 
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -282,4 +283,39 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// TestBucketOutsideThePlan: a plan that only sets the policy of a bucket
+// it does not create is judged on what it sets; the rest of the bucket
+// is its live state: not known, never passed.
+func TestBucketOutsideThePlan(t *testing.T) {
+	plan := `{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[
+	 {"address":"aws_s3_bucket_policy.ext","mode":"managed","type":"aws_s3_bucket_policy","name":"ext","provider_name":"registry.terraform.io/hashicorp/aws",
+	  "change":{"actions":["create"],"before":null,"after":{"bucket":"legacy-site","policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::legacy-site/*\"}]}"},"after_unknown":{"id":true}}},
+	 {"address":"aws_s3_bucket_public_access_block.ext","mode":"managed","type":"aws_s3_bucket_public_access_block","name":"ext","provider_name":"registry.terraform.io/hashicorp/aws",
+	  "change":{"actions":["create"],"before":null,"after":{"bucket":"legacy-site","block_public_acls":false,"ignore_public_acls":false,"block_public_policy":false,"restrict_public_buckets":false},"after_unknown":{"id":true}}}]}`
+	src, err := Load("p.json", []byte(plan), Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.NotAssessed) != 0 {
+		t.Errorf("not assessed: %+v", src.NotAssessed[0])
+	}
+	f := false
+	rep := evaluate(t, src, iac.Options{Controls: []string{"S3.2", "S3.8", "S3.9"},
+		Context: &iac.Context{Source: "flags", S3AccountPublicAccessBlock: &s3.PublicAccessBlock{BlockPublicACLs: f}}})
+	for _, tc := range []struct {
+		control string
+		status  iac.Status
+		reason  string
+	}{
+		{"S3.2", iac.Failed, "allows s3:GetObject to everyone"},
+		{"S3.8", iac.Failed, "settings off"},
+		{"S3.9", iac.Error, "the bucket is not in the plan"},
+	} {
+		r, ok := result(rep, tc.control, "aws_s3_bucket_policy.ext")
+		if !ok || r.Status != tc.status || !strings.Contains(r.Reason, tc.reason) {
+			t.Errorf("%s: %s %q, want %s with %q", tc.control, r.Status, r.Reason, tc.status, tc.reason)
+		}
+	}
 }
