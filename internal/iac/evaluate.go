@@ -332,6 +332,11 @@ func markUnknown(res *Result, r *Resource) {
 		res.Status = Unknown
 		return
 	}
+	if r.Partial != "" && (res.Status == Passed || res.Status == NotApplicable) {
+		res.Reason = fmt.Sprintf("%s (the verdict on the code's part would have been %s: %s)", r.Partial, res.Status, res.Reason)
+		res.Status = Unknown
+		return
+	}
 	attrs := r.Unknown
 	if r.UnknownFor != nil {
 		attrs = r.UnknownFor[res.Control]

@@ -81,6 +81,11 @@ type Resource struct {
 	// Unknown; a control it does not name keeps its verdict. When nil,
 	// every verdict on the resource with Unknown set is UNKNOWN.
 	UnknownFor map[string][]string `json:"-"`
+	// Partial, when set, says the code defines only part of the resource
+	// (rules added to a security group outside the plan): a FAILED
+	// verdict stands (the part fails on its own), a PASSED or
+	// NOT_APPLICABLE one is UNKNOWN with this reason.
+	Partial string `json:"partial,omitempty"`
 	// Facts are the account-level facts the resource defines (Fact*).
 	Facts []string `json:"facts,omitempty"`
 	// DefaultFrom names the account-level fact (Fact*) that decides the

@@ -40,11 +40,15 @@ type ec2State struct {
 	instances map[*instance]*ec2.Instance
 	volumes   map[*instance]*ec2.Volume
 	order     []*instance
+	// external are the stand-ins of groups outside the plan that the
+	// plan adds rules to, by ID.
+	external map[string]*instance
 }
 
 func newEC2State() *ec2State {
 	return &ec2State{groups: map[*instance]*ec2.SecurityGroup{}, groupIDs: map[*instance]string{}, vpcs: map[*instance]*ec2.VPC{},
-		defaultSG: map[*instance]*instance{}, instances: map[*instance]*ec2.Instance{}, volumes: map[*instance]*ec2.Volume{}}
+		defaultSG: map[*instance]*instance{}, instances: map[*instance]*ec2.Instance{}, volumes: map[*instance]*ec2.Volume{},
+		external: map[string]*instance{}}
 }
 
 // idOf is a resource's ID: the plan's when known, else a placeholder.
@@ -179,11 +183,19 @@ func sgKey(c *instance) string { return idOf(c, "sg-") }
 func mapSGRule(b *builder, in *instance) {
 	target := b.ref(in, "security_group_id", sgKey, "aws_security_group", "aws_default_security_group")
 	if target == nil {
-		unjoined(in, "security_group_id", "security group")
-		return
+		id, known := in.after.str("security_group_id")
+		if !known || id == "" {
+			unjoined(in, "security_group_id", "security group")
+			return
+		}
+		// Rules added to a group outside the plan: they are judged;
+		// the group's other rules are its live state.
+		target = b.ec2.externalGroup(b, in, id)
 	}
 	g := b.ec2.groups[target]
-	in.res.ARN, in.res.Joins = g.ARN, target.addr
+	if target != in {
+		in.res.ARN, in.res.Joins = g.ARN, target.addr
+	}
 	o := in.after
 	egress := in.typ == "aws_vpc_security_group_egress_rule"
 	var rules []ec2.Rule
@@ -225,6 +237,21 @@ func mapSGRule(b *builder, in *instance) {
 	} else {
 		g.Ingress = append(g.Ingress, rules...)
 	}
+}
+
+// externalGroup returns the stand-in for security group id, outside the
+// plan, that in adds rules to, making in its owner the first time.
+func (st *ec2State) externalGroup(b *builder, in *instance, id string) *instance {
+	if owner, ok := st.external[id]; ok {
+		return owner
+	}
+	g := &ec2.SecurityGroup{ID: id, ARN: b.arn("ec2", "security-group/"+id), Name: id}
+	st.groups[in] = g
+	st.groupIDs[in] = id
+	st.external[id] = in
+	in.res.ARN = g.ARN
+	in.res.Partial = "security group " + id + " is not in the plan: only the rules the plan adds are known, its other rules are its live state"
+	return in
 }
 
 func str(o obj, k string) string { s, _ := o.str(k); return s }

@@ -319,3 +319,29 @@ func TestBucketOutsideThePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesOnAGroupOutsideThePlan: an SSH rule added to an existing
+// group fails; a harmless one is not a pass, since the group's other
+// rules are unknown.
+func TestRulesOnAGroupOutsideThePlan(t *testing.T) {
+	rule := func(name string, port int) string {
+		return `{"address":"aws_vpc_security_group_ingress_rule.` + name + `","mode":"managed","type":"aws_vpc_security_group_ingress_rule","name":"` + name + `","provider_name":"registry.terraform.io/hashicorp/aws",
+		  "change":{"actions":["create"],"before":null,"after":{"security_group_id":"sg-0aaaaaaaaaaaaaaaa","ip_protocol":"tcp","from_port":` + strconv.Itoa(port) + `,"to_port":` + strconv.Itoa(port) + `,"cidr_ipv4":"0.0.0.0/0"},"after_unknown":{"id":true}}}`
+	}
+	for _, tc := range []struct {
+		port   int
+		status iac.Status
+		reason string
+	}{{22, iac.Failed, "port 22 open to the internet"}, {443, iac.Unknown, "its other rules are its live state"}} {
+		plan := `{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[` + rule("r", tc.port) + `]}`
+		src, err := Load("p.json", []byte(plan), Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := evaluate(t, src, iac.Options{Controls: []string{"EC2.19"}})
+		r, ok := result(rep, "EC2.19", "aws_vpc_security_group_ingress_rule.r")
+		if !ok || r.Status != tc.status || !strings.Contains(r.Reason, tc.reason) {
+			t.Errorf("port %d: %s %q, want %s with %q", tc.port, r.Status, r.Reason, tc.status, tc.reason)
+		}
+	}
+}
