@@ -26,6 +26,11 @@
 //     when Options.Context supplies it; otherwise the control is
 //     NOT_ASSESSED with the reason. State no code can define (the root
 //     user, the security contact) is always NOT_ASSESSED.
+//   - A resource the code defines only in part (rules added to a
+//     security group outside the plan, a policy set on a bucket outside
+//     it) keeps a FAILED verdict on the part it defines; what would pass
+//     is UNKNOWN (Resource.Partial), or the parts it does not define are
+//     unread details of the snapshot.
 //   - A resource type no mapping covers is listed NOT_ASSESSED with the
 //     reason, never dropped.
 //
