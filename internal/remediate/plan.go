@@ -18,6 +18,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/exec"
+	"github.com/guardrail-sec/guardrail/internal/exempt"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/jsondiff"
 	"github.com/guardrail-sec/guardrail/internal/org"
@@ -246,17 +247,17 @@ func (e *engine) selectOne(a *org.Account, f finding.Finding) (it *Item, bad str
 	case f.Workflow == finding.Suppressed:
 		it.Action, it.Reason = Exempt, suppression(f)
 	}
-	if v, ok := f.ResourceTags[ExemptTag]; ok && it.Action == "" {
-		ex, err := ParseExemption(v)
+	if v, ok := f.ResourceTags[exempt.Tag]; ok && it.Action == "" {
+		ex, err := exempt.Parse(v)
 		switch {
 		case err != nil:
-			bad = fmt.Sprintf("%s (%s): tag %s: %v", f.ResourceARN, f.Account, ExemptTag, err)
+			bad = fmt.Sprintf("%s (%s): tag %s: %v", f.ResourceARN, f.Account, exempt.Tag, err)
 		case !ex.Covers(f.Control):
 		case e.o.Now().After(ex.Until):
 			bad = fmt.Sprintf("%s (%s): tag %s: the exemption expired on %s (%s): renew it, remove it, or --exclude the account",
-				f.ResourceARN, f.Account, ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason)
+				f.ResourceARN, f.Account, exempt.Tag, ex.Until.Format(time.DateOnly), ex.Reason)
 		default:
-			it.Action, it.Reason = Exempt, fmt.Sprintf("tag %s until %s: %s", ExemptTag, ex.Until.Format(time.DateOnly), ex.Reason)
+			it.Action, it.Reason = Exempt, fmt.Sprintf("tag %s until %s: %s", exempt.Tag, ex.Until.Format(time.DateOnly), ex.Reason)
 		}
 	}
 	return it, bad

@@ -15,6 +15,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/exempt"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/sim"
@@ -61,7 +62,7 @@ func TestBadInput(t *testing.T) {
 			if i.Tags == nil {
 				i.Tags = map[string]string{}
 			}
-			i.Tags[remediate.ExemptTag] = v
+			i.Tags[exempt.Tag] = v
 		}
 	}
 	for _, tc := range []struct {
@@ -114,8 +115,8 @@ func TestBadInput(t *testing.T) {
 // alone; a tag for another control exempts nothing.
 func TestExemptions(t *testing.T) {
 	f := newFixture(t, func(w *world.World) {
-		instance(w, "444444444402", "eu-west-1").Tags = map[string]string{remediate.ExemptTag: "EC2.8/EC2.170 until 2026-12-31: legacy web app, SEC-42"}
-		instance(w, "444444444403", "eu-west-1").Tags = map[string]string{remediate.ExemptTag: "S3.1 until 2026-12-31: other control"}
+		instance(w, "444444444402", "eu-west-1").Tags = map[string]string{exempt.Tag: "EC2.8/EC2.170 until 2026-12-31: legacy web app, SEC-42"}
+		instance(w, "444444444403", "eu-west-1").Tags = map[string]string{exempt.Tag: "S3.1 until 2026-12-31: other control"}
 	})
 	f.scan(t, "EC2.8")
 	o := f.opts()

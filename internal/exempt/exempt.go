@@ -1,4 +1,9 @@
-package remediate
+// Package exempt reads the guardrail:exempt tag: an approved exception
+// to some controls on one resource, until a date, with the reason. The
+// remediation engine (a resource it must leave alone) and the IaC checks
+// (a failure that does not fail the run) read the same tag the same way.
+// It imports nothing of Guardrail's.
+package exempt
 
 import (
 	"fmt"
@@ -8,16 +13,16 @@ import (
 	"time"
 )
 
-// ExemptTag is the resource tag that exempts a resource from
-// remediation: "<controls> until <YYYY-MM-DD>: <reason>", controls
+// Tag is the resource tag that exempts a resource from some controls
+// (remediation leaves it alone; an IaC failure is reported exempted): "<controls> until <YYYY-MM-DD>: <reason>", controls
 // separated by spaces or "/" ("EC2.8", "EC2.8/EC2.170", or "*" for
 // every control). Only characters every AWS service allows in tag
 // values are needed.
 //
 //	guardrail:exempt = EC2.8 until 2027-03-31: legacy web app needs IMDSv1 (JIRA SEC-123)
-const ExemptTag = "guardrail:exempt"
+const Tag = "guardrail:exempt"
 
-// Exemption is a parsed ExemptTag.
+// Exemption is a parsed Tag.
 type Exemption struct {
 	Controls []string  `json:"controls"`
 	Until    time.Time `json:"until"`
@@ -28,8 +33,8 @@ var exemptForm = regexp.MustCompile(`^\s*(.+?)\s+until\s+(\S+)\s*:\s*(.*?)\s*$`)
 
 var controlID = regexp.MustCompile(`^(\*|[A-Za-z0-9]+(\.[A-Za-z0-9]+)+)$`)
 
-// ParseExemption reads an ExemptTag value.
-func ParseExemption(v string) (Exemption, error) {
+// Parse reads a Tag value.
+func Parse(v string) (Exemption, error) {
 	m := exemptForm.FindStringSubmatch(v)
 	if m == nil {
 		return Exemption{}, fmt.Errorf("%q: want \"<controls> until <YYYY-MM-DD>: <reason>\", as in \"EC2.8 until 2027-03-31: legacy app needs IMDSv1\"", v)
