@@ -595,7 +595,9 @@ func (e *evaluator) ref(name string, at *yaml.Node, path string) *Value {
 		if !r.created {
 			return unknown(fmt.Sprintf("resource %s is not created (condition %s is false)", name, r.Condition))
 		}
-		return e.physicalID(r)
+		v := *e.physicalID(r)
+		v.From = name
+		return &v
 	}
 	if strings.HasPrefix(name, "AWS::") {
 		e.errorf(at, path, "unknown pseudo parameter %s", name)
@@ -615,7 +617,9 @@ func (e *evaluator) getAtt(res, attr string, at *yaml.Node, path string) *Value 
 	if !r.created {
 		return unknown(fmt.Sprintf("resource %s is not created (condition %s is false)", res, r.Condition))
 	}
-	return e.attribute(r, attr)
+	v := *e.attribute(r, attr)
+	v.From = res
+	return &v
 }
 
 // sub resolves Fn::Sub's string with vars.

@@ -95,7 +95,7 @@ func typeTable() map[string]typeInfo {
 					return str(id + ".s3.dualstack." + e.t.opts.Region + "." + urlSuffix(e.t.opts.Partition))
 				},
 			}},
-		"AWS::EC2::SecurityGroup": {nameProp: "GroupName", idPrefix: "sg-", arn: arnFmt("ec2", "security-group/%s"),
+		"AWS::EC2::SecurityGroup": {idPrefix: "sg-", arn: arnFmt("ec2", "security-group/%s"),
 			attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"GroupId": idAttr, "VpcId": propAttr("VpcId")}},
 		"AWS::EC2::Instance": {idPrefix: "i-", arn: arnFmt("ec2", "instance/%s"),
 			attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"InstanceId": idAttr}},
@@ -108,7 +108,10 @@ func typeTable() map[string]typeInfo {
 		"AWS::EC2::Volume": {idPrefix: "vol-", arn: arnFmt("ec2", "volume/%s"),
 			attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"VolumeId": idAttr}},
 		"AWS::EC2::VPC": {idPrefix: "vpc-", arn: arnFmt("ec2", "vpc/%s"),
-			attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"VpcId": idAttr, "CidrBlock": propAttr("CidrBlock")}},
+			attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"VpcId": idAttr, "CidrBlock": propAttr("CidrBlock"),
+				"DefaultSecurityGroup": func(e *evaluator, r *Resource, _, _ string) *Value {
+					return str(defaultSGID(e.t.StackName, r.LogicalID))
+				}}},
 		"AWS::EC2::Subnet":               {idPrefix: "subnet-", arn: arnFmt("ec2", "subnet/%s"), attrs: map[string]func(*evaluator, *Resource, string, string) *Value{"SubnetId": idAttr, "VpcId": propAttr("VpcId")}},
 		"AWS::EC2::FlowLog":              {idPrefix: "fl-", arn: arnFmt("ec2", "vpc-flow-log/%s")},
 		"AWS::EC2::SecurityGroupIngress": {idPrefix: "sgr-"},
@@ -202,24 +205,37 @@ func (e *evaluator) rawID(r *Resource) *Value {
 			}
 		}
 	}
+	return str(e.generatedID(r))
+}
+
+// generatedID is the ID CloudFormation would generate for r.
+func (e *evaluator) generatedID(r *Resource) string {
+	ti := types[r.Type]
 	h := hashOf(e.t.StackName, r.LogicalID)
 	switch {
 	case ti.idPrefix != "":
-		return str(ti.idPrefix + h[:17])
+		return ti.idPrefix + h[:17]
 	case ti.uuid:
-		return str(uuidOf(e.t.StackName, r.LogicalID))
+		return uuidOf(e.t.StackName, r.LogicalID)
 	case ti.hex32:
-		return str(h[:32])
+		return h[:32]
 	}
-	name := e.t.StackName + "-" + r.LogicalID
+	return generatedName(e.t.StackName, r.LogicalID, ti.lower)
+}
+
+// generatedName is the name CloudFormation generates for a resource
+// whose name the template does not set: "<stack>-<logical ID>-<12
+// random characters>" (here a hash, so it is stable).
+func generatedName(stack, logicalID string, lower bool) string {
+	name := stack + "-" + logicalID
 	if len(name) > 50 {
 		name = name[:50]
 	}
-	name += "-" + strings.ToUpper(h[:12])
-	if ti.lower {
+	name += "-" + strings.ToUpper(hashOf(stack, logicalID)[:12])
+	if lower {
 		name = strings.ToLower(name)
 	}
-	return str(name)
+	return name
 }
 
 // arnOf is r's synthetic ARN given its ID; "" when its type has none.
@@ -254,3 +270,7 @@ func (t *Template) identity(e *evaluator, r *Resource) (id *Value, arn string) {
 	}
 	return id, arn
 }
+
+// defaultSGID is the synthetic ID of the default security group EC2
+// creates with a VPC.
+func defaultSGID(stack, vpc string) string { return "sg-" + hashOf(stack, vpc, "default")[:17] }

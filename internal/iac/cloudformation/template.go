@@ -137,9 +137,14 @@ var logicalID = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 // errors) and resolves it with o. A malformed template fails with the
 // file, line and column of the fault.
 func Parse(file string, data []byte, o Options) (*Template, error) {
+	t, _, err := parse(file, data, o)
+	return t, err
+}
+
+func parse(file string, data []byte, o Options) (*Template, *evaluator, error) {
 	root, err := parseNode(file, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o = o.withDefaults()
 	if o.StackName == "" {
@@ -148,9 +153,9 @@ func Parse(file string, data []byte, o Options) (*Template, error) {
 	t := &Template{File: file, StackName: o.StackName, opts: o}
 	e := &evaluator{t: t, file: file, params: map[string]*param{}, conds: map[string]*cond{}, res: map[string]*Resource{}}
 	if err := e.load(root); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return t, nil
+	return t, e, nil
 }
 
 // parseNode decodes data into its document node. JSON is read by the

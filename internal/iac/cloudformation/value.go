@@ -35,6 +35,10 @@ type Value struct {
 	Fields map[string]*Value
 	// Reason says why an Unknown value is unknown.
 	Reason string
+	// From is the logical ID of the resource whose Ref or GetAtt made
+	// the value, "" otherwise: how a bucket policy finds its bucket
+	// even when the bucket's name is unknown.
+	From string
 	// Line and Col are where the value (or the function that made it)
 	// is written in the template.
 	Line, Col int
