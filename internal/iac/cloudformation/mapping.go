@@ -79,6 +79,13 @@ func build(t *Template, e *evaluator, format, path, address string, now time.Tim
 			f.fn(rr)
 		}
 	}
+	// Then what links resources once all exist (a managed policy's
+	// attachments, an instance's security groups).
+	for _, r := range t.Resources {
+		if f := mappers[r.Type]; f.after != nil && m.ir[r.LogicalID] != nil {
+			f.after(&resource{Resource: r, m: m, ir: m.ir[r.LogicalID]})
+		}
+	}
 	for _, ir := range m.src.Resources {
 		sort.Strings(ir.Unknown)
 	}
@@ -90,6 +97,8 @@ func build(t *Template, e *evaluator, format, path, address string, now time.Tim
 type mapFunc struct {
 	fn   func(r *resource)
 	join bool
+	// after runs once every resource is mapped.
+	after func(r *resource)
 }
 
 func (m *mapper) addr(r *Resource) string { return m.address + r.LogicalID }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestExplore(t *testing.T) {
-	srcs, err := Load("testdata/s3-ec2.yaml", LoadOptions{})
+	srcs, err := Load("testdata/services.yaml", LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
