@@ -68,6 +68,17 @@ func factOf(id string) string {
 	return ""
 }
 
+// factHint says how a CLI user supplies fact.
+func factHint(fact string) string {
+	switch fact {
+	case FactEBSEncryptionByDefault:
+		return "--ebs-encryption-by-default[=false] or --context-from-store"
+	case FactS3AccountPublicAccess:
+		return "--s3-account-public-access-block[=false] or --context-from-store"
+	}
+	return "--context-from-store (the latest live scan of the account)"
+}
+
 // Context is account-level state the code does not hold, from a live
 // scan or from flags.
 type Context struct {
@@ -264,13 +275,16 @@ func Evaluate(src *Source, opts Options) (*Report, error) {
 				}
 				fromContext[cr.Control] = true
 				for _, lr := range opts.Context.Results[cr.Control] {
+					if !c.Global && lr.Resource.Region != cr.Resource.Region {
+						continue
+					}
 					rep.Results = append(rep.Results, Result{Control: cr.Control, Title: c.Title, Severity: c.Severity,
 						Status: Status(lr.Status), Reason: lr.Reason, Source: src.Path, Resource: lr.Resource, Context: opts.Context.Source})
 				}
 				continue
 			case fact != "":
 				res.Status = NotAssessed
-				res.Reason = fmt.Sprintf("account-level state (%s) the code does not define: supply it with --context-from-store or a flag, or assess the live account with 'guardrail scan'", fact)
+				res.Reason = fmt.Sprintf("account-level state (%s) the code does not define: supply it with %s, or assess the live account with 'guardrail scan'", fact, factHint(fact))
 			default:
 				res.Status = NotAssessed
 				res.Reason = "account-level state no infrastructure code defines: assess the live account with 'guardrail scan'"
@@ -316,14 +330,14 @@ func markUnknown(res *Result, r *Resource) {
 		res.Status = Unknown
 		return
 	}
-	if len(r.Unknown) == 0 || (res.Status != Passed && res.Status != Failed && res.Status != NotApplicable) {
-		return
-	}
 	attrs := r.Unknown
 	if r.UnknownFor != nil {
-		if attrs = r.UnknownFor[res.Control]; len(attrs) == 0 {
-			return
-		}
+		attrs = r.UnknownFor[res.Control]
+	} else if res.Status != Passed && res.Status != Failed && res.Status != NotApplicable {
+		return
+	}
+	if len(attrs) == 0 {
+		return
 	}
 	res.Reason = fmt.Sprintf("%s: %s (the verdict would have been %s: %s)", KnownAfterApply, strings.Join(attrs, ", "), res.Status, res.Reason)
 	res.Status = Unknown
@@ -336,13 +350,13 @@ func applyContext(c *Context, a *snapshot.Account, reg *snapshot.Region, defined
 	if c == nil {
 		return out
 	}
-	if c.EBSEncryptionByDefault != nil && len(defined[FactEBSEncryptionByDefault]) == 0 && reg != nil && reg.EC2 != nil {
-		reg.EC2.EBSEncryptionByDefault = *c.EBSEncryptionByDefault
+	if on, ok := c.ebsDefault(reg.Name); ok && len(defined[FactEBSEncryptionByDefault]) == 0 && reg.EC2 != nil {
+		reg.EC2.EBSEncryptionByDefault = on
 		out[FactEBSEncryptionByDefault] = true
 	}
-	if c.S3AccountPublicAccessBlock != nil && len(defined[FactS3AccountPublicAccess]) == 0 && a.S3 != nil {
-		p := *c.S3AccountPublicAccessBlock
-		a.S3.PublicAccessBlock = &p
+	if p, ok := c.s3Account(); ok && len(defined[FactS3AccountPublicAccess]) == 0 && a.S3 != nil {
+		cp := *p
+		a.S3.PublicAccessBlock = &cp
 		out[FactS3AccountPublicAccess] = true
 	}
 	return out
