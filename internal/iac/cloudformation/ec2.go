@@ -18,17 +18,6 @@ var (
 	templateControls = []string{"EC2.25", "EC2.170"}
 )
 
-// protocolNames are the IP protocol numbers EC2 reports by name.
-var protocolNames = map[string]string{"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
-
-func protocol(p string) string {
-	p = strings.ToLower(p)
-	if n, ok := protocolNames[p]; ok {
-		return n
-	}
-	return p
-}
-
 // sgRule reads one rule (of a group's SecurityGroupIngress or
 // SecurityGroupEgress list, or a rule resource's properties) at path;
 // false when a value it needs is unknown (recorded on owner).
@@ -47,7 +36,7 @@ func (r *resource) sgRule(v *Value, path string, egress bool, owner *iac.Resourc
 		s, _ := x.Scalar()
 		return s
 	}
-	rule := ec2.Rule{Protocol: protocol(field("IpProtocol")), FromPort: -1, ToPort: -1,
+	rule := ec2.Rule{Protocol: iac.Protocol(field("IpProtocol")), FromPort: -1, ToPort: -1,
 		CIDR: field("CidrIp"), IPv6CIDR: field("CidrIpv6"), Description: field("Description")}
 	if rule.Protocol != "-1" {
 		if n, err := strconv.Atoi(field("FromPort")); err == nil {

@@ -42,7 +42,6 @@ type mapper struct {
 	ir map[string]*iac.Resource
 	// address prefixes logical IDs (cdk: "Stack/").
 	address string
-	owner   string
 	now     time.Time
 }
 
@@ -61,7 +60,7 @@ func build(t *Template, e *evaluator, format, path, address string, now time.Tim
 	acct := snap.Accounts[0]
 	acct.Partition = o.Partition
 	m := &mapper{t: t, e: e, acct: acct, reg: acct.Regions[o.Region], ir: map[string]*iac.Resource{},
-		address: address, owner: canonicalID(o.AccountID), now: now,
+		address: address, now: now,
 		src: &iac.Source{Path: path, Format: format, Snapshot: snap}}
 	// Primary resources first, then the ones that configure them (a
 	// bucket policy, a security group rule), which look them up.
@@ -356,7 +355,3 @@ func (r *resource) policyJSON(v *Value, path string, controls ...string) (doc st
 	}
 	return string(b), ""
 }
-
-// canonicalID is a synthetic canonical user ID for the account (the
-// bucket owner in ACLs).
-func canonicalID(account string) string { return hashOf("canonical", account)[:64] }

@@ -16,49 +16,16 @@ var cannedACLs = map[string]string{
 	"AwsExecRead": "aws-exec-read",
 }
 
-// CannedACL returns the grants S3 makes for a canned ACL on a bucket
-// owned by owner (the owner always keeps FULL_CONTROL); false for a name
-// S3 does not know.
-func CannedACL(acl, owner string) ([]s3snap.Grant, bool) {
-	g := []s3snap.Grant{{Type: s3snap.GranteeCanonicalUser, ID: owner, Permission: "FULL_CONTROL"}}
-	group := func(uri, perm string) s3snap.Grant {
-		return s3snap.Grant{Type: s3snap.GranteeGroup, URI: uri, Permission: perm}
-	}
-	switch acl {
-	case "", "private", "bucket-owner-read", "bucket-owner-full-control":
-	case "public-read":
-		g = append(g, group(s3snap.AllUsers, "READ"))
-	case "public-read-write":
-		g = append(g, group(s3snap.AllUsers, "READ"), group(s3snap.AllUsers, "WRITE"))
-	case "authenticated-read":
-		g = append(g, group(s3snap.AuthenticatedUsers, "READ"))
-	case "log-delivery-write":
-		g = append(g, group(s3snap.LogDelivery, "WRITE"), group(s3snap.LogDelivery, "READ_ACP"))
-	case "aws-exec-read":
-		// EC2 gets READ on the bundle: an AWS-owned canonical user,
-		// not the public.
-		g = append(g, s3snap.Grant{Type: s3snap.GranteeCanonicalUser, ID: "aws-exec-read", Permission: "READ"})
-	default:
-		return nil, false
-	}
-	return g, true
-}
-
-// The S3 controls each bucket property decides.
-var (
-	s3PublicControls = []string{"S3.2", "S3.3", "S3.8", "S3.19"}
-)
-
 func mapBucket(r *resource) {
 	name, arn := r.identity()
 	b := s3snap.Bucket{Name: name, ARN: arn, Region: r.m.t.opts.Region, Created: r.m.now, Tags: r.ir.Tags}
 	p := r.Properties
+	account := r.m.t.opts.AccountID
+	iac.NewBucketDefaults(&b, account)
 
-	// Block Public Access: on by default for new buckets since April
-	// 2023; a configuration given sets each of the four (absent: off).
-	if get(p, "PublicAccessBlockConfiguration") == nil {
-		b.PublicAccessBlock = &s3snap.PublicAccessBlock{BlockPublicACLs: true, IgnorePublicACLs: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
-	} else {
+	// Block Public Access: a configuration given sets each of the four
+	// (absent: off).
+	if get(p, "PublicAccessBlockConfiguration") != nil {
 		pab := &s3snap.PublicAccessBlock{}
 		for _, f := range []struct {
 			key string
@@ -74,8 +41,6 @@ func mapBucket(r *resource) {
 		b.PublicAccessBlock = pab
 	}
 
-	// Object Ownership: BucketOwnerEnforced (ACLs disabled) by default.
-	b.Ownership = "BucketOwnerEnforced"
 	if o, ok, why := r.prop("OwnershipControls.Rules[0].ObjectOwnership"); why != "" {
 		b.SetErr(s3snap.DetailOwnership, why)
 		b.SetErr(s3snap.DetailACL, why)
@@ -91,14 +56,11 @@ func mapBucket(r *resource) {
 			acl = a
 		}
 	}
-	if grants, ok := CannedACL(acl, r.m.owner); ok {
-		b.ACL = &s3snap.ACL{Owner: r.m.owner, Grants: grants}
-	} else {
+	var known bool
+	if b.ACL, known = iac.CannedACL(acl, account); !known {
 		b.SetErr(s3snap.DetailACL, "AccessControl "+acl+" is not a canned ACL S3 knows")
 	}
 
-	// Default encryption: SSE-S3 unless configured.
-	b.Encryption = &s3snap.Encryption{Algorithm: "AES256"}
 	rule := "BucketEncryption.ServerSideEncryptionConfiguration[0]"
 	if alg, ok, why := r.prop(rule + ".ServerSideEncryptionByDefault.SSEAlgorithm"); why != "" {
 		b.SetErr(s3snap.DetailEncryption, why)
