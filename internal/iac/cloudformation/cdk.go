@@ -142,6 +142,9 @@ func jsonError(file string, data []byte, err error) error {
 	if off < 0 {
 		return &iac.InputError{File: file, Err: err}
 	}
+	if off > 0 {
+		off-- // the offset is past the character at fault
+	}
 	line, col := iac.LineCol(data, off)
 	return &iac.InputError{File: file, Line: line, Column: col, Err: fmt.Errorf("not valid JSON: %w", err)}
 }

@@ -103,7 +103,7 @@ type mapFunc struct {
 func (m *mapper) addr(r *Resource) string { return m.address + r.LogicalID }
 
 func (m *mapper) resource(r *Resource) *resource {
-	ir := &iac.Resource{Address: m.addr(r), Type: r.Type, File: m.t.File, Line: r.Line, UnknownFor: map[string][]string{}}
+	ir := &iac.Resource{Address: m.addr(r), Type: r.Type, File: m.t.File, Line: r.Line, Construct: r.CDKPath, UnknownFor: map[string][]string{}}
 	if tags := tagsOf(r.Prop("Tags")); len(tags) > 0 {
 		ir.Tags = tags
 	}
@@ -129,7 +129,7 @@ func (m *mapper) notAssessed(r *Resource) {
 	case !strings.HasPrefix(r.Type, "AWS::"):
 		why = "resource type " + r.Type + " is not an AWS resource type (a transform or module generates it)"
 	}
-	m.src.NotAssessed = append(m.src.NotAssessed, &iac.Resource{Address: m.addr(r), Type: r.Type, File: m.t.File, Line: r.Line, Reason: why})
+	m.src.NotAssessed = append(m.src.NotAssessed, &iac.Resource{Address: m.addr(r), Type: r.Type, File: m.t.File, Line: r.Line, Construct: r.CDKPath, Reason: why})
 }
 
 // identity returns r's synthetic name (or ID) and ARN.

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -164,6 +165,23 @@ func parse(file string, data []byte, o Options) (*Template, *evaluator, error) {
 func parseNode(file string, data []byte) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &yamlpos.Error{File: file, Line: 1, Col: 1, Msg: "empty template"}
+	}
+	// A JSON template must be JSON: the YAML decoder alone would take
+	// what CloudFormation refuses (a trailing comma, a comment).
+	if trim := bytes.TrimSpace(data); trim[0] == '{' {
+		var v any
+		if err := json.Unmarshal(trim, &v); err != nil {
+			off := int64(-1)
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				off = se.Offset + int64(bytes.Index(data, trim[:1]))
+			}
+			if off > 0 {
+				line, col := lineCol(data, off-1)
+				return nil, &yamlpos.Error{File: file, Line: line, Col: col, Msg: "not valid JSON: " + err.Error()}
+			}
+			return nil, &yamlpos.Error{File: file, Msg: "not valid JSON: " + err.Error()}
+		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -521,3 +539,6 @@ func (e *evaluator) loadParameters(n *yaml.Node) {
 		p.value = str(text)
 	})
 }
+
+// lineCol turns a byte offset of data into a 1-based line and column.
+func lineCol(data []byte, off int64) (line, col int) { return iac.LineCol(data, off) }
