@@ -315,4 +315,3 @@ func storeContext(ctx context.Context, st store.Store, cat *control.Catalog, acc
 	}
 	return iac.ContextFromFindings(fs, account), nil
 }
-
