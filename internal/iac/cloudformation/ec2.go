@@ -332,19 +332,19 @@ func mapInstance(r *resource) {
 	}
 	switch {
 	case assoc != nil && *assoc:
-		inst.PublicIP = "assigned at launch (AssociatePublicIpAddress)"
+		inst.PublicIP = "(known after apply)"
 	case assoc != nil:
 	case inst.SubnetID == "":
 		// No subnet: the default VPC's default subnet, which maps a
 		// public IPv4 address to every instance.
-		inst.PublicIP = "assigned at launch (default subnet)"
+		inst.PublicIP = "(known after apply)"
 	default:
 		sv := get(p, "SubnetId")
 		if t := r.m.refTarget(sv, "AWS::EC2::Subnet"); t != nil {
 			if pub, known := (&resource{Resource: t, m: r.m, ir: r.m.ir[t.LogicalID]}).boolProp("MapPublicIpOnLaunch", false); !known {
 				r.unknown("SubnetId", "the subnet's MapPublicIpOnLaunch is unknown", publicIPControls...)
 			} else if pub {
-				inst.PublicIP = "assigned at launch (subnet " + t.LogicalID + " maps public IPs)"
+				inst.PublicIP = "(known after apply)"
 			}
 		} else {
 			r.unknown("NetworkInterfaces[0].AssociatePublicIpAddress", "unset: the subnet's MapPublicIpOnLaunch decides, and the subnet is not in this template", publicIPControls...)

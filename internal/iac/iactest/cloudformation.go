@@ -1,0 +1,160 @@
+package iactest
+
+// The CloudFormation column of the equivalence table: for each scenario
+// (by name), the same misconfiguration as a CloudFormation template. It
+// lives in its own file so the Terraform and CloudFormation columns are
+// written apart; CloudFormationTemplate prefers a scenario's own
+// Template.
+
+// NoTemplate names the scenarios CloudFormation cannot express, and why.
+var NoTemplate = map[string]string{
+	"weak account password policy":  "CloudFormation has no resource type for the account password policy",
+	"EBS encryption by default off": "CloudFormation has no resource type for EBS encryption by default",
+}
+
+// CloudFormationTemplate returns sc's template, "" when there is none.
+func CloudFormationTemplate(sc Scenario) string {
+	if sc.Template != "" {
+		return sc.Template
+	}
+	return templates[sc.Name]
+}
+
+var templates = map[string]string{
+	"s3 bucket made public with the split resources of provider v4+": `
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Public:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: eq-public
+      AccessControl: PublicRead
+      OwnershipControls:
+        Rules:
+          - ObjectOwnership: ObjectWriter
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: false
+        IgnorePublicAcls: false
+        BlockPublicPolicy: false
+        RestrictPublicBuckets: false
+`,
+	// JSON, with the long forms.
+	"s3 bucket with the inline acl and policy of provider v3": `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Inline": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "BucketName": "eq-inline",
+        "AccessControl": "PublicReadWrite",
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": false, "IgnorePublicAcls": false, "BlockPublicPolicy": false, "RestrictPublicBuckets": false}
+      }
+    },
+    "InlinePolicy": {
+      "Type": "AWS::S3::BucketPolicy",
+      "Properties": {
+        "Bucket": {"Ref": "Inline"},
+        "PolicyDocument": {
+          "Version": "2012-10-17",
+          "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Inline", "Arn"]}, "/*"]]}}]
+        }
+      }
+    }
+  }
+}`,
+	"security group open to the internet on SSH and RDP": `
+Resources:
+  Main:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.20.0.0/16}
+  Admin:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: eq-admin
+      GroupDescription: admin access
+      VpcId: !Ref Main
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+  Rdp:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Admin.GroupId
+      IpProtocol: tcp
+      FromPort: 3389
+      ToPort: 3389
+      CidrIp: 0.0.0.0/0
+`,
+	"VPC without flow logs, its default security group as EC2 creates it": `
+Resources:
+  NoLogs:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.30.0.0/16
+`,
+	"launch template with a public IP and IMDSv1": `
+Resources:
+  Web:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: eq-web
+      LaunchTemplateData:
+        MetadataOptions: {HttpTokens: optional, HttpEndpoint: enabled}
+        NetworkInterfaces:
+          - {DeviceIndex: 0, AssociatePublicIpAddress: true}
+`,
+	"instance with IMDSv1, a public IP and an unencrypted root volume": `
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: t3.micro
+      MetadataOptions: {HttpTokens: optional, HttpEndpoint: enabled}
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs: {VolumeSize: 8, VolumeType: gp3, Encrypted: false}
+`,
+	"KMS key without automatic rotation": `
+Resources:
+  Data:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: eq data key
+      EnableKeyRotation: false
+`,
+	"IAM user with an administrator policy attached": `
+Resources:
+  Alice:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: eq-alice
+  Admin:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: eq-admin
+      Users: [!Ref Alice]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: "*", Resource: "*"}
+`,
+	"single-region trail without log file validation or KMS": `
+Parameters:
+  TrailName: {Type: String, Default: eq-trail}
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: eq-trail-logs}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: !Ref TrailName
+      S3BucketName: !Ref Logs
+      IsLogging: true
+      IsMultiRegionTrail: false
+      IncludeGlobalServiceEvents: true
+      EnableLogFileValidation: false
+`,
+}
