@@ -19,7 +19,7 @@ import (
 // same reasons (IDs aside). Every scenario has a template, or says why
 // CloudFormation cannot express it.
 func TestEquivalence(t *testing.T) {
-	for _, sc := range iactest.Scenarios() {
+	for _, sc := range append(iactest.Scenarios(), iactest.CloudFormationScenarios()...) {
 		t.Run(sc.Name, func(t *testing.T) {
 			tpl := iactest.CloudFormationTemplate(sc)
 			if tpl == "" {

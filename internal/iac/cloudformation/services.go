@@ -289,7 +289,6 @@ func mapDeliveryChannel(r *resource) {
 	ch.SNSTopicARN, _, _ = r.prop("SnsTopicARN")
 	ch.DeliveryFrequency, _, _ = r.prop("ConfigSnapshotDeliveryProperties.DeliveryFrequency")
 	r.m.reg.Config.Channels = append(r.m.reg.Config.Channels, ch)
-	r.ir.Facts = append(r.ir.Facts, iac.FactConfigRecorder)
 }
 
 // guardDutyDefaults are the protection features GuardDuty turns on for a

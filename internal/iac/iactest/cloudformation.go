@@ -1,5 +1,16 @@
 package iactest
 
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	configapi "github.com/aws/aws-sdk-go-v2/service/configservice"
+	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
+	guarddutyapi "github.com/aws/aws-sdk-go-v2/service/guardduty"
+	iamapi "github.com/aws/aws-sdk-go-v2/service/iam"
+	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
 // The CloudFormation column of the equivalence table: for each scenario
 // (by name), the same misconfiguration as a CloudFormation template. It
 // lives in its own file so the Terraform and CloudFormation columns are
@@ -158,3 +169,109 @@ Resources:
       EnableLogFileValidation: false
 `,
 }
+
+// CloudFormationScenarios are rows whose live side and template exist,
+// and whose Terraform plan is not written yet: the CloudFormation test
+// runs them with Scenarios. A row that gains a Plan moves to Scenarios.
+func CloudFormationScenarios() []Scenario {
+	return []Scenario{
+		{
+			Name:     "GuardDuty detector with the features it gets by default",
+			Controls: []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := guarddutyapi.NewFromConfig(cfg).CreateDetector(ctx, &guarddutyapi.CreateDetectorInput{Enable: aws.Bool(true)})
+				return err
+			},
+			Template: `
+Resources:
+  Detector:
+    Type: AWS::GuardDuty::Detector
+    Properties: {Enable: true}
+`,
+		},
+		{
+			Name:     "Config recorder without the global resource types",
+			Controls: []string{"Config.1"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				s3c := s3api.NewFromConfig(cfg, func(o *s3api.Options) { o.UsePathStyle = true })
+				if _, err := s3c.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: aws.String("eq-config")}); err != nil {
+					return err
+				}
+				c := configapi.NewFromConfig(cfg)
+				if _, err := c.PutConfigurationRecorder(ctx, &configapi.PutConfigurationRecorderInput{ConfigurationRecorder: &configtypes.ConfigurationRecorder{
+					Name: aws.String("default"), RoleARN: aws.String("arn:aws:iam::" + Account + ":role/config"),
+					RecordingGroup: &configtypes.RecordingGroup{AllSupported: true, IncludeGlobalResourceTypes: false}}}); err != nil {
+					return err
+				}
+				if _, err := c.PutDeliveryChannel(ctx, &configapi.PutDeliveryChannelInput{DeliveryChannel: &configtypes.DeliveryChannel{
+					Name: aws.String("default"), S3BucketName: aws.String("eq-config")}}); err != nil {
+					return err
+				}
+				_, err := c.StartConfigurationRecorder(ctx, &configapi.StartConfigurationRecorderInput{ConfigurationRecorderName: aws.String("default")})
+				return err
+			},
+			Template: `
+Resources:
+  ConfigBucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: eq-config}
+  Recorder:
+    Type: AWS::Config::ConfigurationRecorder
+    Properties:
+      Name: default
+      RoleARN: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/config
+      RecordingGroup: {AllSupported: true, IncludeGlobalResourceTypes: false}
+  Channel:
+    Type: AWS::Config::DeliveryChannel
+    Properties:
+      Name: default
+      S3BucketName: !Ref ConfigBucket
+`,
+		},
+		{
+			Name:     "inline policies on a user and a role allowing every KMS key",
+			Controls: []string{"IAM.2", "KMS.2"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				c := iamapi.NewFromConfig(cfg)
+				if _, err := c.CreateUser(ctx, &iamapi.CreateUserInput{UserName: aws.String("eq-bob")}); err != nil {
+					return err
+				}
+				if _, err := c.PutUserPolicy(ctx, &iamapi.PutUserPolicyInput{UserName: aws.String("eq-bob"), PolicyName: aws.String("decrypt"), PolicyDocument: aws.String(decryptPolicy)}); err != nil {
+					return err
+				}
+				if _, err := c.CreateRole(ctx, &iamapi.CreateRoleInput{RoleName: aws.String("eq-app"), AssumeRolePolicyDocument: aws.String(ec2Trust)}); err != nil {
+					return err
+				}
+				_, err := c.PutRolePolicy(ctx, &iamapi.PutRolePolicyInput{RoleName: aws.String("eq-app"), PolicyName: aws.String("decrypt"), PolicyDocument: aws.String(decryptPolicy)})
+				return err
+			},
+			Template: `
+Resources:
+  Bob:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: eq-bob
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: eq-app
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]
+  Decrypt:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: decrypt
+      Users: [!Ref Bob]
+      Roles: [!Ref App]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: "kms:Decrypt", Resource: "*"}
+`,
+		},
+	}
+}
+
+const decryptPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`
+
+const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`

@@ -162,7 +162,7 @@ func modulePath(mod string) []string {
 	return out
 }
 
-var ids = regexp.MustCompile(`\b(sg|sgr|i|vol|snap|vpc|lt|subnet|eni|fl|ami|key|AKIA[0-9A-Z]*|AID[0-9A-Z]*)-?[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+var ids = regexp.MustCompile(`\b(sg|sgr|i|vol|snap|vpc|lt|subnet|eni|fl|ami|key|AKIA[0-9A-Z]*|AID[0-9A-Z]*)-?[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b`)
 
 var (
 	ruleIDs = regexp.MustCompile(`\bsgr-[0-9a-f]{8,}\b`)
@@ -170,7 +170,7 @@ var (
 )
 
 // Normalize makes reasons comparable across sources: resource IDs (sg-…,
-// i-…, key UUIDs), which each side makes up, become <id>; a security
+// i-…, key UUIDs, GuardDuty detector IDs), which each side makes up, become <id>; a security
 // group rule's ID, which exists only once applied, becomes "rule", as a
 // plan names it; a public IPv4 address, which AWS assigns at launch,
 // becomes <ip> (a plan says it is known after apply).
