@@ -206,27 +206,26 @@ func mapFlowLog(r *resource) {
 	r.m.reg.EC2.FlowLogs = append(r.m.reg.EC2.FlowLogs, ec2.FlowLog{ID: id, ResourceID: rid, TrafficType: traffic, Status: "ACTIVE", DestinationType: dt, Destination: dest})
 }
 
-// metadataOptions reads MetadataOptions at path; nil when absent.
-func (r *resource) metadataOptions(v *Value, path string, controls []string) *ec2.MetadataOptions {
-	mo := get(v, path)
-	if mo == nil {
+// metadataOptions reads the MetadataOptions at path of the properties;
+// nil when absent. HttpTokens that the template does not decide reads
+// as "optional" with the unknown recorded for controls.
+func (r *resource) metadataOptions(path string, controls []string) *ec2.MetadataOptions {
+	if get(r.Properties, path) == nil {
 		return nil
 	}
 	out := &ec2.MetadataOptions{HTTPEndpoint: "enabled"}
-	if s, ok, why := r.str(mo, "HttpTokens"); why != "" {
-		r.unknown(path+".HttpTokens", why, controls...)
+	if s, ok, why := r.prop(path+".HttpTokens", controls...); why != "" {
+		out.HTTPTokens = "optional"
 	} else if ok {
 		out.HTTPTokens = s
 	}
-	if s, ok, why := r.str(mo, "HttpEndpoint"); why != "" {
-		r.unknown(path+".HttpEndpoint", why, controls...)
-	} else if ok {
+	if s, ok, _ := r.prop(path+".HttpEndpoint", controls...); ok {
 		out.HTTPEndpoint = s
 	}
-	if s, ok, _ := r.str(mo, "HttpPutResponseHopLimit"); ok {
+	if s, ok, _ := r.prop(path + ".HttpPutResponseHopLimit"); ok {
 		out.HTTPPutResponseHopLimit, _ = strconv.Atoi(s)
 	}
-	if s, ok, _ := r.str(mo, "InstanceMetadataTags"); ok {
+	if s, ok, _ := r.prop(path + ".InstanceMetadataTags"); ok {
 		out.InstanceMetadataTags = s
 	}
 	return out
@@ -240,7 +239,7 @@ func mapLaunchTemplate(r *resource) {
 	}
 	data := get(r.Properties, "LaunchTemplateData")
 	v := ec2.LaunchTemplateVersion{Number: 1, Default: true}
-	v.Metadata = r.metadataOptions(data, "MetadataOptions", []string{"EC2.170"})
+	v.Metadata = r.metadataOptions("LaunchTemplateData.MetadataOptions", []string{"EC2.170"})
 	if v.Metadata != nil && v.Metadata.HTTPTokens == "" {
 		// Unset: the AMI and the account's defaults decide at launch.
 		v.Metadata.HTTPTokens = "optional"
@@ -252,9 +251,7 @@ func mapLaunchTemplate(r *resource) {
 			if s, ok, _ := r.str(ni, "DeviceIndex"); ok {
 				lti.DeviceIndex, _ = strconv.Atoi(s)
 			}
-			if s, ok, why := r.str(ni, "AssociatePublicIpAddress"); why != "" {
-				r.unknown(fmt.Sprintf("LaunchTemplateData.NetworkInterfaces[%d].AssociatePublicIpAddress", i), why, "EC2.25")
-			} else if ok {
+			if s, ok, why := r.prop(fmt.Sprintf("LaunchTemplateData.NetworkInterfaces[%d].AssociatePublicIpAddress", i), "EC2.25"); why == "" && ok {
 				b := strings.EqualFold(s, "true")
 				lti.AssociatePublicIP = &b
 			}
@@ -288,7 +285,7 @@ func mapInstance(r *resource) {
 
 	// IMDS: the instance's options, else the launch template's, else
 	// the AMI and the account's defaults decide at launch.
-	md := r.metadataOptions(p, "MetadataOptions", imdsControls)
+	md := r.metadataOptions("MetadataOptions", imdsControls)
 	if md == nil && lt != nil && lt.Metadata != nil {
 		c := *lt.Metadata
 		md = &c
@@ -310,7 +307,7 @@ func mapInstance(r *resource) {
 			if s, _, _ := r.str(ni, "DeviceIndex"); s != "0" {
 				continue
 			}
-			if s, ok, why := r.str(ni, "AssociatePublicIpAddress", publicIPControls...); why == "" && ok {
+			if s, ok, why := r.prop(fmt.Sprintf("NetworkInterfaces[%d].AssociatePublicIpAddress", i), publicIPControls...); why == "" && ok {
 				b := strings.EqualFold(s, "true")
 				assoc = &b
 			} else if why != "" {
@@ -321,7 +318,6 @@ func mapInstance(r *resource) {
 			}
 			groups, _ := r.strList(ni, "GroupSet")
 			inst.SecurityGroups = append(inst.SecurityGroups, groups...)
-			_ = i
 		}
 	} else if lt != nil {
 		for _, ni := range lt.NetworkInterfaces {
@@ -387,7 +383,7 @@ func mapInstance(r *resource) {
 				vol.Size, _ = strconv.Atoi(s)
 			}
 			vr := &resource{Resource: r.Resource, m: r.m, ir: vir}
-			if s, ok, why := vr.str(bdm, "Ebs.Encrypted", volumeControls...); why != "" {
+			if s, ok, why := vr.prop(path+".Ebs.Encrypted", volumeControls...); why != "" {
 			} else if ok {
 				vol.Encrypted = strings.EqualFold(s, "true")
 			} else {
