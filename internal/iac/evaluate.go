@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
@@ -204,13 +203,11 @@ func SelectControls(cat *control.Catalog, ids, standards []string) ([]*control.C
 	return out, nil
 }
 
-var globalCollectors = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range registry.All() {
-		m[c.Name] = c.Global
-	}
-	return m
-}()
+// GlobalCollectors are the collectors that run once per account (the
+// others once per region), as collect/registry declares them; a test
+// keeps the two the same. The package does not import the registry,
+// which would bring the AWS SDK in.
+var GlobalCollectors = map[string]bool{"iam": true, "account": true, "s3": true}
 
 // Evaluate runs the selected controls over src's snapshot and maps every
 // result back to the code's resource (see the package doc for UNKNOWN,
@@ -246,7 +243,7 @@ func Evaluate(src *Source, opts Options) (*Report, error) {
 		}
 	}
 	ctxFacts := applyContext(opts.Context, acct, region, definedBy)
-	results := control.EvaluateAccount(controls, src.Snapshot, acct, func(n string) bool { return globalCollectors[n] }, opts.Now)
+	results := control.EvaluateAccount(controls, src.Snapshot, acct, func(n string) bool { return GlobalCollectors[n] }, opts.Now)
 
 	rep := &Report{Generated: opts.Now, Controls: controls,
 		Sources: []SourceSummary{{Path: src.Path, Format: src.Format, Account: acct.ID, Region: acct.HomeRegion, Resources: len(src.Resources)}}}

@@ -141,10 +141,16 @@ func jsonErr(path string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := iac.LineCol(data, se.Offset)
+		// Offset counts the bytes read, the bad one included; at the
+		// end of the input it is the end.
+		off := se.Offset
+		if off > 0 && off < int64(len(data)) {
+			off--
+		}
+		line, col := iac.LineCol(data, off)
 		return &iac.InputError{File: path, Line: line, Column: col, Err: fmt.Errorf("not valid JSON: %v", se)}
 	case errors.As(err, &te):
-		line, col := iac.LineCol(data, te.Offset)
+		line, col := iac.LineCol(data, max(te.Offset-1, 0))
 		field := te.Field
 		if field == "" {
 			field = "the document"
