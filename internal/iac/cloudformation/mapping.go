@@ -124,6 +124,10 @@ func (m *mapper) notAssessed(r *Resource) {
 	}
 	why := "no mapping for " + r.Type + ": no control judges it from the template"
 	switch {
+	case r.Type == "AWS::CloudFormation::Stack":
+		why = "nested stack: its resources are in its own template (TemplateURL); give that template (cdk.out: the .nested.template.json) to iac scan"
+	case strings.HasPrefix(r.Type, "AWS::Serverless::") && len(m.t.Transforms) > 0:
+		why = "expanded by the transform " + strings.Join(m.t.Transforms, ", ") + " at deploy: assess the transformed template (sam build, or aws cloudformation get-template --template-stage Processed)"
 	case strings.HasPrefix(r.Type, "Custom::") || r.Type == "AWS::CloudFormation::CustomResource":
 		why = "custom resource: what it creates is decided by its provider at deploy"
 	case !strings.HasPrefix(r.Type, "AWS::"):

@@ -210,6 +210,25 @@ Resources:
 			"F Lambda.2": "PASSED runtime nodejs22.x",
 			"F Lambda.3": "FAILED not connected to a VPC",
 		}},
+		{"nested stack, SAM function, custom resource", `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  N:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: https://example.com/n.json}
+  F:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: i.h, CodeUri: .}
+  C:
+    Type: Custom::Seed
+    Properties: {ServiceToken: arn:aws:lambda:us-east-1:000000000000:function:seed}
+  M:
+    Type: AWS::CDK::Metadata
+`, map[string]string{
+			"N -": "NOT_ASSESSED nested stack",
+			"F -": "NOT_ASSESSED expanded by the transform AWS::Serverless-2016-10-31 at deploy",
+			"C -": "NOT_ASSESSED custom resource",
+		}},
 		{"iam policy on principals outside the template", `
 Resources:
   P:
