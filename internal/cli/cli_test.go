@@ -66,6 +66,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.pem")
+	badPlan := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(badPlan, []byte("{\n  \"format_version\": \"1.2\",\n  oops\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -149,7 +153,16 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"watch", "--source", "lookup", "--controls", "EC2.999"}, ExitUsage, `--controls: no control "EC2.999"`, ""},
 		{[]string{"watch", "--source", "lookup", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`, ""},
 		{[]string{"watch", "--source", "lookup", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"iac", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail iac"`, ""},
+		{[]string{"iac", "scan"}, ExitUsage, "requires at least 1 arg(s), only received 0", ""},
+		{[]string{"iac", "scan", "--format", "yaml", badPlan}, ExitUsage, `--format "yaml": want one of text, json, sarif, junit`, ""},
+		{[]string{"iac", "scan", "--fail-on", "severe", badPlan}, ExitUsage, `--fail-on: severity "severe"`, ""},
+		{[]string{"iac", "scan", "--controls", "S3.999", badPlan}, ExitUsage, `no control "S3.999"`, ""},
+		{[]string{"iac", "scan", "--context-from-store", badPlan}, ExitUsage, "--context-from-store and --context-account go together", ""},
+		{[]string{"iac", "scan", badPlan}, ExitUsage, "plan.json:3:3: not valid JSON", ""},
+		{[]string{"iac", "scan", missing}, ExitUsage, "missing.pem: no such file", ""},
 		{[]string{"bench", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail bench"`, ""},
+		{[]string{"bench", "iac", "--resources", "0"}, ExitUsage, "--resources must be at least 1", ""},
 		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
 		{[]string{"bench", "baseline", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},
 		{[]string{"bench", "watch", "--events", "0"}, ExitUsage, "--events must be at least 1", ""},

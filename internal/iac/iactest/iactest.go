@@ -162,7 +162,7 @@ func modulePath(mod string) []string {
 	return out
 }
 
-var ids = regexp.MustCompile(`\b(sg|sgr|i|vol|snap|vpc|lt|subnet|eni|fl|ami|key|AKIA[0-9A-Z]*|AID[0-9A-Z]*)-?[0-9a-f]{8,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b`)
+var ids = regexp.MustCompile(`\b(sg|sgr|i|vol|snap|vpc|lt|subnet|eni|fl|ami|key)-[0-9a-f]{8,}\b|\bAKIA[0-9A-Z]{16}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b`)
 
 var (
 	ruleIDs = regexp.MustCompile(`\bsgr-[0-9a-f]{8,}\b`)

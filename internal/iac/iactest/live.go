@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -25,12 +27,18 @@ const (
 func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 	t.Helper()
 	ctx := context.Background()
-	w := simtest.NewWorld()
-	if sc.World != nil {
-		sc.World(w)
+	// Two simulators from the same world: one for the state before the
+	// setup, one that sees only the setup's assessment, so that nothing
+	// the first assessment caches (a credential report, which AWS
+	// regenerates at most every 4 hours) hides the setup.
+	start := func() aws.Config {
+		w := simtest.NewWorld()
+		if sc.World != nil {
+			sc.World(w)
+		}
+		s := simtest.Start(t, w)
+		return s.Config(t, Account, Region)
 	}
-	s := simtest.Start(t, w)
-	cfg := s.Config(t, Account, Region)
 	cat, err := catalog.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +51,7 @@ func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 		}
 		controls = append(controls, c)
 	}
-	assess := func() []control.Result {
+	assess := func(cfg aws.Config) []control.Result {
 		_, rs, err := scan.AssessSnapshot(ctx, cfg, Account, Region, []string{Region}, controls, registry.All(), simtest.Now)
 		if err != nil {
 			t.Fatalf("scenario %q: assess: %v", sc.Name, err)
@@ -51,15 +59,17 @@ func LiveVerdicts(t testing.TB, sc Scenario) []Verdict {
 		return rs
 	}
 	before := map[string]bool{}
-	for _, r := range assess() {
+	cfgBefore := start()
+	for _, r := range assess(cfgBefore) {
 		before[r.Control+"\x00"+r.Resource.ARN+"\x00"+string(r.Status)+"\x00"+r.Reason] = true
 	}
+	cfg := start()
 	if err := sc.Live(ctx, cfg); err != nil {
 		t.Fatalf("scenario %q: live setup: %v", sc.Name, err)
 	}
 	accountARN := "AWS::::Account:" + Account
 	var out []Verdict
-	for _, r := range assess() {
+	for _, r := range assess(cfg) {
 		if r.Status != control.Failed {
 			continue
 		}

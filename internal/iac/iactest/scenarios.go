@@ -5,8 +5,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cloudtrailapi "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	configapi "github.com/aws/aws-sdk-go-v2/service/configservice"
+	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	guarddutyapi "github.com/aws/aws-sdk-go-v2/service/guardduty"
 	iamapi "github.com/aws/aws-sdk-go-v2/service/iam"
 	kmsapi "github.com/aws/aws-sdk-go-v2/service/kms"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
@@ -45,6 +48,8 @@ type Scenario struct {
 }
 
 const adminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+const openKeyPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`
 
 const publicReadPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::eq-inline/*"}]}`
 
@@ -218,6 +223,56 @@ func Scenarios() []Scenario {
 				{Address: "aws_iam_user_policy_attachment.alice", Values: map[string]any{"user": "eq-alice"}, Unknown: map[string]any{"policy_arn": true},
 					Refs: map[string][]string{"policy_arn": {"aws_iam_policy.admin.arn", "aws_iam_policy.admin"}}},
 			},
+		},
+		{
+			Name:     "console user without MFA, with an access key made at setup",
+			Controls: []string{"IAM.5", "IAM.19", "GR.IAM.2"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				c := iamapi.NewFromConfig(cfg)
+				if _, err := c.CreateUser(ctx, &iamapi.CreateUserInput{UserName: aws.String("eq-bob")}); err != nil {
+					return err
+				}
+				if _, err := c.CreateLoginProfile(ctx, &iamapi.CreateLoginProfileInput{UserName: aws.String("eq-bob"), Password: aws.String("Correct-Horse-9-Battery")}); err != nil {
+					return err
+				}
+				_, err := c.CreateAccessKey(ctx, &iamapi.CreateAccessKeyInput{UserName: aws.String("eq-bob")})
+				return err
+			},
+			Plan: []Resource{
+				{Address: "aws_iam_user.bob", Values: map[string]any{"name": "eq-bob", "path": "/"}},
+				{Address: "aws_iam_user_login_profile.bob", Values: map[string]any{"user": "eq-bob"}, Unknown: map[string]any{"password": true}},
+				{Address: "aws_iam_access_key.bob", Values: map[string]any{"user": "eq-bob", "status": "Active"}, Unknown: map[string]any{"secret": true}},
+			},
+		},
+		{
+			Name:     "KMS key whose policy lets anyone use it",
+			Controls: []string{"KMS.5"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := kmsapi.NewFromConfig(cfg).CreateKey(ctx, &kmsapi.CreateKeyInput{Description: aws.String("eq open key"), Policy: aws.String(openKeyPolicy)})
+				return err
+			},
+			Plan: []Resource{{Address: "aws_kms_key.open", Values: map[string]any{"description": "eq open key", "enable_key_rotation": true, "is_enabled": true, "policy": openKeyPolicy}}},
+		},
+		{
+			Name:     "GuardDuty detector suspended",
+			Controls: []string{"GuardDuty.1"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := guarddutyapi.NewFromConfig(cfg).CreateDetector(ctx, &guarddutyapi.CreateDetectorInput{Enable: aws.Bool(false)})
+				return err
+			},
+			Plan: []Resource{{Address: "aws_guardduty_detector.main", Values: map[string]any{"enable": false}}},
+		},
+		{
+			Name:     "Config recorder defined but never started",
+			Controls: []string{"Config.1"},
+			Live: func(ctx context.Context, cfg aws.Config) error {
+				_, err := configapi.NewFromConfig(cfg).PutConfigurationRecorder(ctx, &configapi.PutConfigurationRecorderInput{ConfigurationRecorder: &configtypes.ConfigurationRecorder{
+					Name: aws.String("default"), RoleARN: aws.String("arn:aws:iam::222222222222:role/config"),
+					RecordingGroup: &configtypes.RecordingGroup{AllSupported: true, IncludeGlobalResourceTypes: true}}})
+				return err
+			},
+			Plan: []Resource{{Address: "aws_config_configuration_recorder.main", Values: map[string]any{"name": "default", "role_arn": "arn:aws:iam::222222222222:role/config",
+				"recording_group": []any{map[string]any{"all_supported": true, "include_global_resource_types": true}}}}},
 		},
 		{
 			Name:     "weak account password policy",

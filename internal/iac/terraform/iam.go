@@ -296,7 +296,7 @@ func mapIAMCredential(b *builder, in *instance) {
 		if status == "" {
 			status = "Active"
 		}
-		id := strings.ToUpper(syntheticID("AKIA", in.addr))
+		id := strings.ToUpper(syntheticID("AKIA", in.addr))[:20]
 		user.AccessKeys = append(user.AccessKeys, iam.AccessKey{ID: id, Status: status, Created: now})
 		for i := range user.Credentials.AccessKeys {
 			if !user.Credentials.AccessKeys[i].Exists() {

@@ -293,6 +293,9 @@ func mapRecorderStatus(b *builder, in *instance) {
 func mapDetector(b *builder, in *instance) {
 	o := in.after
 	id := idOf(in, "")
+	if id == syntheticID("", in.addr) { // detector IDs are 32 hex digits
+		id = syntheticID("", in.addr+"#detector") + syntheticID("", in.addr+"#id")[:15]
+	}
 	d := guardduty.Detector{ID: id, ARN: b.arn("guardduty", "detector/"+id), Status: guardduty.Enabled, Tags: in.res.Tags, Features: map[string]guardduty.Feature{}}
 	if e, ok := o.boolean("enable"); ok && !e {
 		d.Status = guardduty.Disabled
