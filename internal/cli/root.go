@@ -171,7 +171,8 @@ searches every account's resources, serves a dashboard, and applies the
 detective baseline and fixes failing findings in waves behind a health
 gate, both with a journal to roll them back, and watches CloudTrail across
 the organization: alerts on risky changes, and re-assesses what changed.
-The same controls check Terraform plans before they are applied (iac scan).
+The same controls check Terraform plans and CloudFormation templates (and
+cdk.out) before they are applied (iac scan).
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
