@@ -21,6 +21,8 @@ import (
 var NoTemplate = map[string]string{
 	"weak account password policy":  "CloudFormation has no resource type for the account password policy",
 	"EBS encryption by default off": "CloudFormation has no resource type for EBS encryption by default",
+	"Config recorder defined but never started": "CloudFormation starts a recorder once a delivery channel exists; " +
+		"without one in the template the recorder's state depends on the account (UNKNOWN, see the mapping tests)",
 }
 
 // CloudFormationTemplate returns sc's template, "" when there is none.
@@ -150,6 +152,35 @@ Resources:
         Version: "2012-10-17"
         Statement:
           - {Effect: Allow, Action: "*", Resource: "*"}
+`,
+	"console user without MFA, with an access key made at setup": `
+Resources:
+  Bob:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: eq-bob
+      LoginProfile: {Password: "{{resolve:secretsmanager:bob-initial-password}}"}
+  BobKey:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Bob, Status: Active}
+`,
+	"KMS key whose policy lets anyone use it": `{
+  "Resources": {
+    "Open": {
+      "Type": "AWS::KMS::Key",
+      "Properties": {
+        "Description": "eq open key",
+        "EnableKeyRotation": true,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}
+      }
+    }
+  }
+}`,
+	"GuardDuty detector suspended": `
+Resources:
+  Main:
+    Type: AWS::GuardDuty::Detector
+    Properties: {Enable: false}
 `,
 	"single-region trail without log file validation or KMS": `
 Parameters:
