@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/iac"
+	"github.com/guardrail-sec/guardrail/internal/iac/cloudformation"
 	"github.com/guardrail-sec/guardrail/internal/iac/terraform"
 	s3snap "github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -27,7 +26,7 @@ import (
 func newIACCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "iac",
-		Short: "Assess Terraform plans with the same controls as live accounts, before they are applied",
+		Short: "Assess Terraform plans and CloudFormation templates with the same controls as live accounts, before they are applied",
 	}
 	c.AddCommand(newIACScanCmd(g))
 	return c
@@ -49,14 +48,17 @@ type iacScan struct {
 	ctxAccount string
 	ebsDefault bool
 	s3Account  bool
+	paramList  []string
+	params     map[string]string
+	accountSet bool
 	now        func() time.Time
 }
 
 func newIACScanCmd(g *globals) *cobra.Command {
 	s := &iacScan{g: g, now: clock.Real}
 	c := &cobra.Command{
-		Use:   "scan PLAN.json...",
-		Short: "Assess Terraform plans in JSON (terraform show -json) with Guardrail's controls",
+		Use:   "scan PLAN.json|TEMPLATE|cdk.out...",
+		Short: "Assess Terraform plans in JSON (terraform show -json), CloudFormation templates and cdk.out directories with Guardrail's controls",
 		Long: `Assess each Terraform plan in JSON ('terraform show -json plan.out',
 format versions 0.1 to 1.x) with the same controls, IDs, severities and
 reasons as a scan of a live account: the plan's desired state (created,
@@ -74,6 +76,16 @@ in the store) or the flags --ebs-encryption-by-default and
 --s3-account-public-access-block; otherwise it is NOT_ASSESSED, with why.
 A resource type no mapping covers is listed as not assessed.
 
+A CloudFormation template (JSON or YAML, the short forms !Ref, !GetAtt,
+!Sub, !If... and their long forms) is resolved where the template alone
+decides: parameters from their Default or --parameter KEY=VALUE,
+conditions, mappings and the pseudo parameters of --account and --region
+(a cdk.out directory: each stack's environment when it names one). A
+value it does not decide (an !ImportValue, a parameter without a value,
+an attribute known once the resource exists) is UNKNOWN; a resource whose
+condition is false is skipped. Results name the logical ID (cdk.out:
+Stack/LogicalID) and its line in the template.
+
 --source DIR (the Terraform root module's directory) adds the file and
 line of each resource block. --exemptions FILE reads approved exceptions
 (control, address or pattern, reason, approver, expires); a resource's
@@ -84,6 +96,7 @@ Exit codes: 0 no FAILED result at or over --fail-on (or no --fail-on),
 1 one is, 2 a usage error or input that cannot be read (file:line:col).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			s.accountSet = c.Flags().Changed("account")
 			return s.run(c.Context(), args, c.OutOrStdout(), c.ErrOrStderr(), c.Flags().Changed("ebs-encryption-by-default"), c.Flags().Changed("s3-account-public-access-block"))
 		},
 	}
@@ -100,6 +113,7 @@ Exit codes: 0 no FAILED result at or over --fail-on (or no --fail-on),
 	f.StringVar(&s.ctxAccount, "context-account", "", "with --context-from-store: the live account the plan will be applied to")
 	f.BoolVar(&s.ebsDefault, "ebs-encryption-by-default", false, "the account has EBS encryption by default on (=false: off) in the plan's region")
 	f.BoolVar(&s.s3Account, "s3-account-public-access-block", false, "the account has all four S3 Block Public Access settings on (=false: not all)")
+	f.StringArrayVar(&s.paramList, "parameter", nil, "a CloudFormation template parameter's value, KEY=VALUE (repeatable; a list parameter's value is comma separated)")
 	s.db.register(c)
 	return c
 }
@@ -117,6 +131,16 @@ func (s *iacScan) run(ctx context.Context, paths []string, stdout, stderr io.Wri
 			return usageErr("--fail-on: %v", err)
 		}
 		threshold = &sev
+	}
+	for _, kv := range s.paramList {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usageErr("--parameter %q: want KEY=VALUE", kv)
+		}
+		if s.params == nil {
+			s.params = map[string]string{}
+		}
+		s.params[k] = v
 	}
 	if !accountID.MatchString(s.account) {
 		return usageErr("--account %q: want a 12-digit account ID", s.account)
@@ -188,15 +212,17 @@ func (s *iacScan) run(ctx context.Context, paths []string, stdout, stderr io.Wri
 	opts.Context = ictx
 	var reps []*iac.Report
 	for _, p := range paths {
-		src, err := s.load(p)
+		srcs, err := s.load(p)
 		if err != nil {
 			return err
 		}
-		rep, err := iac.Evaluate(src, opts)
-		if err != nil {
-			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", p, err)}
+		for _, src := range srcs {
+			rep, err := iac.Evaluate(src, opts)
+			if err != nil {
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", p, err)}
+			}
+			reps = append(reps, rep)
 		}
-		reps = append(reps, rep)
 	}
 	rep := iac.Merge(reps...)
 	relativeFiles(rep)
@@ -244,36 +270,49 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// load reads one input and picks its loader by content: a Terraform plan
-// has format_version and terraform_version.
-func (s *iacScan) load(path string) (*iac.Source, error) {
+// load reads one input and picks its loader by content: a CloudFormation
+// template (JSON or YAML) or a cdk.out directory (one source per stack),
+// else a Terraform plan.
+func (s *iacScan) load(path string) ([]*iac.Source, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	if st.IsDir() {
-		return nil, usageErr("%s: a directory; give the plan's JSON file (terraform show -json plan.out > plan.json)", path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	var probe map[string]json.RawMessage
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &probe) == nil {
-		if _, ok := probe["Resources"]; ok {
-			return nil, usageErr("%s: a CloudFormation template; this build reads Terraform plans only", path)
+	var data []byte
+	if !st.IsDir() {
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, usageErr("%v", err)
 		}
+	}
+	inputErr := func(err error) error {
+		var ie *iac.InputError
+		if errors.As(err, &ie) {
+			return &ExitError{Code: ExitUsage, Err: err}
+		}
+		return err
+	}
+	if cloudformation.Detect(path, data) {
+		o := cloudformation.LoadOptions{Now: s.now(), Options: cloudformation.Options{Region: s.g.region, Parameters: s.params}}
+		if s.accountSet {
+			o.AccountID = s.account
+		}
+		srcs, err := cloudformation.Load(path, o)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		return srcs, nil
+	}
+	if st.IsDir() {
+		return nil, usageErr("%s: a directory without manifest.json; give a plan's JSON file (terraform show -json plan.out > plan.json), a template, or a cdk.out directory", path)
+	}
+	if len(s.params) > 0 {
+		return nil, usageErr("%s: --parameter applies to CloudFormation templates, not Terraform plans", path)
 	}
 	src, err := terraform.Load(path, data, terraform.Options{Account: s.account, Region: s.g.region, Now: s.now(), SourceDir: s.source})
 	if err != nil {
-		var ie *iac.InputError
-		if errors.As(err, &ie) {
-			return nil, &ExitError{Code: ExitUsage, Err: err}
-		}
-		return nil, err
+		return nil, inputErr(err)
 	}
-	return src, nil
+	return []*iac.Source{src}, nil
 }
 
 // storeContext is the account-wide state of account from the store: the

@@ -139,6 +139,7 @@ func TestHelpPromisesOnlyWhatExists(t *testing.T) {
 		{"notif", "notify"},
 		{"service control polic", "scp"},
 		{"terraform", "iac"},
+		{"cloudformation", "iac"},
 	} {
 		if c, _, err := root.Find([]string{tc.command}); err == nil && c != root {
 			continue

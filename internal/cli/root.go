@@ -172,7 +172,8 @@ detective baseline and fixes failing findings in waves behind a health
 gate, both with a journal to roll them back, watches CloudTrail across
 the organization (alerts on risky changes, and re-assesses what changed),
 and builds and validates service control policies from intents. The
-same controls check Terraform plans before they are applied (iac scan).
+same controls check Terraform plans and CloudFormation templates (and
+cdk.out) before they are applied (iac scan).
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL

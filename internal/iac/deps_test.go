@@ -16,7 +16,7 @@ func TestNoSDK(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	out, err := exec.Command("go", "list", "-deps", "-test=false", ".", "./terraform").CombinedOutput()
+	out, err := exec.Command("go", "list", "-deps", "-test=false", ".", "./terraform", "./cloudformation").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}

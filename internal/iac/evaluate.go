@@ -124,6 +124,8 @@ type Result struct {
 	Type    string `json:"type,omitempty"`
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
+	// Construct is the CDK construct path of the resource, if any.
+	Construct string `json:"construct,omitempty"`
 	// Resource is the snapshot resource the control judged.
 	Resource snapshot.Meta `json:"resource"`
 	// Context says where an account-level result's state came from, when
@@ -302,7 +304,7 @@ func Evaluate(src *Source, opts Options) (*Report, error) {
 			rep.Results = append(rep.Results, res)
 			continue
 		}
-		res.Address, res.Type, res.File, res.Line = r.Address, r.Type, r.File, r.Line
+		res.Address, res.Type, res.File, res.Line, res.Construct = r.Address, r.Type, r.File, r.Line, r.Construct
 		markUnknown(&res, r)
 		rep.Results = append(rep.Results, res)
 	}

@@ -74,6 +74,9 @@ type Resource struct {
 	// File and Line locate the resource's block ("" and 0 when unknown).
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
+	// Construct is a CDK resource's construct path (its
+	// Metadata."aws:cdk:path", "App/Data/Bucket/Resource"), "" otherwise.
+	Construct string `json:"construct,omitempty"`
 	// Unknown are the attribute paths the mapping read whose value is
 	// known only after apply.
 	Unknown []string `json:"unknown,omitempty"`

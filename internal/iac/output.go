@@ -87,6 +87,9 @@ func Text(w io.Writer, r *Report) error {
 		g := byKey[key]
 		if g == nil {
 			name := res.Address
+			if res.Construct != "" {
+				name += " (" + res.Construct + ")"
+			}
 			if name == "" {
 				name = "account " + res.Resource.Account
 				if res.Context != "" {

@@ -170,7 +170,7 @@ var (
 )
 
 // Normalize makes reasons comparable across sources: resource IDs (sg-…,
-// i-…, key UUIDs), which each side makes up, become <id>; a security
+// i-…, key UUIDs, GuardDuty detector IDs), which each side makes up, become <id>; a security
 // group rule's ID, which exists only once applied, becomes "rule", as a
 // plan names it; a public IPv4 address, which AWS assigns at launch,
 // becomes <ip> (a plan says it is known after apply).

@@ -3,7 +3,6 @@ package terraform
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/iac"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
@@ -113,21 +112,7 @@ func mapSecurityGroup(b *builder, in *instance) {
 }
 
 // protocol normalizes a protocol as EC2 reports it.
-func protocol(p string) string {
-	switch strings.ToLower(p) {
-	case "all", "-1", "":
-		return "-1"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	}
-	return strings.ToLower(p)
-}
+func protocol(p string) string { return iac.Protocol(p) }
 
 // ports are -1 for "all" protocols, as EC2 reports them.
 func ports(o obj, proto string) (int, int) {

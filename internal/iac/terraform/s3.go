@@ -64,10 +64,7 @@ func mapBucket(b *builder, in *instance) {
 	b.s3.set[bk] = map[string]bool{}
 	set := b.s3.set[bk]
 	if in.action == "create" || in.action == "replace" {
-		bk.PublicAccessBlock = &s3.PublicAccessBlock{BlockPublicACLs: true, IgnorePublicACLs: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
-		bk.Ownership = "BucketOwnerEnforced"
-		bk.Encryption = &s3.Encryption{Algorithm: "AES256"}
-		bk.ACL = cannedACL("private", b.account)
+		iac.NewBucketDefaults(bk, b.account)
 	}
 	// v3 inline arguments. In v4+ they are computed: a value the
 	// configuration does not set is unknown in the plan and means "not
@@ -291,23 +288,11 @@ func policy(in *instance, bk *s3.Bucket, o obj, attr string) {
 }
 
 // canonicalOwner is the synthetic canonical user ID of the account.
-func canonicalOwner(account string) string { return "canonical-" + account }
+func canonicalOwner(account string) string { return iac.CanonicalOwner(account) }
 
 // cannedACL expands a canned ACL as S3 does for a bucket.
 func cannedACL(acl, account string) *s3.ACL {
-	owner := canonicalOwner(account)
-	a := &s3.ACL{Owner: owner, Grants: []s3.Grant{{Type: s3.GranteeCanonicalUser, ID: owner, Permission: "FULL_CONTROL"}}}
-	group := func(uri, perm string) s3.Grant { return s3.Grant{Type: s3.GranteeGroup, URI: uri, Permission: perm} }
-	switch acl {
-	case "public-read":
-		a.Grants = append(a.Grants, group(s3.AllUsers, "READ"))
-	case "public-read-write":
-		a.Grants = append(a.Grants, group(s3.AllUsers, "READ"), group(s3.AllUsers, "WRITE"))
-	case "authenticated-read":
-		a.Grants = append(a.Grants, group(s3.AuthenticatedUsers, "READ"))
-	case "log-delivery-write":
-		a.Grants = append(a.Grants, group(s3.LogDelivery, "WRITE"), group(s3.LogDelivery, "READ_ACP"))
-	}
+	a, _ := iac.CannedACL(acl, account)
 	return a
 }
 
