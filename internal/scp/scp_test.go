@@ -335,6 +335,20 @@ func TestValidate(t *testing.T) {
 			t.Fatalf("problems %v", ps)
 		}
 	})
+	t.Run("Sids AWS refuses", func(t *testing.T) {
+		in := intentsWith(t, "root", "    deny_root_user: true\n    statements:\n      - {Sid: DenyRootUser, Effect: Deny, Action: 'ec2:RunInstances', Resource: '*'}\n      - {Sid: 'no spaces', Effect: Deny, Action: 'ec2:RunInstances', Resource: '*'}\n")
+		var got []string
+		for _, p := range Errors(Validate(in, nil, cat, testActions())) {
+			got = append(got, p.String())
+		}
+		want := []string{
+			`t.yaml:5:9: error: target root: statement DenyRootUser: Sid "DenyRootUser" is given twice in one policy (statements 1 and 2): AWS requires each to be unique`,
+			`t.yaml:6:9: error: target root: statement no spaces: Sid "no spaces": a statement ID takes only letters (A-Z, a-z) and digits`,
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 	t.Run("an administrator locked out", func(t *testing.T) {
 		in := intentsWith(t, "root", `    protect_security_services: {except_roles: ["arn:aws:iam::*:role/SecurityAdmin"]}
     statements:
