@@ -124,6 +124,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad target", "targets:\n  - target: prod\n    deny_root_user: true\n", `intents.yaml:2:13: targets[0].target: "prod" is not a target`},
 		{"no target", "targets:\n  - deny_root_user: true\n", "targets[0].target: required"},
 		{"no intent", "targets:\n  - target: root\n", "targets[0]: no intent"},
+		{"only false intents", "targets:\n  - target: root\n    deny_root_user: false\n", "targets[0]: no intent"},
+		{"exceptions but no intent", "targets:\n  - target: root\n    except_roles: ['arn:aws:iam::*:role/A']\n", "targets[0]: no intent"},
 		{"same target twice", "targets:\n  - target: ou:Workloads\n    deny_root_user: true\n  - target: ou:Root/Workloads\n    deny_root_user: true\n", `intents.yaml:4:13: targets[1].target: "ou:Root/Workloads" is already a target on line 2`},
 		{"not a bool", "targets:\n  - target: root\n    deny_root_user: yes please\n", `targets[0].deny_root_user: "yes please": want true or false`},
 		{"bad role", "targets:\n  - target: root\n    except_roles: [Admin]\n", `targets[0].except_roles[0]: "Admin" is not a role ARN pattern`},
