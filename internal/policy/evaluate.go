@@ -77,6 +77,25 @@ func (d *Document) Evaluate(r *Request) Result {
 	return d.evaluate(r, false)
 }
 
+// EvaluateAll decides r against several documents that apply together,
+// as the policies attached at one level of an organization (the SCPs of
+// one OU) or the identity policies of one principal: the first explicit
+// Deny of any document wins; else the first Allow; else NotApplicable.
+// Result.Doc is the deciding document.
+func EvaluateAll(docs []*Document, r *Request) Result {
+	var allow Result
+	for _, d := range docs {
+		res := d.Evaluate(r)
+		switch {
+		case res.Decision == Deny:
+			return res
+		case res.Decision == Allow && allow.Decision != Allow:
+			allow = res
+		}
+	}
+	return allow
+}
+
 // EvaluateResource decides r against d read as a resource policy: a
 // statement applies only when its Principal (or NotPrincipal) also
 // matches the caller.

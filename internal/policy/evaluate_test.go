@@ -68,3 +68,19 @@ func TestEvaluateData(t *testing.T) {
 		})
 	}
 }
+
+func TestEvaluateAll(t *testing.T) {
+	full, _ := ParseString(`{"Version":"2012-10-17","Statement":[{"Sid":"FullAWSAccess","Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	deny, _ := ParseString(`{"Version":"2012-10-17","Statement":[{"Sid":"NoLeave","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}`)
+	r := &Request{Action: "organizations:LeaveOrganization"}
+	if res := EvaluateAll([]*Document{full, deny}, r); res.Decision != Deny || res.Statement.Sid != "NoLeave" || res.Doc != deny {
+		t.Fatalf("deny: %+v", res)
+	}
+	r.Action = "s3:ListAllMyBuckets"
+	if res := EvaluateAll([]*Document{deny, full}, r); res.Decision != Allow || res.Doc != full {
+		t.Fatalf("allow: %+v", res)
+	}
+	if res := EvaluateAll([]*Document{deny}, r); res.Decision != NotApplicable || res.Statement != nil {
+		t.Fatalf("implicit deny: %+v", res)
+	}
+}

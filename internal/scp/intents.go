@@ -264,13 +264,20 @@ func (p *parser) target(n *yaml.Node, path string) (*TargetIntents, *yaml.Node) 
 	if !seen["target"] {
 		p.errorf(n, yamlpos.Join(path, "target"), "required: root, ou:Path/To/OU, an OU ID or account:<id or name>")
 	}
-	if len(seen) == 1 && seen["target"] {
-		p.errorf(n, path, "no intent: give at least one (allowed_regions, denied_services, protect_security_services, ...)")
+	if len(p.errs) == before && !t.hasIntent() {
+		p.errorf(n, path, "no intent: give at least one (allowed_regions, denied_services, protect_security_services, ...; false asks for nothing)")
 	}
 	if len(p.errs) > before {
 		return nil, tn
 	}
 	return t, tn
+}
+
+// hasIntent reports whether t asks for anything.
+func (t *TargetIntents) hasIntent() bool {
+	return len(t.AllowedRegions) > 0 || len(t.DeniedServices) > 0 || t.ProtectSecurityServices || len(t.ProtectBuckets) > 0 ||
+		t.DenyLeaveOrganization || t.DenyRootUser || t.RequireIMDSv2 || t.DenyDisableEBSEncryption ||
+		t.DenyDisableS3BlockPublicAccess || len(t.Statements) > 0
 }
 
 func (p *parser) boolean(n *yaml.Node, path string) bool {

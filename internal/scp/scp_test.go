@@ -124,6 +124,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad target", "targets:\n  - target: prod\n    deny_root_user: true\n", `intents.yaml:2:13: targets[0].target: "prod" is not a target`},
 		{"no target", "targets:\n  - deny_root_user: true\n", "targets[0].target: required"},
 		{"no intent", "targets:\n  - target: root\n", "targets[0]: no intent"},
+		{"only false intents", "targets:\n  - target: root\n    deny_root_user: false\n", "targets[0]: no intent"},
+		{"exceptions but no intent", "targets:\n  - target: root\n    except_roles: ['arn:aws:iam::*:role/A']\n", "targets[0]: no intent"},
 		{"same target twice", "targets:\n  - target: ou:Workloads\n    deny_root_user: true\n  - target: ou:Root/Workloads\n    deny_root_user: true\n", `intents.yaml:4:13: targets[1].target: "ou:Root/Workloads" is already a target on line 2`},
 		{"not a bool", "targets:\n  - target: root\n    deny_root_user: yes please\n", `targets[0].deny_root_user: "yes please": want true or false`},
 		{"bad role", "targets:\n  - target: root\n    except_roles: [Admin]\n", `targets[0].except_roles[0]: "Admin" is not a role ARN pattern`},
@@ -333,6 +335,20 @@ func TestValidate(t *testing.T) {
 		ps := Errors(Validate(in, nil, cat, testActions()))
 		if len(ps) != 1 || !strings.Contains(ps[0].String(), "t.yaml:4:9: error: target root: statement P: an SCP takes no Principal") {
 			t.Fatalf("problems %v", ps)
+		}
+	})
+	t.Run("Sids AWS refuses", func(t *testing.T) {
+		in := intentsWith(t, "root", "    deny_root_user: true\n    statements:\n      - {Sid: DenyRootUser, Effect: Deny, Action: 'ec2:RunInstances', Resource: '*'}\n      - {Sid: 'no spaces', Effect: Deny, Action: 'ec2:RunInstances', Resource: '*'}\n")
+		var got []string
+		for _, p := range Errors(Validate(in, nil, cat, testActions())) {
+			got = append(got, p.String())
+		}
+		want := []string{
+			`t.yaml:5:9: error: target root: statement DenyRootUser: Sid "DenyRootUser" is given twice in one policy (statements 1 and 2): AWS requires each to be unique`,
+			`t.yaml:6:9: error: target root: statement no spaces: Sid "no spaces": a statement ID takes only letters (A-Z, a-z) and digits`,
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 	t.Run("an administrator locked out", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -391,6 +392,13 @@ func (n Named) Where(st *policy.Statement) string {
 func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Problem {
 	var out []Problem
 	for _, c := range Compile(in) {
+		for _, p := range checkSids(c.Statements) {
+			p.File, p.Where = in.File, "target "+c.Target+": statement "+p.Sid
+			if p.Line == 0 {
+				p.Line = c.Intents.Line
+			}
+			out = append(out, p)
+		}
 		for _, s := range c.Statements {
 			if s.Principal != nil || s.NotPrincipal != nil {
 				out = append(out, Problem{File: in.File, Line: s.Line, Col: s.Col, Severity: Error, Where: "target " + c.Target + ": statement " + s.Name(),
@@ -431,6 +439,11 @@ func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Prob
 				out = append(out, Problem{File: in.File, Severity: Error, Where: "target " + tp.Target + ": policy " + b.Name,
 					Msg: fmt.Sprintf("%d characters, more than the %d an SCP may hold", b.Size, MaxPolicySize)})
 			}
+			for _, p := range checkSids(d.Statements) {
+				p.File, p.Where = in.File, "target "+tp.Target+": policy "+b.Name+" statement "+p.Sid
+				p.Line, p.Col = origin(in, tp.Target, p.Sid)
+				out = append(out, p)
+			}
 			n := Named{Name: b.Name, File: in.File, Target: tp.Target, Doc: d}
 			byTarget[tp.Target] = append(byTarget[tp.Target], n)
 			if CanonicalTarget(tp.Target) == "root" || rootIDPattern.MatchString(tp.Target) {
@@ -455,6 +468,31 @@ func Validate(in *Intents, plan *Plan, cat *Catalog, ga GuardrailActions) []Prob
 		}
 	}
 	return dedupe(out)
+}
+
+var sidChars = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+// checkSids reports Sids IAM refuses in a policy: characters other than
+// letters and digits, and a Sid given twice.
+func checkSids(stmts []*policy.Statement) []Problem {
+	var out []Problem
+	first := map[string]*policy.Statement{}
+	for _, s := range stmts {
+		if s.Sid == "" {
+			continue
+		}
+		if !sidChars.MatchString(s.Sid) {
+			out = append(out, Problem{Line: s.Line, Col: s.Col, Severity: Error, Sid: s.Sid,
+				Msg: fmt.Sprintf("Sid %q: a statement ID takes only letters (A-Z, a-z) and digits", s.Sid)})
+		}
+		if f, dup := first[s.Sid]; dup {
+			msg := fmt.Sprintf("Sid %q is given twice in one policy (statements %d and %d): AWS requires each to be unique", s.Sid, f.Index+1, s.Index+1)
+			out = append(out, Problem{Line: s.Line, Col: s.Col, Severity: Error, Sid: s.Sid, Msg: msg})
+			continue
+		}
+		first[s.Sid] = s
+	}
+	return out
 }
 
 // origin returns where in the intents file a built statement comes
@@ -511,6 +549,10 @@ func ValidateDocument(file string, data []byte, cat *Catalog, l Lockout) []Probl
 	if text, err := policy.Minify(d); err == nil && len(text) > MaxPolicySize {
 		out = append(out, Problem{File: file, Line: 1, Col: 1, Severity: Error,
 			Msg: fmt.Sprintf("%d characters minified, more than the %d an SCP may hold", len(text), MaxPolicySize)})
+	}
+	for _, p := range checkSids(d.Statements) {
+		p.File, p.Where = file, "statement "+p.Sid
+		out = append(out, p)
 	}
 	for _, s := range d.Statements {
 		if s.Principal != nil || s.NotPrincipal != nil {

@@ -58,7 +58,8 @@ func blockSetting(b *s3snap.Bucket, acct *s3snap.S3, get func(*s3snap.PublicAcce
 // Where S3 gave its own verdict on the policy (PolicyPublic), it wins:
 // the grants of a policy S3 says is not public do not count, and a policy
 // S3 says is public counts as a public read even when no statement of it
-// reads as public here.
+// reads as public here, unless every grant to everyone it has is taken
+// back by a Deny (S3's documented reading weighs the grants only).
 func exposed(b *s3snap.Bucket, acct *s3snap.S3, f family) exposure {
 	var x exposure
 	// channel adds what one channel (policy, ACL) found, given whether the
@@ -89,14 +90,20 @@ func exposed(b *s3snap.Bucket, acct *s3snap.S3, f family) exposure {
 	if e, ok := b.Err(s3snap.DetailPolicy); ok {
 		policyErr = "bucket policy not read: " + e
 	} else if b.Policy != nil {
-		for _, g := range publicGrants(b.Policy, owner, f) {
+		grants, _ := publicGrants(b.Policy, owner, f)
+		for _, g := range grants {
 			policyFound = append(policyFound, g.String())
 		}
 		if b.PolicyPublic != nil {
+			anyGrant, takenBack := publicGrants(b.Policy, owner, famAny)
 			switch {
 			case !*b.PolicyPublic:
 				policyFound = nil
-			case len(policyFound) == 0 && f&famRead != 0 && len(publicGrants(b.Policy, owner, famAny)) == 0:
+			case len(policyFound) == 0 && f&famRead != 0 && len(anyGrant) == 0 && takenBack == 0:
+				// S3 sees something public that no statement here
+				// reads as public: its verdict wins. Where a Deny
+				// took every public grant back, S3's reading (which
+				// weighs only the grants) does not.
 				policyFound = []string{"S3 reports the bucket policy as public"}
 			}
 		}

@@ -104,9 +104,9 @@ func inFamily(pattern string, f family) bool {
 	return false
 }
 
-// grants returns the actions of f the statement allows (its patterns, or
+// grantsOf returns the actions of f the statement allows (its patterns, or
 // for NotAction the concrete actions it leaves out), nil when none.
-func grants(st *policy.Statement, f family) []string {
+func grantsOf(st *policy.Statement, f family) []string {
 	var out []string
 	if st.NotAction != nil {
 		var concrete []string
@@ -142,23 +142,27 @@ func (g publicGrant) String() string {
 }
 
 // publicGrants returns the statements of p that let everyone do something
-// of f, less what a Deny statement takes back from every outsider.
-func publicGrants(p *s3snap.Policy, owner string, f family) []publicGrant {
+// of f, less what a Deny statement takes back from every outsider, and
+// how many grants to everyone such Deny statements took back whole.
+func publicGrants(p *s3snap.Policy, owner string, f family) (grants []publicGrant, takenBack int) {
 	d := document(p)
 	if d == nil {
-		return nil
+		return nil, 0
 	}
-	var out []publicGrant
 	for _, st := range d.Statements {
 		if !st.OpenToAll() {
 			continue
 		}
-		acts := d.NotDenied(st, grants(st, f), policy.Scope{Owner: owner})
-		if len(acts) > 0 {
-			out = append(out, publicGrant{sid: st.Sid, actions: acts})
+		all := grantsOf(st, f)
+		acts := d.NotDenied(st, all, policy.Scope{Owner: owner})
+		switch {
+		case len(acts) > 0:
+			grants = append(grants, publicGrant{sid: st.Sid, actions: acts})
+		case len(all) > 0:
+			takenBack++
 		}
 	}
-	return out
+	return grants, takenBack
 }
 
 // deniesHTTP returns the statements of p that deny everyone every S3

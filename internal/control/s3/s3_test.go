@@ -202,6 +202,8 @@ func TestPublicRead(t *testing.T) {
 		{name: "office IP", b: s3snap.Bucket{Policy: star(`"s3:GetObject"`, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`)}, want: pass},
 		{name: "a Deny outside the organization takes the public read back", b: s3snap.Bucket{Policy: policy(t, allow(`"*"`, `"s3:GetObject"`, ""),
 			`{"Sid":"OrgOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`)}, want: pass},
+		{name: "S3 says public, but a Deny takes every public grant back", b: s3snap.Bucket{Policy: policy(t, allow(`"*"`, `"s3:GetObject"`, ""),
+			`{"Sid":"OrgOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`), PolicyPublic: ptr(true)}, want: pass},
 		{name: "a Deny without TLS leaves the public read", b: s3snap.Bucket{Policy: policy(t, allow(`"*"`, `"s3:GetObject"`, ""),
 			`{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`)}, want: fail, reason: "s3:GetObject to everyone"},
 		{name: "a Deny of one action leaves the other", b: s3snap.Bucket{Policy: policy(t, allow(`"*"`, `["s3:GetObject","s3:ListBucket"]`, ""),
