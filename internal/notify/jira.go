@@ -47,8 +47,12 @@ func (j *Jira) Transition(ctx context.Context, key, toStatus string) error {
 	return errors.New("not yet")
 }
 
-// Search runs jql from startAt; next is the startAt of the next page, -1
-// after the last.
-func (j *Jira) Search(ctx context.Context, jql string, startAt int) (issues []JiraIssue, next int, err error) {
-	return nil, -1, errors.New("not yet")
+// Search runs jql and returns one page of issues, from the page named
+// by page ("" for the first); next names the following page, "" after
+// the last. Jira Cloud pages with an opaque token (GET
+// /rest/api/2/search/jql, nextPageToken: the offset-based /search was
+// removed from Cloud in 2025); Jira Data Center with startAt (GET
+// /rest/api/2/search), which Search carries as the token.
+func (j *Jira) Search(ctx context.Context, jql, page string) (issues []JiraIssue, next string, err error) {
+	return nil, "", errors.New("not yet")
 }
