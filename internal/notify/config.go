@@ -150,6 +150,10 @@ type SNSConfig struct {
 type JiraConfig struct {
 	// URL is the site: https://example.atlassian.net.
 	URL string
+	// Cloud: Jira Cloud (search pages by token); false: Jira Data Center
+	// or Server (search pages by startAt). deployment: cloud|datacenter;
+	// default: cloud for *.atlassian.net and *.jira.com, else datacenter.
+	Cloud bool
 	// User is the account's e-mail (Jira Cloud: basic auth with an API
 	// token); empty: the token is a personal access token sent as a
 	// bearer token (Jira Data Center).
@@ -760,6 +764,7 @@ func (p *parser) jira(n *yaml.Node, path string) *JiraConfig {
 		j.Priority[k] = v
 	}
 	var tok, hook secret
+	deployment := ""
 	fields := []yamlpos.Field{
 		{Key: "url", Fn: func(n *yaml.Node, path string) {
 			if v, ok := p.scalar(n, path); ok {
@@ -771,6 +776,15 @@ func (p *parser) jira(n *yaml.Node, path string) *JiraConfig {
 			}
 		}},
 		{Key: "user", Fn: func(n *yaml.Node, path string) { p.text(n, path, &j.User) }},
+		{Key: "deployment", Fn: func(n *yaml.Node, path string) {
+			if v, ok := p.scalar(n, path); ok {
+				if v != "cloud" && v != "datacenter" {
+					p.errorf(n, path, "%q: want cloud or datacenter", v)
+					return
+				}
+				deployment = v
+			}
+		}},
 		{Key: "project", Fn: func(n *yaml.Node, path string) {
 			if v, ok := p.scalar(n, path); ok {
 				if !projectKey.MatchString(v) {
@@ -826,6 +840,13 @@ func (p *parser) jira(n *yaml.Node, path string) *JiraConfig {
 	p.checkSecret(&tok, "token", n, path, true)
 	p.checkSecret(&hook, "webhook_secret", n, path, false)
 	j.Token, j.WebhookSecret = tok.val, hook.val
+	switch deployment {
+	case "cloud":
+		j.Cloud = true
+	case "":
+		h := strings.ToLower(hostOf(j.URL))
+		j.Cloud = strings.HasSuffix(h, ".atlassian.net") || strings.HasSuffix(h, ".jira.com")
+	}
 	if j.PollInterval < time.Minute {
 		p.errorf(n, yamlpos.Join(path, "poll_interval"), "at least 1m (Jira rate-limits searches)")
 	}

@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	snsapi "github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
 // Message is what one Send delivers to one destination: one event, or a
@@ -67,7 +69,9 @@ type Sender struct {
 	aws   aws.Config
 	now   func() time.Time
 	agent string
-	sns   map[string]snsPublisher
+
+	mu  sync.Mutex
+	sns map[string]*snsapi.Client // by destination, made on first use
 }
 
 // NewSender returns a Sender for c.
@@ -75,7 +79,7 @@ func NewSender(c *Config, o Options) (*Sender, error) {
 	if c == nil {
 		return nil, errors.New("notify: no config")
 	}
-	s := &Sender{cfg: c, http: o.HTTP, aws: o.AWS, now: o.Clock, agent: o.UserAgent, sns: map[string]snsPublisher{}}
+	s := &Sender{cfg: c, http: o.HTTP, aws: o.AWS, now: o.Clock, agent: o.UserAgent, sns: map[string]*snsapi.Client{}}
 	if s.http == nil {
 		s.http = &http.Client{Timeout: DefaultTimeout}
 	}
