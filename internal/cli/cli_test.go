@@ -66,6 +66,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.pem")
+	badNotify := filepath.Join(dir, "notify.yaml")
+	if err := os.WriteFile(badNotify, []byte("destinations:\n  - name: hook\n    tpye: webhook\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -149,6 +153,18 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"watch", "--source", "lookup", "--controls", "EC2.999"}, ExitUsage, `--controls: no control "EC2.999"`, ""},
 		{[]string{"watch", "--source", "lookup", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`, ""},
 		{[]string{"watch", "--source", "lookup", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"notify", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail notify"`, ""},
+		{[]string{"notify", "status", "--format", "yaml", "--db", db}, ExitUsage, `--format "yaml": want text or json`, ""},
+		{[]string{"notify", "retry", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
+		{[]string{"notify", "retry", "--id", "7", "--all-dead", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
+		{[]string{"notify", "retry", "--id", "7", "--db", db}, ExitUsage, "no dead notification 7", ""},
+		{[]string{"notify", "retry", "--destination", "nowhere", "--db", db}, ExitUsage, "no dead notifications to nowhere", ""},
+		{[]string{"notify", "send", "--db", db}, ExitUsage, "--config is required", ""},
+		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"scan", "--notify", badNotify}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"scan", "--notify", filepath.Join(dir, "missing.yaml")}, ExitUsage, "missing.yaml", ""},
+		{[]string{"scan", "--notify", badNotify, "--no-store"}, ExitUsage, "--notify sends what changed in the stored findings: it cannot go with --no-store", ""},
+		{[]string{"demo", "--no-serve", "--notify", badNotify}, ExitUsage, "notify.yaml:3:", ""},
 		{[]string{"bench", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail bench"`, ""},
 		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
 		{[]string{"bench", "baseline", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},

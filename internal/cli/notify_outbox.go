@@ -332,3 +332,23 @@ func loadAWSForNotify(ctx context.Context, g *globals, cfg *notify.Config) (aws.
 	}
 	return aws.Config{}, nil
 }
+
+// attachNotifyOutbox adds the outbox's commands to root's notify
+// command, which it makes when there is none yet.
+func attachNotifyOutbox(root *cobra.Command, g *globals) {
+	var parent *cobra.Command
+	for _, c := range root.Commands() {
+		if c.Name() == "notify" {
+			parent = c
+		}
+	}
+	if parent == nil {
+		parent = &cobra.Command{
+			Use:   "notify",
+			Short: "Notifications: the outbox's status, retries and delivery",
+			Args:  cobra.NoArgs,
+		}
+		root.AddCommand(parent)
+	}
+	parent.AddCommand(notifyOutboxCmds(g)...)
+}
