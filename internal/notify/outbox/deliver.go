@@ -332,15 +332,13 @@ func receipt(r notify.Receipt) string {
 }
 
 // ticket sets m.Ticket to the ticket already filed for the finding of a
-// one-finding message to dest, and returns it (nil: none yet). A Jira
-// message retried with no ticket recorded first searches Jira for the
-// issue a lost attempt may have filed (by its label).
+// one-finding message to dest, and returns it (nil: none recorded; the
+// Jira destination then looks for one by its label before filing).
 func (d *Deliverer) ticket(ctx context.Context, dest string, rows []store.OutboxRow, m *notify.Message) (*store.Ticket, error) {
 	if len(rows) != 1 || rows[0].FindingID == "" || m.Digest {
 		return nil, nil
 	}
-	f := rows[0].FindingID
-	ts, err := d.o.Store.Tickets(ctx, f)
+	ts, err := d.o.Store.Tickets(ctx, rows[0].FindingID)
 	if err != nil {
 		return nil, err
 	}
@@ -349,23 +347,6 @@ func (d *Deliverer) ticket(ctx context.Context, dest string, rows []store.Outbox
 			m.Ticket = ts[i].Key
 			return &ts[i], nil
 		}
-	}
-	dst, ok := d.o.Sender.Config().Destination(dest)
-	if !ok || dst.Type != notify.JiraT || rows[0].Attempts <= 1 {
-		return nil, nil
-	}
-	j, err := d.o.Sender.Jira(dest)
-	if err != nil {
-		return nil, err
-	}
-	issues, _, err := j.Search(ctx, fmt.Sprintf(`labels = "guardrail-%s" ORDER BY created ASC`, f), "")
-	if err != nil {
-		return nil, &notify.RetryError{Err: fmt.Errorf("look for an issue an earlier attempt filed: %w", err)}
-	}
-	if len(issues) > 0 {
-		m.Ticket = issues[0].Key
-		// Not recorded yet: the delivery records it.
-		return nil, nil
 	}
 	return nil, nil
 }
