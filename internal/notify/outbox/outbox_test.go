@@ -154,11 +154,12 @@ func (r *receiver) accepted(path string) map[string]request {
 
 // fixture is a store with a notify config installed and a deliverer.
 type fixture struct {
-	t     *testing.T
-	st    store.Store
-	cfg   *notify.Config
-	clock *fakeClock
-	d     *outbox.Deliverer
+	t      *testing.T
+	dbPath string
+	st     store.Store
+	cfg    *notify.Config
+	clock  *fakeClock
+	d      *outbox.Deliverer
 }
 
 func newFixture(t *testing.T, c *fakeClock, yaml string, tweak func(*outbox.Options)) *fixture {
@@ -172,13 +173,14 @@ func newFixture(t *testing.T, c *fakeClock, yaml string, tweak func(*outbox.Opti
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenWith(context.Background(), filepath.Join(dir, "g.db"), store.Options{Now: c.Now})
+	db := filepath.Join(dir, "g.db")
+	st, err := store.OpenWith(context.Background(), db, store.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	st.SetRouter(outbox.Router(cfg, outbox.RouterOptions{}))
-	f := &fixture{t: t, st: st, cfg: cfg, clock: c}
+	f := &fixture{t: t, dbPath: db, st: st, cfg: cfg, clock: c}
 	f.d = f.deliverer(tweak)
 	return f
 }
