@@ -85,6 +85,9 @@ designed.`,
 			// the dashboard: the real one, or --now.
 			now := srv.World().Now
 			j.opts.Now, dash.now = now, now
+			if j.notify != nil {
+				j.notify.stopped = sf.now != ""
+			}
 			if j.db != nil {
 				j.db.now = now
 			}

@@ -95,6 +95,7 @@ var wallClock = map[string]string{
 	"internal/cli/progress.go#progress.update":          "throttles progress output",
 	"internal/cli/baseline.go#baselineProgress.update":  "throttles progress output",
 	"internal/cli/bench.go#runBenchScan":                "measures a benchmark",
+	"internal/cli/notify_outbox.go#advancing":           "a stopped clock (--now) advanced by the real time a delivery's retries wait",
 	"internal/cli/bench_baseline.go#runBenchBaseline":   "measures a benchmark",
 	"internal/cli/bench_remediate.go#runBenchRemediate": "measures a benchmark",
 
