@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"mime"
 	"mime/multipart"
@@ -84,6 +85,7 @@ func NewSMTP(t testing.TB, o SMTPOptions) *SMTP {
 		return &session{s: s, c: c}, nil
 	}))
 	srv.Domain = "localhost"
+	srv.ErrorLog = log.New(io.Discard, "", 0) // clients hanging up mid-session are expected
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 10 << 20
 	srv.AllowInsecureAuth = o.NoTLS
@@ -241,12 +243,11 @@ func (m Mail) Parts() (h mail.Header, plain, html string, err error) {
 	return msg.Header, plain, html, nil
 }
 
+// decodePart reads a part's text, with CRLF line ends made LF.
 func decodePart(cte string, r io.Reader) (string, error) {
-	switch strings.ToLower(cte) {
-	case "base64":
-		b, err := io.ReadAll(newBase64(r))
-		return string(b), err
+	if strings.EqualFold(cte, "base64") {
+		r = newBase64(r)
 	}
 	b, err := io.ReadAll(r)
-	return string(b), err
+	return strings.ReplaceAll(string(b), "\r\n", "\n"), err
 }
