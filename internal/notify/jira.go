@@ -158,17 +158,25 @@ func (j *Jira) Transition(ctx context.Context, key, toStatus string) error {
 	if _, err := j.call(ctx, http.MethodGet, "issue/"+url.PathEscape(key)+"/transitions", nil, &ts); err != nil {
 		return err
 	}
-	id := ""
+	// Prefer the transition named like its target ("Done" to Done) over
+	// another one to the same status ("Won't Do" to Done), then one named
+	// toStatus.
 	var names []string
 	for _, t := range ts.Transitions {
 		names = append(names, fmt.Sprintf("%s (to %s)", t.Name, t.To.Name))
-		if strings.EqualFold(t.To.Name, toStatus) && id == "" {
-			id = t.ID
-		}
 	}
-	for _, t := range ts.Transitions {
-		if id == "" && strings.EqualFold(t.Name, toStatus) {
-			id = t.ID
+	id := ""
+	for _, pick := range []func(name, to string) bool{
+		func(name, to string) bool {
+			return strings.EqualFold(to, toStatus) && strings.EqualFold(name, toStatus)
+		},
+		func(name, to string) bool { return strings.EqualFold(to, toStatus) },
+		func(name, to string) bool { return strings.EqualFold(name, toStatus) },
+	} {
+		for _, t := range ts.Transitions {
+			if id == "" && pick(t.Name, t.To.Name) {
+				id = t.ID
+			}
 		}
 	}
 	if id == "" {

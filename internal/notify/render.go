@@ -217,10 +217,10 @@ func line(e *Event) string {
 	switch {
 	case e.Finding != nil:
 		f := e.Finding
-		return fmt.Sprintf("%s %s %s %s on %s (%s)", e.Severity(), word(e.Change), f.Control, f.Title, orNone(f.ResourceARN), account(f.Account, f.AccountName))
+		return fmt.Sprintf("%s %s %s %s on %s in %s", e.Severity(), word(e.Change), f.Control, f.Title, orNone(f.ResourceARN), account(f.Account, f.AccountName))
 	case e.Alert != nil:
 		a := e.Alert
-		return fmt.Sprintf("%s alert %s on %s (%s)", e.Severity(), a.Title, orNone(a.Resource), account(a.Account, a.AccountName))
+		return fmt.Sprintf("%s alert %s on %s in %s", e.Severity(), a.Title, orNone(a.Resource), account(a.Account, a.AccountName))
 	case e.Run != nil:
 		return fmt.Sprintf("%s remediation run %s %s", e.Severity(), e.Run.ID, word(e.Change))
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,6 +87,11 @@ func NewSender(c *Config, o Options) (*Sender, error) {
 	if s.http.Timeout <= 0 {
 		return nil, errors.New("notify: the HTTP client has no timeout")
 	}
+	// A webhook that redirects is answered, not followed: following would
+	// re-send the payload (and a Jira token) to wherever it points.
+	hc := *s.http
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	s.http = &hc
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -134,13 +140,45 @@ func (s *Sender) Send(ctx context.Context, dest string, m Message) (Receipt, err
 	return r, nil
 }
 
-// wrap names the destination in err, keeping a RetryError retryable.
+// wrap names the destination in err, keeping a RetryError retryable,
+// and strips every secret of the destination from the text: a peer may
+// echo a token or the URL back in its answer.
 func wrap(d *Destination, err error) error {
 	var re *RetryError
 	if errors.As(err, &re) {
-		return &RetryError{After: re.After, Err: fmt.Errorf("notify %s (%s %s): %w", d.Name, d.Type, d.Host(), re.Err)}
+		return &RetryError{After: re.After, Err: fmt.Errorf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(re.Err.Error()))}
 	}
-	return fmt.Errorf("notify %s (%s %s): %w", d.Name, d.Type, d.Host(), err)
+	return fmt.Errorf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(err.Error()))
+}
+
+// secrets are the destination's secret strings.
+func (d *Destination) secrets() []string {
+	out := []string{d.URL, d.Secret}
+	if u, err := url.Parse(d.URL); err == nil && d.URL != "" {
+		out = append(out, u.Path, u.RawQuery, strings.TrimPrefix(u.Path, "/"))
+		out = append(out, strings.Split(strings.Trim(u.Path, "/"), "/")...)
+	}
+	if d.SMTP != nil {
+		out = append(out, d.SMTP.Password)
+	}
+	if d.Jira != nil {
+		out = append(out, d.Jira.Token, d.Jira.WebhookSecret)
+	}
+	return out
+}
+
+// scrub replaces the destination's secrets in s. Secrets shorter than 6
+// characters (a path segment like "hooks") are not secret enough to be
+// worth blanking out of a message.
+func (d *Destination) scrub(s string) string {
+	sec := d.secrets()
+	slices.SortFunc(sec, func(a, b string) int { return len(b) - len(a) })
+	for _, x := range sec {
+		if len(x) >= 6 {
+			s = strings.ReplaceAll(s, x, "<secret>")
+		}
+	}
+	return s
 }
 
 // RetryError is a delivery that failed for now: the peer is down,
