@@ -227,6 +227,10 @@ func (f *fixture) drain() outbox.Stats {
 	if left != 0 {
 		f.t.Fatalf("after draining, %d notifications are left", left)
 	}
+	if st.Dead > 0 && !f.allowDead {
+		rows, _ := f.st.Outbox(context.Background(), store.OutboxFilter{Status: []string{store.OutboxDead}, Limit: 1})
+		f.t.Fatalf("%d notifications are dead: %s", st.Dead, rows[0].LastError)
+	}
 	return st
 }
 
@@ -463,6 +467,7 @@ routes:
   - match: {}
     to: [hook]
 `, func(o *outbox.Options) { o.MaxAttempts = 3 })
+	f.allowDead = true
 	f.scan(instances("s1", storetest.Now(), map[string]bool{"i-1": true}, nil))
 	st := f.drain()
 	if st.Dead != 1 || len(r.got("/hook")) != 1 {
