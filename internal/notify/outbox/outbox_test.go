@@ -160,6 +160,8 @@ type fixture struct {
 	cfg    *notify.Config
 	clock  *fakeClock
 	d      *outbox.Deliverer
+	// allowDead: a test that wants notifications dead.
+	allowDead bool
 }
 
 func newFixture(t *testing.T, c *fakeClock, yaml string, tweak func(*outbox.Options)) *fixture {
