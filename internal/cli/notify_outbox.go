@@ -102,7 +102,35 @@ func (n *notifyFlag) deliver(ctx context.Context, st store.Store, awsCfg aws.Con
 		return fmt.Errorf("notify: %w", err)
 	}
 	printDelivery(w, stats, left, dbFlag)
+	return jiraSync(ctx, n.cfg, st, now, w)
+}
+
+// jiraSync polls the config's Jira destinations, if any, and says what
+// it did.
+func jiraSync(ctx context.Context, cfg *notify.Config, st store.Store, now func() time.Time, w io.Writer) error {
+	if !hasJira(cfg) {
+		return nil
+	}
+	s, err := notify.NewSender(cfg, notify.Options{Clock: now, UserAgent: "guardrail"})
+	if err != nil {
+		return err
+	}
+	y := &outbox.Syncer{Store: st, Sender: s, Now: now}
+	res, err := y.Poll(ctx)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	fmt.Fprintf(w, "Jira sync: %d issues read, %d findings suppressed as won't fix.\n", res.Issues, res.Suppressed)
 	return nil
+}
+
+func hasJira(cfg *notify.Config) bool {
+	for _, d := range cfg.Destinations {
+		if d.Type == notify.JiraT {
+			return true
+		}
+	}
+	return false
 }
 
 // advancing is the stopped clock now, advanced by the real time passed
@@ -128,7 +156,7 @@ func printDelivery(w io.Writer, st outbox.Stats, left int, dbFlag string) {
 
 // notifyOutboxCmds are the outbox's commands under 'guardrail notify'.
 func notifyOutboxCmds(g *globals) []*cobra.Command {
-	return []*cobra.Command{newNotifyStatusCmd(), newNotifyRetryCmd(), newNotifySendCmd(g)}
+	return []*cobra.Command{newNotifyStatusCmd(), newNotifyRetryCmd(), newNotifySendCmd(g), newNotifySyncCmd()}
 }
 
 type notifyStatusOptions struct {
@@ -364,4 +392,47 @@ func attachNotifyOutbox(root *cobra.Command, g *globals) {
 		root.AddCommand(parent)
 	}
 	parent.AddCommand(notifyOutboxCmds(g)...)
+}
+
+type notifySyncOptions struct {
+	db     dbFlag
+	config string
+}
+
+func newNotifySyncCmd() *cobra.Command {
+	var o notifySyncOptions
+	c := &cobra.Command{
+		Use:   "sync",
+		Short: "Read the Jira destinations' issues back: won't-fix suppresses their findings",
+		Long: `Search each Jira destination of --config for Guardrail's issues updated since
+the last sync (a checkpoint in the store), record their status on the
+findings' tickets, and suppress the finding of each issue closed as won't
+fix or accepted risk (the destination's wontfix_resolutions and
+wontfix_statuses), with the reason "jira:<KEY> <resolution>". Only the
+finding the ticket was filed for changes. scan, demo and watch with
+--notify sync too; 'guardrail serve --notify FILE' takes Jira's webhook at
+POST /hooks/jira.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if o.config == "" {
+				return usageErr("--config is required: the notification config whose Jira destinations to read")
+			}
+			nf := notifyFlag{path: o.config}
+			if err := nf.load(); err != nil {
+				return err
+			}
+			if !hasJira(nf.cfg) {
+				return usageErr("--config %s: no jira destination to sync", o.config)
+			}
+			st, err := o.db.open(c.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return jiraSync(c.Context(), nf.cfg, st, o.db.clock(), c.OutOrStdout())
+		},
+	}
+	o.db.register(c)
+	c.Flags().StringVar(&o.config, "config", "", "notification config (YAML) naming the Jira destinations")
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -18,6 +19,8 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/notify"
+	"github.com/guardrail-sec/guardrail/internal/notify/outbox"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -42,6 +45,25 @@ type serveFlags struct {
 	// AWS.
 	aws  *aws.Config
 	role string
+
+	// notify is serve's --notify: the Jira destinations whose webhook
+	// POST /hooks/jira takes; hook is that endpoint (nil: none).
+	notify string
+	hook   http.Handler
+}
+
+// jiraHook sets the dashboard's Jira webhook from cfg's Jira
+// destinations with a webhook secret, over st.
+func (f *serveFlags) jiraHook(cfg *notify.Config, st store.Store, now func() time.Time) error {
+	if cfg == nil || !outbox.HasHook(cfg) {
+		return nil
+	}
+	s, err := notify.NewSender(cfg, notify.Options{Clock: now, UserAgent: "guardrail"})
+	if err != nil {
+		return err
+	}
+	f.hook = (&outbox.Syncer{Store: st, Sender: s, Now: now}).Hook()
+	return nil
 }
 
 func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
@@ -129,7 +151,7 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 		user = os.Getenv("USER")
 	}
 	o := web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), JiraHook: f.hook}
 	if f.aws != nil {
 		cfg := *f.aws
 		o.AWS = func(context.Context) (aws.Config, error) { return cfg, nil }
@@ -208,6 +230,13 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 			if !useAWS && c.Flags().Changed("role") {
 				return usageErr("--role goes with --aws")
 			}
+			nf := notifyFlag{path: f.notify}
+			if err := nf.load(); err != nil {
+				return err
+			}
+			if nf.cfg != nil && !outbox.HasHook(nf.cfg) {
+				return usageErr("--notify %s: no jira destination has a webhook_secret: the dashboard would take no webhook", f.notify)
+			}
 			ln, err := listen("addr", f.addr)
 			if err != nil {
 				return err
@@ -218,6 +247,9 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 				return err
 			}
 			defer st.Close()
+			if err := f.jiraHook(nf.cfg, st, db.clock()); err != nil {
+				return err
+			}
 			if useAWS {
 				if err := f.dashboardAWS(c, g.awsOptions()); err != nil {
 					return err
@@ -234,5 +266,6 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 	f.register(c, "addr")
 	c.Flags().BoolVar(&useAWS, "aws", false, "let the dashboard call AWS, with the credentials of --profile/--region/--endpoint-url: plan a finding's remediation, roll back a remediation run (default: it never calls AWS)")
 	c.Flags().StringVar(&f.role, "role", org.DefaultRole, "with --aws: the role to assume in member accounts")
+	c.Flags().StringVar(&f.notify, "notify", "", "notification config (YAML): take Jira's webhook at POST /hooks/jira for its Jira destinations with a webhook_secret (an issue closed as won't fix suppresses its finding)")
 	return c
 }

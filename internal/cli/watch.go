@@ -20,8 +20,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx/ratelimit"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/notify"
 	"github.com/guardrail-sec/guardrail/internal/notify/outbox"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/watch"
 	"github.com/guardrail-sec/guardrail/internal/web"
 )
@@ -321,6 +323,9 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 	if deliverer != nil {
 		go func() {
 			defer close(notifyDone)
+			if hasJira(f.notify.cfg) {
+				go syncLoop(nctx, f.notify.cfg, st, f.db.clock(), log)
+			}
 			deliverer.Run(nctx, 2*time.Second)
 		}()
 	} else {
@@ -402,5 +407,31 @@ func rediscover(ctx context.Context, cfg aws.Config, o org.Options, scope *watch
 			continue
 		}
 		scope.Update(found)
+	}
+}
+
+// syncLoop polls the Jira destinations of cfg every poll_interval (the
+// shortest of them) until ctx ends.
+func syncLoop(ctx context.Context, cfg *notify.Config, st store.Store, now func() time.Time, log *slog.Logger) {
+	every := time.Duration(0)
+	for _, d := range cfg.Destinations {
+		if d.Type == notify.JiraT && d.Jira.PollInterval > 0 && (every == 0 || d.Jira.PollInterval < every) {
+			every = d.Jira.PollInterval
+		}
+	}
+	if every == 0 {
+		every = 5 * time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := jiraSync(ctx, cfg, st, now, io.Discard); err != nil && ctx.Err() == nil {
+			log.Warn("jira sync", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }

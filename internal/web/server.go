@@ -63,6 +63,11 @@ type Options struct {
 	// The dashboard sets Store, Now and the selection itself, and
 	// Catalog when it is nil.
 	Remediate remediate.Options
+	// JiraHook, when set, takes Jira's webhook at POST /hooks/jira. It
+	// authenticates the request itself (a shared secret), so it is
+	// served without a session and outside the CSRF check, behind the
+	// host allow-list.
+	JiraHook http.Handler
 }
 
 // Server is the dashboard's HTTP handler.
@@ -119,7 +124,18 @@ func New(o Options) (*Server, error) {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, errors.New("cross-origin request refused: writes are accepted only from the dashboard's own pages"))
 	}))
-	s.h = headers(o.TLS, h.wrap(s, s.auth.wrap(csrf.Handler(s.limits(s.mux)))))
+	dash := s.auth.wrap(csrf.Handler(s.limits(s.mux)))
+	inner := dash
+	if o.JiraHook != nil {
+		inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hooks/jira" {
+				o.JiraHook.ServeHTTP(w, r)
+				return
+			}
+			dash.ServeHTTP(w, r)
+		})
+	}
+	s.h = headers(o.TLS, h.wrap(s, inner))
 	return s, nil
 }
 
