@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,14 +50,32 @@ type serveFlags struct {
 
 	// notify is serve's --notify: the Jira destinations whose webhook
 	// POST /hooks/jira takes; hook is that endpoint (nil: none).
-	notify string
-	hook   http.Handler
+	notify    string
+	hook      http.Handler
+	ticketURL func(destination, key string) string
 }
 
 // jiraHook sets the dashboard's Jira webhook from cfg's Jira
 // destinations with a webhook secret, over st.
 func (f *serveFlags) jiraHook(cfg *notify.Config, st store.Store, now func() time.Time) error {
-	if cfg == nil || !outbox.HasHook(cfg) {
+	if cfg == nil {
+		return nil
+	}
+	sites := map[string]string{}
+	for _, d := range cfg.Destinations {
+		if d.Type == notify.JiraT {
+			sites[d.Name] = strings.TrimRight(d.Jira.URL, "/")
+		}
+	}
+	if len(sites) > 0 {
+		f.ticketURL = func(dest, key string) string {
+			if site, ok := sites[dest]; ok {
+				return site + "/browse/" + url.PathEscape(key)
+			}
+			return ""
+		}
+	}
+	if !outbox.HasHook(cfg) {
 		return nil
 	}
 	s, err := notify.NewSender(cfg, notify.Options{Clock: now, UserAgent: "guardrail"})
@@ -151,7 +171,7 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 		user = os.Getenv("USER")
 	}
 	o := web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), JiraHook: f.hook}
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), JiraHook: f.hook, TicketURL: f.ticketURL}
 	if f.aws != nil {
 		cfg := *f.aws
 		o.AWS = func(context.Context) (aws.Config, error) { return cfg, nil }
@@ -234,8 +254,8 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 			if err := nf.load(); err != nil {
 				return err
 			}
-			if nf.cfg != nil && !outbox.HasHook(nf.cfg) {
-				return usageErr("--notify %s: no jira destination has a webhook_secret: the dashboard would take no webhook", f.notify)
+			if nf.cfg != nil && !hasJira(nf.cfg) {
+				return usageErr("--notify %s: no jira destination: the dashboard links Jira tickets and takes Jira's webhook, and there is none", f.notify)
 			}
 			ln, err := listen("addr", f.addr)
 			if err != nil {

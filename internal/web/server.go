@@ -68,6 +68,9 @@ type Options struct {
 	// served without a session and outside the CSRF check, behind the
 	// host allow-list.
 	JiraHook http.Handler
+	// TicketURL, when set, is the address of a ticket's page (a Jira
+	// issue's /browse/KEY), linked from its finding's page.
+	TicketURL func(destination, key string) string
 }
 
 // Server is the dashboard's HTTP handler.
@@ -171,6 +174,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /search", s.searchPage)
 	s.mux.HandleFunc("GET /scans", s.scansPage)
 	s.mux.HandleFunc("GET /alerts", s.alertsPage)
+	s.mux.HandleFunc("GET /notifications", s.notificationsPage)
+	s.mux.HandleFunc("POST /notifications/retry", s.notificationsRetry)
 	s.mux.HandleFunc("GET /alerts/{id}", s.alertPage)
 	s.mux.HandleFunc("GET /findings/{id}/plan", s.planPage)
 	s.mux.HandleFunc("GET /remediation", s.runsPage)
@@ -188,6 +193,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/trend", s.apiTrend)
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
 	s.mux.HandleFunc("GET /api/alerts", s.apiAlerts)
+	s.mux.HandleFunc("GET /api/notifications", s.apiNotifications)
+	s.mux.HandleFunc("POST /api/notifications/retry", s.apiNotificationsRetry)
+	s.mux.HandleFunc("GET /api/findings/{id}/notifications", s.apiFindingNotifications)
 	s.mux.HandleFunc("GET /api/alerts/{id}", s.apiAlert)
 	s.mux.HandleFunc("GET /api/watch/errors", s.apiWatchErrors)
 	s.mux.HandleFunc("GET /api/watch/reassessments", s.apiReassessments)
