@@ -66,6 +66,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.pem")
+	hookNotify := filepath.Join(dir, "hook.yaml")
+	if err := os.WriteFile(hookNotify, []byte("destinations:\n  - name: hook\n    type: webhook\n    url: http://127.0.0.1:1/hook\nroutes:\n  - match: {}\n    to: [hook]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	badNotify := filepath.Join(dir, "notify.yaml")
 	if err := os.WriteFile(badNotify, []byte("destinations:\n  - name: hook\n    tpye: webhook\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -161,6 +165,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"notify", "retry", "--destination", "nowhere", "--db", db}, ExitUsage, "no dead notifications to nowhere", ""},
 		{[]string{"notify", "send", "--db", db}, ExitUsage, "--config is required", ""},
 		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"notify", "sync", "--db", db}, ExitUsage, "--config is required", ""},
+		{[]string{"notify", "sync", "--config", hookNotify, "--db", db}, ExitUsage, "no jira destination to sync", ""},
+		{[]string{"serve", "--notify", hookNotify, "--db", db}, ExitUsage, "no jira destination", ""},
+		{[]string{"serve", "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"watch", "--from", badNotify, "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
 		{[]string{"scan", "--notify", badNotify}, ExitUsage, "notify.yaml:3:", ""},
 		{[]string{"scan", "--notify", filepath.Join(dir, "missing.yaml")}, ExitUsage, "missing.yaml", ""},
 		{[]string{"scan", "--notify", badNotify, "--no-store"}, ExitUsage, "--notify sends what changed in the stored findings: it cannot go with --no-store", ""},

@@ -177,7 +177,12 @@ type Claim struct {
 	Skip []string
 	// Destination, when set, claims only its rows.
 	Destination string
-	// Max bounds the rows of one group claimed at once (0: 1000).
+	// Batch claims, when the oldest due row is alone (no group), up to
+	// Batch due rows of its destination that are alone too, each its
+	// own message (0 or 1: one).
+	Batch int
+	// Max bounds the rows of one group claimed at once (0: 100000: a
+	// first scan of a large organization is one digest).
 	Max int
 }
 
@@ -194,6 +199,9 @@ type Delivery struct {
 	Error   string
 	Retry   time.Time
 	Dead    bool
+	// Release gives claimed rows back untried: pending at Retry, the
+	// claim's attempt not counted, the last error kept.
+	Release bool
 	// Ticket, when set on a sent delivery, records the ticket the
 	// delivery created, in the same transaction (kept if one exists).
 	Ticket *Ticket
@@ -384,7 +392,7 @@ func (s *sqlStore) ClaimOutbox(ctx context.Context, c Claim) ([]OutboxRow, error
 	}
 	max := c.Max
 	if max <= 0 {
-		max = 1000
+		max = 100000
 	}
 	n := now.UnixNano()
 	tx, err := s.beginWrite(ctx)
@@ -413,6 +421,26 @@ func (s *sqlStore) ClaimOutbox(ctx context.Context, c Claim) ([]OutboxRow, error
 		return nil, s.errorf("claim outbox: %w", err)
 	}
 	rows := []OutboxRow{first}
+	if first.Group == "" && c.Batch > 1 {
+		rs, err := tx.QueryContext(ctx, s.d.q(`SELECT `+outboxColumns+` FROM notify_outbox
+ WHERE destination = ? AND grp = '' AND id <> ? AND `+claimable+` ORDER BY next_attempt, id LIMIT ?`),
+			first.Destination, first.ID, n, n, c.Batch-1)
+		if err != nil {
+			return nil, s.errorf("claim outbox: %w", err)
+		}
+		for rs.Next() {
+			r, err := scanOutbox(rs)
+			if err != nil {
+				rs.Close()
+				return nil, s.errorf("claim outbox: %w", err)
+			}
+			rows = append(rows, r)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, s.errorf("claim outbox: %w", err)
+		}
+	}
 	if first.Group != "" {
 		// The rest of the group: every row not sent yet, due or not (a
 		// grouping window's later alerts join the first's message), but
@@ -469,12 +497,29 @@ func (s *sqlStore) CompleteOutbox(ctx context.Context, d Delivery) error {
 		return s.errorf("complete outbox: %w", err)
 	}
 	defer tx.Rollback()
-	args := []any{d.Token}
-	for _, id := range d.IDs {
-		args = append(args, id)
+	// The rows go by in chunks: a digest may hold more rows than a
+	// statement takes variables.
+	chunks := func(fn func(ids []any) error) error {
+		for rest := d.IDs; len(rest) > 0; {
+			n := min(len(rest), 500)
+			ids := make([]any, n)
+			for i, id := range rest[:n] {
+				ids[i] = id
+			}
+			if err := fn(ids); err != nil {
+				return err
+			}
+			rest = rest[n:]
+		}
+		return nil
 	}
-	var held int
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM notify_outbox WHERE status = 'sending' AND claim_token = ? AND id IN `+placeholders(len(d.IDs))), args...).Scan(&held); err != nil {
+	held := 0
+	if err := chunks(func(ids []any) error {
+		var n int
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM notify_outbox WHERE status = 'sending' AND claim_token = ? AND id IN `+placeholders(len(ids))), append([]any{d.Token}, ids...)...).Scan(&n)
+		held += n
+		return err
+	}); err != nil {
 		return s.errorf("complete outbox: %w", err)
 	}
 	if held != len(d.IDs) {
@@ -489,6 +534,13 @@ func (s *sqlStore) CompleteOutbox(ctx context.Context, d Delivery) error {
 	case d.Dead:
 		q = `UPDATE notify_outbox SET status = 'dead', last_error = ?, lease_until = 0, claim_token = ''`
 		set = []any{d.Error}
+	case d.Release:
+		retry := d.Retry
+		if retry.IsZero() {
+			retry = at
+		}
+		q = `UPDATE notify_outbox SET status = 'pending', attempts = attempts - 1, next_attempt = ?, lease_until = 0, claim_token = ''`
+		set = []any{retry.UnixNano()}
 	default:
 		retry := d.Retry
 		if retry.IsZero() {
@@ -497,7 +549,11 @@ func (s *sqlStore) CompleteOutbox(ctx context.Context, d Delivery) error {
 		q = `UPDATE notify_outbox SET status = 'pending', last_error = ?, next_attempt = ?, lease_until = 0, claim_token = ''`
 		set = []any{d.Error, retry.UnixNano()}
 	}
-	if _, err := tx.ExecContext(ctx, s.d.q(q+` WHERE claim_token = ? AND id IN `+placeholders(len(d.IDs))), append(set, args...)...); err != nil {
+	if err := chunks(func(ids []any) error {
+		args := append(append(append([]any{}, set...), d.Token), ids...)
+		_, err := tx.ExecContext(ctx, s.d.q(q+` WHERE claim_token = ? AND id IN `+placeholders(len(ids))), args...)
+		return err
+	}); err != nil {
 		return s.errorf("complete outbox: %w", err)
 	}
 	if d.Sent && d.Ticket != nil {

@@ -41,6 +41,10 @@ type Options struct {
 	Jitter func() float64
 	// Token names this deliverer's claims (default: random).
 	Token string
+	// Batch is how many single notifications of one destination are
+	// claimed at once (default 32); each is still its own message,
+	// recorded as soon as it is sent.
+	Batch int
 	// Logf reports each failed delivery; nil: silent.
 	Logf func(format string, args ...any)
 }
@@ -113,6 +117,9 @@ func New(o Options) (*Deliverer, error) {
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
 	}
+	if o.Batch <= 0 {
+		o.Batch = 32
+	}
 	return &Deliverer{o: o, pause: map[string]time.Time{}}, nil
 }
 
@@ -162,7 +169,7 @@ func (d *Deliverer) Deliver(ctx context.Context) (Stats, error) {
 			}
 			d.seq++
 			var err error
-			rows, err = d.o.Store.ClaimOutbox(ctx, store.Claim{Token: d.o.Token + "-" + strconv.Itoa(d.seq), Now: now, Lease: d.o.Lease, Skip: skip})
+			rows, err = d.o.Store.ClaimOutbox(ctx, store.Claim{Token: d.o.Token + "-" + strconv.Itoa(d.seq), Now: now, Lease: d.o.Lease, Skip: skip, Batch: d.o.Batch})
 			if err != nil {
 				firstErr = err
 			}
@@ -186,7 +193,7 @@ func (d *Deliverer) Deliver(ctx context.Context) (Stats, error) {
 		busy[dest] = true
 		token := d.o.Token + "-" + strconv.Itoa(d.seq)
 		go func() {
-			st, err := d.send(ctx, token, rows)
+			st, err := d.sendAll(ctx, token, rows)
 			done <- result{dest: dest, stats: st, err: err}
 		}()
 	}
@@ -252,6 +259,44 @@ func Message(rows []store.OutboxRow) (notify.Message, error) {
 		m.Events = []notify.Event{first}
 	}
 	return m, nil
+}
+
+// sendAll delivers what one claim took: a group as one message, or a
+// batch of single rows one message each, in order. A failure pauses the
+// destination, and the rest of the batch goes back untried; so does the
+// rest when half the lease is gone, so that no row outlives its lease
+// while this deliverer still means to send it.
+func (d *Deliverer) sendAll(ctx context.Context, token string, rows []store.OutboxRow) (Stats, error) {
+	if len(rows) == 1 || rows[0].Group != "" {
+		return d.send(ctx, token, rows)
+	}
+	var total Stats
+	start := d.o.Now()
+	for i, r := range rows {
+		st, err := d.send(ctx, token, []store.OutboxRow{r})
+		total.add(st)
+		rest := rows[i+1:]
+		if len(rest) == 0 {
+			return total, err
+		}
+		if err != nil || st.Retried > 0 || ctx.Err() != nil || d.o.Now().Sub(start) > d.o.Lease/2 {
+			ids := make([]int64, len(rest))
+			for k, x := range rest {
+				ids[k] = x.ID
+			}
+			d.mu.Lock()
+			retry := d.pause[r.Destination]
+			d.mu.Unlock()
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			rerr := d.o.Store.CompleteOutbox(cctx, store.Delivery{Token: token, IDs: ids, Release: true, Retry: retry})
+			cancel()
+			if rerr != nil && !errors.Is(rerr, store.ErrLeaseLost) && err == nil {
+				err = rerr
+			}
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // send delivers one claimed group and records how it went.

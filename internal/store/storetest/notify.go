@@ -308,6 +308,27 @@ func testNotifyDelivery(t *testing.T, s store.Store) {
 		t.Errorf("checkpoint: %q, %v", p, err)
 	}
 
+	// A batch claims several single rows of one destination; released,
+	// they are pending again with the attempt not counted.
+	var batch []store.OutboxRow
+	for i := range 3 {
+		o := store.Outgoing{Key: fmt.Sprint("batch/", i), Destination: "batch", Payload: []byte(`{}`)}
+		if _, err := s.Enqueue(ctx, []store.Outgoing{o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch, err = s.ClaimOutbox(ctx, store.Claim{Token: "batch", Now: retry, Lease: time.Minute, Destination: "batch", Batch: 10})
+	if err != nil || len(batch) != 3 {
+		t.Fatalf("batch claim: %d rows, %v; want 3", len(batch), err)
+	}
+	if err := s.CompleteOutbox(ctx, store.Delivery{Token: "batch", IDs: rowIDs(batch[1:]), Release: true, Retry: retry}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := s.Outbox(ctx, store.OutboxFilter{Destination: "batch", Status: []string{store.OutboxPending}})
+	if err != nil || len(back) != 2 || back[0].Attempts != 0 {
+		t.Fatalf("released rows: %+v, %v; want 2 pending with no attempt counted", back, err)
+	}
+
 	// Enqueue skips what is queued already.
 	o := store.Outgoing{Key: "test/1", Destination: "hook", Payload: []byte(`{}`)}
 	for i, want := range []int{1, 0} {
