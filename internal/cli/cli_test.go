@@ -66,6 +66,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.pem")
+	badNotify := filepath.Join(dir, "notify.yaml")
+	if err := os.WriteFile(badNotify, []byte("destinations:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/'}\nroutes:\n  - {match: {severity: SEVERE}, to: [hook]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -182,6 +186,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`, ""},
 		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`, ""},
 		{[]string{"serve", "--allowed-host", "evil example"}, ExitUsage, `--allowed-host "evil example"`, "Dashboard at"},
+		{[]string{"notify", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail notify"`, ""},
+		{[]string{"notify", "test"}, ExitUsage, "--config is required", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify}, ExitUsage, `notify.yaml:4:24: routes[0].match.severity: "SEVERE" is not a severity`, "Test messages"},
+		{[]string{"notify", "test", "--config", filepath.Join(dir, "none.yaml")}, ExitUsage, "--config: notify config: open", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify, "--account-tag", "env"}, ExitUsage, `--account-tag "env": want KEY=VALUE`, "Test messages"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
