@@ -55,7 +55,7 @@ func snsSubject(s string) string {
 		return r
 	}, s)
 	if r := []rune(s); len(r) > 99 {
-		s = string(r[:98]) + "…"
+		s = string(r[:96]) + "..."
 	}
 	return s
 }
