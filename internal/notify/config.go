@@ -118,7 +118,7 @@ const (
 // SMTPConfig is an e-mail destination's server and envelope.
 type SMTPConfig struct {
 	Host string
-	Port int // default 587
+	Port int // default 587; 465 with TLS
 	// StartTLS is required (the default), opportunistic or none.
 	StartTLS string
 	// TLS: implicit TLS from the first byte (port 465, "SMTPS") instead
@@ -696,6 +696,9 @@ func (p *parser) smtp(n *yaml.Node, path string) *SMTPConfig {
 	}
 	if s.Username != "" && s.StartTLS == StartTLSNone && !s.TLS && !loopback(s.Host) {
 		p.errorf(n, yamlpos.Join(path, "starttls"), "none with a username would send the password in clear text to %s: use required, or tls: true", s.Host)
+	}
+	if s.TLS && !seen["port"] {
+		s.Port = 465 // implicit TLS's port (RFC 8314)
 	}
 	if s.TLS && seen["starttls"] {
 		p.errorf(n, yamlpos.Join(path, "tls"), "tls: true is implicit TLS; starttls does not apply")
