@@ -171,6 +171,9 @@ searches every account's resources, serves a dashboard, and applies the
 detective baseline and fixes failing findings in waves behind a health
 gate, both with a journal to roll them back, and watches CloudTrail across
 the organization: alerts on risky changes, and re-assesses what changed.
+Notification routes (by account, OU, tag, severity, control) to Slack,
+Teams, e-mail, signed webhooks, SNS and Jira are checked and tested with
+'guardrail notify test'.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
