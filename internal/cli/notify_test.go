@@ -13,6 +13,8 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/notify/notifytest"
+	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
+	"github.com/guardrail-sec/guardrail/internal/sim/world"
 	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/store/storetest"
 )
@@ -137,5 +139,38 @@ routes:
 	if code := Main(ctx, []string{"notify", "test", "--config", cfg, "--db", db, "--finding", "nope"}, &out, &errb); code != ExitUsage ||
 		!strings.Contains(errb.String(), `--finding "nope": no such finding in the store`) {
 		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
+
+// TestNotifyTestSNS: an SNS destination publishes through the standard
+// credential chain and AWS_ENDPOINT_URL (here the simulator); a topic
+// that does not exist is reported with the destination's name.
+func TestNotifyTestSNS(t *testing.T) {
+	w := simtest.NewWorld()
+	w.Accounts[simtest.Member].In("eu-west-1").SNS.Topics = []*world.SNSTopic{{Name: "security"}}
+	s := simtest.Start(t, w)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_ENDPOINT_URL", s.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", world.RootKey(simtest.Member))
+	t.Setenv("AWS_SECRET_ACCESS_KEY", world.RootSecret(simtest.Member))
+	t.Setenv("AWS_REGION", "us-east-1")
+	cfg := writeNotifyConfig(t, fmt.Sprintf(`
+destinations:
+  - {name: topic, type: sns, sns: {topic_arn: "arn:aws:sns:eu-west-1:%s:security"}}
+  - {name: gone, type: sns, sns: {topic_arn: "arn:aws:sns:eu-west-1:%s:gone"}}
+default: {to: [topic]}
+`, simtest.Member, simtest.Member))
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"notify", "test", "--config", cfg}, &out, &errb)
+	if code != ExitFailure || !strings.Contains(out.String(), "OK    topic (sns arn:aws:sns:eu-west-1:"+simtest.Member+":security) (message ") ||
+		!strings.Contains(out.String(), "FAIL  notify gone (sns arn:aws:sns:eu-west-1:"+simtest.Member+":gone): ") || !strings.Contains(out.String(), "NotFound") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	w.Mu.Lock()
+	pub := w.Accounts[simtest.Member].In("eu-west-1").SNS.Topics[0].Published
+	w.Mu.Unlock()
+	if len(pub) != 1 || pub[0].Subject != "[TEST] Guardrail test notification" || pub[0].Attributes["source"].Value != "test" {
+		t.Errorf("published %+v", pub)
 	}
 }
