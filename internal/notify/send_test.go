@@ -286,4 +286,3 @@ routes: [{match: {}, to: [slack]}]
 		t.Errorf("config error = %v", err)
 	}
 }
-
