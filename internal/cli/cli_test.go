@@ -71,7 +71,7 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	badNotify := filepath.Join(dir, "notify.yaml")
-	if err := os.WriteFile(badNotify, []byte("destinations:\n  - name: hook\n    tpye: webhook\n"), 0o600); err != nil {
+	if err := os.WriteFile(badNotify, []byte("destinations:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/'}\nroutes:\n  - {match: {severity: SEVERE}, to: [hook]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	rows := []struct {
@@ -157,23 +157,22 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"watch", "--source", "lookup", "--controls", "EC2.999"}, ExitUsage, `--controls: no control "EC2.999"`, ""},
 		{[]string{"watch", "--source", "lookup", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`, ""},
 		{[]string{"watch", "--source", "lookup", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
-		{[]string{"notify", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail notify"`, ""},
 		{[]string{"notify", "status", "--format", "yaml", "--db", db}, ExitUsage, `--format "yaml": want text or json`, ""},
 		{[]string{"notify", "retry", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
 		{[]string{"notify", "retry", "--id", "7", "--all-dead", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
 		{[]string{"notify", "retry", "--id", "7", "--db", db}, ExitUsage, "no dead notification 7", ""},
 		{[]string{"notify", "retry", "--destination", "nowhere", "--db", db}, ExitUsage, "no dead notifications to nowhere", ""},
 		{[]string{"notify", "send", "--db", db}, ExitUsage, "--config is required", ""},
-		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
 		{[]string{"notify", "sync", "--db", db}, ExitUsage, "--config is required", ""},
 		{[]string{"notify", "sync", "--config", hookNotify, "--db", db}, ExitUsage, "no jira destination to sync", ""},
 		{[]string{"serve", "--notify", hookNotify, "--db", db}, ExitUsage, "no jira destination", ""},
-		{[]string{"serve", "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
-		{[]string{"watch", "--from", badNotify, "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:3:", ""},
-		{[]string{"scan", "--notify", badNotify}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"serve", "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"watch", "--from", badNotify, "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"scan", "--notify", badNotify}, ExitUsage, "notify.yaml:4:24", ""},
 		{[]string{"scan", "--notify", filepath.Join(dir, "missing.yaml")}, ExitUsage, "missing.yaml", ""},
 		{[]string{"scan", "--notify", badNotify, "--no-store"}, ExitUsage, "--notify sends what changed in the stored findings: it cannot go with --no-store", ""},
-		{[]string{"demo", "--no-serve", "--notify", badNotify}, ExitUsage, "notify.yaml:3:", ""},
+		{[]string{"demo", "--no-serve", "--notify", badNotify}, ExitUsage, "notify.yaml:4:24", ""},
 		{[]string{"bench", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail bench"`, ""},
 		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
 		{[]string{"bench", "baseline", "--accounts", "2"}, ExitUsage, "--accounts must be at least 4", ""},
@@ -207,6 +206,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"demo", "--now", "yesterday"}, ExitUsage, `--now "yesterday": want a date (2026-06-01) or an RFC 3339 time`, ""},
 		{[]string{"sim", "serve", "--now", "2026-13-01"}, ExitUsage, `--now "2026-13-01"`, ""},
 		{[]string{"serve", "--allowed-host", "evil example"}, ExitUsage, `--allowed-host "evil example"`, "Dashboard at"},
+		{[]string{"notify", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail notify"`, ""},
+		{[]string{"notify", "test"}, ExitUsage, "--config is required", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify}, ExitUsage, `notify.yaml:4:24: routes[0].match.severity: "SEVERE" is not a severity`, "Test messages"},
+		{[]string{"notify", "test", "--config", filepath.Join(dir, "none.yaml")}, ExitUsage, "--config: notify config: open", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify, "--account-tag", "env"}, ExitUsage, `--account-tag "env": want KEY=VALUE`, "Test messages"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

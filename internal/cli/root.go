@@ -171,6 +171,9 @@ searches every account's resources, serves a dashboard, and applies the
 detective baseline and fixes failing findings in waves behind a health
 gate, both with a journal to roll them back, and watches CloudTrail across
 the organization: alerts on risky changes, and re-assesses what changed.
+Notification routes (by account, OU, tag, severity, control) to Slack,
+Teams, e-mail, signed webhooks, SNS and Jira are checked and tested with
+'guardrail notify test'.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
@@ -190,7 +193,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
-	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newVersionCmd())
+	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newNotifyCmd(g), newVersionCmd())
 	attachNotifyOutbox(root, g)
 	usageArgs(root)
 	return root

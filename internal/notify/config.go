@@ -118,7 +118,7 @@ const (
 // SMTPConfig is an e-mail destination's server and envelope.
 type SMTPConfig struct {
 	Host string
-	Port int // default 587
+	Port int // default 587; 465 with TLS
 	// StartTLS is required (the default), opportunistic or none.
 	StartTLS string
 	// TLS: implicit TLS from the first byte (port 465, "SMTPS") instead
@@ -170,6 +170,9 @@ type JiraConfig struct {
 	// reopens (empty: a comment only).
 	ResolvedTransition string
 	ReopenTransition   string
+	// Resolution is given when a transition's screen asks for one
+	// (default "Done"; "" never gives one).
+	Resolution string
 	// WontFixResolutions and WontFixStatuses: an issue closed with one of
 	// these resolutions, or moved to one of these statuses, suppresses
 	// its finding (default resolutions: "Won't Do", "Won't Fix",
@@ -697,6 +700,9 @@ func (p *parser) smtp(n *yaml.Node, path string) *SMTPConfig {
 	if s.Username != "" && s.StartTLS == StartTLSNone && !s.TLS && !loopback(s.Host) {
 		p.errorf(n, yamlpos.Join(path, "starttls"), "none with a username would send the password in clear text to %s: use required, or tls: true", s.Host)
 	}
+	if s.TLS && !seen["port"] {
+		s.Port = 465 // implicit TLS's port (RFC 8314)
+	}
 	if s.TLS && seen["starttls"] {
 		p.errorf(n, yamlpos.Join(path, "tls"), "tls: true is implicit TLS; starttls does not apply")
 	}
@@ -757,7 +763,7 @@ var DefaultPriority = map[string]string{
 var projectKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,9}$`)
 
 func (p *parser) jira(n *yaml.Node, path string) *JiraConfig {
-	j := &JiraConfig{IssueType: "Task", ResolvedTransition: "Done",
+	j := &JiraConfig{IssueType: "Task", ResolvedTransition: "Done", Resolution: "Done",
 		WontFixResolutions: []string{"Won't Do", "Won't Fix", "Accepted Risk"}, PollInterval: 5 * time.Minute,
 		Priority: map[string]string{}}
 	for k, v := range DefaultPriority {
@@ -822,6 +828,13 @@ func (p *parser) jira(n *yaml.Node, path string) *JiraConfig {
 		}},
 		{Key: "resolved_transition", Fn: func(n *yaml.Node, path string) { p.text(n, path, &j.ResolvedTransition) }},
 		{Key: "reopen_transition", Fn: func(n *yaml.Node, path string) { p.text(n, path, &j.ReopenTransition) }},
+		{Key: "resolution", Fn: func(n *yaml.Node, path string) {
+			if n.Kind == yaml.ScalarNode && n.Value == "" {
+				j.Resolution = "" // "": never give one
+				return
+			}
+			p.text(n, path, &j.Resolution)
+		}},
 		{Key: "wontfix_resolutions", Fn: func(n *yaml.Node, path string) { j.WontFixResolutions = p.list(n, path, nil) }},
 		{Key: "wontfix_statuses", Fn: func(n *yaml.Node, path string) { j.WontFixStatuses = p.list(n, path, nil) }},
 		{Key: "poll_interval", Fn: func(n *yaml.Node, path string) { p.duration(n, path, &j.PollInterval) }},

@@ -61,7 +61,7 @@ destinations:
     headers: {X-Team: platform}
   - name: mail
     type: email
-    smtp: {host: smtp.example.com, port: 465, tls: true, username: guardrail, password_env: GR_SMTP_PASSWORD, from: guardrail@example.com, to: [sec@example.com, ops@example.com]}
+    smtp: {host: smtp.example.com, tls: true, username: guardrail, password_env: GR_SMTP_PASSWORD, from: guardrail@example.com, to: [sec@example.com, ops@example.com]}
   - name: topic
     type: sns
     sns: {topic_arn: "arn:aws:sns:eu-west-1:111122223333:security", role: "arn:aws:iam::111122223333:role/notify"}

@@ -30,6 +30,10 @@ import (
 // Authentication: basic with the user's e-mail and an API token (Cloud),
 // or a bearer personal access token when no user is set (Data Center).
 
+// jiraMaxText is Jira's limit on a text field (description, comment):
+// 32,767 characters.
+const jiraMaxText = 32000
+
 // JiraLabel is the label that ties an issue to finding id.
 func JiraLabel(findingID string) string { return "guardrail-" + findingID }
 
@@ -119,7 +123,7 @@ func (j *Jira) call(ctx context.Context, method, path string, in, out any) (int,
 
 // Comment adds a comment to issue key.
 func (j *Jira) Comment(ctx context.Context, key, text string) error {
-	_, err := j.call(ctx, http.MethodPost, "issue/"+url.PathEscape(key)+"/comment", map[string]string{"body": text}, nil)
+	_, err := j.call(ctx, http.MethodPost, "issue/"+url.PathEscape(key)+"/comment", map[string]string{"body": truncate(text, jiraMaxText)}, nil)
 	return err
 }
 
@@ -185,7 +189,14 @@ func (j *Jira) Transition(ctx context.Context, key, toStatus string) error {
 		}
 		return fmt.Errorf("issue %s (status %s) has no transition to %q (available: %s)", key, cur, toStatus, strings.Join(names, ", "))
 	}
-	_, err = j.call(ctx, http.MethodPost, "issue/"+url.PathEscape(key)+"/transitions", map[string]any{"transition": map[string]string{"id": id}}, nil)
+	path := "issue/" + url.PathEscape(key) + "/transitions"
+	_, err = j.call(ctx, http.MethodPost, path, map[string]any{"transition": map[string]string{"id": id}}, nil)
+	if err != nil && j.c.Resolution != "" && strings.Contains(err.Error(), "HTTP 400") && strings.Contains(strings.ToLower(err.Error()), "resolution") {
+		// The transition's screen asks for a resolution (a workflow
+		// without a post-function that sets it): give the configured one.
+		_, err = j.call(ctx, http.MethodPost, path, map[string]any{"transition": map[string]string{"id": id},
+			"fields": map[string]any{"resolution": map[string]string{"name": j.c.Resolution}}}, nil)
+	}
 	return err
 }
 
@@ -357,7 +368,7 @@ func (j *Jira) create(ctx context.Context, ev *Event) (Receipt, error) {
 		"project":     map[string]string{"key": j.c.Project},
 		"issuetype":   map[string]string{"name": j.c.IssueType},
 		"summary":     truncate(strings.ReplaceAll(v.Headline, "\n", " "), 255),
-		"description": wikiDescription(v),
+		"description": truncate(wikiDescription(v), jiraMaxText),
 		"labels":      labels,
 	}
 	if p := j.c.Priority[v.Severity]; p != "" {

@@ -129,6 +129,31 @@ func TestJiraLifecycle(t *testing.T) {
 	}
 }
 
+// TestJiraResolutionScreen: a transition whose screen asks for a
+// resolution gets the configured one.
+func TestJiraResolutionScreen(t *testing.T) {
+	j := notifytest.NewJira(t, notifytest.JiraOptions{User: "bot@example.com", Token: "api-token-123", ResolutionScreen: true})
+	s := jiraSender(t, j, ", resolution: Fixed")
+	key := j.Add(notifytest.JiraIssue{Summary: "x", Labels: []string{"guardrail-f1"}})
+	f := finding("HIGH")
+	f.Change = "resolved"
+	m := one(f)
+	m.Ticket = key
+	if _, err := s.Send(context.Background(), "jira", m); err != nil {
+		t.Fatal(err)
+	}
+	if is := j.Issues()[0]; is.Status != "Done" || is.Resolution != "Fixed" {
+		t.Errorf("issue = %+v", is)
+	}
+	// Without a resolution to give, the error says what Jira wants.
+	j2 := notifytest.NewJira(t, notifytest.JiraOptions{User: "bot@example.com", Token: "api-token-123", ResolutionScreen: true})
+	s = jiraSender(t, j2, `, resolution: ""`)
+	m.Ticket = j2.Add(notifytest.JiraIssue{Summary: "x"})
+	if _, err := s.Send(context.Background(), "jira", m); err == nil || !strings.Contains(err.Error(), "Resolution is required") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestJiraAuthAndTest(t *testing.T) {
 	// Data Center: a bearer personal access token.
 	j := notifytest.NewJira(t, notifytest.JiraOptions{Token: "pat-1", IssueTypes: []string{"Bug"}})

@@ -151,6 +151,34 @@ type count struct {
 // first.
 var changeOrder = map[string]int{"new": 0, "reopened": 1, "alert": 2, "failed": 3, "halted": 4, "rolled_back": 5, "suppressed": 6, "resolved": 7, "completed": 8}
 
+// worst returns the n worst of m's events, in the digest's order.
+func (s *Sender) worst(m Message, n int) []Event {
+	evs := make([]*Event, len(m.Events))
+	for i := range m.Events {
+		evs[i] = &m.Events[i]
+	}
+	sortWorst(evs)
+	out := make([]Event, min(n, len(evs)))
+	for i := range out {
+		out[i] = *evs[i]
+	}
+	return out
+}
+
+// sortWorst orders events worst first: severity, then the change that
+// needs attention first, then key.
+func sortWorst(evs []*Event) {
+	slices.SortStableFunc(evs, func(a, b *Event) int {
+		if r := severityRank(b.Severity()) - severityRank(a.Severity()); r != 0 {
+			return r
+		}
+		if r := changeOrder[a.Change] - changeOrder[b.Change]; r != 0 {
+			return r
+		}
+		return strings.Compare(a.Key(), b.Key())
+	})
+}
+
 func (s *Sender) digest(m Message) digest {
 	d := digest{Total: len(m.Events)}
 	sev, chg := map[string]int{}, map[string]int{}
@@ -178,15 +206,7 @@ func (s *Sender) digest(m Message) digest {
 	for _, c := range cs {
 		d.ByChange = append(d.ByChange, count{word(c), chg[c]})
 	}
-	slices.SortStableFunc(evs, func(a, b *Event) int {
-		if r := severityRank(b.Severity()) - severityRank(a.Severity()); r != 0 {
-			return r
-		}
-		if r := changeOrder[a.Change] - changeOrder[b.Change]; r != 0 {
-			return r
-		}
-		return strings.Compare(a.Key(), b.Key())
-	})
+	sortWorst(evs)
 	top := s.cfg.Defaults.DigestTop
 	if top <= 0 {
 		top = 10

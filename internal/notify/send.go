@@ -105,9 +105,11 @@ func NewSender(c *Config, o Options) (*Sender, error) {
 func (s *Sender) Config() *Config { return s.cfg }
 
 // Send delivers m to the destination named dest. An error that is a
-// *RetryError (see Retryable) means: try again later; any other is
-// permanent (a 4xx answer other than 429, a bad config). Errors name the
-// destination and its host, never its URL or a secret.
+// *RetryError (see Retryable) means: try again later (the peer is down,
+// rate-limiting, or ctx ended before an answer: then errors.Is(err,
+// context.Canceled)); any other is permanent (a 4xx answer other than
+// 429, a bad config). Errors name the destination and its host, never its
+// URL or a secret.
 func (s *Sender) Send(ctx context.Context, dest string, m Message) (Receipt, error) {
 	d, ok := s.cfg.Destination(dest)
 	if !ok {
@@ -146,10 +148,22 @@ func (s *Sender) Send(ctx context.Context, dest string, m Message) (Receipt, err
 func wrap(d *Destination, err error) error {
 	var re *RetryError
 	if errors.As(err, &re) {
-		return &RetryError{After: re.After, Err: fmt.Errorf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(re.Err.Error()))}
+		return &RetryError{After: re.After, Err: &destError{fmt.Sprintf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(re.Err.Error())), re.Err}}
 	}
-	return fmt.Errorf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(err.Error()))
+	return &destError{fmt.Sprintf("notify %s (%s %s): %s", d.Name, d.Type, d.Host(), d.scrub(err.Error())), err}
 }
+
+// destError is an error of a destination: its text names the destination
+// and holds no secret; it unwraps to the cause, for errors.Is (the
+// cause's own text may quote what a peer echoed: print the error, not
+// its cause).
+type destError struct {
+	msg string
+	err error
+}
+
+func (e *destError) Error() string { return e.msg }
+func (e *destError) Unwrap() error { return e.err }
 
 // secrets are the destination's secret strings.
 func (d *Destination) secrets() []string {
@@ -245,8 +259,10 @@ func (s *Sender) post(ctx context.Context, d *Destination, method, u string, bod
 	req.Header.Set("User-Agent", s.agent)
 	resp, err := s.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
-			return 0, nil, scrub(err, u)
+		if cause := context.Cause(ctx); ctx.Err() != nil && !errors.Is(cause, context.DeadlineExceeded) {
+			// The caller gave up (shutdown): not delivered, or not known
+			// to be; try again later. errors.Is(err, context.Canceled).
+			return 0, nil, &RetryError{Err: fmt.Errorf("interrupted: %w", cause)}
 		}
 		// Connection refused, reset, timeout: the peer may come back.
 		return 0, nil, &RetryError{Err: scrub(err, u)}

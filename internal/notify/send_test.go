@@ -226,8 +226,9 @@ routes: [{match: {}, to: [dead]}]
 	// A caller's cancellation is not a peer failure.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Send(ctx, "slow", one(finding("HIGH"))); err == nil {
-		t.Error("a canceled send succeeded")
+	_, err = s.Send(ctx, "slow", one(finding("HIGH")))
+	if _, retry := notify.Retryable(err); !retry || !errors.Is(err, context.Canceled) {
+		t.Errorf("a canceled send: %v, want retryable and context.Canceled", err)
 	}
 	if _, err := notify.NewSender(&notify.Config{}, notify.Options{HTTP: &http.Client{}}); err == nil {
 		t.Error("a client without a timeout was accepted")
@@ -285,5 +286,3 @@ routes: [{match: {}, to: [slack]}]
 		t.Errorf("config error = %v", err)
 	}
 }
-
-var _ = errors.New

@@ -64,7 +64,7 @@ func (s *Sender) slack(m Message) slackMessage {
 		return s.slackDigest(m)
 	}
 	v := s.view(&m.Events[0], m.Test)
-	out := slackMessage{Text: truncate(v.Headline, 3000)}
+	out := slackMessage{Text: truncate(mrkdwn(v.Headline), 3000)}
 	out.Blocks = append(out.Blocks, header(v.Headline))
 	var fields []slackText
 	for _, f := range v.Facts {
@@ -95,7 +95,7 @@ func (s *Sender) slack(m Message) slackMessage {
 
 func (s *Sender) slackDigest(m Message) slackMessage {
 	d := s.digest(m)
-	out := slackMessage{Text: truncate(d.Headline+": "+d.counts(), 3000)}
+	out := slackMessage{Text: truncate(mrkdwn(d.Headline+": "+d.counts()), 3000)}
 	out.Blocks = append(out.Blocks, header(d.Headline))
 	var fields []slackText
 	for _, c := range d.BySeverity {

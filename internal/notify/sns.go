@@ -55,7 +55,7 @@ func snsSubject(s string) string {
 		return r
 	}, s)
 	if r := []rune(s); len(r) > 99 {
-		s = string(r[:98]) + "…"
+		s = string(r[:96]) + "..."
 	}
 	return s
 }
@@ -70,11 +70,7 @@ func (s *Sender) publish(ctx context.Context, d *Destination, m Message) (Receip
 	}
 	if len(body) > snsMaxMessage-1024 {
 		// Keep the worst events (the digest's order) until it fits.
-		worst := s.digest(m).Worst
-		evs := make([]Event, len(worst))
-		for i, e := range worst {
-			evs[i] = *e
-		}
+		evs := s.worst(m, 1000)
 		for len(evs) > 0 {
 			p.Events, p.Omitted = evs, len(m.Events)-len(evs)
 			if body, err = snsBody(p, truncate(text, 64<<10)); err != nil {

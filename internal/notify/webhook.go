@@ -107,10 +107,19 @@ func Verify(secret string, h http.Header, body []byte, now time.Time, tolerance 
 	return nil
 }
 
+// WebhookMaxEvents caps the events of one webhook body: a digest of more
+// (the first scan of a large organization) carries its worst
+// WebhookMaxEvents and says how many it left out (omitted), so that no
+// receiver is sent a body of tens of megabytes.
+const WebhookMaxEvents = 1000
+
 func (s *Sender) webhook(ctx context.Context, d *Destination, m Message) (Receipt, error) {
 	now := s.now().UTC()
 	p := WebhookPayload{Schema: WebhookSchema, ID: MessageID(m), SentAt: now, Summary: s.subject(m),
 		Digest: m.Digest, Test: m.Test, Ticket: m.Ticket, Events: m.Events}
+	if len(m.Events) > WebhookMaxEvents {
+		p.Events, p.Omitted = s.worst(m, WebhookMaxEvents), len(m.Events)-WebhookMaxEvents
+	}
 	body, err := json.Marshal(p)
 	if err != nil {
 		return Receipt{}, err

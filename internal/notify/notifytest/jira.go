@@ -34,6 +34,10 @@ type JiraOptions struct {
 	Now func() time.Time
 	// PageSize caps maxResults (default 50).
 	PageSize int
+	// ResolutionScreen: transitions that resolve an issue ask for a
+	// resolution field (400 without one), as a workflow whose transition
+	// screen has the field and no post-function sets it.
+	ResolutionScreen bool
 }
 
 // JiraIssue is an issue as the server holds it.
@@ -334,7 +338,12 @@ func (j *Jira) transitions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (j *Jira) transition(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Transition struct{ ID string } }
+	var in struct {
+		Transition struct{ ID string }
+		Fields     struct {
+			Resolution *struct{ Name string }
+		}
+	}
 	if !decode(w, r, &in) {
 		return
 	}
@@ -346,7 +355,15 @@ func (j *Jira) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range jiraTransitions {
 		if t.id == in.Transition.ID {
-			is.Status, is.Resolution, is.Updated = t.to, t.resolution, j.opts.Now()
+			res := t.resolution
+			if j.opts.ResolutionScreen && res != "" {
+				if in.Fields.Resolution == nil || in.Fields.Resolution.Name == "" {
+					reply(w, http.StatusBadRequest, map[string]any{"errorMessages": []string{}, "errors": map[string]string{"resolution": "Resolution is required."}})
+					return
+				}
+				res = in.Fields.Resolution.Name
+			}
+			is.Status, is.Resolution, is.Updated = t.to, res, j.opts.Now()
 			is.Transitions = append(is.Transitions, t.to)
 			w.WriteHeader(http.StatusNoContent)
 			return
