@@ -164,6 +164,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"notify", "retry", "--destination", "nowhere", "--db", db}, ExitUsage, "no dead notifications to nowhere", ""},
 		{[]string{"notify", "send", "--db", db}, ExitUsage, "--config is required", ""},
 		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"bench", "notify", "--destinations", "0"}, ExitUsage, "--destinations from 1 to --notifications", ""},
+		{[]string{"bench", "notify", "--throughput", "--digest"}, ExitUsage, "--throughput and --digest each run one part", ""},
 		{[]string{"notify", "sync", "--db", db}, ExitUsage, "--config is required", ""},
 		{[]string{"notify", "sync", "--config", hookNotify, "--db", db}, ExitUsage, "no jira destination to sync", ""},
 		{[]string{"serve", "--notify", hookNotify, "--db", db}, ExitUsage, "no jira destination", ""},
