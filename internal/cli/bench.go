@@ -65,7 +65,7 @@ the same code as 'guardrail scan', and print one JSON line:
 	sc.Flags().IntVar(&regions, "regions", 17, "regions enabled per account")
 	sc.Flags().StringVar(&latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
 	sc.Flags().IntVar(&concurrency, "concurrency", 256, "collection tasks at once")
-	c.AddCommand(sc, newBenchBaselineCmd(), newBenchRemediateCmd(), newBenchWatchCmd(), newBenchIACCmd())
+	c.AddCommand(sc, newBenchBaselineCmd(), newBenchRemediateCmd(), newBenchWatchCmd(), newBenchIACCmd(), newBenchNotifyCmd())
 	return c
 }
 

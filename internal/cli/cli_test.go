@@ -78,6 +78,14 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(brokenSCP, []byte(`{"Statement": [{"Effect": "Deny" "Action": "*"}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	hookNotify := filepath.Join(dir, "hook.yaml")
+	if err := os.WriteFile(hookNotify, []byte("destinations:\n  - name: hook\n    type: webhook\n    url: http://127.0.0.1:1/hook\nroutes:\n  - match: {}\n    to: [hook]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badNotify := filepath.Join(dir, "notify.yaml")
+	if err := os.WriteFile(badNotify, []byte("destinations:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/'}\nroutes:\n  - {match: {severity: SEVERE}, to: [hook]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -169,6 +177,24 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"iac", "scan", "--context-from-store", badPlan}, ExitUsage, "--context-from-store and --context-account go together", ""},
 		{[]string{"iac", "scan", badPlan}, ExitUsage, "plan.json:3:3: not valid JSON", ""},
 		{[]string{"iac", "scan", missing}, ExitUsage, "missing.pem: no such file", ""},
+		{[]string{"notify", "status", "--format", "yaml", "--db", db}, ExitUsage, `--format "yaml": want text or json`, ""},
+		{[]string{"notify", "retry", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
+		{[]string{"notify", "retry", "--id", "7", "--all-dead", "--db", db}, ExitUsage, "choose one of --id, --destination or --all-dead", ""},
+		{[]string{"notify", "retry", "--id", "7", "--db", db}, ExitUsage, "no dead notification 7", ""},
+		{[]string{"notify", "retry", "--destination", "nowhere", "--db", db}, ExitUsage, "no dead notifications to nowhere", ""},
+		{[]string{"notify", "send", "--db", db}, ExitUsage, "--config is required", ""},
+		{[]string{"notify", "send", "--config", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"bench", "notify", "--destinations", "0"}, ExitUsage, "--destinations from 1 to --notifications", ""},
+		{[]string{"bench", "notify", "--throughput", "--digest"}, ExitUsage, "--throughput and --digest each run one part", ""},
+		{[]string{"notify", "sync", "--db", db}, ExitUsage, "--config is required", ""},
+		{[]string{"notify", "sync", "--config", hookNotify, "--db", db}, ExitUsage, "no jira destination to sync", ""},
+		{[]string{"serve", "--notify", hookNotify, "--db", db}, ExitUsage, "no jira destination", ""},
+		{[]string{"serve", "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"watch", "--from", badNotify, "--notify", badNotify, "--db", db}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"scan", "--notify", badNotify}, ExitUsage, "notify.yaml:4:24", ""},
+		{[]string{"scan", "--notify", filepath.Join(dir, "missing.yaml")}, ExitUsage, "missing.yaml", ""},
+		{[]string{"scan", "--notify", badNotify, "--no-store"}, ExitUsage, "--notify sends what changed in the stored findings: it cannot go with --no-store", ""},
+		{[]string{"demo", "--no-serve", "--notify", badNotify}, ExitUsage, "notify.yaml:4:24", ""},
 		{[]string{"bench", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail bench"`, ""},
 		{[]string{"bench", "iac", "--resources", "0"}, ExitUsage, "--resources must be at least 1", ""},
 		{[]string{"bench", "scan", "--accounts", "0"}, ExitUsage, "--accounts must be at least 1", ""},
@@ -224,6 +250,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"scp", "build", "--intents", "../../examples/scp/intents.yaml", "--format", "yaml"}, ExitUsage, `--format "yaml": want text or json`, ""},
 		{[]string{"scp", "validate"}, ExitUsage, "requires at least 1 arg", ""},
 		{[]string{"scp", "validate", brokenSCP}, ExitUsage, "scp.json:1:34: error: invalid character", "valid"},
+		{[]string{"notify", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail notify"`, ""},
+		{[]string{"notify", "test"}, ExitUsage, "--config is required", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify}, ExitUsage, `notify.yaml:4:24: routes[0].match.severity: "SEVERE" is not a severity`, "Test messages"},
+		{[]string{"notify", "test", "--config", filepath.Join(dir, "none.yaml")}, ExitUsage, "--config: notify config: open", "Test messages"},
+		{[]string{"notify", "test", "--config", badNotify, "--account-tag", "env"}, ExitUsage, `--account-tag "env": want KEY=VALUE`, "Test messages"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

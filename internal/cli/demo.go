@@ -85,6 +85,9 @@ designed.`,
 			// the dashboard: the real one, or --now.
 			now := srv.World().Now
 			j.opts.Now, dash.now = now, now
+			if j.notify != nil {
+				j.notify.stopped = sf.now != ""
+			}
 			if j.db != nil {
 				j.db.now = now
 			}
@@ -180,6 +183,11 @@ func runDemo(ctx context.Context, srv *sim.Server, ln net.Listener, noServe bool
 	defer st.Close()
 	// The dashboard plans and rolls back on the simulated organization.
 	dash.aws = &cfg
+	if j.notify != nil {
+		if err := dash.jiraHook(j.notify.cfg, st, j.opts.Now); err != nil {
+			return err
+		}
+	}
 	web, err := dash.server(st, stderr)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,7 +122,7 @@ Exit codes: 0 no FAILED result at or over --fail-on (or no --fail-on),
 var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 func (s *iacScan) run(ctx context.Context, paths []string, stdout, stderr io.Writer, ebsSet, s3Set bool) error {
-	if !contains(iac.Formats, s.format) {
+	if !slices.Contains(iac.Formats, s.format) {
 		return usageErr("--format %q: want one of %s", s.format, strings.Join(iac.Formats, ", "))
 	}
 	var threshold *control.Severity
@@ -259,15 +260,6 @@ func relativeFiles(rep *iac.Report) {
 			rep.Results[i].File = rel
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // load reads one input and picks its loader by content: a CloudFormation

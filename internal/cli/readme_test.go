@@ -142,6 +142,10 @@ func TestHelpPromisesOnlyWhatExists(t *testing.T) {
 		{"cloudformation", "iac"},
 	} {
 		if c, _, err := root.Find([]string{tc.command}); err == nil && c != root {
+			// The command exists: the root help says what it is for.
+			if tc.command == "notify" && !strings.Contains(strings.ToLower(root.Long), tc.word) {
+				t.Errorf("the root help does not mention %q, but there is a '%s' command", tc.word, tc.command)
+			}
 			continue
 		}
 		for name, doc := range map[string]string{"the root help": root.Long + root.Short, "the README's introduction": intro} {

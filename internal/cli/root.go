@@ -173,7 +173,9 @@ gate, both with a journal to roll them back, watches CloudTrail across
 the organization (alerts on risky changes, and re-assesses what changed),
 and builds and validates service control policies from intents. The
 same controls check Terraform plans and CloudFormation templates (and
-cdk.out) before they are applied (iac scan).
+cdk.out) before they are applied (iac scan). Notification routes (by
+account, OU, tag, severity, control) to Slack, Teams, e-mail, signed
+webhooks, SNS and Jira are checked and tested with 'guardrail notify test'.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
@@ -193,7 +195,8 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
-	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newSCPCmd(g), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newIACCmd(g), newVersionCmd())
+	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newSCPCmd(g), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newIACCmd(g), newNotifyCmd(g), newVersionCmd())
+	attachNotifyOutbox(root, g)
 	usageArgs(root)
 	return root
 }

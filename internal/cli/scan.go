@@ -49,6 +49,7 @@ type scanFlags struct {
 	db          dbFlag
 	noStore     bool
 	rules       string
+	notify      notifyFlag
 
 	// allowPartial: with --fail-on, targets not assessed do not fail the
 	// run (exit 4).
@@ -71,6 +72,7 @@ func (s *scanFlags) register(c *cobra.Command) {
 	s.db.register(c)
 	f.BoolVar(&s.noStore, "no-store", false, "do not record the scan and its findings")
 	f.StringVar(&s.rules, "rules", "", "automation rules (YAML) applied to the findings as they are stored")
+	s.notify.register(c)
 }
 
 // scanJob is a checked scan request.
@@ -84,6 +86,7 @@ type scanJob struct {
 	db           *dbFlag // nil: do not store
 	rules        *rule.Set
 	allowPartial bool
+	notify       *notifyFlag // nil: no --notify
 }
 
 func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
@@ -111,6 +114,15 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 			return nil, err
 		}
 		j.db = &s.db
+	}
+	if s.notify.path != "" {
+		if s.noStore {
+			return nil, usageErr("--notify sends what changed in the stored findings: it cannot go with --no-store")
+		}
+		if err := s.notify.load(); err != nil {
+			return nil, err
+		}
+		j.notify = &s.notify
 	}
 	if s.rules != "" {
 		if s.noStore {
@@ -266,6 +278,9 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 	}
 	var stored string
 	if st != nil {
+		if j.notify != nil {
+			st.SetRouter(j.notify.router(rep))
+		}
 		ch, err := st.FinishScan(ctx, rep, j.rules)
 		if err != nil {
 			return fmt.Errorf("store scan %s: %w", rep.ID, err)
@@ -295,6 +310,11 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 	if st != nil {
 		if err := autoRemediate(ctx, cfg, st, j, rep.ID, w); err != nil {
 			return err
+		}
+		if j.notify != nil {
+			if err := j.notify.deliver(ctx, st, cfg, j.db.clock(), j.db.flag(), w, j.progress); err != nil {
+				return err
+			}
 		}
 	}
 	return failOn(rep, j.failOn, j.allowPartial)

@@ -8,8 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +21,8 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/notify"
+	"github.com/guardrail-sec/guardrail/internal/notify/outbox"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/store"
@@ -42,6 +47,43 @@ type serveFlags struct {
 	// AWS.
 	aws  *aws.Config
 	role string
+
+	// notify is serve's --notify: the Jira destinations whose webhook
+	// POST /hooks/jira takes; hook is that endpoint (nil: none).
+	notify    string
+	hook      http.Handler
+	ticketURL func(destination, key string) string
+}
+
+// jiraHook sets the dashboard's Jira webhook from cfg's Jira
+// destinations with a webhook secret, over st.
+func (f *serveFlags) jiraHook(cfg *notify.Config, st store.Store, now func() time.Time) error {
+	if cfg == nil {
+		return nil
+	}
+	sites := map[string]string{}
+	for _, d := range cfg.Destinations {
+		if d.Type == notify.JiraT {
+			sites[d.Name] = strings.TrimRight(d.Jira.URL, "/")
+		}
+	}
+	if len(sites) > 0 {
+		f.ticketURL = func(dest, key string) string {
+			if site, ok := sites[dest]; ok {
+				return site + "/browse/" + url.PathEscape(key)
+			}
+			return ""
+		}
+	}
+	if !outbox.HasHook(cfg) {
+		return nil
+	}
+	s, err := notify.NewSender(cfg, notify.Options{Clock: now, UserAgent: "guardrail"})
+	if err != nil {
+		return err
+	}
+	f.hook = (&outbox.Syncer{Store: st, Sender: s, Now: now}).Hook()
+	return nil
 }
 
 func (f *serveFlags) register(c *cobra.Command, addrFlag string) {
@@ -129,7 +171,7 @@ func (f *serveFlags) server(st store.Store, stderr io.Writer) (*web.Server, erro
 		user = os.Getenv("USER")
 	}
 	o := web.Options{Store: st, Catalog: cat, Token: f.token, TLS: f.tlsCert != "", User: user, AllowedHosts: f.hosts, Addr: f.addr, Now: f.now,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), JiraHook: f.hook, TicketURL: f.ticketURL}
 	if f.aws != nil {
 		cfg := *f.aws
 		o.AWS = func(context.Context) (aws.Config, error) { return cfg, nil }
@@ -208,6 +250,13 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 			if !useAWS && c.Flags().Changed("role") {
 				return usageErr("--role goes with --aws")
 			}
+			nf := notifyFlag{path: f.notify}
+			if err := nf.load(); err != nil {
+				return err
+			}
+			if nf.cfg != nil && !hasJira(nf.cfg) {
+				return usageErr("--notify %s: no jira destination: the dashboard links Jira tickets and takes Jira's webhook, and there is none", f.notify)
+			}
 			ln, err := listen("addr", f.addr)
 			if err != nil {
 				return err
@@ -218,6 +267,9 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 				return err
 			}
 			defer st.Close()
+			if err := f.jiraHook(nf.cfg, st, db.clock()); err != nil {
+				return err
+			}
 			if useAWS {
 				if err := f.dashboardAWS(c, g.awsOptions()); err != nil {
 					return err
@@ -234,5 +286,6 @@ member accounts. Anyone who can sign in to the dashboard can then do both.`,
 	f.register(c, "addr")
 	c.Flags().BoolVar(&useAWS, "aws", false, "let the dashboard call AWS, with the credentials of --profile/--region/--endpoint-url: plan a finding's remediation, roll back a remediation run, explain an alert's denied call from the SCPs (default: it never calls AWS)")
 	c.Flags().StringVar(&f.role, "role", org.DefaultRole, "with --aws: the role to assume in member accounts")
+	c.Flags().StringVar(&f.notify, "notify", "", "notification config (YAML): take Jira's webhook at POST /hooks/jira for its Jira destinations with a webhook_secret (an issue closed as won't fix suppresses its finding)")
 	return c
 }

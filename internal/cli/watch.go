@@ -20,7 +20,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx/ratelimit"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
+	"github.com/guardrail-sec/guardrail/internal/notify"
+	"github.com/guardrail-sec/guardrail/internal/notify/outbox"
 	"github.com/guardrail-sec/guardrail/internal/org"
+	"github.com/guardrail-sec/guardrail/internal/store"
 	"github.com/guardrail-sec/guardrail/internal/watch"
 	"github.com/guardrail-sec/guardrail/internal/web"
 )
@@ -44,6 +47,7 @@ type watchFlags struct {
 	standards   []string
 	controls    []string
 	quiet       bool
+	notify      notifyFlag
 }
 
 // watchSource is a checked --source.
@@ -146,6 +150,9 @@ was read within --ready-within) and Prometheus /metrics are served on
 	fl.StringSliceVar(&f.standards, "standard", nil, "re-assess only controls of these standards (cis-3.0, fsbp)")
 	fl.StringSliceVar(&f.controls, "controls", nil, "re-assess only these control IDs")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "log only warnings and errors, not each alert")
+	f.notify.register(c)
+	c.Flags().Lookup("notify").Usage = "notification config (YAML): alerts and the findings re-assessments change go where its routes say, sent in the background through the store's outbox (see 'guardrail notify status')"
+	c.Flags().Lookup("notify-wait").Usage = "with --notify, how long to keep delivering what is queued when the watch stops"
 	return c
 }
 
@@ -209,11 +216,17 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 			fmt.Fprintf(stderr, "warning: --metrics-addr %s: /metrics and /readyz answer anyone who can reach this address (rule names, counts)\n", f.metricsAddr)
 		}
 	}
+	if err := f.notify.load(); err != nil {
+		return err
+	}
 	st, err := f.db.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if f.notify.cfg != nil {
+		st.SetRouter(f.notify.router(nil))
+	}
 
 	level := slog.LevelInfo
 	if f.quiet {
@@ -276,6 +289,13 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 		return err
 	}
 
+	var deliverer *outbox.Deliverer
+	if f.notify.cfg != nil {
+		if deliverer, err = newDeliverer(f.notify.cfg, st, cfg, f.db.clock(), stderr); err != nil {
+			return err
+		}
+	}
+
 	hctx, stopHealth := context.WithCancel(context.WithoutCancel(ctx))
 	healthDone := make(chan error, 1)
 	if ln != nil {
@@ -294,6 +314,24 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 	}
 	fmt.Fprintln(stderr)
 
+	// The notifications go out in the background for the watch's life,
+	// each as soon as it is due; what is queued when it stops gets
+	// --notify-wait more.
+	notifyDone := make(chan struct{})
+	nctx, stopNotify := context.WithCancel(ctx)
+	defer stopNotify()
+	if deliverer != nil {
+		go func() {
+			defer close(notifyDone)
+			if hasJira(f.notify.cfg) {
+				go syncLoop(nctx, f.notify.cfg, st, f.db.clock(), log)
+			}
+			deliverer.Run(nctx, 2*time.Second)
+		}()
+	} else {
+		close(notifyDone)
+	}
+
 	runErr := e.Run(ctx)
 	var closeErr error
 	if reassess != nil {
@@ -306,6 +344,17 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 		}
 		closeErr = reassess.Close(cctx)
 		cancel()
+	}
+	stopNotify()
+	<-notifyDone
+	if deliverer != nil {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.notify.wait+10*time.Second)
+		st, left, err := deliverer.Drain(dctx, f.notify.wait)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "guardrail: notify: %v\n", err)
+		}
+		printDelivery(stdout, st, left, f.db.flag())
 	}
 	stopHealth()
 	healthErr := <-healthDone
@@ -358,5 +407,31 @@ func rediscover(ctx context.Context, cfg aws.Config, o org.Options, scope *watch
 			continue
 		}
 		scope.Update(found)
+	}
+}
+
+// syncLoop polls the Jira destinations of cfg every poll_interval (the
+// shortest of them) until ctx ends.
+func syncLoop(ctx context.Context, cfg *notify.Config, st store.Store, now func() time.Time, log *slog.Logger) {
+	every := time.Duration(0)
+	for _, d := range cfg.Destinations {
+		if d.Type == notify.JiraT && d.Jira.PollInterval > 0 && (every == 0 || d.Jira.PollInterval < every) {
+			every = d.Jira.PollInterval
+		}
+	}
+	if every == 0 {
+		every = 5 * time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := jiraSync(ctx, cfg, st, now, io.Discard); err != nil && ctx.Err() == nil {
+			log.Warn("jira sync", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }

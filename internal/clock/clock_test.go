@@ -90,13 +90,16 @@ var wallClock = map[string]string{
 	"internal/web/server.go#New":               "default Options.Now",
 
 	// Real time by nature, never data.
-	"internal/sim/sim.go#Server.serve":                  "throttling refills token buckets in real time",
-	"internal/sim/sim.go#Server.ServeHTTP":              "request IDs",
-	"internal/cli/progress.go#progress.update":          "throttles progress output",
-	"internal/cli/baseline.go#baselineProgress.update":  "throttles progress output",
-	"internal/cli/bench.go#runBenchScan":                "measures a benchmark",
-	"internal/cli/bench_baseline.go#runBenchBaseline":   "measures a benchmark",
-	"internal/cli/bench_remediate.go#runBenchRemediate": "measures a benchmark",
+	"internal/sim/sim.go#Server.serve":                   "throttling refills token buckets in real time",
+	"internal/sim/sim.go#Server.ServeHTTP":               "request IDs",
+	"internal/cli/progress.go#progress.update":           "throttles progress output",
+	"internal/cli/baseline.go#baselineProgress.update":   "throttles progress output",
+	"internal/cli/bench.go#runBenchScan":                 "measures a benchmark",
+	"internal/cli/bench_notify.go#benchNotifyThroughput": "measures a benchmark",
+	"internal/cli/bench_notify.go#benchNotifyDigest":     "measures a benchmark",
+	"internal/cli/notify_outbox.go#advancing":            "a stopped clock (--now) advanced by the real time a delivery's retries wait",
+	"internal/cli/bench_baseline.go#runBenchBaseline":    "measures a benchmark",
+	"internal/cli/bench_remediate.go#runBenchRemediate":  "measures a benchmark",
 
 	// Tests.
 	"internal/awsx/timeout_test.go#TestUnreachableEndpoints":     "bounds a hang: a silent endpoint must fail, not wait",

@@ -199,6 +199,8 @@ type finisher struct {
 
 	findings, events, results *batch
 	update                    *sql.Stmt
+	// notify enqueues the notifications of the scan's changes.
+	notify *enqueuer
 }
 
 // FinishScan stores rep in one transaction; see Store.
@@ -240,7 +242,8 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if status != Running {
 		return Changes{}, s.errorf("finish scan %s: the scan is %s, not %s", rep.ID, status, Running)
 	}
-	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at}
+	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at, notify: s.newEnqueuer(tx, s.now().UTC())}
+	defer fin.notify.close()
 	// New findings, events and results go in bulk. A finding that changed
 	// is one UPDATE: a multi-row upsert would make SQLite keep a statement
 	// journal, which costs more than the rows.
@@ -471,6 +474,11 @@ func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
 		}
 		if err := fin.events.add(ctx, ev.FindingID, nanos(ev.At), ev.Scan, ev.Kind, ev.By, ev.Detail); err != nil {
 			return err
+		}
+		if kind := findingChange(ev, f); kind != "" {
+			if err := fin.notify.change(ctx, Change{Source: SourceFinding, Kind: kind, Position: fin.scan, Scan: fin.scan, At: ev.At, Finding: f, Detail: ev.Detail}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

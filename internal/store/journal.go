@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -158,12 +159,42 @@ func (s *sqlStore) StartBaselineRun(ctx context.Context, r BaselineRun) (Baselin
 }
 
 func (s *sqlStore) FinishBaselineRun(ctx context.Context, id, status string, finished time.Time) error {
-	res, err := s.w.ExecContext(ctx, s.d.q(`UPDATE baseline_runs SET status = ?, finished = ? WHERE id = ?`), status, nanos(finished), id)
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return s.errorf("finish baseline run %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, s.d.q(`UPDATE baseline_runs SET status = ?, finished = ? WHERE id = ?`), status, nanos(finished), id)
 	if err != nil {
 		return s.errorf("finish baseline run %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return s.errorf("finish baseline run %s: %w", id, ErrNotFound)
+	}
+	if s.route() != nil {
+		run, err := scanRun(tx.QueryRowContext(ctx, s.d.q(`SELECT `+runColumns+` FROM baseline_runs WHERE id = ?`), id))
+		if err != nil {
+			return s.errorf("finish baseline run %s: %w", id, err)
+		}
+		// A run that did not complete, and every rollback, is news; a
+		// run that did what it planned is in its report.
+		kind := ""
+		switch {
+		case status != Complete:
+			kind = strings.ToLower(status)
+		case run.Kind == RunRollback:
+			kind = "rolled_back"
+		}
+		if kind != "" {
+			e := s.newEnqueuer(tx, s.now().UTC())
+			defer e.close()
+			if err := e.change(ctx, Change{Source: SourceRun, Kind: kind, Position: id, At: finished, Run: &run}); err != nil {
+				return s.errorf("finish baseline run %s: %w", id, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.errorf("finish baseline run %s: %w", id, err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -22,6 +23,9 @@ type sqlStore struct {
 	w, r  *sql.DB
 	now   func() time.Time
 	owner string
+
+	routerMu sync.Mutex
+	router   Router
 }
 
 func (s *sqlStore) errorf(format string, args ...any) error {

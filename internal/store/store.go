@@ -57,6 +57,7 @@ type Store interface {
 	Dashboard
 	Inventory
 	Watch
+	Notify
 	Close() error
 }
 

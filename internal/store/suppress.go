@@ -56,6 +56,8 @@ func (s *sqlStore) workflow(ctx context.Context, op string, ids []string, change
 		return s.errorf("%s: %w", op, err)
 	}
 	defer tx.Rollback()
+	notify := s.newEnqueuer(tx, s.now().UTC())
+	defer notify.close()
 	done := map[string]bool{}
 	for _, id := range ids {
 		if done[id] {
@@ -76,6 +78,12 @@ func (s *sqlStore) workflow(ctx context.Context, op string, ids []string, change
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO finding_events (finding_id, at, scan, kind, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`),
 			ev.FindingID, nanos(ev.At), ev.Scan, ev.Kind, ev.By, ev.Detail); err != nil {
 			return s.errorf("%s: finding %s: event: %w", op, id, err)
+		}
+		if ev.Kind == "suppressed" {
+			c := Change{Source: SourceFinding, Kind: ChangeSuppressed, Position: fmt.Sprint(nanos(ev.At)), Scan: ev.Scan, At: ev.At, Finding: &nf, Detail: ev.Detail}
+			if err := notify.change(ctx, c); err != nil {
+				return s.errorf("%s: finding %s: %w", op, id, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {

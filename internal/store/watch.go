@@ -154,6 +154,8 @@ func (s *sqlStore) CommitWatch(ctx context.Context, b WatchBatch) (WatchCommit, 
 		return out, s.errorf("commit watch: %w", err)
 	}
 	defer tx.Rollback()
+	notify := s.newEnqueuer(tx, at.UTC())
+	defer notify.close()
 	if len(b.Alerts) > 0 {
 		stmt, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO watch_alerts (event_id, rule, title, severity, controls, account, region, resource,
  event_name, event_source, actor, source_ip, event_time, source, origin, stored, raw)
@@ -179,6 +181,13 @@ func (s *sqlStore) CommitWatch(ctx context.Context, b WatchBatch) (WatchCommit, 
 				out.Alerts[i] = 0 // stored before
 			case err != nil:
 				return WatchCommit{}, s.errorf("commit watch: alert %s/%s: %w", a.EventID, a.Rule, err)
+			}
+			if id := out.Alerts[i]; id != 0 {
+				na := *a
+				na.ID, na.Stored, na.Raw = id, at, nil
+				if err := notify.change(ctx, Change{Source: SourceAlert, Kind: ChangeAlert, Position: fmt.Sprint(id), At: at, Alert: &na}); err != nil {
+					return WatchCommit{}, s.errorf("commit watch: alert %s/%s: %w", a.EventID, a.Rule, err)
+				}
 			}
 		}
 	}

@@ -267,8 +267,13 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	tickets, notes, err := s.findingNotifications(r.Context(), f.ID)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	data := map[string]any{"Title": f.Title, "F": f, "Events": events, "Control": s.o.Catalog.Control(f.Control),
-		"Alerts": alerts, "AlertTotal": nAlerts,
+		"Alerts": alerts, "AlertTotal": nAlerts, "Tickets": tickets, "Notifications": notes,
 		"Fix": splitRemediation(s.controlRemediation(f.Control)), "User": s.o.User, "Done": r.URL.Query().Get("done"), "Rem": rem}
 	s.render(w, r, "finding", http.StatusOK, data)
 }

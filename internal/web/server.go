@@ -63,6 +63,14 @@ type Options struct {
 	// The dashboard sets Store, Now and the selection itself, and
 	// Catalog when it is nil.
 	Remediate remediate.Options
+	// JiraHook, when set, takes Jira's webhook at POST /hooks/jira. It
+	// authenticates the request itself (a shared secret), so it is
+	// served without a session and outside the CSRF check, behind the
+	// host allow-list.
+	JiraHook http.Handler
+	// TicketURL, when set, is the address of a ticket's page (a Jira
+	// issue's /browse/KEY), linked from its finding's page.
+	TicketURL func(destination, key string) string
 }
 
 // Server is the dashboard's HTTP handler.
@@ -121,7 +129,18 @@ func New(o Options) (*Server, error) {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, errors.New("cross-origin request refused: writes are accepted only from the dashboard's own pages"))
 	}))
-	s.h = headers(o.TLS, h.wrap(s, s.auth.wrap(csrf.Handler(s.limits(s.mux)))))
+	dash := s.auth.wrap(csrf.Handler(s.limits(s.mux)))
+	inner := dash
+	if o.JiraHook != nil {
+		inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hooks/jira" {
+				o.JiraHook.ServeHTTP(w, r)
+				return
+			}
+			dash.ServeHTTP(w, r)
+		})
+	}
+	s.h = headers(o.TLS, h.wrap(s, inner))
 	return s, nil
 }
 
@@ -157,6 +176,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /search", s.searchPage)
 	s.mux.HandleFunc("GET /scans", s.scansPage)
 	s.mux.HandleFunc("GET /alerts", s.alertsPage)
+	s.mux.HandleFunc("GET /notifications", s.notificationsPage)
+	s.mux.HandleFunc("POST /notifications/retry", s.notificationsRetry)
 	s.mux.HandleFunc("GET /alerts/{id}", s.alertPage)
 	s.mux.HandleFunc("GET /findings/{id}/plan", s.planPage)
 	s.mux.HandleFunc("GET /remediation", s.runsPage)
@@ -174,6 +195,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/trend", s.apiTrend)
 	s.mux.HandleFunc("GET /api/search", s.apiSearch)
 	s.mux.HandleFunc("GET /api/alerts", s.apiAlerts)
+	s.mux.HandleFunc("GET /api/notifications", s.apiNotifications)
+	s.mux.HandleFunc("POST /api/notifications/retry", s.apiNotificationsRetry)
+	s.mux.HandleFunc("GET /api/findings/{id}/notifications", s.apiFindingNotifications)
 	s.mux.HandleFunc("GET /api/alerts/{id}", s.apiAlert)
 	s.mux.HandleFunc("GET /api/alerts/{id}/explanation", s.apiAlertExplanation)
 	s.mux.HandleFunc("GET /api/watch/errors", s.apiWatchErrors)

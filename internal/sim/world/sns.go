@@ -13,6 +13,8 @@ type SNSTopic struct {
 	Attributes    map[string]string  `yaml:"attributes"`
 	Subscriptions []*SNSSubscription `yaml:"subscriptions"`
 	Tags          map[string]string  `yaml:"tags"`
+	// Published are the messages published to the topic, oldest first.
+	Published []*SNSPublished `yaml:"-"`
 }
 
 // SNSSubscription is a subscription to a topic.
@@ -22,4 +24,23 @@ type SNSSubscription struct {
 	Protocol  string `yaml:"protocol"`
 	Endpoint  string `yaml:"endpoint"`
 	Confirmed bool   `yaml:"confirmed"`
+}
+
+// SNSPublished is one message published to a topic, as the simulator
+// received it (tests read it; it is not part of a world file).
+type SNSPublished struct {
+	MessageID        string
+	Subject          string
+	Message          string
+	MessageStructure string
+	Attributes       map[string]SNSAttribute
+	MessageGroupID   string
+	DeduplicationID  string
+}
+
+// SNSAttribute is a message attribute: its data type (String, Number,
+// Binary, String.Array, or one of those with a custom suffix) and value.
+type SNSAttribute struct {
+	DataType string
+	Value    string // StringValue, or BinaryValue base64-decoded
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, open(t)) })
+	t.Run("Notify", func(t *testing.T) { testNotify(t, open(t)) })
 }
 
 // now is where the suite's stores' clock is stopped: no result of the

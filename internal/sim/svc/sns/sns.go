@@ -28,6 +28,8 @@ func Service() *svc.Service {
 			"ListSubscriptions":        listSubscriptions,
 			"ListSubscriptionsByTopic": listSubscriptionsByTopic,
 			"Unsubscribe":              unsubscribe,
+			"Publish":                  publish,
+			"PublishBatch":             publishBatch,
 		},
 	}
 }
