@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
 	"github.com/guardrail-sec/guardrail/internal/notify/notifytest"
@@ -32,7 +33,7 @@ func writeNotifyConfig(t *testing.T, src string) string {
 // goes to every destination; each is reported OK or with its error, and
 // one failure exits 3.
 func TestNotifyTestEveryDestination(t *testing.T) {
-	ok := notifytest.NewReceiver(t, notifytest.CheckWebhook("k", time.Now))
+	ok := notifytest.NewReceiver(t, notifytest.CheckWebhook("k", clock.Real))
 	down := notifytest.NewReceiver(t, nil)
 	down.FailN(1, 500)
 	cfg := writeNotifyConfig(t, fmt.Sprintf(`

@@ -51,6 +51,8 @@ func TestFixedAndParse(t *testing.T) {
 // moves with the date.
 var wallClock = map[string]string{
 	"internal/clock/clock.go#Real": "the real clock itself",
+	// A test certificate's validity: TLS checks it against the wall clock.
+	"internal/notify/notifytest/smtp.go#selfSigned": "the test SMTP server's certificate validity, which TLS checks against the wall clock",
 
 	// The default clock when the caller gives none (production callers
 	// give clock.Real), and the wall time a run takes.

@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	snsapi "github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/guardrail-sec/guardrail/internal/clock"
 )
 
 // Message is what one Send delivers to one destination: one event, or a
@@ -93,7 +95,7 @@ func NewSender(c *Config, o Options) (*Sender, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	s.http = &hc
 	if s.now == nil {
-		s.now = time.Now
+		s.now = clock.Real
 	}
 	if s.agent == "" {
 		s.agent = "guardrail"
