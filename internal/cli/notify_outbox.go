@@ -17,6 +17,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/notify"
 	"github.com/guardrail-sec/guardrail/internal/notify/outbox"
+	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
@@ -65,6 +66,24 @@ func (n *notifyFlag) router(rep *report.Report) store.Router {
 			}
 		}
 	}
+	return n.routerWith(o)
+}
+
+// orgRouter is the store router of the config, with the name, OU path
+// and tags of each account of the discovered organization: the watch's
+// alerts carry only an account ID, and routes match on the others.
+func (n *notifyFlag) orgRouter(o *org.Organization) store.Router {
+	opts := outbox.RouterOptions{AccountTags: map[string]map[string]string{}, AccountNames: map[string]string{}, OUPaths: map[string]string{}}
+	for _, a := range o.Accounts {
+		opts.AccountNames[a.ID], opts.OUPaths[a.ID] = a.Name, a.Path
+		if len(a.Tags) > 0 {
+			opts.AccountTags[a.ID] = a.Tags
+		}
+	}
+	return n.routerWith(opts)
+}
+
+func (n *notifyFlag) routerWith(o outbox.RouterOptions) store.Router {
 	if cat, err := catalog.Default(); err == nil {
 		o.Remediation = func(id string) string {
 			if c := cat.Control(id); c != nil {

@@ -225,6 +225,8 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 	}
 	defer st.Close()
 	if f.notify.cfg != nil {
+		// Files only: no organization to name the accounts; with AWS, the
+		// discovered organization's names, OU paths and tags below.
 		st.SetRouter(f.notify.router(nil))
 	}
 
@@ -260,6 +262,9 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 			home = "us-east-1"
 		}
 		scope = watch.NewScope(o, home, dopts.Regions, len(dopts.Include)+len(dopts.Exclude) > 0)
+		if f.notify.cfg != nil {
+			st.SetRouter(f.notify.orgRouter(o))
+		}
 		opts.Scope = scope
 		go rediscover(ctx, base, dopts, scope, f.rediscover, log)
 		cfg = base

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -576,5 +577,57 @@ options:
 	}
 	if counts["sg-1"] != 3 || counts["sg-2"] != 1 {
 		t.Errorf("counts %v, want sg-1: 3, sg-2: 1", counts)
+	}
+}
+
+// TestAlertRoutedByAccount: an alert carries only its account's ID; the
+// router names the account and its OU path from the organization, so
+// routes on OU, account name and account tag reach it.
+func TestAlertRoutedByAccount(t *testing.T) {
+	cfg, err := notify.Parse("notify.yaml", []byte(`
+destinations:
+  - {name: payments, type: webhook, url: "http://127.0.0.1:1/payments"}
+  - {name: prod, type: webhook, url: "http://127.0.0.1:1/prod"}
+  - {name: named, type: webhook, url: "http://127.0.0.1:1/named"}
+routes:
+  - match: {account_tag: {team: [payments]}}
+    to: [payments]
+  - match: {ou: Root/Workloads/Production}
+    to: [prod]
+  - match: {account: [storefront-prod]}
+    to: [named]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := store.Change{Source: store.SourceAlert, Kind: store.ChangeAlert, Position: "7", At: storetest.Now(),
+		Alert: &store.Alert{ID: 7, EventID: "ev-7", Rule: "sg-open", Title: "Security group opened", Severity: control.High,
+			Account: acct, Region: eu, Resource: "sg-1", EventTime: storetest.Now(), Raw: json.RawMessage(`{}`)}}
+	for _, tc := range []struct {
+		name string
+		opts outbox.RouterOptions
+		want []string
+	}{
+		{"the organization known", outbox.RouterOptions{
+			AccountTags:  map[string]map[string]string{acct: {"team": "payments"}},
+			AccountNames: map[string]string{acct: "storefront-prod"},
+			OUPaths:      map[string]string{acct: "Root/Workloads/Production"},
+		}, []string{"named", "payments", "prod"}},
+		{"nothing known of the account", outbox.RouterOptions{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := outbox.Router(cfg, tc.opts)(alert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, o := range out {
+				got = append(got, o.Destination)
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("destinations %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -46,6 +46,10 @@ type RouterOptions struct {
 	// AccountTags are the tags of each account, by ID (the organization's,
 	// from discovery): routes match on them.
 	AccountTags map[string]map[string]string
+	// AccountNames and OUPaths name each account and its OU path, by ID:
+	// an alert carries only the account's ID, and routes match on the
+	// OU path.
+	AccountNames, OUPaths map[string]string
 	// Remediation returns a control's fix steps ("" if none).
 	Remediation func(control string) string
 }
@@ -114,6 +118,7 @@ func Event(c store.Change, o RouterOptions) (*notify.Event, string) {
 			ID: fmt.Sprint(a.ID), Rule: a.Rule, Title: a.Title, Severity: a.Severity.String(),
 			EventName: a.EventName, EventSource: a.EventSource, Account: a.Account, Region: a.Region,
 			Resource: a.Resource, Actor: a.Actor, SourceIP: a.SourceIP, Count: 1, First: a.EventTime.UTC(), Last: a.EventTime.UTC(),
+			AccountName: o.AccountNames[a.Account], OUPath: o.OUPaths[a.Account],
 			AccountTags: o.AccountTags[a.Account], Controls: a.Controls,
 		}
 		return ev, ""
