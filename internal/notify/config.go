@@ -334,42 +334,9 @@ func (p *parser) duration(n *yaml.Node, path string, dst *time.Duration) {
 	*dst = d
 }
 
-// items are the nodes of a list field: a sequence's items (path[i]), or
-// the one scalar given for a list (path).
-func items(n *yaml.Node, path string) ([]*yaml.Node, []string) {
-	if n.Kind != yaml.SequenceNode {
-		return []*yaml.Node{n}, []string{path}
-	}
-	nodes, paths := make([]*yaml.Node, len(n.Content)), make([]string, len(n.Content))
-	for i, c := range n.Content {
-		nodes[i], paths[i] = yamlpos.Resolve(c), fmt.Sprintf("%s[%d]", path, i)
-	}
-	return nodes, paths
-}
-
-// list reads a list of scalars, or one scalar, checking each with ok
-// (nil: any).
+// list reads a list of scalars, or one scalar, checking each with ok.
 func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []string {
-	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-		p.errorf(n, path, "empty list")
-		return nil
-	}
-	its, paths := items(n, path)
-	var out []string
-	for i, c := range its {
-		v, good := p.scalar(c, paths[i])
-		if !good {
-			continue
-		}
-		if ok != nil {
-			if err := ok(v); err != nil {
-				p.errorf(c, paths[i], "%s", err)
-				continue
-			}
-		}
-		out = append(out, v)
-	}
-	return out
+	return yamlpos.List(n, path, "empty list", p.errorf, ok)
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -904,7 +871,7 @@ func (p *parser) route(n *yaml.Node, path string, isDefault bool) *Route {
 	fields := []yamlpos.Field{
 		{Key: "to", Fn: func(n *yaml.Node, path string) {
 			r.To = p.list(n, path, nil)
-			its, paths := items(n, path)
+			its, paths := yamlpos.Items(n, path)
 			for i, c := range its {
 				if c.Kind == yaml.ScalarNode && c.Value != "" {
 					p.refs = append(p.refs, ref{name: c.Value, path: paths[i], n: c})

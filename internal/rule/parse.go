@@ -126,38 +126,8 @@ func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
 }
 
 // list reads a list of scalars, or one scalar, checking each with ok.
-// items are the nodes of a list field at path and their paths: a
-// sequence's items (path[i]), or the one scalar given for a list (path).
-func items(n *yaml.Node, path string) ([]*yaml.Node, []string) {
-	if n.Kind != yaml.SequenceNode {
-		return []*yaml.Node{n}, []string{path}
-	}
-	nodes, paths := make([]*yaml.Node, len(n.Content)), make([]string, len(n.Content))
-	for i, c := range n.Content {
-		nodes[i], paths[i] = yamlpos.Resolve(c), fmt.Sprintf("%s[%d]", path, i)
-	}
-	return nodes, paths
-}
-
 func (p *parser) list(n *yaml.Node, path string, ok func(v string) error) []string {
-	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-		p.errorf(n, path, "empty list (leave the field out to match any value)")
-		return nil
-	}
-	items, paths := items(n, path)
-	var out []string
-	for i, c := range items {
-		v, good := p.scalar(c, paths[i])
-		if !good {
-			continue
-		}
-		if err := ok(v); err != nil {
-			p.errorf(c, paths[i], "%s", err)
-			continue
-		}
-		out = append(out, v)
-	}
-	return out
+	return yamlpos.List(n, path, "empty list (leave the field out to match any value)", p.errorf, ok)
 }
 
 func (p *parser) boolean(n *yaml.Node, path string) bool {
@@ -306,7 +276,7 @@ func (p *parser) criteria(n *yaml.Node, path string, r *Rule) {
 			c.Accounts = p.list(n, path, matching(target.AccountID, "%q is not an account ID (want 12 digits)"))
 		}},
 		{"ou", func(n *yaml.Node, path string) {
-			r.ouAt, r.ouPath = items(n, path)
+			r.ouAt, r.ouPath = yamlpos.Items(n, path)
 			c.OUs = p.list(n, path, func(v string) error {
 				if strings.HasPrefix(v, "/") || strings.HasSuffix(v, "/") || strings.Contains(v, "//") {
 					return fmt.Errorf("%q is not an OU path (want OU names separated by /, like Workloads/Production)", v)

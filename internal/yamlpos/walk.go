@@ -2,6 +2,7 @@ package yamlpos
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -63,4 +64,44 @@ func Scalar(n *yaml.Node, path string, errorf Errorf) (string, bool) {
 		return "", false
 	}
 	return n.Value, true
+}
+
+// Items are the nodes (resolved) of a list field at path and their
+// paths: a sequence's items (path[i]), or the one scalar given for a
+// list (path).
+func Items(n *yaml.Node, path string) ([]*yaml.Node, []string) {
+	if n.Kind != yaml.SequenceNode {
+		return []*yaml.Node{n}, []string{path}
+	}
+	nodes, paths := make([]*yaml.Node, len(n.Content)), make([]string, len(n.Content))
+	for i, c := range n.Content {
+		nodes[i], paths[i] = Resolve(c), path+"["+strconv.Itoa(i)+"]"
+	}
+	return nodes, paths
+}
+
+// List reads a list of scalars, or one scalar given for a list,
+// checking each with ok (nil: any value); an empty list is reported
+// with the message empty. Values that fail are reported and left out.
+func List(n *yaml.Node, path, empty string, errorf Errorf, ok func(v string) error) []string {
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		errorf(n, path, "%s", empty)
+		return nil
+	}
+	nodes, paths := Items(n, path)
+	var out []string
+	for i, c := range nodes {
+		v, good := Scalar(c, paths[i], errorf)
+		if !good {
+			continue
+		}
+		if ok != nil {
+			if err := ok(v); err != nil {
+				errorf(c, paths[i], "%s", err)
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
