@@ -381,21 +381,7 @@ func runBaselineRuns(ctx context.Context, db *dbFlag, args []string, format stri
 		if err != nil {
 			return err
 		}
-		if format == "json" {
-			return json.NewEncoder(w).Encode(runs)
-		}
-		if len(runs) == 0 {
-			_, err := fmt.Fprintln(w, "No baseline runs journaled.")
-			return err
-		}
-		for _, r := range runs {
-			of := ""
-			if r.Of != "" {
-				of = " of " + r.Of
-			}
-			fmt.Fprintf(w, "%s  %-8s %-11s %s  %s%s\n", r.ID, r.Kind, r.Status, r.Started.Format(time.RFC3339), r.SpecName, of)
-		}
-		return nil
+		return writeRuns(w, runs, format, "No baseline runs journaled.")
 	}
 	r, err := st.BaselineRun(ctx, args[0])
 	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Engine != store.EngineBaseline) {
@@ -476,6 +462,29 @@ func (p *baselineProgress) finish() {
 	if p.seen {
 		p.print(true)
 	}
+}
+
+// writeRuns lists journaled runs, newest first: JSON (a list, never
+// null), or one line each; none is said when there are none.
+func writeRuns(w io.Writer, runs []store.BaselineRun, format, none string) error {
+	if format == "json" {
+		if runs == nil {
+			runs = []store.BaselineRun{}
+		}
+		return json.NewEncoder(w).Encode(runs)
+	}
+	if len(runs) == 0 {
+		_, err := fmt.Fprintln(w, none)
+		return err
+	}
+	for _, r := range runs {
+		of := ""
+		if r.Of != "" {
+			of = " of " + r.Of
+		}
+		fmt.Fprintf(w, "%s  %-8s %-11s %s  %s%s\n", r.ID, r.Kind, r.Status, r.Started.Format(time.RFC3339), r.SpecName, of)
+	}
+	return nil
 }
 
 // journaledRuns lists the journal's runs of one engine, newest first.

@@ -449,21 +449,7 @@ func runSCPStatus(ctx context.Context, f *scpRolloutFlags, args []string, w io.W
 		if err != nil {
 			return err
 		}
-		if f.format == "json" {
-			return json.NewEncoder(w).Encode(nonNilRuns(runs))
-		}
-		if len(runs) == 0 {
-			_, err := fmt.Fprintln(w, "No SCP runs journaled.")
-			return err
-		}
-		for _, r := range runs {
-			of := ""
-			if r.Of != "" {
-				of = " of " + r.Of
-			}
-			fmt.Fprintf(w, "%s  %-8s %-11s %s  %s%s\n", r.ID, r.Kind, r.Status, r.Started.Format(time.RFC3339), r.SpecName, of)
-		}
-		return nil
+		return writeRuns(w, runs, f.format, "No SCP runs journaled.")
 	}
 	r, err := st.BaselineRun(ctx, args[0])
 	if errors.Is(err, store.ErrNotFound) || (err == nil && r.Engine != rollout.Engine) {
@@ -488,13 +474,6 @@ func runSCPStatus(ctx context.Context, f *scpRolloutFlags, args []string, w io.W
 		fmt.Fprintln(w)
 	}
 	return nil
-}
-
-func nonNilRuns(r []store.BaselineRun) []store.BaselineRun {
-	if r == nil {
-		return []store.BaselineRun{}
-	}
-	return r
 }
 
 func runSCPExplain(ctx context.Context, g *globals, f *scpRolloutFlags, in io.Reader, w io.Writer) error {
