@@ -182,6 +182,125 @@ Resources:
     Type: AWS::GuardDuty::Detector
     Properties: {Enable: false}
 `,
+	// The account's default VPC is not in the template: the group names
+	// it by ID, as a user deploying into the default VPC writes it.
+	"instance behind a security group open on SSH": `
+Resources:
+  Bastion:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: eq-bastion
+      GroupDescription: bastion
+      VpcId: vpc-0default00000000
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+  BastionHost:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0abcdef1234567890
+      SecurityGroupIds: [!GetAtt Bastion.GroupId]
+      MetadataOptions: {HttpTokens: required}
+`,
+	"RDS instance reachable from the internet, unencrypted, without backups": `
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBInstanceIdentifier: eq-db
+      Engine: mysql
+      EngineVersion: "8.0.35"
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: "20"
+      StorageType: gp3
+      MasterUsername: admin
+      ManageMasterUserPassword: true
+      PubliclyAccessible: true
+      StorageEncrypted: false
+      BackupRetentionPeriod: 0
+      AutoMinorVersionUpgrade: true
+      Port: "3306"
+`,
+	// The mapping reports a permission's statement under its logical ID
+	// (the Sid CloudFormation deploys is generated from the stack name,
+	// the logical ID and a random suffix): the permission is named as the
+	// live side's statement.
+	"Lambda function anyone may invoke, on a deprecated runtime": `
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: eq-fn
+      Runtime: python3.7
+      Handler: app.handler
+      Role: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/eq-fn
+      Timeout: 3
+      MemorySize: 128
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return "ok"
+  public:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Fn
+      Action: lambda:InvokeFunction
+      Principal: "*"
+`,
+	"CIS monitoring: a root-usage alarm whose topic has no confirmed subscriber, no IAM policy filter": `
+Resources:
+  TrailLogs:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: eq-ct-logs}
+  TrailGroup:
+    Type: AWS::Logs::LogGroup
+    Properties: {LogGroupName: eq-trail-group}
+  TrailRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: eq-cloudtrail-logs
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {Service: cloudtrail.amazonaws.com}, Action: "sts:AssumeRole"}]
+  OrgTrail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: eq-org-trail
+      S3BucketName: !Ref TrailLogs
+      IsLogging: true
+      IsMultiRegionTrail: true
+      IncludeGlobalServiceEvents: true
+      CloudWatchLogsLogGroupArn: !GetAtt TrailGroup.Arn
+      CloudWatchLogsRoleArn: !GetAtt TrailRole.Arn
+  RootUsageFilter:
+    Type: AWS::Logs::MetricFilter
+    Properties:
+      FilterName: root-usage
+      LogGroupName: !Ref TrailGroup
+      FilterPattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+      MetricTransformations:
+        - {MetricName: RootUsage, MetricNamespace: CIS, MetricValue: "1"}
+  Alarms:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: eq-alarms}
+  SecOps:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Alarms
+      Protocol: email
+      Endpoint: secops@example.com
+  RootUsageAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmName: root-usage
+      MetricName: RootUsage
+      Namespace: CIS
+      Statistic: Sum
+      Period: 300
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      AlarmActions: [!Ref Alarms]
+`,
 	"single-region trail without log file validation or KMS": `
 Parameters:
   TrailName: {Type: String, Default: eq-trail}
