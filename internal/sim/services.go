@@ -9,6 +9,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/elb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
@@ -49,6 +50,7 @@ func Services() []*svc.Service {
 		sqs.Service(),
 		eventbridge.Service(),
 		rds.Service(),
+		elb.Service(),
 		lambda.Service(),
 	}
 }
