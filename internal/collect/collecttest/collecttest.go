@@ -27,6 +27,7 @@ var prefixes = map[string]string{
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective": "detective",
+	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
 }
 
 // renamed maps operations whose IAM action has another name.
