@@ -26,7 +26,7 @@ var prefixes = map[string]string{
 	"AccessAnalyzer": "access-analyzer", "Inspector2": "inspector2", "KMS": "kms",
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
-	"Detective": "detective",
+	"Detective":              "detective",
 	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
 }
 
