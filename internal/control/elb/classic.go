@@ -64,9 +64,9 @@ func elb2() *control.Control {
 
 func elb3() *control.Control {
 	return classicControl(control.Control{
-		ID:       "ELB.3",
-		Title:    "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
-		Severity: control.Medium,
+		ID:        "ELB.3",
+		Title:     "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
+		Severity:  control.Medium,
 		Rationale: "An HTTP or TCP front-end listener carries client traffic unencrypted up to the load balancer.",
 		Remediation: "Replace each HTTP/TCP listener with an HTTPS/SSL one using an ACM certificate.\n" +
 			"CLI: aws elb create-load-balancer-listeners --load-balancer-name <name> --listeners " +

@@ -123,7 +123,9 @@ func noAttributes(l *snapelb.LoadBalancer) {
 }
 
 func TestV2LoadBalancerControls(t *testing.T) {
-	set := func(k, v string) func(l *snapelb.LoadBalancer) { return func(l *snapelb.LoadBalancer) { l.Attributes[k] = v } }
+	set := func(k, v string) func(l *snapelb.LoadBalancer) {
+		return func(l *snapelb.LoadBalancer) { l.Attributes[k] = v }
+	}
 	s := &snapelb.ELB{LoadBalancers: []*snapelb.LoadBalancer{
 		alb("good", nil),
 		alb("bad", func(l *snapelb.LoadBalancer) {
@@ -135,7 +137,10 @@ func TestV2LoadBalancerControls(t *testing.T) {
 		}),
 		alb("unread", noAttributes),
 		nlb("nlb", nil),
-		nlb("nlb-bad", func(l *snapelb.LoadBalancer) { l.Attributes["deletion_protection.enabled"] = "false"; l.Zones = l.Zones[:1] }),
+		nlb("nlb-bad", func(l *snapelb.LoadBalancer) {
+			l.Attributes["deletion_protection.enabled"] = "false"
+			l.Zones = l.Zones[:1]
+		}),
 	}}
 	for id, want := range map[string]map[string]control.Status{
 		"ELB.4":  {arn("good"): P, arn("bad"): F, arn("unread"): E, arn("nlb"): NA, arn("nlb-bad"): NA},
@@ -153,7 +158,9 @@ func TestV2LoadBalancerControls(t *testing.T) {
 }
 
 func TestELB1(t *testing.T) {
-	rule := func(prio string, a ...snapelb.Action) snapelb.Rule { return snapelb.Rule{Priority: prio, IsDefault: prio == "default", Actions: a} }
+	rule := func(prio string, a ...snapelb.Action) snapelb.Rule {
+		return snapelb.Rule{Priority: prio, IsDefault: prio == "default", Actions: a}
+	}
 	withRules := func(rules ...snapelb.Rule) func(l *snapelb.LoadBalancer) {
 		return func(l *snapelb.LoadBalancer) { l.Listeners[0].Rules = rules }
 	}
@@ -171,7 +178,9 @@ func TestELB1(t *testing.T) {
 		alb("rules-unread", func(l *snapelb.LoadBalancer) {
 			l.Listeners[0].Rules, l.Listeners[0].Errors = nil, map[string]string{"rules": "AccessDenied"}
 		}),
-		alb("listeners-unread", func(l *snapelb.LoadBalancer) { l.Listeners, l.Errors = nil, map[string]string{"listeners": "Throttling"} }),
+		alb("listeners-unread", func(l *snapelb.LoadBalancer) {
+			l.Listeners, l.Errors = nil, map[string]string{"listeners": "Throttling"}
+		}),
 		nlb("nlb", nil),
 	}}
 	check(t, "ELB.1", eval(t, byID(t, "ELB.1"), s), map[string]control.Status{
@@ -187,7 +196,9 @@ func TestListenerControls(t *testing.T) {
 		nlb("nlb", nil),
 		nlb("nlb-tcp", func(l *snapelb.LoadBalancer) { l.Listeners[0].Protocol, l.Listeners[0].SSLPolicy = "TCP", "" }),
 		{ARN: arn("gwlb"), Name: "gwlb", Type: "gateway", Zones: []string{"a", "b"}, Listeners: []*snapelb.Listener{{ARN: arn("gwlb") + "/l", Protocol: "GENEVE", Port: 6081}}},
-		alb("unread", func(l *snapelb.LoadBalancer) { l.Listeners, l.Errors = nil, map[string]string{"listeners": "AccessDenied"} }),
+		alb("unread", func(l *snapelb.LoadBalancer) {
+			l.Listeners, l.Errors = nil, map[string]string{"listeners": "AccessDenied"}
+		}),
 	}}
 	check(t, "ELB.17", eval(t, byID(t, "ELB.17"), s), map[string]control.Status{
 		arn("good") + "/l80": NA, arn("good") + "/l443": P, arn("old-policy") + "/l80": NA, arn("old-policy") + "/l443": F,
@@ -216,7 +227,9 @@ func TestClassicControls(t *testing.T) {
 		clb("tcp-only", func(l *snapelb.ClassicLoadBalancer) {
 			l.Listeners = []snapelb.ClassicListener{{Protocol: "TCP", Port: 5432, InstanceProtocol: "TCP", InstancePort: 5432}}
 		}),
-		clb("custom-policy", func(l *snapelb.ClassicLoadBalancer) { l.Policies[0].Attributes = map[string]string{"Protocol-TLSv1.2": "true"} }),
+		clb("custom-policy", func(l *snapelb.ClassicLoadBalancer) {
+			l.Policies[0].Attributes = map[string]string{"Protocol-TLSv1.2": "true"}
+		}),
 		clb("no-listener", func(l *snapelb.ClassicLoadBalancer) { l.Listeners = nil }),
 		clb("unread", unread),
 	}}

@@ -162,9 +162,9 @@ func elb12() *control.Control {
 
 func elb13() *control.Control {
 	return v2Control(control.Control{
-		ID:       "ELB.13",
-		Title:    "Application, Network and Gateway Load Balancers should span multiple Availability Zones",
-		Severity: control.Medium,
+		ID:        "ELB.13",
+		Title:     "Application, Network and Gateway Load Balancers should span multiple Availability Zones",
+		Severity:  control.Medium,
 		Rationale: "A load balancer enabled in one Availability Zone has nowhere to send traffic when that zone fails.",
 		Remediation: "Enable the load balancer in a subnet of a second Availability Zone (and register targets there).\n" +
 			"Console: EC2 > Load Balancers > the load balancer > Network mapping > Edit subnets.\n" +
