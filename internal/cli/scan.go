@@ -153,7 +153,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		Discover:    dopts,
 		Collectors:  registry.All(),
 		Controls:    ctls,
-		Standards:   cat.Standards(),
+		Standards:   scoredStandards(cat, s.standards),
 		Concurrency: s.concurrency,
 		Now:         clock.Real, // demo --now replaces it
 		TaskTimeout: s.taskTimeout,
@@ -195,6 +195,22 @@ func selectControls(cat *control.Catalog, stds, ids []string) ([]*control.Contro
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// scoredStandards are the standards a scan scores and its report shows:
+// those --standard names (the scan evaluates only their controls, so a
+// score of another standard would be over a part of it), else all.
+func scoredStandards(cat *control.Catalog, names []string) []control.Standard {
+	if len(names) == 0 {
+		return cat.Standards()
+	}
+	var out []control.Standard
+	for _, s := range cat.Standards() {
+		if slices.Contains(names, s.Short) || slices.Contains(names, s.ID) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // standardsHelp names the standards in flag help: the embedded standards'

@@ -31,6 +31,23 @@ type Standard struct {
 	Requirements []StdItem `yaml:"requirements" json:"requirements"`
 }
 
+// Label names the standard with its version, as reports and the
+// dashboard show it: "CIS AWS Foundations Benchmark v3.0.0"; a version
+// that is a date is shown in parentheses ("… Security Pillar (2024-06-27)").
+func (s Standard) Label() string {
+	name := s.Name
+	if name == "" {
+		name = s.Short
+	}
+	switch {
+	case s.Version == "" || strings.Contains(name, s.Version):
+		return name
+	case strings.Count(s.Version, "-") == 2:
+		return name + " (" + s.Version + ")"
+	}
+	return name + " v" + s.Version
+}
+
 // InSecurityHub reports whether Security Hub offers the standard under
 // its ID (an ASFF finding names it in Compliance.AssociatedStandards).
 func (s Standard) InSecurityHub() bool { return !strings.HasPrefix(s.ID, "guardrail/") }

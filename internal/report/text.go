@@ -80,8 +80,13 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	// Accounts.
 	p.println("\nACCOUNTS  worst score first")
 	head := []string{"ACCOUNT", "ID", "OU", "SCORE", "TARGETS"}
+	hidden := 0
 	for _, s := range v.Standards {
-		head = append(head, strings.ToUpper(s.Short))
+		if s.Column {
+			head = append(head, strings.ToUpper(s.Short))
+		} else {
+			hidden++
+		}
 	}
 	head = append(head, "CRIT", "HIGH", "MED", "LOW", "ERR")
 	t = &table{indent: 2, gap: map[int]int{}, right: map[int]bool{}}
@@ -96,14 +101,18 @@ func Text(w io.Writer, r *Report, opts Options) error {
 		row := []string{clip(a.Name, 17), a.ID, clipLeft(a.OUPath, 13)}
 		if a.Error != "" {
 			row = append(row, "n/a", fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
-			for range v.Standards {
-				row = append(row, "n/a")
+			for _, s := range v.Standards {
+				if s.Column {
+					row = append(row, "n/a")
+				}
 			}
 			row = append(row, "-", "-", "-", "-", "-")
 		} else {
 			row = append(row, pct(a.Overall), fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
-			for _, s := range a.Standards {
-				row = append(row, pct(s))
+			for i, s := range a.Standards {
+				if v.Standards[i].Column {
+					row = append(row, pct(s))
+				}
 			}
 			row = append(row, fmt.Sprint(a.Failing.Critical), fmt.Sprint(a.Failing.High),
 				fmt.Sprint(a.Failing.Medium), fmt.Sprint(a.Failing.Low), fmt.Sprint(a.Errors))
@@ -113,6 +122,9 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	t.write(p)
 	if v.NotAssessed > 0 {
 		p.println("  n/a: not assessed, see NOT ASSESSED below.")
+	}
+	if hidden > 0 {
+		p.wrap("  ", fmt.Sprintf("%d more standards are scored per account in the HTML and JSON reports (--format html|json), or alone with --standard.", hidden), "  ")
 	}
 
 	// Failing controls.

@@ -57,7 +57,16 @@ type req struct {
 type stdView struct {
 	ID, Short, Name string
 	Score           score.Score
+	// Column: the text report's account table shows the standard (see
+	// textColumns).
+	Column bool
 }
+
+// textColumns is how many standards the text report's account table has
+// room for: with more, it shows the primary ones (cis-3.0 and fsbp among
+// the embedded standards), and every standard's score is in SCORES above
+// it and in every account's row of the HTML and JSON reports.
+const textColumns = 3
 
 type accountRow struct {
 	ID, Name, OUPath string
@@ -97,16 +106,7 @@ type group struct {
 	Count   int
 }
 
-func standardLabel(s control.Standard) string {
-	name := s.Name
-	if name == "" {
-		name = s.Short
-	}
-	if s.Version != "" && !strings.Contains(name, s.Version) {
-		name += " v" + s.Version
-	}
-	return name
-}
+func standardLabel(s control.Standard) string { return s.Label() }
 
 func newView(r *Report) *view {
 	v := &view{r: r, controls: map[string]*control.Control{}, accounts: map[string]*Account{}, Overall: r.Scores.Overall}
@@ -125,9 +125,16 @@ func newView(r *Report) *view {
 			}
 		}
 	}
+	primary := 0
 	for _, s := range r.Standards {
+		if s.Primary {
+			primary++
+		}
+	}
+	for i, s := range r.Standards {
 		sc, _ := score.Standard(r.Scores.Standards, s.ID)
-		v.Standards = append(v.Standards, stdView{ID: s.ID, Short: s.Short, Name: standardLabel(s), Score: sc})
+		col := len(r.Standards) <= textColumns || s.Primary || (primary == 0 && i < textColumns)
+		v.Standards = append(v.Standards, stdView{ID: s.ID, Short: s.Short, Name: standardLabel(s), Score: sc, Column: col})
 	}
 	v.gapped = map[[2]string][]string{}
 	for _, g := range r.Gaps {
