@@ -9,6 +9,13 @@
 // any passed; a control with no results, or only NOT_APPLICABLE ones, has
 // no data and is left out of the score (Security Hub's "No data").
 //
+// A standard's score is over the controls its requirements map, each
+// counted once however many requirements name it, as Security Hub scores
+// a standard over its enabled controls: a requirement with no control (a
+// manual one, or one whose Security Hub control Guardrail does not
+// implement yet, see control/standards) is outside the score and never
+// counts as passed.
+//
 // # Coverage
 //
 // A scan assesses targets: an account in one of its enabled regions. The
