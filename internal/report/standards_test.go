@@ -90,3 +90,29 @@ func TestTextStandards(t *testing.T) {
 		t.Errorf("the account table has a column per standard:\n%s", out)
 	}
 }
+
+// TestTextOneStandard: a scan of one standard lists the requirements
+// that did not pass, and counts the others.
+func TestTextOneStandard(t *testing.T) {
+	r := embeddedReport(t)
+	for _, s := range r.Standards {
+		if s.Short == "cis-1.2" {
+			r.Standards = []control.Standard{s}
+		}
+	}
+	r.ComputeScores()
+	var b bytes.Buffer
+	if err := report.Text(&b, r, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"REQUIREMENTS  CIS AWS Foundations Benchmark v1.2.0\n  1 passed, 1 failed, 37 no data, 3 need a person, 7 not implemented;",
+		"1.12  FAILED           IAM.4", "1.5   NOT_IMPLEMENTED  IAM.11", "need a person: see 'guardrail controls list --standard cis-1.2'"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "1.13  PASSED") {
+		t.Errorf("passed requirements are listed:\n%s", out)
+	}
+}

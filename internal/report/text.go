@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/score"
 )
 
@@ -125,6 +126,11 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	}
 	if hidden > 0 {
 		p.wrap("  ", fmt.Sprintf("%d more standards are scored per account in the HTML and JSON reports (--format html|json), or alone with --standard.", hidden), "  ")
+	}
+
+	// A scan of one standard (--standard): its requirements.
+	if len(r.Standards) == 1 {
+		requirements(p, r, r.Standards[0])
 	}
 
 	// Failing controls.
@@ -251,6 +257,43 @@ func clipLeft(s string, n int) string {
 	}
 	r := []rune(s)
 	return "…" + string(r[len(r)-n+1:])
+}
+
+// requirements writes the requirements of std that did not pass, and
+// how many did, needed a person or are not implemented.
+func requirements(p *printer, r *Report, std control.Standard) {
+	rs := score.Requirements(r.Scores, std)
+	n := map[score.Status]int{}
+	for _, q := range rs {
+		n[q.Status]++
+	}
+	var counts []string
+	for _, c := range []struct {
+		s    score.Status
+		name string
+	}{{score.Passed, "passed"}, {score.Failed, "failed"}, {score.Unknown, "unknown"}, {score.NoData, "no data"},
+		{score.Manual, "need a person"}, {score.NotImplemented, "not implemented"}} {
+		if n[c.s] > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", n[c.s], c.name))
+		}
+	}
+	p.println("\nREQUIREMENTS  " + std.Label())
+	p.wrap("  ", strings.Join(counts, ", ")+"; the ones that did not pass:", "  ")
+	titles := map[string]string{}
+	for _, q := range std.Requirements {
+		titles[q.ID] = q.Title
+	}
+	t := &table{indent: 2}
+	for _, q := range rs {
+		switch q.Status {
+		case score.Failed, score.Unknown, score.NotImplemented:
+			t.row(q.Requirement, string(q.Status), clip(strings.Join(q.Controls, ","), 24), clip(titles[q.Requirement], 60))
+		}
+	}
+	t.write(p)
+	if n[score.Manual] > 0 {
+		p.println("  need a person: see 'guardrail controls list --standard " + std.Short + "'.")
+	}
 }
 
 // printer writes text and keeps the first error.

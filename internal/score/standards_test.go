@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
@@ -63,5 +64,41 @@ func TestEmbeddedStandardsScore(t *testing.T) {
 		if (sc.Failed == 1) != in || sc.Passed != 0 {
 			t.Errorf("%s: %+v; IAM.4 in it: %v", st.Short, sc, in)
 		}
+	}
+}
+
+func TestRequirements(t *testing.T) {
+	mk := func(id string) *control.Control {
+		return &control.Control{ID: id, Title: "t", Service: "S", ResourceType: "AwsAccount", Check: func(*control.Input) {}, Rationale: "r", Remediation: "m"}
+	}
+	std := control.Standard{ID: "cis", Short: "cis", Requirements: []control.StdItem{
+		{ID: "1", Controls: []string{"S3.1", "S3.8"}}, // S3.8 failed
+		{ID: "2", Controls: []string{"S3.1", "S3.9"}}, // S3.9 no data: passed
+		{ID: "3", Controls: []string{"S3.2"}},         // errored
+		{ID: "4", Controls: []string{"S3.9"}},         // no data
+		{ID: "5", Manual: true},
+		{ID: "6", Controls: []string{"ELB.1"}},
+	}}
+	cat, err := control.NewCatalog([]*control.Control{mk("S3.1"), mk("S3.2"), mk("S3.8"), mk("S3.9")}, []control.Standard{std})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := []control.Result{
+		res("S3.1", control.Passed, "1", "r", "a"), res("S3.8", control.Failed, "1", "r", "a"),
+		res("S3.2", control.Error, "1", "r", "b"), res("S3.9", control.NotApplicable, "1", "r", "c"),
+	}
+	s := score.Compute(score.Input{Results: rs, Controls: cat.Controls(), Standards: cat.Standards()})
+	resolved, _ := cat.Standard("cis")
+	got := score.Requirements(s, resolved)
+	want := []score.RequirementStatus{
+		{Requirement: "1", Status: score.Failed, Controls: []string{"S3.8"}},
+		{Requirement: "2", Status: score.Passed, Controls: []string{"S3.1", "S3.9"}},
+		{Requirement: "3", Status: score.Unknown, Controls: []string{"S3.2"}},
+		{Requirement: "4", Status: score.NoData, Controls: []string{"S3.9"}},
+		{Requirement: "5", Status: score.Manual},
+		{Requirement: "6", Status: score.NotImplemented, Controls: []string{"ELB.1"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Requirements =\n%+v\nwant\n%+v", got, want)
 	}
 }
