@@ -262,7 +262,10 @@ func clipLeft(s string, n int) string {
 // requirements writes the requirements of std that did not pass, and
 // how many did, needed a person or are not implemented.
 func requirements(p *printer, r *Report, std control.Standard) {
-	rs := score.Requirements(r.Scores, std)
+	rs := r.Requirements[std.Short]
+	if rs == nil {
+		rs = score.Requirements(r.Scores, std)
+	}
 	n := map[score.Status]int{}
 	for _, q := range rs {
 		n[q.Status]++
