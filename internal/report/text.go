@@ -262,39 +262,21 @@ func clipLeft(s string, n int) string {
 // requirements writes the requirements of std that did not pass, and
 // how many did, needed a person or are not implemented.
 func requirements(p *printer, r *Report, std control.Standard) {
-	rs := r.Requirements[std.Short]
-	if rs == nil {
-		rs = score.Requirements(r.Scores, std)
-	}
-	n := map[score.Status]int{}
-	for _, q := range rs {
-		n[q.Status]++
-	}
-	var counts []string
-	for _, c := range []struct {
-		s    score.Status
-		name string
-	}{{score.Passed, "passed"}, {score.Failed, "failed"}, {score.Unknown, "unknown"}, {score.NoData, "no data"},
-		{score.Manual, "need a person"}, {score.NotImplemented, "not implemented"}} {
-		if n[c.s] > 0 {
-			counts = append(counts, fmt.Sprintf("%d %s", n[c.s], c.name))
-		}
-	}
+	rows, counts := requirementRows(r, std)
 	p.println("\nREQUIREMENTS  " + std.Label())
-	p.wrap("  ", strings.Join(counts, ", ")+"; the ones that did not pass:", "  ")
-	titles := map[string]string{}
-	for _, q := range std.Requirements {
-		titles[q.ID] = q.Title
-	}
+	p.wrap("  ", counts+"; the ones that did not pass:", "  ")
 	t := &table{indent: 2}
-	for _, q := range rs {
-		switch q.Status {
+	manual := false
+	for _, q := range rows {
+		switch score.Status(q.Status) {
 		case score.Failed, score.Unknown, score.NotImplemented:
-			t.row(q.Requirement, string(q.Status), clip(strings.Join(q.Controls, ","), 24), clip(titles[q.Requirement], 60))
+			t.row(q.ID, q.Status, clip(q.Controls, 24), clip(q.Title, 60))
+		case score.Manual:
+			manual = true
 		}
 	}
 	t.write(p)
-	if n[score.Manual] > 0 {
+	if manual {
 		p.println("  need a person: see 'guardrail controls list --standard " + std.Short + "'.")
 	}
 }
