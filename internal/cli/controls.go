@@ -21,7 +21,7 @@ import (
 func newControlsCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "controls",
-		Short: "The control catalog: what Guardrail checks, mapped to CIS and AWS FSBP",
+		Short: "The control catalog: what Guardrail checks, mapped to CIS, AWS FSBP and Well-Architected",
 	}
 	var std, format string
 	list := &cobra.Command{
@@ -39,7 +39,7 @@ func newControlsCmd() *cobra.Command {
 			return listControls(c.OutOrStdout(), cat, std, format)
 		},
 	}
-	list.Flags().StringVar(&std, "standard", "", "show this standard's requirements (cis-3.0, fsbp)")
+	list.Flags().StringVar(&std, "standard", "", "show this standard's requirements ("+standardsHelp+")")
 	list.Flags().StringVar(&format, "format", "text", "text or json")
 	c.AddCommand(list)
 	return c
@@ -85,30 +85,55 @@ func listControls(w io.Writer, cat *control.Catalog, std, format string) error {
 	fmt.Fprintf(w, "%s %s (%s)\n\n", s.Name, s.Version, s.ID)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "REQ\tLEVEL\tASSESSMENT\tCONTROLS\tTITLE")
-	automated := 0
 	for _, r := range s.Requirements {
 		kind := "automated"
 		if r.Manual {
 			kind = "manual"
 		}
-		if len(r.Controls) > 0 {
-			automated++
-		}
 		level := "-"
 		if r.Level > 0 {
 			level = fmt.Sprint(r.Level)
 		}
-		ctls := strings.Join(r.Controls, ",")
-		if ctls == "" {
-			ctls = "(needs a person)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, level, kind, ctls, r.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, level, kind, requirementControls(r), r.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d requirements, %d assessed by Guardrail controls\n", len(s.Requirements), automated)
+	assessed, manual, missing := s.Counts()
+	fmt.Fprintf(w, "\n%d requirements, %d assessed by Guardrail controls", len(s.Requirements), assessed)
+	if manual > 0 {
+		fmt.Fprintf(w, ", %d need a person", manual)
+	}
+	if missing > 0 {
+		fmt.Fprintf(w, ", %d not implemented yet", missing)
+	}
+	fmt.Fprintln(w)
+	if manual+missing > 0 {
+		fmt.Fprintln(w, "Only requirements assessed by a control count in the standard's score; the others never count as passed.")
+	}
 	return nil
+}
+
+// requirementControls is the CONTROLS cell: the controls that assess r
+// (the first few when there are many: --format json lists them all),
+// then the Security Hub controls it waits for ("not implemented: EFS.1"),
+// or "(needs a person)" when no control could assess it.
+func requirementControls(r control.StdItem) string {
+	const shown = 6
+	var parts []string
+	switch n := len(r.Controls); {
+	case n > shown:
+		parts = append(parts, fmt.Sprintf("%s (+%d more)", strings.Join(r.Controls[:shown-1], ","), n-shown+1))
+	case n > 0:
+		parts = append(parts, strings.Join(r.Controls, ","))
+	}
+	if len(r.NotImplemented) > 0 {
+		parts = append(parts, "not implemented: "+strings.Join(r.NotImplemented, ","))
+	}
+	if len(parts) == 0 {
+		return "(needs a person)"
+	}
+	return strings.Join(parts, "; ")
 }
 
 func newIAMPolicyCmd() *cobra.Command {

@@ -103,7 +103,7 @@ func (f *findingFilter) registerSelect(c *cobra.Command) {
 	fl.StringSliceVar(&f.severities, "severity", nil, "severities (high,critical)")
 	fl.StringSliceVar(&f.compliance, "compliance", nil, "latest result: PASSED, FAILED, NOT_APPLICABLE, ERROR")
 	fl.StringVar(&f.ou, "ou", "", "OU path: the OU and the OUs under it (Workloads, Workloads/Production)")
-	fl.StringVar(&f.standard, "standard", "", "standard: cis-3.0 or fsbp")
+	fl.StringVar(&f.standard, "standard", "", "standard: "+standardsHelp)
 	fl.StringVar(&f.resourceType, "resource-type", "", "ASFF resource type (AwsS3Bucket)")
 	fl.StringVar(&f.text, "text", "", "text in the resource, title or reason")
 	fl.StringVar(&f.scan, "scan", "", "only findings this scan saw")

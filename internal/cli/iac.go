@@ -109,7 +109,7 @@ Exit codes: 0 no FAILED result at or over --fail-on (or no --fail-on),
 	f.StringVar(&s.source, "source", "", "the Terraform root module directory: results name the file and line of each resource block")
 	f.StringVar(&s.exemptions, "exemptions", "", "a YAML file of approved exceptions (see 'IaC checks in CI' in the README)")
 	f.StringSliceVar(&s.controls, "controls", nil, "assess only these controls (IDs, comma-separated)")
-	f.StringSliceVar(&s.standards, "standard", nil, "assess only the controls of these standards (cis-3.0, fsbp)")
+	f.StringSliceVar(&s.standards, "standard", nil, "assess only the controls of these standards ("+standardsHelp+")")
 	f.BoolVar(&s.fromStore, "context-from-store", false, "take the account-wide state the plan does not define from the latest live scan of --context-account in the store (--db)")
 	f.StringVar(&s.ctxAccount, "context-account", "", "with --context-from-store: the live account the plan will be applied to")
 	f.BoolVar(&s.ebsDefault, "ebs-encryption-by-default", false, "the account has EBS encryption by default on (=false: off) in the plan's region")

@@ -64,7 +64,7 @@ func (s *scanFlags) register(c *cobra.Command) {
 	f.StringVarP(&s.output, "output", "o", "", "write the output to this file (the summary still goes to the terminal)")
 	f.StringVar(&s.failOn, "fail-on", "", "exit 1 if a control fails at or above this severity (low, medium, high, critical), else 4 if a target in scope could not be assessed")
 	f.BoolVar(&s.allowPartial, "allow-partial", false, "with --fail-on, accept a scan that could not assess some targets (exit 0 instead of 4)")
-	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards (cis-3.0, fsbp)")
+	f.StringSliceVar(&s.standards, "standard", nil, "only controls of these standards ("+standardsHelp+"); the report scores those standards")
 	f.StringSliceVar(&s.controls, "controls", nil, "only these control IDs (S3.1,EC2.8)")
 	f.IntVar(&s.concurrency, "concurrency", 256, "collection tasks at once (each is one service in one account and region); the per-service rate limits still apply")
 	f.DurationVar(&s.taskTimeout, "task-timeout", scan.DefaultTaskTimeout, "give up a collection task (one service in one account and region) after this long; it is reported as not assessed")
@@ -153,7 +153,7 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		Discover:    dopts,
 		Collectors:  registry.All(),
 		Controls:    ctls,
-		Standards:   cat.Standards(),
+		Standards:   scoredStandards(cat, s.standards),
 		Concurrency: s.concurrency,
 		Now:         clock.Real, // demo --now replaces it
 		TaskTimeout: s.taskTimeout,
@@ -197,6 +197,26 @@ func selectControls(cat *control.Catalog, stds, ids []string) ([]*control.Contro
 	return out, nil
 }
 
+// scoredStandards are the standards a scan scores and its report shows:
+// those --standard names (the scan evaluates only their controls, so a
+// score of another standard would be over a part of it), else all.
+func scoredStandards(cat *control.Catalog, names []string) []control.Standard {
+	if len(names) == 0 {
+		return cat.Standards()
+	}
+	var out []control.Standard
+	for _, s := range cat.Standards() {
+		if slices.Contains(names, s.Short) || slices.Contains(names, s.ID) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// standardsHelp names the standards in flag help: the embedded standards'
+// short names (TestStandardsHelp checks it against the catalog).
+const standardsHelp = "cis-1.2, cis-1.4, cis-3.0, cis-4.0, cis-5.0, fsbp, wa-sec"
+
 func standardNames(cat *control.Catalog) string {
 	var names []string
 	for _, s := range cat.Standards() {
@@ -209,7 +229,7 @@ func newScanCmd(g *globals) *cobra.Command {
 	var s scanFlags
 	c := &cobra.Command{
 		Use:   "scan",
-		Short: "Assess every account and region of the organization against CIS and AWS FSBP",
+		Short: "Assess every account and region of the organization against CIS, AWS FSBP and Well-Architected",
 		Long: `Discover the organization, collect the state of every account and enabled
 region through the AWS APIs (read-only; see 'guardrail iam-policy'), and
 evaluate every control of the catalog ('guardrail controls list').

@@ -147,7 +147,7 @@ was read within --ready-within) and Prometheus /metrics are served on
 	fl.DurationVar(&f.seenWindow, "seen-window", 24*time.Hour, "how long events seen are remembered, so one read again is not re-assessed again")
 	fl.DurationVar(&f.rediscover, "rediscover", time.Hour, "how often the organization's accounts and regions are discovered again")
 	fl.BoolVar(&f.reassess, "reassess", true, "re-assess what events change (default: yes, but not with --from)")
-	fl.StringSliceVar(&f.standards, "standard", nil, "re-assess only controls of these standards (cis-3.0, fsbp)")
+	fl.StringSliceVar(&f.standards, "standard", nil, "re-assess only controls of these standards ("+standardsHelp+")")
 	fl.StringSliceVar(&f.controls, "controls", nil, "re-assess only these control IDs")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "log only warnings and errors, not each alert")
 	f.notify.register(c)

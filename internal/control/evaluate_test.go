@@ -125,7 +125,7 @@ func TestSeverityAndIDs(t *testing.T) {
 	}{
 		"duplicate":       {[]*control.Control{ok, &dup}, nil, "defined twice"},
 		"bad id":          {[]*control.Control{&bad}, nil, "ID must look like"},
-		"unknown control": {[]*control.Control{ok}, []control.Standard{{ID: "x", Short: "x", Requirements: []control.StdItem{{ID: "1", Controls: []string{"S3.9"}}}}}, "no control S3.9"},
+		"unknown control": {[]*control.Control{ok}, []control.Standard{{ID: "x", Short: "x", Requirements: []control.StdItem{{ID: "1", Controls: []string{"GR.S3.9"}}}}}, "no control GR.S3.9"},
 	} {
 		if _, err := control.NewCatalog(tc.cs, tc.stds); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", name, err, tc.want)

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ const (
 	asffRemediationMax = 512
 	asffReasonMax      = 2048
 	asffStandardsMax   = 20
-	asffNoteMax        = 512
+	// asffRequirementsMax bounds Compliance.RelatedRequirements.
+	asffRequirementsMax = 32
+	asffNoteMax         = 512
 )
 
 // asffFinding is an AwsSecurityFinding as BatchImportFindings takes it.
@@ -227,9 +230,10 @@ func entrySeverity(e Entry, c *control.Control) control.Severity {
 	return c.Severity
 }
 
-// standardsID is how Security Hub names a standard: "standards/…".
+// standardsID is how Security Hub names a standard: "standards/…", or
+// "ruleset/…" for CIS v1.2.0.
 func standardsID(s *control.Standard) string {
-	if strings.HasPrefix(s.ID, "standards/") {
+	if strings.HasPrefix(s.ID, "standards/") || strings.HasPrefix(s.ID, "ruleset/") {
 		return s.ID
 	}
 	return "standards/" + s.ID
@@ -287,14 +291,23 @@ func asffOf(e Entry, opts Options) asffFinding {
 		f.Compliance.Status = "NOT_AVAILABLE"
 		f.Compliance.StatusReasons = []asffStatusReason{{ReasonCode: "NOT_ASSESSED", Description: clip(nonBlank(res.Reason, "not assessed"), asffReasonMax)}}
 	}
+	// AssociatedStandards names only the standards Security Hub offers
+	// (CIS v4.0.1 and Well-Architected are Guardrail's): their requirements
+	// are still in RelatedRequirements, which names every standard.
 	seen := map[string]bool{}
 	for _, q := range e.Requirements {
-		if !seen[q.Standard.ID] && len(f.Compliance.AssociatedStandards) < asffStandardsMax {
+		if !seen[q.Standard.ID] {
 			seen[q.Standard.ID] = true
-			f.Compliance.AssociatedStandards = append(f.Compliance.AssociatedStandards, asffStandard{StandardsID: standardsID(q.Standard)})
-			f.Types = append(f.Types, "Software and Configuration Checks/Industry and Regulatory Standards/"+nonBlank(q.Standard.Name, q.Standard.Short))
+			if q.Standard.InSecurityHub() && len(f.Compliance.AssociatedStandards) < asffStandardsMax {
+				f.Compliance.AssociatedStandards = append(f.Compliance.AssociatedStandards, asffStandard{StandardsID: standardsID(q.Standard)})
+			}
+			if t := "Software and Configuration Checks/Industry and Regulatory Standards/" + nonBlank(q.Standard.Name, q.Standard.Short); !slices.Contains(f.Types, t) {
+				f.Types = append(f.Types, t)
+			}
 		}
-		f.Compliance.RelatedRequirements = append(f.Compliance.RelatedRequirements, standardLabel(*q.Standard)+"/"+q.ID)
+		if len(f.Compliance.RelatedRequirements) < asffRequirementsMax {
+			f.Compliance.RelatedRequirements = append(f.Compliance.RelatedRequirements, standardLabel(*q.Standard)+"/"+q.ID)
+		}
 	}
 	if len(f.Types) == 0 {
 		f.Types = []string{"Software and Configuration Checks/AWS Security Best Practices"}

@@ -146,4 +146,11 @@ func (r *Report) ComputeScores() {
 		}
 	}
 	r.Scores = score.Compute(in)
+	r.Requirements = nil
+	for _, s := range r.Standards {
+		if r.Requirements == nil {
+			r.Requirements = map[string][]score.RequirementStatus{}
+		}
+		r.Requirements[s.Short] = score.Requirements(r.Scores, s)
+	}
 }

@@ -34,7 +34,10 @@ type Report struct {
 	// count the targets assessed (see ComputeScores).
 	Coverage Coverage     `json:"coverage"`
 	Scores   score.Scores `json:"scores"`
-	Stats    Stats        `json:"stats"`
+	// Requirements are each standard's requirements with their status
+	// across the scan, by standard short name (score.Requirements).
+	Requirements map[string][]score.RequirementStatus `json:"requirements,omitempty"`
+	Stats        Stats                                `json:"stats"`
 	// Inventory is the scan's resources with their exposure, built from
 	// its snapshot; nil when the scan kept none. Stores keep it for
 	// search and rank findings by it; reports do not print it.

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,7 +232,9 @@ func ocsfOf(e Entry, opts Options) ocsfEvent {
 		if !seen[q.Standard.ID] {
 			seen[q.Standard.ID] = true
 			ev.Compliance.Standards = append(ev.Compliance.Standards, label)
-			ev.FindingInfo.Types = append(ev.FindingInfo.Types, "Software and Configuration Checks/Industry and Regulatory Standards/"+nonBlank(q.Standard.Name, q.Standard.Short))
+			if t := "Software and Configuration Checks/Industry and Regulatory Standards/" + nonBlank(q.Standard.Name, q.Standard.Short); !slices.Contains(ev.FindingInfo.Types, t) {
+				ev.FindingInfo.Types = append(ev.FindingInfo.Types, t)
+			}
 		}
 		ev.Compliance.Requirements = append(ev.Compliance.Requirements, label+"/"+q.ID)
 	}

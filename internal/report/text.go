@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/score"
 )
 
@@ -80,8 +81,13 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	// Accounts.
 	p.println("\nACCOUNTS  worst score first")
 	head := []string{"ACCOUNT", "ID", "OU", "SCORE", "TARGETS"}
+	hidden := 0
 	for _, s := range v.Standards {
-		head = append(head, strings.ToUpper(s.Short))
+		if s.Column {
+			head = append(head, strings.ToUpper(s.Short))
+		} else {
+			hidden++
+		}
 	}
 	head = append(head, "CRIT", "HIGH", "MED", "LOW", "ERR")
 	t = &table{indent: 2, gap: map[int]int{}, right: map[int]bool{}}
@@ -96,14 +102,18 @@ func Text(w io.Writer, r *Report, opts Options) error {
 		row := []string{clip(a.Name, 17), a.ID, clipLeft(a.OUPath, 13)}
 		if a.Error != "" {
 			row = append(row, "n/a", fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
-			for range v.Standards {
-				row = append(row, "n/a")
+			for _, s := range v.Standards {
+				if s.Column {
+					row = append(row, "n/a")
+				}
 			}
 			row = append(row, "-", "-", "-", "-", "-")
 		} else {
 			row = append(row, pct(a.Overall), fmt.Sprintf("%d/%d", a.Coverage.Assessed, a.Coverage.InScope))
-			for _, s := range a.Standards {
-				row = append(row, pct(s))
+			for i, s := range a.Standards {
+				if v.Standards[i].Column {
+					row = append(row, pct(s))
+				}
 			}
 			row = append(row, fmt.Sprint(a.Failing.Critical), fmt.Sprint(a.Failing.High),
 				fmt.Sprint(a.Failing.Medium), fmt.Sprint(a.Failing.Low), fmt.Sprint(a.Errors))
@@ -113,6 +123,14 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	t.write(p)
 	if v.NotAssessed > 0 {
 		p.println("  n/a: not assessed, see NOT ASSESSED below.")
+	}
+	if hidden > 0 {
+		p.wrap("  ", fmt.Sprintf("%d more standards are scored per account in the HTML and JSON reports (--format html|json), or alone with --standard.", hidden), "  ")
+	}
+
+	// A scan of one standard (--standard): its requirements.
+	if len(r.Standards) == 1 {
+		requirements(p, r, r.Standards[0])
 	}
 
 	// Failing controls.
@@ -239,6 +257,28 @@ func clipLeft(s string, n int) string {
 	}
 	r := []rune(s)
 	return "…" + string(r[len(r)-n+1:])
+}
+
+// requirements writes the requirements of std that did not pass, and
+// how many did, needed a person or are not implemented.
+func requirements(p *printer, r *Report, std control.Standard) {
+	rows, counts := requirementRows(r, std)
+	p.println("\nREQUIREMENTS  " + std.Label())
+	p.wrap("  ", counts+"; the ones that did not pass:", "  ")
+	t := &table{indent: 2}
+	manual := false
+	for _, q := range rows {
+		switch score.Status(q.Status) {
+		case score.Failed, score.Unknown, score.NotImplemented:
+			t.row(q.ID, q.Status, clip(q.Controls, 24), clip(q.Title, 60))
+		case score.Manual:
+			manual = true
+		}
+	}
+	t.write(p)
+	if manual {
+		p.println("  need a person: see 'guardrail controls list --standard " + std.Short + "'.")
+	}
 }
 
 // printer writes text and keeps the first error.

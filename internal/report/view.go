@@ -57,7 +57,56 @@ type req struct {
 type stdView struct {
 	ID, Short, Name string
 	Score           score.Score
+	// Column: the text report's account table shows the standard (see
+	// textColumns).
+	Column bool
+	// Requirements are its requirements with their status; Counts sums
+	// them up ("30 passed, 4 failed, 11 need a person").
+	Requirements []reqRow
+	Counts       string
 }
+
+// reqRow is one requirement of a standard as the HTML report shows it.
+type reqRow struct {
+	ID, Title, Status, Controls string
+	Level                       int
+}
+
+// requirementRows are std's requirements with their status in r, and
+// their counts by status.
+func requirementRows(r *Report, std control.Standard) ([]reqRow, string) {
+	rs := r.Requirements[std.Short]
+	if rs == nil {
+		rs = score.Requirements(r.Scores, std)
+	}
+	n := map[score.Status]int{}
+	var rows []reqRow
+	for i, q := range rs {
+		n[q.Status]++
+		row := reqRow{ID: q.Requirement, Status: string(q.Status), Controls: strings.Join(q.Controls, ", ")}
+		if i < len(std.Requirements) {
+			row.Title, row.Level = std.Requirements[i].Title, std.Requirements[i].Level
+		}
+		rows = append(rows, row)
+	}
+	var counts []string
+	for _, c := range []struct {
+		s    score.Status
+		name string
+	}{{score.Passed, "passed"}, {score.Failed, "failed"}, {score.Unknown, "unknown"}, {score.NoData, "no data"},
+		{score.Manual, "need a person"}, {score.NotImplemented, "not implemented"}} {
+		if n[c.s] > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", n[c.s], c.name))
+		}
+	}
+	return rows, strings.Join(counts, ", ")
+}
+
+// textColumns is how many standards the text report's account table has
+// room for: with more, it shows the primary ones (cis-3.0 and fsbp among
+// the embedded standards), and every standard's score is in SCORES above
+// it and in every account's row of the HTML and JSON reports.
+const textColumns = 3
 
 type accountRow struct {
 	ID, Name, OUPath string
@@ -97,16 +146,7 @@ type group struct {
 	Count   int
 }
 
-func standardLabel(s control.Standard) string {
-	name := s.Name
-	if name == "" {
-		name = s.Short
-	}
-	if s.Version != "" && !strings.Contains(name, s.Version) {
-		name += " v" + s.Version
-	}
-	return name
-}
+func standardLabel(s control.Standard) string { return s.Label() }
 
 func newView(r *Report) *view {
 	v := &view{r: r, controls: map[string]*control.Control{}, accounts: map[string]*Account{}, Overall: r.Scores.Overall}
@@ -125,9 +165,18 @@ func newView(r *Report) *view {
 			}
 		}
 	}
+	primary := 0
 	for _, s := range r.Standards {
+		if s.Primary {
+			primary++
+		}
+	}
+	for i, s := range r.Standards {
 		sc, _ := score.Standard(r.Scores.Standards, s.ID)
-		v.Standards = append(v.Standards, stdView{ID: s.ID, Short: s.Short, Name: standardLabel(s), Score: sc})
+		col := len(r.Standards) <= textColumns || s.Primary || (primary == 0 && i < textColumns)
+		sv := stdView{ID: s.ID, Short: s.Short, Name: standardLabel(s), Score: sc, Column: col}
+		sv.Requirements, sv.Counts = requirementRows(r, s)
+		v.Standards = append(v.Standards, sv)
 	}
 	v.gapped = map[[2]string][]string{}
 	for _, g := range r.Gaps {

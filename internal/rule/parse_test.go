@@ -109,7 +109,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad severity", "rules:\n  - name: a\n    criteria: {control: EC2.8}\n    actions: {note: n}\n  - name: b\n    criteria:\n      severity:\n        - hgih\n    actions: {note: n}\n",
 			`rules.yaml:8:11: rules[1].criteria.severity[0]: "hgih" is not a severity (want informational, low, medium, high, critical)`},
 		{"no such control", oneRule("      control: [EC2.8, EC2.999]\n", note), `rules.yaml:4:24: rules[0].criteria.control[1]: no control "EC2.999" (see 'guardrail controls list')`},
-		{"no such standard", oneRule("      standard: nist\n", note), `rules.yaml:4:17: rules[0].criteria.standard: no standard "nist" (want one of cis-3.0, fsbp)`},
+		{"no such standard", oneRule("      standard: nist\n", note), `rules.yaml:4:17: rules[0].criteria.standard: no standard "nist" (want one of cis-1.2, cis-1.4, cis-3.0, cis-4.0, cis-5.0, fsbp, wa-sec)`},
 		{"no such requirement", oneRule("      standard: [fsbp, \"cis-3.0:9.99\"]\n", note), `rules.yaml:4:24: rules[0].criteria.standard[1]: standard cis-3.0 has no requirement "9.99" (see 'guardrail controls list --standard cis-3.0')`},
 		{"bad resource type", oneRule("      resource_type: [aws_instance]\n", note), `rules.yaml:4:23: rules[0].criteria.resource_type[0]: "aws_instance" is not a resource type (want an ASFF type like AwsEc2Instance)`},
 		{"bad resource id glob", oneRule("      resource_id: [\"arn:aws:s3:::[logs\"]\n", note), `rules.yaml:4:21: rules[0].criteria.resource_id[0]: "arn:aws:s3:::[logs" is not a valid pattern: [ is not closed by ]`},

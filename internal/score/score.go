@@ -9,6 +9,13 @@
 // any passed; a control with no results, or only NOT_APPLICABLE ones, has
 // no data and is left out of the score (Security Hub's "No data").
 //
+// A standard's score is over the controls its requirements map, each
+// counted once however many requirements name it, as Security Hub scores
+// a standard over its enabled controls: a requirement with no control (a
+// manual one, or one whose Security Hub control Guardrail does not
+// implement yet, see control/standards) is outside the score and never
+// counts as passed.
+//
 // # Coverage
 //
 // A scan assesses targets: an account in one of its enabled regions. The
@@ -533,5 +540,57 @@ func sortedKeys(m map[string]*scope) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Requirement statuses beyond a control's: a manual requirement needs a
+// person; one not implemented waits for a control Guardrail lacks.
+const (
+	Manual         Status = "MANUAL"
+	NotImplemented Status = "NOT_IMPLEMENTED"
+)
+
+// RequirementStatus is one requirement of a standard across the scan.
+type RequirementStatus struct {
+	Requirement string `json:"requirement"`
+	Status      Status `json:"status"`
+	// Controls are the controls that decided it: the failed ones when it
+	// failed, the unknown ones when unknown, else all its controls.
+	Controls []string `json:"controls,omitempty"`
+}
+
+// Requirements derives each requirement's status in std from the scan's
+// control statuses (s.Controls): FAILED if a control of it failed, else
+// UNKNOWN if one is unknown, else PASSED if one passed (the others having
+// no data: nothing for them to judge), else NO_DATA. A requirement with
+// no control is MANUAL, or NOT_IMPLEMENTED when Security Hub has a control
+// for it that Guardrail lacks; neither is ever PASSED.
+func Requirements(s Scores, std control.Standard) []RequirementStatus {
+	out := make([]RequirementStatus, 0, len(std.Requirements))
+	for _, r := range std.Requirements {
+		rs := RequirementStatus{Requirement: r.ID}
+		switch r.Kind() {
+		case control.KindManual:
+			rs.Status = Manual
+		case control.KindNotImplemented:
+			rs.Status, rs.Controls = NotImplemented, r.NotImplemented
+		default:
+			by := map[Status][]string{}
+			for _, id := range r.Controls {
+				st := s.Control(id)
+				by[st] = append(by[st], id)
+			}
+			for _, st := range []Status{Failed, Unknown, Passed, NoData} {
+				if ids := by[st]; len(ids) > 0 {
+					rs.Status, rs.Controls = st, ids
+					break
+				}
+			}
+			if rs.Status == Passed {
+				rs.Controls = r.Controls
+			}
+		}
+		out = append(out, rs)
+	}
 	return out
 }

@@ -67,8 +67,35 @@ func trendChart(h []store.ScoreAt, standards []control.Standard) template.HTML {
 	line("l0", "All controls", func(s store.ScoreAt) (float64, bool) { return s.Overall, true })
 	for i, st := range standards {
 		id := st.ID
-		line(fmt.Sprintf("l%d", i%4+1), st.Name, func(s store.ScoreAt) (float64, bool) { v, ok := s.Standards[id]; return v, ok })
+		line(lineClass(i), st.Label(), func(s store.ScoreAt) (float64, bool) { v, ok := s.Standards[id]; return v, ok })
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// chartLines is how many standards the trend chart draws (the colours
+// app-3.css has for lines l1-l4).
+const chartLines = 4
+
+// trendStandards are the standards the trend chart draws: the primary
+// ones (cis-3.0 and fsbp among the embedded standards) when there are more
+// than it has colours for, else all. Every standard has its card with its
+// score and change since the previous scan.
+func trendStandards(all []control.Standard) []control.Standard {
+	if len(all) <= chartLines {
+		return all
+	}
+	var out []control.Standard
+	for _, s := range all {
+		if s.Primary && len(out) < chartLines {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return all[:chartLines]
+	}
+	return out
+}
+
+// lineClass is the CSS class of the i-th standard's line.
+func lineClass(i int) string { return fmt.Sprintf("l%d", i+1) }

@@ -50,6 +50,9 @@ type scoreCard struct {
 	// Coverage is the targets assessed / in scope behind the score.
 	Coverage score.Coverage `json:"coverage"`
 	Delta    float64        `json:"delta"`
+	// Line is the class of the standard's line in the trend chart ("l1"),
+	// "" when the chart leaves it out (see trendStandards).
+	Line string `json:"-"`
 }
 
 // card is the score card of sc.
@@ -180,12 +183,18 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 	sc := ov.Scan.Scores
 	ov.Overall = card("All controls", sc.Overall)
 	ov.Overall.Delta = sc.Overall.Percent - prevOverall
+	charted := trendStandards(s.o.Catalog.Standards())
 	for _, st := range s.o.Catalog.Standards() {
 		ss, ok := score.Standard(sc.Standards, st.ID)
-		c := card(st.Name, ss)
+		c := card(st.Label(), ss)
 		c.ID, c.Short, c.HasData = st.ID, st.Short, ok && ss.HasData()
 		if p, ok := prev[st.ID]; ok {
 			c.Delta = ss.Percent - p
+		}
+		for i, t := range charted {
+			if t.ID == st.ID {
+				c.Line = lineClass(i)
+			}
 		}
 		ov.Standards = append(ov.Standards, c)
 	}
@@ -194,7 +203,7 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 		ov.Open.AddN(c.Severity, c.Count)
 	}
 	ov.Top = s.topControls(counts, 10)
-	ov.chart = trendChart(ov.Trend, s.o.Catalog.Standards())
+	ov.chart = trendChart(ov.Trend, charted)
 	if ov.Previous != nil {
 		ch, err := s.o.Store.ScanChanges(ctx, ov.Scan.ID, 5)
 		if err != nil {

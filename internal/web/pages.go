@@ -125,7 +125,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 	var stds []scoreCard
 	for _, st := range s.o.Catalog.Standards() {
 		ss, ok := score.Standard(acct.Standards, st.ID)
-		c := card(st.Name, ss)
+		c := card(st.Label(), ss)
 		c.ID, c.Short, c.HasData = st.ID, st.Short, ok && ss.HasData()
 		stds = append(stds, c)
 	}

@@ -107,7 +107,7 @@ func TestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{"Organization posture", "CIS AWS Foundations Benchmark", "Heat map", "Top failing controls", "workload-000", "Since the previous scan"}},
+		{"/", 200, []string{"Organization posture", "CIS AWS Foundations Benchmark v1.2.0", "CIS AWS Foundations Benchmark v5.0.0", "AWS Well-Architected Security Pillar (2024-06-27)", "Heat map", "Top failing controls", "workload-000", "Since the previous scan"}},
 		{"/findings", 200, []string{"findings", "Download CSV", f.Control}},
 		{"/findings?severity=critical&region=eu-west-1", 200, []string{"CRITICAL"}},
 		{"/findings?standard=cis-3.0&page=2", 200, []string{"Page 2 of"}},
@@ -298,7 +298,8 @@ func TestAPI(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &sum); err != nil || rec.Code != 200 {
 		t.Fatalf("summary: %d %v %.300s", rec.Code, err, rec.Body.String())
 	}
-	if sum.Scan != "scan-synthetic-2" || len(sum.Standards) != 2 || len(sum.Accounts) != 4 || sum.Accounts[0].Name == "" || len(sum.Accounts[0].Standards) != 2 {
+	// Every embedded standard (CIS v1.2.0-v5.0.0, FSBP, Well-Architected).
+	if sum.Scan != "scan-synthetic-2" || len(sum.Standards) != 7 || len(sum.Accounts) != 4 || sum.Accounts[0].Name == "" || len(sum.Accounts[0].Standards) != 7 {
 		t.Errorf("summary: %+v", sum)
 	}
 	var page struct {
