@@ -79,7 +79,9 @@ func find(c *svc.Ctx, id string) (*world.Distribution, error) {
 }
 
 // etag is the distribution's current configuration version.
-func etag(d *world.Distribution) string { return DistributionID("etag", d.ID, timestamp(d.Modified))[1:] }
+func etag(d *world.Distribution) string {
+	return DistributionID("etag", d.ID, timestamp(d.Modified))[1:]
+}
 
 // list serves ListDistributions: MaxItems (default and largest page 100)
 // distributions after the one Marker names; NextMarker names the last
