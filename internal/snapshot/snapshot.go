@@ -17,6 +17,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
@@ -70,6 +71,8 @@ type Account struct {
 	IAM      *iam.IAM          `json:"iam,omitempty"`
 	Settings *account.Settings `json:"settings,omitempty"`
 	S3       *s3.S3            `json:"s3,omitempty"`
+	// CloudFront is global: read once per account, in its home region.
+	CloudFront *cloudfront.CloudFront `json:"cloudfront,omitempty"`
 
 	// Regions holds the regional state of each assessed region.
 	Regions map[string]*Region `json:"regions"`

@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
@@ -29,6 +30,7 @@ func All() []collect.Collector {
 		iamcollect.Collector(),
 		accountcollect.Collector(),
 		s3collect.Collector(),
+		cloudfrontcollect.Collector(),
 		accessanalyzercollect.Collector(),
 		cloudtrailcollect.Collector(),
 		cloudwatchcollect.Collector(),
