@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
@@ -33,6 +34,7 @@ func Controls() []*control.Control {
 		configcontrol.Controls(),
 		ec2control.Controls(),
 		elbcontrol.Controls(),
+		cloudfrontcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),
