@@ -25,6 +25,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/wafv2"
 )
 
 // Services returns every simulated service, explicitly listed.
@@ -54,5 +55,6 @@ func Services() []*svc.Service {
 		elb.Service(),
 		lambda.Service(),
 		cloudfront.Service(),
+		wafv2.Service(),
 	}
 }

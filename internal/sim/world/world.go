@@ -212,6 +212,7 @@ type Region struct {
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
 	ELB            ELB            `yaml:"elb"`
+	WAFv2          WAFv2          `yaml:"wafv2"`
 }
 
 // ARN builds an ARN in the simulated partition.
