@@ -33,6 +33,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/wafv2"
 )
 
 // Snapshot is the state of every assessed account.
@@ -95,6 +96,7 @@ type Region struct {
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ELB            *elb.ELB                       `json:"elb,omitempty"`
+	WAFv2          *wafv2.WAFv2                   `json:"wafv2,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -28,6 +28,7 @@ var prefixes = map[string]string{
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective":              "detective",
 	"CloudFront":             "cloudfront",
+	"WAFV2":                  "wafv2",
 	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
 }
 

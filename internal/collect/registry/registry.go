@@ -22,6 +22,7 @@ import (
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
+	wafv2collect "github.com/guardrail-sec/guardrail/internal/collect/wafv2"
 )
 
 // All returns every collector, global ones first.
@@ -45,6 +46,7 @@ func All() []collect.Collector {
 		rdscollect.Collector(),
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
+		wafv2collect.Collector(),
 	}
 }
 
