@@ -21,6 +21,7 @@ import (
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
+	wafv2control "github.com/guardrail-sec/guardrail/internal/control/wafv2"
 )
 
 // Controls returns every control, unlinked.
@@ -35,6 +36,7 @@ func Controls() []*control.Control {
 		ec2control.Controls(),
 		elbcontrol.Controls(),
 		cloudfrontcontrol.Controls(),
+		wafv2control.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),
