@@ -23,6 +23,10 @@ type WebACL struct {
 	// Resources are the ARNs of the regional resources associated with
 	// the web ACL (Application Load Balancers, API Gateway stages).
 	Resources []string `yaml:"resources"`
+	// LoadBalancers names Application Load Balancers of the same account
+	// and region associated with the web ACL (the demo cannot spell their
+	// derived ARNs).
+	LoadBalancers []string `yaml:"load_balancers"`
 }
 
 // WAFRule is one rule of a web ACL.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/elb"
 	"github.com/guardrail-sec/guardrail/internal/sim/wire"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -304,6 +305,15 @@ func listResources(c *svc.Ctx) (any, error) {
 	}
 	marker, ok := want[in.ResourceType]
 	out := []string{}
+	if in.ResourceType == "APPLICATION_LOAD_BALANCER" {
+		for _, name := range a.LoadBalancers {
+			for _, l := range c.Regional().ELB.LoadBalancers {
+				if l.Name == name && (l.Type == "" || l.Type == "application") {
+					out = append(out, elb.LoadBalancerARN(c, l))
+				}
+			}
+		}
+	}
 	for _, r := range a.Resources {
 		if ok && strings.Contains(r, marker) {
 			out = append(out, r)

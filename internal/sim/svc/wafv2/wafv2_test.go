@@ -23,12 +23,16 @@ func seed() *world.World {
 	r.WAFv2.WebACLs = []*world.WebACL{
 		{Name: "web", Rules: []*world.WAFRule{{Name: "common", Priority: 0, ManagedGroup: "AWSManagedRulesCommonRuleSet"},
 			{Name: "rate", Priority: 1, RateLimit: 2000, NoMetrics: true}},
-			LogDestinations: []string{"arn:aws:firehose:eu-west-1:222222222222:deliverystream/aws-waf-logs-web"}, Resources: []string{alb}},
+			LogDestinations: []string{"arn:aws:firehose:eu-west-1:222222222222:deliverystream/aws-waf-logs-web"}, Resources: []string{alb},
+			LoadBalancers: []string{"named", "nlb"}},
 		{Name: "empty", NoMetrics: true},
 	}
 	for i := range 3 {
 		r.WAFv2.WebACLs = append(r.WAFv2.WebACLs, &world.WebACL{Name: fmt.Sprintf("more-%d", i)})
 	}
+	// Load balancers named by the web ACL resolve to their ARNs; a
+	// Network Load Balancer is never an association.
+	r.ELB.LoadBalancers = []*world.LoadBalancer{{Name: "named"}, {Name: "nlb", Type: "network"}}
 	a.In("us-east-1").WAFv2.WebACLs = []*world.WebACL{{Name: "edge", Scope: "CLOUDFRONT"}}
 	return w
 }
@@ -71,7 +75,8 @@ func TestListGetAndPaginate(t *testing.T) {
 		t.Errorf("logging %+v %v", l, err)
 	}
 	res, err := c.ListResourcesForWebACL(ctx, &wafapi.ListResourcesForWebACLInput{WebACLArn: web.ARN, ResourceType: waftypes.ResourceTypeApplicationLoadBalancer})
-	if err != nil || len(res.ResourceArns) != 1 || res.ResourceArns[0] != alb {
+	if err != nil || len(res.ResourceArns) != 2 || res.ResourceArns[1] != alb ||
+		res.ResourceArns[0] != "arn:aws:elasticloadbalancing:eu-west-1:"+simtest.Member+":loadbalancer/app/named/"+res.ResourceArns[0][len(res.ResourceArns[0])-16:] {
 		t.Errorf("resources %+v %v", res, err)
 	}
 	// No logging configuration is WAFNonexistentItemException.
