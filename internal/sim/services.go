@@ -4,6 +4,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
@@ -24,6 +25,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/wafv2"
 )
 
 // Services returns every simulated service, explicitly listed.
@@ -52,5 +54,7 @@ func Services() []*svc.Service {
 		rds.Service(),
 		elb.Service(),
 		lambda.Service(),
+		cloudfront.Service(),
+		wafv2.Service(),
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
@@ -32,6 +33,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/wafv2"
 )
 
 // Snapshot is the state of every assessed account.
@@ -70,6 +72,8 @@ type Account struct {
 	IAM      *iam.IAM          `json:"iam,omitempty"`
 	Settings *account.Settings `json:"settings,omitempty"`
 	S3       *s3.S3            `json:"s3,omitempty"`
+	// CloudFront is global: read once per account, in its home region.
+	CloudFront *cloudfront.CloudFront `json:"cloudfront,omitempty"`
 
 	// Regions holds the regional state of each assessed region.
 	Regions map[string]*Region `json:"regions"`
@@ -92,6 +96,7 @@ type Region struct {
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ELB            *elb.ELB                       `json:"elb,omitempty"`
+	WAFv2          *wafv2.WAFv2                   `json:"wafv2,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

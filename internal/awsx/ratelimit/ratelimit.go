@@ -78,7 +78,7 @@ var signingNames = map[string]string{
 }
 
 // globalServices sign every call in the partition's global region.
-var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true}
+var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true, "cloudfront": true}
 
 // Service returns the signing name of an SDK service ID ("Config
 // Service" is "config").

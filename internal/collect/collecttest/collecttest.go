@@ -27,12 +27,15 @@ var prefixes = map[string]string{
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective":              "detective",
+	"CloudFront":             "cloudfront",
+	"WAFV2":                  "wafv2",
 	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
 }
 
 // renamed maps operations whose IAM action has another name.
 var renamed = map[string]string{
 	"s3:ListBuckets":                       "s3:ListAllMyBuckets",
+	"s3:HeadBucket":                        "s3:ListBucket",
 	"s3:GetBucketEncryption":               "s3:GetEncryptionConfiguration",
 	"s3:GetObjectLockConfiguration":        "s3:GetBucketObjectLockConfiguration",
 	"s3:GetBucketLifecycleConfiguration":   "s3:GetLifecycleConfiguration",

@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
@@ -21,6 +22,7 @@ import (
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
+	wafv2collect "github.com/guardrail-sec/guardrail/internal/collect/wafv2"
 )
 
 // All returns every collector, global ones first.
@@ -29,6 +31,7 @@ func All() []collect.Collector {
 		iamcollect.Collector(),
 		accountcollect.Collector(),
 		s3collect.Collector(),
+		cloudfrontcollect.Collector(),
 		accessanalyzercollect.Collector(),
 		cloudtrailcollect.Collector(),
 		cloudwatchcollect.Collector(),
@@ -43,6 +46,7 @@ func All() []collect.Collector {
 		rdscollect.Collector(),
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
+		wafv2collect.Collector(),
 	}
 }
 

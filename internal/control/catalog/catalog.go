@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
@@ -20,6 +21,7 @@ import (
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
+	wafv2control "github.com/guardrail-sec/guardrail/internal/control/wafv2"
 )
 
 // Controls returns every control, unlinked.
@@ -33,6 +35,8 @@ func Controls() []*control.Control {
 		configcontrol.Controls(),
 		ec2control.Controls(),
 		elbcontrol.Controls(),
+		cloudfrontcontrol.Controls(),
+		wafv2control.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

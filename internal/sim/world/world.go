@@ -159,6 +159,8 @@ type Account struct {
 	IAM     IAM     `yaml:"iam"`
 	S3      S3      `yaml:"s3"`
 	Contact Contact `yaml:"contact"`
+	// CloudFront is global: its distributions belong to the account.
+	CloudFront CloudFront `yaml:"cloudfront"`
 }
 
 // Contact is the account's alternate contacts (Account API).
@@ -210,6 +212,7 @@ type Region struct {
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
 	ELB            ELB            `yaml:"elb"`
+	WAFv2          WAFv2          `yaml:"wafv2"`
 }
 
 // ARN builds an ARN in the simulated partition.

@@ -53,6 +53,10 @@ func typeSegment(typ string) string {
 	return "app"
 }
 
+// LoadBalancerARN is the ARN the simulator gives l in the calling
+// account and region (WAFv2 resolves its associations with it).
+func LoadBalancerARN(c *svc.Ctx, l *world.LoadBalancer) string { return lbARN(c, l) }
+
 func lbID(l *world.LoadBalancer) string { return orDefault(l.ID, hashID("lb", l.Name)) }
 
 func lbARN(c *svc.Ctx, l *world.LoadBalancer) string {
