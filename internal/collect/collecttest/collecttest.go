@@ -26,7 +26,8 @@ var prefixes = map[string]string{
 	"AccessAnalyzer": "access-analyzer", "Inspector2": "inspector2", "KMS": "kms",
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
-	"Detective": "detective",
+	"Detective":   "detective",
+	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb",
 }
 
 // renamed maps operations whose IAM action has another name.

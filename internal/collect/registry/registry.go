@@ -10,6 +10,7 @@ import (
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
@@ -41,6 +42,7 @@ func All() []collect.Collector {
 		rdscollect.Collector(),
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
+		elasticachecollect.Collector(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
@@ -39,6 +40,7 @@ func Controls() []*control.Control {
 		rdscontrol.Controls(),
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
+		elasticachecontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}
