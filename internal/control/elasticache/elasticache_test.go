@@ -43,7 +43,9 @@ func TestCatalog(t *testing.T) {
 }
 
 func cARN(id string) string { return "arn:aws:elasticache:us-east-1:111122223333:cluster:" + id }
-func gARN(id string) string { return "arn:aws:elasticache:us-east-1:111122223333:replicationgroup:" + id }
+func gARN(id string) string {
+	return "arn:aws:elasticache:us-east-1:111122223333:replicationgroup:" + id
+}
 
 func days(n int) *int { return &n }
 
