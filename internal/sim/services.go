@@ -19,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
@@ -52,5 +53,6 @@ func Services() []*svc.Service {
 		rds.Service(),
 		lambda.Service(),
 		elasticache.Service(),
+		redshift.Service(),
 	}
 }

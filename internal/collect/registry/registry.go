@@ -18,6 +18,7 @@ import (
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
+	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
@@ -43,6 +44,7 @@ func All() []collect.Collector {
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
 		elasticachecollect.Collector(),
+		redshiftcollect.Collector(),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
+	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
@@ -41,6 +42,7 @@ func Controls() []*control.Control {
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
 		elasticachecontrol.Controls(),
+		redshiftcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -210,6 +210,7 @@ type Region struct {
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
 	ElastiCache    ElastiCache    `yaml:"elasticache"`
+	Redshift       Redshift       `yaml:"redshift"`
 }
 
 // ARN builds an ARN in the simulated partition.
