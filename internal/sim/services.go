@@ -9,6 +9,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/efs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
@@ -54,5 +55,6 @@ func Services() []*svc.Service {
 		lambda.Service(),
 		elasticache.Service(),
 		redshift.Service(),
+		efs.Service(),
 	}
 }

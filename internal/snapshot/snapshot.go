@@ -21,6 +21,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/efs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
@@ -94,6 +95,7 @@ type Region struct {
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ElastiCache    *elasticache.ElastiCache       `json:"elasticache,omitempty"`
 	Redshift       *redshift.Redshift             `json:"redshift,omitempty"`
+	EFS            *efs.EFS                       `json:"efs,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

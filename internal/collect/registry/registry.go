@@ -10,6 +10,7 @@ import (
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	efscollect "github.com/guardrail-sec/guardrail/internal/collect/efs"
 	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
@@ -45,6 +46,7 @@ func All() []collect.Collector {
 		snscollect.Collector(),
 		elasticachecollect.Collector(),
 		redshiftcollect.Collector(),
+		efscollect.Collector(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	efscontrol "github.com/guardrail-sec/guardrail/internal/control/efs"
 	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
@@ -43,6 +44,7 @@ func Controls() []*control.Control {
 		securityhubcontrol.Controls(),
 		elasticachecontrol.Controls(),
 		redshiftcontrol.Controls(),
+		efscontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -211,6 +211,7 @@ type Region struct {
 	Lambda         Lambda         `yaml:"lambda"`
 	ElastiCache    ElastiCache    `yaml:"elasticache"`
 	Redshift       Redshift       `yaml:"redshift"`
+	EFS            EFS            `yaml:"efs"`
 }
 
 // ARN builds an ARN in the simulated partition.
