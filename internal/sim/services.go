@@ -18,6 +18,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
@@ -56,5 +57,6 @@ func Services() []*svc.Service {
 		elasticache.Service(),
 		redshift.Service(),
 		efs.Service(),
+		opensearch.Service(),
 	}
 }

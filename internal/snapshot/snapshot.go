@@ -29,6 +29,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/redshift"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
@@ -96,6 +97,7 @@ type Region struct {
 	ElastiCache    *elasticache.ElastiCache       `json:"elasticache,omitempty"`
 	Redshift       *redshift.Redshift             `json:"redshift,omitempty"`
 	EFS            *efs.EFS                       `json:"efs,omitempty"`
+	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

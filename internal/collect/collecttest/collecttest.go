@@ -27,7 +27,7 @@ var prefixes = map[string]string{
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective":   "detective",
-	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb", "EFS": "elasticfilesystem",
+	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb", "EFS": "elasticfilesystem", "OpenSearch": "es",
 }
 
 // renamed maps operations whose IAM action has another name.

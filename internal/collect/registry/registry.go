@@ -18,6 +18,7 @@ import (
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
+	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
@@ -47,6 +48,7 @@ func All() []collect.Collector {
 		elasticachecollect.Collector(),
 		redshiftcollect.Collector(),
 		efscollect.Collector(),
+		opensearchcollect.Collector(),
 	}
 }
 

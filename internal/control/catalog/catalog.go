@@ -17,6 +17,7 @@ import (
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
+	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
@@ -45,6 +46,7 @@ func Controls() []*control.Control {
 		elasticachecontrol.Controls(),
 		redshiftcontrol.Controls(),
 		efscontrol.Controls(),
+		opensearchcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -212,6 +212,7 @@ type Region struct {
 	ElastiCache    ElastiCache    `yaml:"elasticache"`
 	Redshift       Redshift       `yaml:"redshift"`
 	EFS            EFS            `yaml:"efs"`
+	OpenSearch     OpenSearch     `yaml:"opensearch"`
 }
 
 // ARN builds an ARN in the simulated partition.
