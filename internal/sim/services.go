@@ -8,6 +8,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/efs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/elasticache"
@@ -58,5 +59,6 @@ func Services() []*svc.Service {
 		redshift.Service(),
 		efs.Service(),
 		opensearch.Service(),
+		dynamodb.Service(),
 	}
 }

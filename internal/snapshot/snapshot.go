@@ -20,6 +20,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/efs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elasticache"
@@ -98,6 +99,7 @@ type Region struct {
 	Redshift       *redshift.Redshift             `json:"redshift,omitempty"`
 	EFS            *efs.EFS                       `json:"efs,omitempty"`
 	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
+	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

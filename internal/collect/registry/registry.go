@@ -9,6 +9,7 @@ import (
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
+	dynamodbcollect "github.com/guardrail-sec/guardrail/internal/collect/dynamodb"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
 	efscollect "github.com/guardrail-sec/guardrail/internal/collect/efs"
 	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
@@ -49,6 +50,7 @@ func All() []collect.Collector {
 		redshiftcollect.Collector(),
 		efscollect.Collector(),
 		opensearchcollect.Collector(),
+		dynamodbcollect.Collector(),
 	}
 }
 

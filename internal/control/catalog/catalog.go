@@ -9,6 +9,7 @@ import (
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
+	dynamodbcontrol "github.com/guardrail-sec/guardrail/internal/control/dynamodb"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
 	efscontrol "github.com/guardrail-sec/guardrail/internal/control/efs"
 	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
@@ -47,6 +48,7 @@ func Controls() []*control.Control {
 		redshiftcontrol.Controls(),
 		efscontrol.Controls(),
 		opensearchcontrol.Controls(),
+		dynamodbcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

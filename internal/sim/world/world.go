@@ -213,6 +213,7 @@ type Region struct {
 	Redshift       Redshift       `yaml:"redshift"`
 	EFS            EFS            `yaml:"efs"`
 	OpenSearch     OpenSearch     `yaml:"opensearch"`
+	DynamoDB       DynamoDB       `yaml:"dynamodb"`
 }
 
 // ARN builds an ARN in the simulated partition.
