@@ -9,7 +9,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/efs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/elb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
@@ -18,8 +21,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
@@ -56,5 +61,10 @@ func Services() []*svc.Service {
 		lambda.Service(),
 		cloudfront.Service(),
 		wafv2.Service(),
+		elasticache.Service(),
+		redshift.Service(),
+		efs.Service(),
+		opensearch.Service(),
+		dynamodb.Service(),
 	}
 }

@@ -21,7 +21,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/efs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elb"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
@@ -29,7 +32,9 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/redshift"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
@@ -97,6 +102,11 @@ type Region struct {
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ELB            *elb.ELB                       `json:"elb,omitempty"`
 	WAFv2          *wafv2.WAFv2                   `json:"wafv2,omitempty"`
+	ElastiCache    *elasticache.ElastiCache       `json:"elasticache,omitempty"`
+	Redshift       *redshift.Redshift             `json:"redshift,omitempty"`
+	EFS            *efs.EFS                       `json:"efs,omitempty"`
+	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
+	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -30,6 +30,7 @@ var prefixes = map[string]string{
 	"CloudFront":             "cloudfront",
 	"WAFV2":                  "wafv2",
 	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
+	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb", "EFS": "elasticfilesystem", "OpenSearch": "es",
 }
 
 // renamed maps operations whose IAM action has another name.

@@ -30,6 +30,7 @@ func Collector() collect.Collector {
 			"rds:DescribeDBSnapshotAttributes",
 			"rds:DescribeDBClusterSnapshots",
 			"rds:DescribeDBClusterSnapshotAttributes",
+			"rds:DescribeEventSubscriptions",
 		},
 		Collect: collectRDS,
 	}
@@ -67,6 +68,9 @@ func collectRDS(ctx context.Context, in collect.Input) error {
 	if err := clusterSnapshots(ctx, c, out); err != nil {
 		fail("cluster_snapshots", err)
 	}
+	if err := eventSubscriptions(ctx, c, out); err != nil {
+		fail("event_subscriptions", err)
+	}
 	if err := restorers(ctx, c, out.Snapshots); err != nil {
 		return err
 	}
@@ -84,6 +88,7 @@ func instance(d rdstypes.DBInstance) *rds.Instance {
 		Status:                  aws.ToString(d.DBInstanceStatus),
 		ClusterID:               aws.ToString(d.DBClusterIdentifier),
 		ReplicaOf:               aws.ToString(d.ReadReplicaSourceDBInstanceIdentifier),
+		MasterUsername:          aws.ToString(d.MasterUsername),
 		PubliclyAccessible:      aws.ToBool(d.PubliclyAccessible),
 		StorageEncrypted:        aws.ToBool(d.StorageEncrypted),
 		KMSKeyID:                aws.ToString(d.KmsKeyId),
@@ -114,16 +119,22 @@ func clusters(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
 		}
 		for _, d := range page.DBClusters {
 			cl := &rds.Cluster{
-				ARN:                 aws.ToString(d.DBClusterArn),
-				ID:                  aws.ToString(d.DBClusterIdentifier),
-				Engine:              aws.ToString(d.Engine),
-				StorageEncrypted:    aws.ToBool(d.StorageEncrypted),
-				MultiAZ:             aws.ToBool(d.MultiAZ),
-				IAMAuth:             aws.ToBool(d.IAMDatabaseAuthenticationEnabled),
-				DeletionProtection:  aws.ToBool(d.DeletionProtection),
-				BackupRetentionDays: int(aws.ToInt32(d.BackupRetentionPeriod)),
-				LogExports:          d.EnabledCloudwatchLogsExports,
-				Tags:                tags(d.TagList),
+				ARN:                     aws.ToString(d.DBClusterArn),
+				ID:                      aws.ToString(d.DBClusterIdentifier),
+				Engine:                  aws.ToString(d.Engine),
+				Status:                  aws.ToString(d.Status),
+				MasterUsername:          aws.ToString(d.MasterUsername),
+				BacktrackWindow:         aws.ToInt64(d.BacktrackWindow),
+				CopyTagsToSnapshot:      aws.ToBool(d.CopyTagsToSnapshot),
+				AutoMinorVersionUpgrade: aws.ToBool(d.AutoMinorVersionUpgrade),
+				Port:                    int(aws.ToInt32(d.Port)),
+				StorageEncrypted:        aws.ToBool(d.StorageEncrypted),
+				MultiAZ:                 aws.ToBool(d.MultiAZ),
+				IAMAuth:                 aws.ToBool(d.IAMDatabaseAuthenticationEnabled),
+				DeletionProtection:      aws.ToBool(d.DeletionProtection),
+				BackupRetentionDays:     int(aws.ToInt32(d.BackupRetentionPeriod)),
+				LogExports:              d.EnabledCloudwatchLogsExports,
+				Tags:                    tags(d.TagList),
 			}
 			for _, m := range d.DBClusterMembers {
 				cl.Members = append(cl.Members, aws.ToString(m.DBInstanceIdentifier))
@@ -133,6 +144,29 @@ func clusters(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
 		return page.Marker, nil
 	}); err != nil {
 		return fmt.Errorf("describe db clusters: %w", err)
+	}
+	return nil
+}
+
+func eventSubscriptions(ctx context.Context, c *rdsapi.Client, out *rds.RDS) error {
+	if err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.DescribeEventSubscriptions(ctx, &rdsapi.DescribeEventSubscriptionsInput{Marker: token})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.EventSubscriptionsList {
+			out.EventSubscriptions = append(out.EventSubscriptions, &rds.EventSubscription{
+				ARN:        aws.ToString(e.EventSubscriptionArn),
+				Name:       aws.ToString(e.CustSubscriptionId),
+				SourceType: aws.ToString(e.SourceType),
+				Categories: e.EventCategoriesList,
+				Enabled:    aws.ToBool(e.Enabled),
+				Topic:      aws.ToString(e.SnsTopicArn),
+			})
+		}
+		return page.Marker, nil
+	}); err != nil {
+		return fmt.Errorf("describe event subscriptions: %w", err)
 	}
 	return nil
 }

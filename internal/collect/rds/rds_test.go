@@ -162,3 +162,38 @@ func TestDetailDenied(t *testing.T) {
 		t.Errorf("rds = %+v errors %v", r, r.Errors)
 	}
 }
+
+// TestClustersAndSubscriptions reads the cluster settings and event
+// subscriptions the cluster and event controls judge, and records a
+// denied subscription list where it was lost.
+func TestClustersAndSubscriptions(t *testing.T) {
+	s := start(t)
+	r, err := collect(t, s, hardened, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Cluster("detections")
+	if c == nil || c.Engine != "aurora-mysql" || c.MasterUsername != "detections_admin" || c.BacktrackWindow != 86400 ||
+		!c.CopyTagsToSnapshot || c.Port != 3307 || c.Status != "available" || c.Tags["owner"] != "secops" {
+		t.Errorf("cluster = %+v", c)
+	}
+	if i := instance(t, r, "findings-db"); i.MasterUsername != "findings_admin" {
+		t.Errorf("master username = %q", i.MasterUsername)
+	}
+	if len(r.EventSubscriptions) != 2 {
+		t.Fatalf("subscriptions = %+v", r.EventSubscriptions)
+	}
+	e := r.EventSubscriptions[1]
+	if e.Name != "cluster-critical" || e.SourceType != "db-cluster" || fmt.Sprint(e.Categories) != "[failure maintenance failover]" ||
+		!e.Enabled || e.ARN != "arn:aws:rds:us-east-1:222222222222:es:cluster-critical" || !strings.HasSuffix(e.Topic, ":cis-security-alarms") {
+		t.Errorf("subscription = %+v", e)
+	}
+	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: hardened, Service: "rds", Action: "DescribeEventSubscriptions"}}})
+	r, err = collect(t, s, hardened, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Errors["event_subscriptions"], "AccessDenied") || r.EventSubscriptions != nil || len(r.Clusters) != 1 {
+		t.Errorf("denied subscriptions: %+v %v", r.EventSubscriptions, r.Errors)
+	}
+}

@@ -10,7 +10,10 @@ import (
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
+	dynamodbcollect "github.com/guardrail-sec/guardrail/internal/collect/dynamodb"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	efscollect "github.com/guardrail-sec/guardrail/internal/collect/efs"
+	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
 	elbcollect "github.com/guardrail-sec/guardrail/internal/collect/elb"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
@@ -18,7 +21,9 @@ import (
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
+	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
+	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
@@ -47,6 +52,11 @@ func All() []collect.Collector {
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
 		wafv2collect.Collector(),
+		elasticachecollect.Collector(),
+		redshiftcollect.Collector(),
+		efscollect.Collector(),
+		opensearchcollect.Collector(),
+		dynamodbcollect.Collector(),
 	}
 }
 

@@ -10,14 +10,19 @@ import (
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
+	dynamodbcontrol "github.com/guardrail-sec/guardrail/internal/control/dynamodb"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	efscontrol "github.com/guardrail-sec/guardrail/internal/control/efs"
+	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
 	elbcontrol "github.com/guardrail-sec/guardrail/internal/control/elb"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
+	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
+	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
@@ -45,6 +50,11 @@ func Controls() []*control.Control {
 		rdscontrol.Controls(),
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
+		elasticachecontrol.Controls(),
+		redshiftcontrol.Controls(),
+		efscontrol.Controls(),
+		opensearchcontrol.Controls(),
+		dynamodbcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -339,3 +339,29 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+func rds25() *control.Control {
+	return instanceControl(control.Control{
+		ID:       "RDS.25",
+		Title:    "RDS database instances should use a custom administrator username",
+		Severity: control.Medium,
+		Rationale: "A default administrator name (admin, postgres) is the first one a password-guessing attack " +
+			"tries; a custom name leaves the attacker to guess both halves of the credential.",
+		Remediation: "The master user name cannot be changed: restore a snapshot into a new instance created with a " +
+			"custom master user name, or create a custom administrator, move applications to it and lock the default one.\n" +
+			"CLI: aws rds create-db-instance --db-instance-identifier <new-id> --master-username <custom> --manage-master-user-password ..., " +
+			"then migrate the data",
+		WellArchitected: []string{"SEC03"},
+	}, func(in *control.Input, _ *rds.RDS, m snapshot.Meta, i *rds.Instance) {
+		switch {
+		case i.ClusterID != "":
+			in.NotApplicable(m, "member of DB cluster %s: the administrator is the cluster's (RDS.24)", i.ClusterID)
+		case i.MasterUsername == "":
+			in.NotApplicable(m, "engine %s reports no administrator user name", i.Engine)
+		case slices.Contains(defaultAdmins, strings.ToLower(i.MasterUsername)):
+			in.Fail(m, "administrator user name is the default %q", i.MasterUsername)
+		default:
+			in.Pass(m, "custom administrator user name")
+		}
+	})
+}

@@ -31,6 +31,9 @@ func TestCatalog(t *testing.T) {
 		"RDS.5": control.Medium, "RDS.6": control.Low, "RDS.8": control.Low, "RDS.9": control.Medium,
 		"RDS.10": control.Medium, "RDS.11": control.Medium, "RDS.13": control.High, "RDS.17": control.Low,
 		"RDS.18": control.High, "RDS.23": control.Low,
+		"RDS.7": control.Low, "RDS.12": control.Medium, "RDS.14": control.Medium, "RDS.15": control.Medium,
+		"RDS.16": control.Low, "RDS.19": control.Low, "RDS.20": control.Low, "RDS.24": control.Medium,
+		"RDS.25": control.Medium, "RDS.27": control.Medium, "RDS.34": control.Medium, "RDS.35": control.Medium,
 	}
 	cs := rds.Controls()
 	if len(cs) != len(want) {

@@ -77,6 +77,14 @@ type DBCluster struct {
 	LogExports            []string  `yaml:"log_exports"`
 	Members               []string  `yaml:"members"`
 	Created               time.Time `yaml:"created"`
+	MasterUsername        string    `yaml:"master_username"`
+	// BacktrackWindow is the Aurora MySQL backtrack target window in
+	// seconds; 0 when backtracking is off.
+	BacktrackWindow         int64             `yaml:"backtrack_window"`
+	CopyTagsToSnapshot      bool              `yaml:"copy_tags_to_snapshot"`
+	AutoMinorVersionUpgrade bool              `yaml:"auto_minor_version_upgrade"`
+	Port                    int               `yaml:"port"` // 0: the engine's default
+	Tags                    map[string]string `yaml:"tags"`
 }
 
 // DBClusterSnapshot is a DB cluster snapshot.

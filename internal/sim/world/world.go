@@ -213,6 +213,11 @@ type Region struct {
 	Lambda         Lambda         `yaml:"lambda"`
 	ELB            ELB            `yaml:"elb"`
 	WAFv2          WAFv2          `yaml:"wafv2"`
+	ElastiCache    ElastiCache    `yaml:"elasticache"`
+	Redshift       Redshift       `yaml:"redshift"`
+	EFS            EFS            `yaml:"efs"`
+	OpenSearch     OpenSearch     `yaml:"opensearch"`
+	DynamoDB       DynamoDB       `yaml:"dynamodb"`
 }
 
 // ARN builds an ARN in the simulated partition.

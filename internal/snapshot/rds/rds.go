@@ -10,8 +10,12 @@ type RDS struct {
 	// Snapshots are the DB snapshots and DB cluster snapshots the account
 	// owns in the region.
 	Snapshots []*Snapshot `json:"snapshots,omitempty"`
+	// EventSubscriptions are the region's RDS event notification
+	// subscriptions.
+	EventSubscriptions []*EventSubscription `json:"event_subscriptions,omitempty"`
 	// Errors records the lists that could not be read, keyed "clusters",
-	// "snapshots" or "cluster_snapshots", with the reason. The instances
+	// "snapshots", "cluster_snapshots" or "event_subscriptions", with the
+	// reason. The instances
 	// are always read: without them the collector fails as a whole.
 	Errors map[string]string `json:"errors,omitempty"`
 }
@@ -29,7 +33,9 @@ type Instance struct {
 	// cluster's.
 	ClusterID string `json:"cluster_id,omitempty"`
 	// ReplicaOf is the source of a read replica.
-	ReplicaOf          string `json:"replica_of,omitempty"`
+	ReplicaOf string `json:"replica_of,omitempty"`
+	// MasterUsername is the administrator user created with the instance.
+	MasterUsername     string `json:"master_username,omitempty"`
 	PubliclyAccessible bool   `json:"publicly_accessible"`
 	StorageEncrypted   bool   `json:"storage_encrypted"`
 	KMSKeyID           string `json:"kms_key_id,omitempty"`
@@ -56,17 +62,39 @@ type Instance struct {
 // Cluster is one DB cluster (Aurora, Multi-AZ DB cluster, Neptune,
 // DocumentDB).
 type Cluster struct {
-	ARN                 string            `json:"arn"`
-	ID                  string            `json:"id"`
-	Engine              string            `json:"engine"`
-	StorageEncrypted    bool              `json:"storage_encrypted"`
-	MultiAZ             bool              `json:"multi_az"`
-	IAMAuth             bool              `json:"iam_auth"`
-	DeletionProtection  bool              `json:"deletion_protection"`
-	BackupRetentionDays int               `json:"backup_retention_days"`
-	LogExports          []string          `json:"log_exports,omitempty"`
-	Members             []string          `json:"members,omitempty"`
-	Tags                map[string]string `json:"tags,omitempty"`
+	ARN            string `json:"arn"`
+	ID             string `json:"id"`
+	Engine         string `json:"engine"`
+	Status         string `json:"status,omitempty"`
+	MasterUsername string `json:"master_username,omitempty"`
+	// BacktrackWindow is the Aurora MySQL backtrack target window in
+	// seconds; 0 when backtracking is off.
+	BacktrackWindow         int64             `json:"backtrack_window,omitempty"`
+	CopyTagsToSnapshot      bool              `json:"copy_tags_to_snapshot"`
+	AutoMinorVersionUpgrade bool              `json:"auto_minor_version_upgrade"`
+	Port                    int               `json:"port,omitempty"`
+	StorageEncrypted        bool              `json:"storage_encrypted"`
+	MultiAZ                 bool              `json:"multi_az"`
+	IAMAuth                 bool              `json:"iam_auth"`
+	DeletionProtection      bool              `json:"deletion_protection"`
+	BackupRetentionDays     int               `json:"backup_retention_days"`
+	LogExports              []string          `json:"log_exports,omitempty"`
+	Members                 []string          `json:"members,omitempty"`
+	Tags                    map[string]string `json:"tags,omitempty"`
+}
+
+// EventSubscription is an RDS event notification subscription.
+type EventSubscription struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name"`
+	// SourceType is db-instance, db-cluster, db-parameter-group,
+	// db-security-group, db-snapshot, db-cluster-snapshot, db-proxy...;
+	// "" subscribes to every source type.
+	SourceType string `json:"source_type,omitempty"`
+	// Categories are the subscribed event categories; empty means all.
+	Categories []string `json:"categories,omitempty"`
+	Enabled    bool     `json:"enabled"`
+	Topic      string   `json:"sns_topic_arn,omitempty"`
 }
 
 // Snapshot is a DB snapshot or a DB cluster snapshot.

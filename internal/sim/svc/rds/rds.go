@@ -441,7 +441,13 @@ type dbCluster struct {
 		DBInstanceIdentifier string
 		IsClusterWriter      bool
 	} `xml:"DBClusterMembers>DBClusterMember"`
-	ClusterCreateTime time.Time
+	ClusterCreateTime       time.Time
+	MasterUsername          string `xml:",omitempty"`
+	Port                    int
+	BacktrackWindow         int64 `xml:",omitempty"`
+	CopyTagsToSnapshot      bool
+	AutoMinorVersionUpgrade bool
+	TagList                 []tag `xml:"TagList>Tag"`
 }
 
 func describeDBClusters(c *svc.Ctx) (any, error) {
@@ -454,7 +460,12 @@ func describeDBClusters(c *svc.Ctx) (any, error) {
 		v := dbCluster{DBClusterIdentifier: d.ID, DBClusterArn: c.ARN("rds", "cluster:"+d.ID), Engine: orDefault(d.Engine, "aurora-postgresql"),
 			EngineVersion: d.EngineVersion, Status: orDefault(d.Status, "available"), StorageEncrypted: d.StorageEncrypted, KmsKeyId: d.KMSKeyID,
 			BackupRetentionPeriod: d.BackupRetentionPeriod, DeletionProtection: d.DeletionProtection, IAMDatabaseAuthenticationEnabled: d.IAMAuth,
-			MultiAZ: d.MultiAZ, PubliclyAccessible: d.PubliclyAccessible, EnabledCloudwatchLogsExports: d.LogExports, ClusterCreateTime: d.Created}
+			MultiAZ: d.MultiAZ, PubliclyAccessible: d.PubliclyAccessible, EnabledCloudwatchLogsExports: d.LogExports, ClusterCreateTime: d.Created,
+			MasterUsername: d.MasterUsername, Port: port(orDefault(d.Engine, "aurora-postgresql")), BacktrackWindow: d.BacktrackWindow,
+			CopyTagsToSnapshot: d.CopyTagsToSnapshot, AutoMinorVersionUpgrade: d.AutoMinorVersionUpgrade, TagList: tags(d.Tags)}
+		if d.Port != 0 {
+			v.Port = d.Port
+		}
 		for i, m := range d.Members {
 			v.DBClusterMembers = append(v.DBClusterMembers, struct {
 				DBInstanceIdentifier string

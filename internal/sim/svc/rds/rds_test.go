@@ -305,3 +305,47 @@ func TestModifyClusterSnapshotAttribute(t *testing.T) {
 		t.Errorf("attribute copy: %v", err)
 	}
 }
+
+// TestClusterSettings covers the cluster fields the cluster controls read
+// (RDS.7-RDS.35), through the SDK: administrator name, backtrack window,
+// copying tags, automatic minor upgrades, port and tags, and that one
+// account's cluster is invisible to another account and region.
+func TestClusterSettings(t *testing.T) {
+	w := seed()
+	r := w.Accounts[simtest.Member].In(region)
+	r.RDS.Clusters = append(r.RDS.Clusters,
+		&world.DBCluster{ID: "aurora-1", Engine: "aurora-mysql", MasterUsername: "dbo", BacktrackWindow: 86400, CopyTagsToSnapshot: true,
+			DeletionProtection: true, IAMAuth: true, MultiAZ: true, StorageEncrypted: true, LogExports: []string{"audit"}, Port: 3307,
+			Tags: map[string]string{"owner": "data"}, Created: created},
+		&world.DBCluster{ID: "maz-1", Engine: "postgres", MasterUsername: "postgres", AutoMinorVersionUpgrade: true, Created: created})
+	s := simtest.Start(t, w)
+	c := rdssdk.NewFromConfig(s.Config(t, simtest.Member, region))
+	ctx := context.Background()
+	o, err := c.DescribeDBClusters(ctx, &rdssdk.DescribeDBClustersInput{})
+	if err != nil || len(o.DBClusters) != 2 {
+		t.Fatalf("%+v %v", o, err)
+	}
+	a, m := o.DBClusters[0], o.DBClusters[1]
+	if aws.ToString(a.MasterUsername) != "dbo" || aws.ToInt64(a.BacktrackWindow) != 86400 || !aws.ToBool(a.CopyTagsToSnapshot) ||
+		aws.ToBool(a.AutoMinorVersionUpgrade) || aws.ToInt32(a.Port) != 3307 || !aws.ToBool(a.DeletionProtection) || !aws.ToBool(a.MultiAZ) ||
+		!aws.ToBool(a.IAMDatabaseAuthenticationEnabled) || !aws.ToBool(a.StorageEncrypted) || fmt.Sprint(a.EnabledCloudwatchLogsExports) != "[audit]" ||
+		len(a.TagList) != 1 || aws.ToString(a.TagList[0].Key) != "owner" || aws.ToString(a.Status) != "available" {
+		t.Errorf("aurora cluster = %+v", a)
+	}
+	if aws.ToString(m.MasterUsername) != "postgres" || m.BacktrackWindow != nil || !aws.ToBool(m.AutoMinorVersionUpgrade) ||
+		aws.ToInt32(m.Port) != 5432 || aws.ToBool(m.CopyTagsToSnapshot) {
+		t.Errorf("multi-AZ cluster = %+v", m)
+	}
+	var nf *types.DBClusterNotFoundFault
+	if _, err := c.DescribeDBClusters(ctx, &rdssdk.DescribeDBClustersInput{DBClusterIdentifier: aws.String("nope")}); !errors.As(err, &nf) {
+		t.Errorf("missing cluster: %v", err)
+	}
+	for _, other := range []*rdssdk.Client{
+		rdssdk.NewFromConfig(s.Config(t, simtest.Management, region)),
+		rdssdk.NewFromConfig(s.Config(t, simtest.Member, "us-west-2")),
+	} {
+		if o, err := other.DescribeDBClusters(ctx, &rdssdk.DescribeDBClustersInput{}); err != nil || len(o.DBClusters) != 0 {
+			t.Errorf("isolation: %+v %v", o, err)
+		}
+	}
+}
