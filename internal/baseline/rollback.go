@@ -191,27 +191,15 @@ func (e *engine) restore(ctx context.Context, it item.Item, t target.Target, s s
 		return
 	}
 	res.Changes = item.Diff(cur, s.Prior)
-	mark := func() bool {
+	if len(res.Changes) == 0 {
+		res.Action = Unchanged
 		if err := change.RolledBack(ctx, e.o.Journal, s, e.run); err != nil {
 			res.Action, res.Reason = Failed, err.Error()
-			e.add(res)
-			return false
 		}
-		return true
-	}
-	if len(res.Changes) == 0 {
-		if mark() {
-			res.Action = Unchanged
-			e.add(res)
-		}
+		e.add(res)
 		return
 	}
-	r := change.Send(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior},
-		func(ctx context.Context) error { return it.Set(ctx, env, cur, s.Prior) })
-	if r.Outcome == change.NotJournaled {
-		r.Err = fmt.Errorf("journal the current state (nothing was changed): %w", errors.Unwrap(r.Err))
-	}
-	if e.send(ctx, r, res, Restored) {
-		mark()
-	}
+	// The restore's DONE and the step's ROLLED_BACK are one write.
+	e.send(ctx, change.Undo(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior}, s,
+		func(ctx context.Context) error { return it.Set(ctx, env, cur, s.Prior) }), res, Restored)
 }
