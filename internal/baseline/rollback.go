@@ -133,13 +133,18 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, caller string, st
 	e.chain = 2 // who am I, then the role in each account
 	rep.Stats.Accounts, rep.Stats.Targets = len(e.configs), e.targets
 	do := func(ctx context.Context, t exec.Task) error {
+		var env *item.Env // one for the task's items, made if one has a step
 		for _, it := range e.ofTask(t) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			s, ok := steps[store.StepKey{Account: t.Target.Account, Region: t.Target.Region, Item: it.Name()}]
 			if ok {
-				e.restore(ctx, it, t.Target, s)
+				if env == nil {
+					v := e.env(e.o.Spec, t.Target)
+					env = &v
+				}
+				e.restore(ctx, it, *env, s)
 			}
 		}
 		return nil
@@ -177,14 +182,14 @@ func cmpString(a, b string) int {
 }
 
 // restore puts one step back to its prior state.
-func (e *engine) restore(ctx context.Context, it item.Item, t target.Target, s store.BaselineStep) {
+func (e *engine) restore(ctx context.Context, it item.Item, env item.Env, s store.BaselineStep) {
+	t := env.Target
 	res := Result{Account: t.Account, Region: t.Region, Global: t.Global, Item: it.Name()}
 	if s.Status == store.StepRolledBack {
 		res.Action, res.Reason = Done, "rolled back by "+s.Detail
 		e.add(res)
 		return
 	}
-	env := e.env(e.o.Spec, t)
 	cur, err := it.Read(ctx, env)
 	if err != nil {
 		e.fail(ctx, res, err)
