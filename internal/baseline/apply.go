@@ -180,11 +180,13 @@ func (e *engine) converge(ctx context.Context, cfg aws.Config, resume map[store.
 	}
 	rep.Stats.Accounts, rep.Stats.Targets = len(e.configs), e.targets
 	do := func(ctx context.Context, t exec.Task) error {
+		// One environment (settings, clients) for the task's items.
+		env := e.env(e.o.Spec, t.Target)
 		for _, it := range e.ofTask(t) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			e.step(ctx, it, t.Target, resume)
+			e.step(ctx, it, env, resume)
 		}
 		return nil
 	}
@@ -201,8 +203,8 @@ func (e *engine) converge(ctx context.Context, cfg aws.Config, resume map[store.
 }
 
 // step handles one item in one target.
-func (e *engine) step(ctx context.Context, it item.Item, t target.Target, resume map[store.StepKey]store.BaselineStep) {
-	env := e.env(e.o.Spec, t)
+func (e *engine) step(ctx context.Context, it item.Item, env item.Env, resume map[store.StepKey]store.BaselineStep) {
+	t := env.Target
 	res := Result{Account: t.Account, Region: t.Region, Global: t.Global, Item: it.Name()}
 	if why := it.Applies(env); why != "" {
 		e.mu.Lock()

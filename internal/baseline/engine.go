@@ -182,7 +182,7 @@ func (e *engine) env(sp *spec.Spec, t target.Target) item.Env {
 	acct := e.accounts[t.Account]
 	e.mu.Unlock()
 	cfg.Region = t.Region
-	return item.Env{Config: cfg, Target: t, Org: e.org, Settings: sp.Resolve(acct, t.Region)}
+	return item.Env{Config: cfg, Target: t, Org: e.org, Settings: sp.Resolve(acct, t.Region), Clients: &item.Clients{}}
 }
 
 // pool runs tasks on the executor, one phase at a time.

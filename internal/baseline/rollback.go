@@ -133,13 +133,18 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, caller string, st
 	e.chain = 2 // who am I, then the role in each account
 	rep.Stats.Accounts, rep.Stats.Targets = len(e.configs), e.targets
 	do := func(ctx context.Context, t exec.Task) error {
+		var env *item.Env // one for the task's items, made if one has a step
 		for _, it := range e.ofTask(t) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			s, ok := steps[store.StepKey{Account: t.Target.Account, Region: t.Target.Region, Item: it.Name()}]
 			if ok {
-				e.restore(ctx, it, t.Target, s)
+				if env == nil {
+					v := e.env(e.o.Spec, t.Target)
+					env = &v
+				}
+				e.restore(ctx, it, *env, s)
 			}
 		}
 		return nil
@@ -177,41 +182,29 @@ func cmpString(a, b string) int {
 }
 
 // restore puts one step back to its prior state.
-func (e *engine) restore(ctx context.Context, it item.Item, t target.Target, s store.BaselineStep) {
+func (e *engine) restore(ctx context.Context, it item.Item, env item.Env, s store.BaselineStep) {
+	t := env.Target
 	res := Result{Account: t.Account, Region: t.Region, Global: t.Global, Item: it.Name()}
 	if s.Status == store.StepRolledBack {
 		res.Action, res.Reason = Done, "rolled back by "+s.Detail
 		e.add(res)
 		return
 	}
-	env := e.env(e.o.Spec, t)
 	cur, err := it.Read(ctx, env)
 	if err != nil {
 		e.fail(ctx, res, err)
 		return
 	}
 	res.Changes = item.Diff(cur, s.Prior)
-	mark := func() bool {
+	if len(res.Changes) == 0 {
+		res.Action = Unchanged
 		if err := change.RolledBack(ctx, e.o.Journal, s, e.run); err != nil {
 			res.Action, res.Reason = Failed, err.Error()
-			e.add(res)
-			return false
 		}
-		return true
-	}
-	if len(res.Changes) == 0 {
-		if mark() {
-			res.Action = Unchanged
-			e.add(res)
-		}
+		e.add(res)
 		return
 	}
-	r := change.Send(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior},
-		func(ctx context.Context) error { return it.Set(ctx, env, cur, s.Prior) })
-	if r.Outcome == change.NotJournaled {
-		r.Err = fmt.Errorf("journal the current state (nothing was changed): %w", errors.Unwrap(r.Err))
-	}
-	if e.send(ctx, r, res, Restored) {
-		mark()
-	}
+	// The restore's DONE and the step's ROLLED_BACK are one write.
+	e.send(ctx, change.Undo(ctx, e.o.Journal, store.BaselineStep{Run: e.run, StepKey: s.StepKey, Prior: cur, Want: s.Prior}, s,
+		func(ctx context.Context) error { return it.Set(ctx, env, cur, s.Prior) }), res, Restored)
 }

@@ -74,6 +74,25 @@ func Send(ctx context.Context, j store.Journal, step store.BaselineStep, set fun
 // Sent calls set for a step already journaled under run and key, and
 // records how it ended.
 func Sent(ctx context.Context, j store.Journal, run string, key store.StepKey, set func(context.Context) error) Result {
+	return sent(ctx, j, run, key, set, nil)
+}
+
+// Undo is Send for a rollback: step (of the rollback run) puts undone
+// (a step of the run rolled back) back to its prior state. The restore
+// is journaled before it is sent, as any change; once it is done, its
+// DONE and undone's ROLLED_BACK (by step.Run) are recorded together, in
+// one transaction: a restore never shows done with the step it undid
+// still open, nor the other way round.
+func Undo(ctx context.Context, j store.Journal, step, undone store.BaselineStep, set func(context.Context) error) Result {
+	if _, err := j.JournalStep(ctx, step); err != nil {
+		return Result{Outcome: NotJournaled, Err: fmt.Errorf("journal the current state (nothing was changed): %w", err)}
+	}
+	return sent(ctx, j, step.Run, step.StepKey, set, &store.StepStatus{Run: undone.Run, StepKey: undone.StepKey, Status: store.StepRolledBack, Detail: step.Run})
+}
+
+// sent calls set and records the outcome of run's step key, and also
+// (with a DONE) the outcome also, if any.
+func sent(ctx context.Context, j store.Journal, run string, key store.StepKey, set func(context.Context) error, also *store.StepStatus) Result {
 	err := set(ctx)
 	jctx, cancel := Detached(ctx)
 	defer cancel()
@@ -90,7 +109,11 @@ func Sent(ctx context.Context, j store.Journal, run string, key store.StepKey, s
 	if err != nil {
 		detail = err.Error()
 	}
-	if jerr := j.SetStepStatus(jctx, run, key, store.StepDone, detail); jerr != nil {
+	done := []store.StepStatus{{Run: run, StepKey: key, Status: store.StepDone, Detail: detail}}
+	if also != nil {
+		done = append(done, *also)
+	}
+	if jerr := j.SetStepStatuses(jctx, done...); jerr != nil {
 		return Result{Outcome: Unrecorded, Err: fmt.Errorf("changed, but the journal could not record it: %w", jerr)}
 	}
 	return Result{Outcome: Done, Detail: detail}

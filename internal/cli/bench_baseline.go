@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ import (
 
 func newBenchBaselineCmd() *cobra.Command {
 	var o benchOptions
+	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "baseline",
 		Short: "Apply the default baseline to a generated organization and roll it back; one JSON line each",
@@ -43,7 +45,13 @@ baseline rollback' does. Prints one JSON line per phase:
                  each phase's longest task) times the least latency
   ratio          wall_s / lower_bound_s
   peak_rss_mb    this process's peak resident memory so far (the
-                 simulator runs in its own process and is not counted)`,
+                 simulator runs in its own process and is not counted)
+  cpu_s          CPU seconds this process used in the phase
+  sim_cpu_s      CPU seconds the simulator used in the phase (both
+                 share this machine's cores: a wall time bounded by CPU
+                 shows here, not in the simulator's latency)
+  client_cpu_ms_per_call
+                 cpu_s per API call, in milliseconds`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if o.accounts < 4 || o.regions < 1 || o.regions > len(world.DefaultRegions()) {
@@ -52,13 +60,15 @@ baseline rollback' does. Prints one JSON line per phase:
 			if o.concurrency < 1 {
 				return usageErr("--concurrency must be at least 1, got %d", o.concurrency)
 			}
-			return runBenchBaseline(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
+			return runBenchBaseline(c.Context(), o, cpuProfile, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	c.Flags().IntVar(&o.accounts, "accounts", 200, "accounts in the generated organization")
 	c.Flags().IntVar(&o.regions, "regions", 17, "regions enabled per account")
 	c.Flags().StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
 	c.Flags().IntVar(&o.concurrency, "concurrency", 256, "tasks at once")
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured phases to this file")
+	_ = c.Flags().MarkHidden("cpuprofile")
 	return c
 }
 
@@ -79,10 +89,15 @@ type benchBaselineLine struct {
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
 	CPUS        float64 `json:"cpu_s"`
 	SimCPUS     float64 `json:"sim_cpu_s"`
-	Cores       int     `json:"cores"`
+	// CPUMSPerCall is the client's CPU per API call (retries included).
+	CPUMSPerCall float64 `json:"client_cpu_ms_per_call"`
+	Cores        int     `json:"cores"`
 }
 
-func runBenchBaseline(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
+// runBenchBaseline measures an apply and its rollback; cpuProfile, when
+// set, receives a CPU profile of both phases, each labelled with its
+// phase (pprof -tagfocus phase=rollback).
+func runBenchBaseline(ctx context.Context, o benchOptions, cpuProfile string, w, stderr io.Writer) error {
 	cfg, url, pid, stop, err := startBenchSim(ctx, o)
 	if err != nil {
 		return err
@@ -104,13 +119,28 @@ func runBenchBaseline(ctx context.Context, o benchOptions, w, stderr io.Writer) 
 	}
 	bo := baseline.Options{Spec: spec.Default(), Journal: st, Concurrency: o.concurrency,
 		Discover: org.Options{Concurrency: min(o.concurrency, 16)}}
+	if cpuProfile != "" {
+		pf, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	enc := json.NewEncoder(w)
 	measure := func(phase string, run func() (*baseline.Report, error)) (*baseline.Report, error) {
 		if err := resetStats(url); err != nil {
 			return nil, err
 		}
+		cpu0, simCPU0 := selfCPU(), procCPU(pid)
 		start := time.Now()
-		rep, err := run()
+		var rep *baseline.Report
+		var err error
+		pprof.Do(ctx, pprof.Labels("phase", phase), func(context.Context) { rep, err = run() })
+		cpu, simCPU := selfCPU()-cpu0, procCPU(pid)-simCPU0
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", phase, err)
 		}
@@ -125,7 +155,8 @@ func runBenchBaseline(ctx context.Context, o benchOptions, w, stderr io.Writer) 
 			Phase: phase, Accounts: rep.Stats.Accounts, Targets: rep.Stats.Targets, Concurrency: o.concurrency,
 			APICalls: stats.Calls, Throttled: stats.Throttled, Changed: changed, Failed: rep.Counts.Failed, Chain: rep.Stats.Chain,
 			WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3), Ratio: round(wall.Seconds()/lb.Seconds(), 3),
-			PeakRSSMB: round(peakRSSMB(), 1), CPUS: round(selfCPU(), 1), SimCPUS: round(procCPU(pid), 1), Cores: runtime.NumCPU(),
+			PeakRSSMB: round(peakRSSMB(), 1), CPUS: round(cpu, 1), SimCPUS: round(simCPU, 1),
+			CPUMSPerCall: round(cpu*1000/float64(max(stats.Calls, 1)), 3), Cores: runtime.NumCPU(),
 		})
 	}
 	applied, err := measure("apply", func() (*baseline.Report, error) { return baseline.Apply(ctx, cfg, bo) })

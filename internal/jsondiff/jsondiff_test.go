@@ -17,6 +17,11 @@ func TestDiff(t *testing.T) {
 		{"nested", `{"features":{"S3":"DISABLED","EKS":"ENABLED"}}`, `{"features":{"EKS":"ENABLED","S3":"ENABLED"}}`, []string{`features.S3: "DISABLED" -> "ENABLED"`}},
 		{"object from null", `{"recorder":null}`, `{"recorder":{"name":"default"}}`, []string{`recorder: null -> {"name":"default"}`}},
 		{"key only in cur", `{"a":1,"z":2}`, `{"a":1}`, []string{"z: 2 -> null"}},
+		{"same bytes", `{"a":{"b":[1]}}`, `{"a":{"b":[1]}}`, nil},
+		{"spaced object", ` {"a":1}`, "\n{\"a\":2}", []string{"a: 1 -> 2"}},
+		{"scalar and array", `[1,2]`, `"x"`, []string{`: [1,2] -> "x"`}},
+		{"object to scalar", `{"a":{"b":1}}`, `{"a":true}`, []string{`a: {"b":1} -> true`}},
+		{"nothing and null", ``, `null`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string

@@ -120,7 +120,11 @@ func TestDemoRoundTrip(t *testing.T) {
 	before := statuses(f.scan(t))
 	var runs []*remediate.Report
 	for i, controls := range [][]string{firstPass, playbook.Controls()} {
-		f.scan(t)
+		if i > 0 {
+			// The first run acts on the first scan, stored above; the
+			// second on what the first left.
+			f.scan(t)
+		}
 		o := f.opts()
 		o.Controls = controls
 		if i == 0 {

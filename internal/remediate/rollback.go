@@ -196,14 +196,11 @@ func (e *engine) restore(ctx context.Context, run string, it *Item, s store.Base
 		it.Action, it.Reason = Unchanged, "already in its prior state"
 		return
 	}
-	r := change.Send(ctx, e.o.Store, store.BaselineStep{Run: run, StepKey: s.StepKey, Wave: s.Wave, Prior: cur, Want: s.Prior},
+	// The restore's DONE and the step's ROLLED_BACK are one write.
+	r := change.Undo(ctx, e.o.Store, store.BaselineStep{Run: run, StepKey: s.StepKey, Wave: s.Wave, Prior: cur, Want: s.Prior}, s,
 		func(ctx context.Context) error { return p.Set(ctx, env, cur, s.Prior) })
 	switch r.Outcome {
 	case change.Done:
-		if err := change.RolledBack(ctx, e.o.Store, s, run); err != nil {
-			it.Action, it.Reason = Failed, err.Error()
-			return
-		}
 		it.Action, it.Reason = Restored, r.Detail
 	case change.Failed:
 		it.Action, it.Reason = Failed, awsx.Describe(r.Err)

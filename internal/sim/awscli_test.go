@@ -69,6 +69,9 @@ func TestAWSCLI(t *testing.T) {
 		{[]string{"lambda", "list-functions"}, `"Functions"`},
 	} {
 		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
+			// Each call is a Python process starting up: they run side
+			// by side.
+			t.Parallel()
 			args := append([]string{"--endpoint-url", s.URL, "--output", "json"}, tc.args...)
 			cmd := exec.Command(bin, args...)
 			cmd.Env = env
@@ -85,6 +88,7 @@ func TestAWSCLI(t *testing.T) {
 		})
 	}
 	t.Run("error codes reach the CLI", func(t *testing.T) {
+		t.Parallel()
 		cmd := exec.Command(bin, "--endpoint-url", s.URL, "iam", "get-user", "--user-name", "nobody-by-this-name")
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()

@@ -35,6 +35,9 @@ type Journal interface {
 	// SetStepStatus records how a step ended (DONE, FAILED,
 	// ROLLED_BACK) with a detail (the error, or the rollback run).
 	SetStepStatus(ctx context.Context, run string, k StepKey, status, detail string) error
+	// SetStepStatuses records several outcomes at once, all or none
+	// (a rollback's restore DONE with the undone step ROLLED_BACK).
+	SetStepStatuses(ctx context.Context, updates ...StepStatus) error
 	// BaselineSteps lists a run's steps in the order they were
 	// journaled.
 	BaselineSteps(ctx context.Context, run string) ([]BaselineStep, error)
@@ -98,6 +101,14 @@ type StepKey struct {
 	Account string `json:"account"`
 	Region  string `json:"region"`
 	Item    string `json:"item"`
+}
+
+// StepStatus is an outcome SetStepStatuses records: a step's status
+// and detail.
+type StepStatus struct {
+	Run string
+	StepKey
+	Status, Detail string
 }
 
 // BaselineStep is one journaled change.
@@ -265,28 +276,50 @@ func scanStep(row rowScanner) (BaselineStep, error) {
 	return st, nil
 }
 
+// The journal's step statements (see journal_commit.go).
+const (
+	insertStepSQL = `INSERT INTO baseline_steps (` + stepColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)
+ON CONFLICT (run_id, account, region, item) DO NOTHING`
+	getStepSQL   = `SELECT ` + stepColumns + ` FROM baseline_steps WHERE run_id = ? AND account = ? AND region = ? AND item = ?`
+	setStatusSQL = `UPDATE baseline_steps SET status = ?, detail = ?, updated = ? WHERE run_id = ? AND account = ? AND region = ? AND item = ?`
+	setWantSQL   = `UPDATE baseline_steps SET want = ?, updated = ? WHERE run_id = ? AND account = ? AND region = ? AND item = ?`
+)
+
 func (s *sqlStore) JournalStep(ctx context.Context, st BaselineStep) (BaselineStep, error) {
 	name := st.Run + " " + st.Account + "/" + st.Region + " " + st.Item
 	if !json.Valid(st.Prior) || !json.Valid(st.Want) {
 		return BaselineStep{}, s.errorf("journal %s: prior and want must be JSON", name)
 	}
+	// A cancelled caller journals nothing: it will not send the change.
+	if err := ctx.Err(); err != nil {
+		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
+	}
 	now := s.now().UnixNano()
-	tx, err := s.beginWrite(ctx)
+	var got BaselineStep
+	err := s.writeJournal(ctx, func(ctx context.Context, tx *sql.Tx, ps *journalStmts) error {
+		ins, err := s.stmt(ctx, tx, ps.insert, insertStepSQL)
+		if err != nil {
+			return err
+		}
+		res, err := ins.ExecContext(ctx, st.Run, st.Account, st.Region, st.Item, StepPending, string(st.Prior), string(st.Want), now, now, st.Wave)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			// Stored as given: no need to read it back.
+			got = BaselineStep{Run: st.Run, StepKey: st.StepKey, Status: StepPending, Wave: st.Wave, Prior: st.Prior, Want: st.Want,
+				Journaled: fromNanos(now), Updated: fromNanos(now)}
+			return nil
+		}
+		// Journaled before (a resumed run): the first record wins.
+		sel, err := s.stmt(ctx, tx, ps.get, getStepSQL)
+		if err != nil {
+			return err
+		}
+		got, err = scanStep(sel.QueryRowContext(ctx, st.Run, st.Account, st.Region, st.Item))
+		return err
+	})
 	if err != nil {
-		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO baseline_steps (`+stepColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)
-ON CONFLICT (run_id, account, region, item) DO NOTHING`),
-		st.Run, st.Account, st.Region, st.Item, StepPending, string(st.Prior), string(st.Want), now, now, st.Wave); err != nil {
-		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
-	}
-	got, err := scanStep(tx.QueryRowContext(ctx, s.d.q(`SELECT `+stepColumns+` FROM baseline_steps WHERE run_id = ? AND account = ? AND region = ? AND item = ?`),
-		st.Run, st.Account, st.Region, st.Item))
-	if err != nil {
-		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return BaselineStep{}, s.errorf("journal %s: %w", name, err)
 	}
 	return got, nil
@@ -296,13 +329,28 @@ func (s *sqlStore) RecordStepWant(ctx context.Context, run string, k StepKey, wa
 	if !json.Valid(want) {
 		return s.errorf("baseline step %s %s/%s %s: the state is not JSON", run, k.Account, k.Region, k.Item)
 	}
-	res, err := s.w.ExecContext(ctx, s.d.q(`UPDATE baseline_steps SET want = ?, updated = ? WHERE run_id = ? AND account = ? AND region = ? AND item = ?`),
-		string(want), s.now().UnixNano(), run, k.Account, k.Region, k.Item)
+	now := s.now().UnixNano()
+	err := s.writeJournal(ctx, func(ctx context.Context, tx *sql.Tx, ps *journalStmts) error {
+		up, err := s.stmt(ctx, tx, ps.want, setWantSQL)
+		if err != nil {
+			return err
+		}
+		return oneRow(up.ExecContext(ctx, string(want), now, run, k.Account, k.Region, k.Item))
+	})
 	if err != nil {
 		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, ErrNotFound)
+	return nil
+}
+
+// oneRow is the error of a statement that must change one row:
+// ErrNotFound if it changed none.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrNotFound
 	}
 	return nil
 }
@@ -322,13 +370,33 @@ func (s *sqlStore) RecordRunOutcome(ctx context.Context, id string, outcome json
 }
 
 func (s *sqlStore) SetStepStatus(ctx context.Context, run string, k StepKey, status, detail string) error {
-	res, err := s.w.ExecContext(ctx, s.d.q(`UPDATE baseline_steps SET status = ?, detail = ?, updated = ? WHERE run_id = ? AND account = ? AND region = ? AND item = ?`),
-		status, detail, s.now().UnixNano(), run, k.Account, k.Region, k.Item)
-	if err != nil {
-		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, err)
+	return s.SetStepStatuses(ctx, StepStatus{Run: run, StepKey: k, Status: status, Detail: detail})
+}
+
+func (s *sqlStore) SetStepStatuses(ctx context.Context, updates ...StepStatus) error {
+	if len(updates) == 0 {
+		return nil
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return s.errorf("baseline step %s %s/%s %s: %w", run, k.Account, k.Region, k.Item, ErrNotFound)
+	now := s.now().UnixNano()
+	var failed StepStatus
+	err := s.writeJournal(ctx, func(ctx context.Context, tx *sql.Tx, ps *journalStmts) error {
+		up, err := s.stmt(ctx, tx, ps.status, setStatusSQL)
+		if err != nil {
+			return err
+		}
+		for _, u := range updates {
+			if err := oneRow(up.ExecContext(ctx, u.Status, u.Detail, now, u.Run, u.Account, u.Region, u.Item)); err != nil {
+				failed = u
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if failed.Run == "" {
+			failed = updates[0]
+		}
+		return s.errorf("baseline step %s %s/%s %s: %w", failed.Run, failed.Account, failed.Region, failed.Item, err)
 	}
 	return nil
 }

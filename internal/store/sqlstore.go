@@ -26,6 +26,10 @@ type sqlStore struct {
 
 	routerMu sync.Mutex
 	router   Router
+
+	// journal commits the journal's step writes together
+	// (journal_commit.go).
+	journal journalCommitter
 }
 
 func (s *sqlStore) errorf(format string, args ...any) error {
@@ -38,6 +42,7 @@ func (s *sqlStore) errorf(format string, args ...any) error {
 
 // Close closes the database.
 func (s *sqlStore) Close() error {
+	s.closeJournal()
 	var errs []error
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())

@@ -64,7 +64,7 @@ func analyzerItem(name string, typ aatypes.Type, applies func(Env) string) Item 
 		},
 		read: func(ctx context.Context, env Env) (analyzerState, error) {
 			st := analyzerState{Name: analyzerName(env)}
-			c := aaapi.NewFromConfig(env.Config)
+			c := env.accessAnalyzer()
 			err := awsx.Pages(ctx, func(ctx context.Context, token *string) (*string, error) {
 				out, err := c.ListAnalyzers(ctx, &aaapi.ListAnalyzersInput{NextToken: token, Type: typ})
 				if err != nil {
@@ -90,7 +90,7 @@ func analyzerItem(name string, typ aatypes.Type, applies func(Env) string) Item 
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w analyzerState) error {
-			c := aaapi.NewFromConfig(env.Config)
+			c := env.accessAnalyzer()
 			switch {
 			case w.Exists && !cur.Exists:
 				_, err := c.CreateAnalyzer(ctx, &aaapi.CreateAnalyzerInput{AnalyzerName: aws.String(w.Name), Type: typ,

@@ -45,7 +45,7 @@ func trail() Item {
 		},
 		read: func(ctx context.Context, env Env) (trailState, error) {
 			name := spec.Str(env.Settings.CloudTrail.TrailName)
-			c := ctapi.NewFromConfig(env.Config)
+			c := env.cloudTrail()
 			out, err := c.GetTrail(ctx, &ctapi.GetTrailInput{Name: aws.String(name)})
 			if awsx.IsNotFound(err) {
 				return trailState{Name: name}, nil
@@ -81,7 +81,7 @@ func trail() Item {
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w trailState) error {
-			c := ctapi.NewFromConfig(env.Config)
+			c := env.cloudTrail()
 			name := aws.String(w.Name)
 			if !w.Exists {
 				if !cur.Exists {

@@ -49,7 +49,7 @@ func configRecorder() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (configState, error) {
-			c := cfgapi.NewFromConfig(env.Config)
+			c := env.configService()
 			var st configState
 			recs, err := c.DescribeConfigurationRecorders(ctx, &cfgapi.DescribeConfigurationRecordersInput{})
 			if err != nil {
@@ -122,7 +122,7 @@ func configRecorder() Item {
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w configState) error {
-			c := cfgapi.NewFromConfig(env.Config)
+			c := env.configService()
 			if cur.Recording && !w.Recording && cur.Recorder != nil {
 				if _, err := c.StopConfigurationRecorder(ctx, &cfgapi.StopConfigurationRecorderInput{ConfigurationRecorderName: aws.String(cur.Recorder.Name)}); err != nil {
 					return err
@@ -213,7 +213,7 @@ func configAggregator() Item {
 		},
 		read: func(ctx context.Context, env Env) (aggregatorState, error) {
 			name := aggregatorName(env)
-			out, err := cfgapi.NewFromConfig(env.Config).DescribeConfigurationAggregators(ctx, &cfgapi.DescribeConfigurationAggregatorsInput{ConfigurationAggregatorNames: []string{name}})
+			out, err := env.configService().DescribeConfigurationAggregators(ctx, &cfgapi.DescribeConfigurationAggregatorsInput{ConfigurationAggregatorNames: []string{name}})
 			if awsx.IsNotFound(err) {
 				return aggregatorState{Name: name}, nil
 			}
@@ -237,7 +237,7 @@ func configAggregator() Item {
 				RoleARN: "arn:aws:iam::" + env.Target.Account + ":role/service-role/AWSConfigRoleForOrganizations"}
 		},
 		set: func(ctx context.Context, env Env, cur, w aggregatorState) error {
-			c := cfgapi.NewFromConfig(env.Config)
+			c := env.configService()
 			if !w.Exists {
 				_, err := c.DeleteConfigurationAggregator(ctx, &cfgapi.DeleteConfigurationAggregatorInput{ConfigurationAggregatorName: aws.String(cur.Name)})
 				if awsx.IsNotFound(err) {

@@ -29,7 +29,7 @@ func detectiveGraph() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (graphState, error) {
-			out, err := dtapi.NewFromConfig(env.Config).ListGraphs(ctx, &dtapi.ListGraphsInput{})
+			out, err := env.detective().ListGraphs(ctx, &dtapi.ListGraphsInput{})
 			if err != nil || len(out.GraphList) == 0 {
 				return graphState{}, err
 			}
@@ -37,7 +37,7 @@ func detectiveGraph() Item {
 		},
 		want: func(_ Env, cur graphState) graphState { return graphState{Exists: true, ARN: cur.ARN} },
 		set: func(ctx context.Context, env Env, cur, w graphState) error {
-			c := dtapi.NewFromConfig(env.Config)
+			c := env.detective()
 			switch {
 			case w.Exists && !cur.Exists:
 				_, err := c.CreateGraph(ctx, &dtapi.CreateGraphInput{Tags: map[string]string{"managed-by": "guardrail"}})

@@ -25,7 +25,7 @@ func ebsEncryption() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (ebsState, error) {
-			out, err := ec2api.NewFromConfig(env.Config).GetEbsEncryptionByDefault(ctx, &ec2api.GetEbsEncryptionByDefaultInput{})
+			out, err := env.ec2().GetEbsEncryptionByDefault(ctx, &ec2api.GetEbsEncryptionByDefaultInput{})
 			if err != nil {
 				return ebsState{}, err
 			}
@@ -33,7 +33,7 @@ func ebsEncryption() Item {
 		},
 		want: func(Env, ebsState) ebsState { return ebsState{Enabled: true} },
 		set: func(ctx context.Context, env Env, _, w ebsState) error {
-			c := ec2api.NewFromConfig(env.Config)
+			c := env.ec2()
 			var err error
 			if w.Enabled {
 				_, err = c.EnableEbsEncryptionByDefault(ctx, &ec2api.EnableEbsEncryptionByDefaultInput{})

@@ -39,7 +39,7 @@ func guardDutyDetector() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (detectorState, error) {
-			c := gdapi.NewFromConfig(env.Config)
+			c := env.guardDuty()
 			id, err := detectorID(ctx, c)
 			if err != nil || id == "" {
 				return detectorState{}, err
@@ -73,7 +73,7 @@ func guardDutyDetector() Item {
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w detectorState) error {
-			c := gdapi.NewFromConfig(env.Config)
+			c := env.guardDuty()
 			if !w.Exists {
 				if !cur.Exists {
 					return nil
@@ -158,7 +158,7 @@ func guardDutyAutoEnable() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (autoEnableState, error) {
-			c := gdapi.NewFromConfig(env.Config)
+			c := env.guardDuty()
 			id, err := detectorID(ctx, c)
 			if err != nil || id == "" {
 				return autoEnableState{}, err
@@ -176,7 +176,7 @@ func guardDutyAutoEnable() Item {
 			if w.AutoEnable == "" {
 				return nil // there was no detector: deleting it (guardduty.detector) undoes this
 			}
-			c := gdapi.NewFromConfig(env.Config)
+			c := env.guardDuty()
 			id, err := detectorID(ctx, c)
 			if err != nil {
 				return err

@@ -49,7 +49,7 @@ func inspector() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (inspectorState, error) {
-			out, err := inapi.NewFromConfig(env.Config).BatchGetAccountStatus(ctx, &inapi.BatchGetAccountStatusInput{AccountIds: []string{env.Target.Account}})
+			out, err := env.inspector2().BatchGetAccountStatus(ctx, &inapi.BatchGetAccountStatusInput{AccountIds: []string{env.Target.Account}})
 			if err != nil {
 				return inspectorState{}, err
 			}
@@ -85,7 +85,7 @@ func inspector() Item {
 					disable = append(disable, scanTypes[t])
 				}
 			}
-			c := inapi.NewFromConfig(env.Config)
+			c := env.inspector2()
 			if len(enable) > 0 {
 				if _, err := c.Enable(ctx, &inapi.EnableInput{ResourceTypes: enable, AccountIds: []string{env.Target.Account}}); err != nil {
 					return err

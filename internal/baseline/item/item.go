@@ -9,7 +9,7 @@
 //
 // States are small JSON documents, so that the journal can keep them
 // exactly and a later run can put them back. item calls AWS through the
-// SDK's concrete clients, made per call and never stored in an interface
+// SDK's concrete clients, made once per Env (Clients) and never stored in an interface
 // (that would make the linker keep every method of the client: tens of
 // MB of binary); it does not know the journal or the engine.
 package item
@@ -55,6 +55,9 @@ type Env struct {
 	Target   target.Target
 	Org      Org
 	Settings *spec.Settings
+	// Clients, when set, keeps the SDK clients made in Target for the
+	// calls of several items (see Clients).
+	Clients *Clients
 }
 
 // State is an item's state as JSON.

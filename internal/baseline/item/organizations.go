@@ -61,7 +61,7 @@ func delegatedAdmins() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (adminState, error) {
-			c := orgapi.NewFromConfig(env.Config)
+			c := env.organizations()
 			st := adminState{Admins: map[string]string{}}
 			for _, p := range principals(env.Settings) {
 				out, err := c.ListDelegatedAdministrators(ctx, &orgapi.ListDelegatedAdministratorsInput{ServicePrincipal: aws.String(p)})

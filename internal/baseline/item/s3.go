@@ -52,7 +52,7 @@ func accountPublicAccessBlock() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (publicAccessBlockState, error) {
-			out, err := s3controlapi.NewFromConfig(env.Config).GetPublicAccessBlock(ctx, &s3controlapi.GetPublicAccessBlockInput{AccountId: aws.String(env.Target.Account)})
+			out, err := env.s3Control().GetPublicAccessBlock(ctx, &s3controlapi.GetPublicAccessBlockInput{AccountId: aws.String(env.Target.Account)})
 			if awsx.IsNotFound(err) {
 				return publicAccessBlockState{}, nil
 			}
@@ -67,7 +67,7 @@ func accountPublicAccessBlock() Item {
 			return publicAccessBlockState{Exists: true, BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		},
 		set: func(ctx context.Context, env Env, _, w publicAccessBlockState) error {
-			c := s3controlapi.NewFromConfig(env.Config)
+			c := env.s3Control()
 			if !w.Exists {
 				_, err := c.DeletePublicAccessBlock(ctx, &s3controlapi.DeletePublicAccessBlockInput{AccountId: aws.String(env.Target.Account)})
 				return err
@@ -114,7 +114,7 @@ func logArchiveBucket() Item {
 		},
 		read: func(ctx context.Context, env Env) (logBucketState, error) {
 			b := spec.Str(env.Settings.LogArchive.Bucket)
-			c := s3api.NewFromConfig(env.Config)
+			c := env.s3()
 			st := logBucketState{Bucket: b}
 			v, err := c.GetBucketVersioning(ctx, &s3api.GetBucketVersioningInput{Bucket: aws.String(b)})
 			if err != nil {
@@ -155,7 +155,7 @@ func logArchiveBucket() Item {
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w logBucketState) error {
-			c := s3api.NewFromConfig(env.Config)
+			c := env.s3()
 			b := aws.String(w.Bucket)
 			var irreversible []string
 			if w.Versioning != cur.Versioning {

@@ -46,7 +46,7 @@ func securityHub() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (hubState, error) {
-			c := shapi.NewFromConfig(env.Config)
+			c := env.securityHub()
 			if _, err := c.DescribeHub(ctx, &shapi.DescribeHubInput{}); notSubscribed(err) {
 				return hubState{}, nil
 			} else if err != nil {
@@ -74,7 +74,7 @@ func securityHub() Item {
 			return w
 		},
 		set: func(ctx context.Context, env Env, cur, w hubState) error {
-			c := shapi.NewFromConfig(env.Config)
+			c := env.securityHub()
 			if !w.Enabled {
 				if !cur.Enabled {
 					return nil
@@ -168,7 +168,7 @@ func securityHubAggregator() Item {
 			return ""
 		},
 		read: func(ctx context.Context, env Env) (findingAggregatorState, error) {
-			c := shapi.NewFromConfig(env.Config)
+			c := env.securityHub()
 			l, err := c.ListFindingAggregators(ctx, &shapi.ListFindingAggregatorsInput{})
 			if notSubscribed(err) {
 				return findingAggregatorState{}, nil
@@ -187,7 +187,7 @@ func securityHubAggregator() Item {
 			return findingAggregatorState{Exists: true, ARN: cur.ARN, Mode: "ALL_REGIONS"}
 		},
 		set: func(ctx context.Context, env Env, cur, w findingAggregatorState) error {
-			c := shapi.NewFromConfig(env.Config)
+			c := env.securityHub()
 			switch {
 			case !w.Exists && cur.Exists:
 				_, err := c.DeleteFindingAggregator(ctx, &shapi.DeleteFindingAggregatorInput{FindingAggregatorArn: aws.String(cur.ARN)})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,5 +161,107 @@ func testJournal(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	if steps, _ := s.BaselineSteps(ctx, rem.ID); len(steps) != 1 || steps[0].Wave != 3 || string(steps[0].Want) != `{"http_tokens":"required","hop_limit":2}` {
 		t.Errorf("remediation steps = %+v", steps)
+	}
+}
+
+// testJournalConcurrent checks the journal under the load of a run:
+// many workers journal and record steps at once (their writes share
+// transactions), each gets its own answer, a bad write among them fails
+// alone, and several outcomes recorded together are all or none.
+func testJournalConcurrent(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx := context.Background()
+	s := open(t)
+	run := store.BaselineRun{ID: "baseline-load", Kind: store.RunApply, Started: base()}
+	if _, err := s.StartBaselineRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	const workers, each = 32, 8
+	key := func(w, i int) store.StepKey {
+		return store.StepKey{Account: fmt.Sprintf("4444444444%02d", w), Region: fmt.Sprintf("region-%d", i), Item: "guardduty.detector"}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each*3)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				k := key(w, i)
+				prior := json.RawMessage(fmt.Sprintf(`{"w":%d,"i":%d}`, w, i))
+				got, err := s.JournalStep(ctx, store.BaselineStep{Run: run.ID, StepKey: k, Prior: prior, Want: json.RawMessage(`{"exists":true}`)})
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if got.StepKey != k || string(got.Prior) != string(prior) || got.Status != store.StepPending {
+					errs <- fmt.Errorf("journaled %v: got %+v", k, got)
+				}
+				// A step of a run that does not exist, among the others:
+				// refused, and alone.
+				if i == 3 {
+					if _, err := s.JournalStep(ctx, store.BaselineStep{Run: "baseline-none", StepKey: k, Prior: prior, Want: prior}); err == nil {
+						errs <- fmt.Errorf("a step of a run that does not exist was journaled")
+					}
+					if err := s.SetStepStatus(ctx, run.ID, store.StepKey{Account: "x", Region: "y", Item: "z"}, store.StepDone, ""); !errors.Is(err, store.ErrNotFound) {
+						errs <- fmt.Errorf("status of an unknown step: %v, want ErrNotFound", err)
+					}
+				}
+				if err := s.SetStepStatus(ctx, run.ID, k, store.StepDone, fmt.Sprint(w, i)); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	steps, err := s.BaselineSteps(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != workers*each {
+		t.Fatalf("%d steps journaled, want %d", len(steps), workers*each)
+	}
+	for _, st := range steps {
+		var p struct{ W, I int }
+		if err := json.Unmarshal(st.Prior, &p); err != nil || st.StepKey != key(p.W, p.I) || st.Status != store.StepDone || st.Detail != fmt.Sprint(p.W, p.I) {
+			t.Errorf("step %+v", st)
+		}
+	}
+	if _, err := s.BaselineSteps(ctx, "baseline-none"); err != nil {
+		t.Fatal(err)
+	}
+
+	// All or none: an unknown step among the outcomes changes nothing.
+	k0, k1 := key(0, 0), key(0, 1)
+	err = s.SetStepStatuses(ctx,
+		store.StepStatus{Run: run.ID, StepKey: k0, Status: store.StepRolledBack, Detail: "baseline-rb"},
+		store.StepStatus{Run: run.ID, StepKey: store.StepKey{Account: "x", Region: "y", Item: "z"}, Status: store.StepRolledBack})
+	if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "x/y z") {
+		t.Errorf("outcomes with an unknown step: %v, want ErrNotFound naming x/y z", err)
+	}
+	if err := s.SetStepStatuses(ctx,
+		store.StepStatus{Run: run.ID, StepKey: k0, Status: store.StepRolledBack, Detail: "baseline-rb"},
+		store.StepStatus{Run: run.ID, StepKey: k1, Status: store.StepFailed, Detail: "AccessDenied"}); err != nil {
+		t.Fatal(err)
+	}
+	steps, _ = s.BaselineSteps(ctx, run.ID)
+	byKey := map[store.StepKey]store.BaselineStep{}
+	for _, st := range steps {
+		byKey[st.StepKey] = st
+	}
+	if st := byKey[k0]; st.Status != store.StepRolledBack || st.Detail != "baseline-rb" {
+		t.Errorf("step %v = %+v, want ROLLED_BACK by baseline-rb", k0, st)
+	}
+	if st := byKey[k1]; st.Status != store.StepFailed || st.Detail != "AccessDenied" {
+		t.Errorf("step %v = %+v, want FAILED", k1, st)
+	}
+	if st := byKey[key(0, 2)]; st.Status != store.StepDone {
+		t.Errorf("step %v = %+v, want DONE (untouched)", key(0, 2), st)
+	}
+	if err := s.SetStepStatuses(ctx); err != nil {
+		t.Errorf("no outcomes: %v", err)
 	}
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Inventory", func(t *testing.T) { testInventory(t, open(t)) })
 	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
+	t.Run("JournalConcurrent", func(t *testing.T) { testJournalConcurrent(t, open) })
 	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, open(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, open(t)) })
