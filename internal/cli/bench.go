@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,8 +32,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure Guardrail against a simulated organization with AWS-like latency and throttles",
 	}
-	var accounts, regions, concurrency int
-	var latency string
+	var o benchScanOptions
 	sc := &cobra.Command{
 		Use:   "scan",
 		Short: "Scan a generated organization and print one JSON line of measurements",
@@ -52,19 +52,24 @@ the same code as 'guardrail scan', and print one JSON line:
 --concurrency 1 runs one task at a time, as teams did by hand.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if accounts < 1 || regions < 1 || regions > len(world.DefaultRegions()) {
+			if o.accounts < 1 || o.regions < 1 || o.regions > len(world.DefaultRegions()) {
 				return usageErr("--accounts must be at least 1 and --regions from 1 to %d", len(world.DefaultRegions()))
 			}
-			if concurrency < 1 {
-				return usageErr("--concurrency must be at least 1, got %d", concurrency)
+			if o.concurrency < 1 {
+				return usageErr("--concurrency must be at least 1, got %d", o.concurrency)
 			}
-			return runBenchScan(c.Context(), benchOptions{accounts, regions, latency, concurrency}, c.OutOrStdout(), c.ErrOrStderr())
+			return runBenchScan(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	sc.Flags().IntVar(&accounts, "accounts", 200, "accounts in the generated organization")
-	sc.Flags().IntVar(&regions, "regions", 17, "regions enabled per account")
-	sc.Flags().StringVar(&latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
-	sc.Flags().IntVar(&concurrency, "concurrency", 256, "collection tasks at once")
+	f := sc.Flags()
+	f.IntVar(&o.accounts, "accounts", 200, "accounts in the generated organization")
+	f.IntVar(&o.regions, "regions", 17, "regions enabled per account")
+	f.StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
+	f.IntVar(&o.concurrency, "concurrency", 256, "collection tasks at once")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
+	f.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken when the scan's results are ready, to this file")
+	_ = f.MarkHidden("cpuprofile")
+	_ = f.MarkHidden("memprofile")
 	c.AddCommand(sc, newBenchBaselineCmd(), newBenchRemediateCmd(), newBenchWatchCmd(), newBenchIACCmd(), newBenchNotifyCmd())
 	return c
 }
@@ -73,6 +78,13 @@ type benchOptions struct {
 	accounts, regions int
 	latency           string
 	concurrency       int
+}
+
+// benchScanOptions are bench scan's: cpuProfile and memProfile are files
+// for profiles of the measured scan.
+type benchScanOptions struct {
+	benchOptions
+	cpuProfile, memProfile string
 }
 
 // benchLine is what bench scan prints.
@@ -96,8 +108,8 @@ type benchLine struct {
 	Cores   int     `json:"cores"`
 }
 
-func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
-	cfg, url, pid, stop, err := startBenchSim(ctx, o)
+func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) error {
+	cfg, url, pid, stop, err := startBenchSim(ctx, o.benchOptions)
 	if err != nil {
 		return err
 	}
@@ -108,12 +120,28 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 		return err
 	}
 	j.opts.Discover.Concurrency = min(o.concurrency, 16)
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	rep, err := scanQuiet(ctx, cfg, j)
 	if err != nil {
 		return err
 	}
 	wall := time.Since(start)
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return err
+		}
+	}
 	var stats sim.Stats
 	var faults sim.Faults
 	if err := getJSON(url+"/_sim/stats", &stats); err != nil {
@@ -190,6 +218,20 @@ func startSimProcess(ctx context.Context, o benchOptions) (string, int, func(), 
 	}
 	stop()
 	return "", 0, nil, fmt.Errorf("the simulator exited before serving")
+}
+
+// writeHeapProfile writes the heap profile (as of the last garbage
+// collection) to file.
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // selfCPU is the CPU time this process used, in seconds.
