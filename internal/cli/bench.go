@@ -25,6 +25,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
 func newBenchCmd(g *globals) *cobra.Command {
@@ -43,11 +44,19 @@ the same code as 'guardrail scan', and print one JSON line:
   targets        account x region pairs assessed
   api_calls      requests the simulator received (retries included)
   wall_s         the scan's wall time
-  lower_bound_s  what the simulator's throttles and latency imply a perfect
-                 client would need for the same successful calls
+  chain          calls that had to follow one another: discovery's, then
+                 the longest chain of one task's calls
+  lower_bound_s  the larger of what the simulator's throttles imply a
+                 perfect client needs for the same successful calls, and
+                 chain times the least latency
   ratio          wall_s / lower_bound_s
   peak_rss_mb    this process's peak resident memory (the simulator runs
                  in its own process and is not counted)
+  cpu_s          this process's CPU seconds, start included
+  client_cpu_s   this process's CPU seconds during the scan
+  client_cpu_ms_per_call  client_cpu_s per API call, in milliseconds
+  sim_cpu_s      the simulator's CPU seconds during the scan (it shares
+                 the machine's cores)
 
 --concurrency 1 runs one task at a time, as teams did by hand.`,
 		Args: cobra.NoArgs,
@@ -105,7 +114,14 @@ type benchLine struct {
 	// CPU shows here rather than in the simulator's latency.
 	CPUS    float64 `json:"cpu_s"`
 	SimCPUS float64 `json:"sim_cpu_s"`
-	Cores   int     `json:"cores"`
+	// ClientCPUS is the scanner's CPU during the scan alone (cpu_s
+	// includes the start), ClientCPUMsPerCall the same per API call.
+	ClientCPUS         float64 `json:"client_cpu_s"`
+	ClientCPUMsPerCall float64 `json:"client_cpu_ms_per_call"`
+	// Chain is the number of calls that had to follow one another
+	// (scan.Options.Chain).
+	Chain int `json:"chain"`
+	Cores int `json:"cores"`
 }
 
 func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) error {
@@ -131,12 +147,26 @@ func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) 
 		}
 		defer pprof.StopCPUProfile()
 	}
+	chain := 0
+	j.opts.Chain = func(n int) { chain = n }
+	if o.memProfile != "" {
+		// The heap with the whole snapshot collected, before the
+		// controls run: the scan's peak is from here to the report.
+		j.opts.Snapshot = func(*snapshot.Snapshot) {
+			runtime.GC()
+			if err := writeHeapProfile(o.memProfile + ".collected"); err != nil {
+				fmt.Fprintf(stderr, "guardrail: bench: %v\n", err)
+			}
+		}
+	}
+	cpu0, simCPU0 := selfCPU(), procCPU(pid)
 	start := time.Now()
 	rep, err := scanQuiet(ctx, cfg, j)
 	if err != nil {
 		return err
 	}
 	wall := time.Since(start)
+	clientCPU := selfCPU() - cpu0
 	if o.memProfile != "" {
 		if err := writeHeapProfile(o.memProfile); err != nil {
 			return err
@@ -150,13 +180,18 @@ func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) 
 	if err := getJSON(url+"/_sim/faults", &faults); err != nil {
 		return err
 	}
-	lb := sim.LowerBound(stats, faults)
+	simCPU := procCPU(pid)
+	lb := max(sim.LowerBound(stats, faults), time.Duration(chain)*time.Duration(faults.Latency.Min))
 	line := benchLine{
 		Accounts: len(rep.Accounts), Targets: rep.Stats.Targets, Concurrency: o.concurrency,
 		APICalls: stats.Calls, Throttled: stats.Throttled, Results: len(rep.Results), Errors: rep.Stats.Errors,
 		WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3),
 		Ratio: round(wall.Seconds()/lb.Seconds(), 3), PeakRSSMB: round(peakRSSMB(), 1),
-		CPUS: round(selfCPU(), 1), SimCPUS: round(procCPU(pid), 1), Cores: runtime.NumCPU(),
+		CPUS: round(selfCPU(), 1), SimCPUS: round(simCPU-simCPU0, 1), Cores: runtime.NumCPU(),
+		ClientCPUS: round(clientCPU, 2), Chain: chain,
+	}
+	if stats.Calls > 0 {
+		line.ClientCPUMsPerCall = round(clientCPU*1e3/float64(stats.Calls), 3)
 	}
 	return json.NewEncoder(w).Encode(line)
 }

@@ -87,6 +87,8 @@ type Organization struct {
 	Caller            string    `json:"caller_arn"`
 	OUs               []OU      `json:"ous"`
 	Accounts          []Account `json:"accounts"`
+
+	tagsFirst bool // tags were listed before the accounts' regions
 }
 
 // OU is an organizational unit with its path from the root.
@@ -168,6 +170,7 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	// discovery when asked for, else not at all.
 	tagsFirst := out.ID != "" && tagSelectors(o.Include, o.Exclude)
 	if tagsFirst {
+		out.tagsFirst = true
 		if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
 			return nil, err
 		}
@@ -230,6 +233,28 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 		}
 	}
 	return out, nil
+}
+
+// Chain is the number of discovery's calls that must follow one
+// another before an account's work can start: who am I, the
+// organization, its root, two listings per level of OUs (the accounts
+// and the OUs of a parent), then in an account its role and its regions.
+// Tags, when fetched alongside, are not on that path; fetched first for
+// a tag selector, they are one more. Without an organization: who am I
+// and the regions.
+func (o *Organization) Chain() int {
+	if o.ID == "" {
+		return 2
+	}
+	depth := 0
+	for _, ou := range o.OUs {
+		depth = max(depth, strings.Count(ou.Path, "/")+1)
+	}
+	n := 3 + 2*(depth+1) + 2
+	if o.tagsFirst {
+		n++
+	}
+	return n
 }
 
 // listOrganization walks the organization from its root.

@@ -326,3 +326,38 @@ func TestTagsOnlyWhenNeeded(t *testing.T) {
 		})
 	}
 }
+
+// TestChain: discovery's dependent calls are who am I, the organization,
+// its root, two listings per OU level, then an account's role and
+// regions; a tag selector puts the tags in front.
+func TestChain(t *testing.T) {
+	s := startDemo(t)
+	depth := 0
+	for _, ou := range s.World().Org.OUs {
+		d := 0
+		for p := ou; p != nil && p.ID != s.World().Org.RootID; p = s.World().Org.OUs[p.Parent] {
+			d++
+		}
+		depth = max(depth, d)
+	}
+	if depth == 0 {
+		t.Fatal("the demo organization has no OU: the test cannot tell")
+	}
+	o, err := discover(t, s, org.Options{Include: []string{"Workloads/Production"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 + 2*(depth+1) + 2; o.Chain() != want {
+		t.Errorf("chain %d, want %d (OU depth %d)", o.Chain(), want, depth)
+	}
+	o, err = discover(t, s, org.Options{Include: []string{"owner=payments"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 + 2*(depth+1) + 3; o.Chain() != want {
+		t.Errorf("with a tag selector: chain %d, want %d", o.Chain(), want)
+	}
+	if o, err = discover(t, s, org.Options{SingleAccount: true}); err != nil || o.Chain() != 2 {
+		t.Errorf("single account: chain %v (%v), want 2", o.Chain(), err)
+	}
+}
