@@ -265,13 +265,7 @@ func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors [
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, a := range snap.Accounts {
 		g.Go(func() error {
-			rs := control.EvaluateAccount(controls, snap, a, global, now)
-			if cap(rs)-len(rs) > len(rs)/8 {
-				// Appended: up to twice the room it needs, held
-				// until every account is done.
-				rs = slices.Clone(rs)
-			}
-			results[i] = rs
+			results[i] = control.EvaluateAccount(controls, snap, a, global, now)
 			return nil
 		})
 	}
