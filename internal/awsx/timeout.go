@@ -19,6 +19,7 @@ package awsx
 // A task's whole run is bounded by its caller (scan's task timeout).
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -108,14 +109,19 @@ func httpClient(base aws.HTTPClient, endpoint string, connect, attempt time.Dura
 		rewrite = u.Hostname()
 	}
 	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
-	return bc.WithTransportOptions(func(t *http.Transport) {
+	return inMemoryBodies{bc.WithTransportOptions(func(t *http.Transport) {
 		t.TLSHandshakeTimeout = connect
 		t.ResponseHeaderTimeout = attempt
+		// Keep a connection for every call that may run at once: a
+		// scan runs hundreds of tasks against each regional endpoint,
+		// and a connection closed for want of an idle slot is a TLS
+		// handshake on the next call (the SDK keeps 10 per host).
+		t.MaxIdleConns = maxIdleConns
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 		if rewrite == "" {
 			t.DialContext = dialer.DialContext
 			return
 		}
-		t.MaxIdleConnsPerHost = 256
 		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, err := net.SplitHostPort(addr)
 			if err == nil && strings.HasSuffix(host, "."+rewrite) {
@@ -123,7 +129,52 @@ func httpClient(base aws.HTTPClient, endpoint string, connect, attempt time.Dura
 			}
 			return dialer.DialContext(ctx, network, addr)
 		}
-	}), nil
+	})}, nil
+}
+
+// Idle connections kept: per host, as many as the calls a scan runs at
+// once (its --concurrency defaults to 64, bench scan's to 256); in all,
+// enough for a few busy regional endpoints.
+const (
+	maxIdleConnsPerHost = 256
+	maxIdleConns        = 1024
+)
+
+// inMemoryBodies is the HTTP client that hands net/http each request's
+// body as a bytes.Reader, read from the SDK's body.
+//
+// net/http sends the headers of a body it does not know to be in memory
+// first (a write of its own), then the body, then reads the body once
+// more to check it is over. The SDK's body (smithy-go) reads io.EOF once
+// the SDK has closed it, which it does as soon as the response arrives.
+// A server that answers before that last read (one on loopback does now
+// and then) makes the check fail, and net/http closes the connection
+// under the answer being read: the call fails with "use of closed
+// network connection" and is retried after a back-off (aws-sdk-go-v2
+// issues 1825 and 2737). With the body in memory, net/http writes
+// headers and body at once and checks nothing: one write instead of two
+// per call, and no race. Bodies of unknown length (streamed uploads) and
+// large ones are passed as they are.
+type inMemoryBodies struct{ next aws.HTTPClient }
+
+// maxInMemoryBody is the largest body read into memory (API calls send
+// a few kilobytes; policies at most tens).
+const maxInMemoryBody = 1 << 20
+
+func (c inMemoryBodies) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength > 0 && req.ContentLength <= maxInMemoryBody {
+		b := make([]byte, req.ContentLength)
+		_, err := io.ReadFull(req.Body, b)
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read the request body: %w", err)
+		}
+		// The request is the SDK's copy for this attempt (smithy-go
+		// builds one per attempt): its body can be replaced in place.
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return c.next.Do(req)
 }
 
 type attemptsKey struct{}
@@ -134,41 +185,44 @@ type attemptsKey struct{}
 // each in the Deserialize step (once per attempt, inside the retry loop,
 // after the client-side rate limiters have let it through).
 func attemptTimeout(d, connect time.Duration) func(*middleware.Stack) error {
+	// Made once: the SDK runs the returned option for every operation.
+	count := middleware.InitializeMiddlewareFunc("guardrail.attempts",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(context.WithValue(ctx, attemptsKey{}, new(atomic.Int32)), in)
+		})
+	bound := middleware.DeserializeMiddlewareFunc("guardrail.attemptTimeout",
+		func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+			attempt := int32(1)
+			if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
+				attempt = n.Add(1)
+			}
+			actx, cancel := context.WithTimeout(ctx, d)
+			out, md, err := next.HandleDeserialize(actx, in)
+			if err == nil && streams(out.Result) {
+				// The body is read after the call returns: it gets
+				// the rest of the attempt's time.
+				time.AfterFunc(d, cancel)
+				return out, md, nil
+			}
+			cancel()
+			if err == nil || ctx.Err() != nil {
+				return out, md, err
+			}
+			reason := ""
+			if actx.Err() == context.DeadlineExceeded {
+				reason = fmt.Sprintf("no answer within %s (--attempt-timeout)", d)
+			} else if reason = noAnswer(err, connect, d); reason == "" {
+				return out, md, err
+			}
+			return out, md, &UnreachableError{Endpoint: endpointOf(in.Request), Reason: reason, Err: err, retry: attempt < transportAttempts}
+		})
 	return func(s *middleware.Stack) error {
 		s.Initialize.Remove("guardrail.attempts")
 		s.Deserialize.Remove("guardrail.attemptTimeout")
-		if err := s.Initialize.Add(middleware.InitializeMiddlewareFunc("guardrail.attempts",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				return next.HandleInitialize(context.WithValue(ctx, attemptsKey{}, new(atomic.Int32)), in)
-			}), middleware.Before); err != nil {
+		if err := s.Initialize.Add(count, middleware.Before); err != nil {
 			return err
 		}
-		return s.Deserialize.Add(middleware.DeserializeMiddlewareFunc("guardrail.attemptTimeout",
-			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				attempt := int32(1)
-				if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
-					attempt = n.Add(1)
-				}
-				actx, cancel := context.WithTimeout(ctx, d)
-				out, md, err := next.HandleDeserialize(actx, in)
-				if err == nil && streams(out.Result) {
-					// The body is read after the call returns: it gets
-					// the rest of the attempt's time.
-					time.AfterFunc(d, cancel)
-					return out, md, nil
-				}
-				cancel()
-				if err == nil || ctx.Err() != nil {
-					return out, md, err
-				}
-				reason := ""
-				if actx.Err() == context.DeadlineExceeded {
-					reason = fmt.Sprintf("no answer within %s (--attempt-timeout)", d)
-				} else if reason = noAnswer(err, connect, d); reason == "" {
-					return out, md, err
-				}
-				return out, md, &UnreachableError{Endpoint: endpointOf(in.Request), Reason: reason, Err: err, retry: attempt < transportAttempts}
-			}), middleware.Before)
+		return s.Deserialize.Add(bound, middleware.Before)
 	}
 }
 
@@ -271,20 +325,22 @@ func describeOperation(prefix string, oe *smithy.OperationError) string {
 // attempts, one after the other.
 func FailFast(cfg aws.Config) aws.Config {
 	var down atomic.Pointer[UnreachableError]
+	// Made once per configuration, not per call.
+	fail := middleware.InitializeMiddlewareFunc("guardrail.failFast",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if ue := down.Load(); ue != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, ue
+			}
+			out, md, err := next.HandleInitialize(ctx, in)
+			var ue *UnreachableError
+			if err != nil && errors.As(err, &ue) {
+				down.CompareAndSwap(nil, ue)
+			}
+			return out, md, err
+		})
 	out := cfg.Copy()
 	out.APIOptions = append(out.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("guardrail.failFast",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if ue := down.Load(); ue != nil {
-					return middleware.InitializeOutput{}, middleware.Metadata{}, ue
-				}
-				out, md, err := next.HandleInitialize(ctx, in)
-				var ue *UnreachableError
-				if errors.As(err, &ue) {
-					down.CompareAndSwap(nil, ue)
-				}
-				return out, md, err
-			}), middleware.Before)
+		return s.Initialize.Add(fail, middleware.Before)
 	})
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,6 +25,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/scan"
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/snapshot"
 )
 
 func newBenchCmd(g *globals) *cobra.Command {
@@ -31,8 +33,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure Guardrail against a simulated organization with AWS-like latency and throttles",
 	}
-	var accounts, regions, concurrency int
-	var latency string
+	var o benchScanOptions
 	sc := &cobra.Command{
 		Use:   "scan",
 		Short: "Scan a generated organization and print one JSON line of measurements",
@@ -43,28 +44,41 @@ the same code as 'guardrail scan', and print one JSON line:
   targets        account x region pairs assessed
   api_calls      requests the simulator received (retries included)
   wall_s         the scan's wall time
-  lower_bound_s  what the simulator's throttles and latency imply a perfect
-                 client would need for the same successful calls
+  chain          calls that had to follow one another: discovery's, then
+                 the longest chain of one task's calls
+  lower_bound_s  the larger of what the simulator's throttles imply a
+                 perfect client needs for the same successful calls, and
+                 chain times the least latency
   ratio          wall_s / lower_bound_s
   peak_rss_mb    this process's peak resident memory (the simulator runs
                  in its own process and is not counted)
+  cpu_s          this process's CPU seconds, start included
+  client_cpu_s   this process's CPU seconds during the scan
+  client_cpu_ms_per_call  client_cpu_s per API call, in milliseconds
+  sim_cpu_s      the simulator's CPU seconds during the scan (it shares
+                 the machine's cores)
 
 --concurrency 1 runs one task at a time, as teams did by hand.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if accounts < 1 || regions < 1 || regions > len(world.DefaultRegions()) {
+			if o.accounts < 1 || o.regions < 1 || o.regions > len(world.DefaultRegions()) {
 				return usageErr("--accounts must be at least 1 and --regions from 1 to %d", len(world.DefaultRegions()))
 			}
-			if concurrency < 1 {
-				return usageErr("--concurrency must be at least 1, got %d", concurrency)
+			if o.concurrency < 1 {
+				return usageErr("--concurrency must be at least 1, got %d", o.concurrency)
 			}
-			return runBenchScan(c.Context(), benchOptions{accounts, regions, latency, concurrency}, c.OutOrStdout(), c.ErrOrStderr())
+			return runBenchScan(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
-	sc.Flags().IntVar(&accounts, "accounts", 200, "accounts in the generated organization")
-	sc.Flags().IntVar(&regions, "regions", 17, "regions enabled per account")
-	sc.Flags().StringVar(&latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
-	sc.Flags().IntVar(&concurrency, "concurrency", 256, "collection tasks at once")
+	f := sc.Flags()
+	f.IntVar(&o.accounts, "accounts", 200, "accounts in the generated organization")
+	f.IntVar(&o.regions, "regions", 17, "regions enabled per account")
+	f.StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
+	f.IntVar(&o.concurrency, "concurrency", 256, "collection tasks at once")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
+	f.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken when the scan's results are ready, to this file")
+	_ = f.MarkHidden("cpuprofile")
+	_ = f.MarkHidden("memprofile")
 	c.AddCommand(sc, newBenchBaselineCmd(), newBenchRemediateCmd(), newBenchWatchCmd(), newBenchIACCmd(), newBenchNotifyCmd())
 	return c
 }
@@ -73,6 +87,13 @@ type benchOptions struct {
 	accounts, regions int
 	latency           string
 	concurrency       int
+}
+
+// benchScanOptions are bench scan's: cpuProfile and memProfile are files
+// for profiles of the measured scan.
+type benchScanOptions struct {
+	benchOptions
+	cpuProfile, memProfile string
 }
 
 // benchLine is what bench scan prints.
@@ -93,11 +114,18 @@ type benchLine struct {
 	// CPU shows here rather than in the simulator's latency.
 	CPUS    float64 `json:"cpu_s"`
 	SimCPUS float64 `json:"sim_cpu_s"`
-	Cores   int     `json:"cores"`
+	// ClientCPUS is the scanner's CPU during the scan alone (cpu_s
+	// includes the start), ClientCPUMsPerCall the same per API call.
+	ClientCPUS         float64 `json:"client_cpu_s"`
+	ClientCPUMsPerCall float64 `json:"client_cpu_ms_per_call"`
+	// Chain is the number of calls that had to follow one another
+	// (scan.Options.Chain).
+	Chain int `json:"chain"`
+	Cores int `json:"cores"`
 }
 
-func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) error {
-	cfg, url, pid, stop, err := startBenchSim(ctx, o)
+func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) error {
+	cfg, url, pid, stop, err := startBenchSim(ctx, o.benchOptions)
 	if err != nil {
 		return err
 	}
@@ -108,12 +136,42 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 		return err
 	}
 	j.opts.Discover.Concurrency = min(o.concurrency, 16)
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	chain := 0
+	j.opts.Chain = func(n int) { chain = n }
+	if o.memProfile != "" {
+		// The heap with the whole snapshot collected, before the
+		// controls run: the scan's peak is from here to the report.
+		j.opts.Snapshot = func(*snapshot.Snapshot) {
+			runtime.GC()
+			if err := writeHeapProfile(o.memProfile + ".collected"); err != nil {
+				fmt.Fprintf(stderr, "guardrail: bench: %v\n", err)
+			}
+		}
+	}
+	cpu0, simCPU0 := selfCPU(), procCPU(pid)
 	start := time.Now()
 	rep, err := scanQuiet(ctx, cfg, j)
 	if err != nil {
 		return err
 	}
 	wall := time.Since(start)
+	clientCPU := selfCPU() - cpu0
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return err
+		}
+	}
 	var stats sim.Stats
 	var faults sim.Faults
 	if err := getJSON(url+"/_sim/stats", &stats); err != nil {
@@ -122,13 +180,18 @@ func runBenchScan(ctx context.Context, o benchOptions, w, stderr io.Writer) erro
 	if err := getJSON(url+"/_sim/faults", &faults); err != nil {
 		return err
 	}
-	lb := sim.LowerBound(stats, faults)
+	simCPU := procCPU(pid)
+	lb := max(sim.LowerBound(stats, faults), time.Duration(chain)*time.Duration(faults.Latency.Min))
 	line := benchLine{
 		Accounts: len(rep.Accounts), Targets: rep.Stats.Targets, Concurrency: o.concurrency,
 		APICalls: stats.Calls, Throttled: stats.Throttled, Results: len(rep.Results), Errors: rep.Stats.Errors,
 		WallS: round(wall.Seconds(), 3), LowerBoundS: round(lb.Seconds(), 3),
 		Ratio: round(wall.Seconds()/lb.Seconds(), 3), PeakRSSMB: round(peakRSSMB(), 1),
-		CPUS: round(selfCPU(), 1), SimCPUS: round(procCPU(pid), 1), Cores: runtime.NumCPU(),
+		CPUS: round(selfCPU(), 1), SimCPUS: round(simCPU-simCPU0, 1), Cores: runtime.NumCPU(),
+		ClientCPUS: round(clientCPU, 2), Chain: chain,
+	}
+	if stats.Calls > 0 {
+		line.ClientCPUMsPerCall = round(clientCPU*1e3/float64(stats.Calls), 3)
 	}
 	return json.NewEncoder(w).Encode(line)
 }
@@ -190,6 +253,20 @@ func startSimProcess(ctx context.Context, o benchOptions) (string, int, func(), 
 	}
 	stop()
 	return "", 0, nil, fmt.Errorf("the simulator exited before serving")
+}
+
+// writeHeapProfile writes the heap profile (as of the last garbage
+// collection) to file.
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // selfCPU is the CPU time this process used, in seconds.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"log/slog"
 	"maps"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -407,8 +405,6 @@ type e2eSender struct {
 // and times each to its stored alert.
 func measureE2E(ctx context.Context, cfg aws.Config, o e2eOptions, rules *detect.Set) (e2eResult, error) {
 	var res e2eResult
-	cfg = cfg.Copy()
-	cfg.HTTPClient = inMemoryBodies{cfg.HTTPClient}
 	found, err := org.Discover(ctx, cfg, org.Options{Regions: []string{e2eRegion}, SessionName: e2eName})
 	if err != nil {
 		return res, fmt.Errorf("bench watch: discover the simulated organization: %w", err)
@@ -739,40 +735,6 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// inMemoryBodies is an HTTP client that hands the transport each
-// request's body as a bytes.Reader.
-//
-// The SDK (smithy-go) gives net/http a body that reads io.EOF once the
-// SDK has closed it, which it does as soon as the response arrives; net/http
-// sends the headers of a body it does not know to be in memory first,
-// then the body, then reads the body once more to check it is over. A
-// server that answers before that last read (one on loopback, like the
-// simulator, does now and then) makes the check fail, and net/http closes
-// the connection under the answer being read: the call fails with "use of
-// closed network connection" and is retried after a back-off
-// (aws-sdk-go-v2 issues 1825 and 2737). For the watch's ReceiveMessage
-// that loses an answer: its messages stay invisible for the visibility
-// timeout. Over a network the answer comes long after the check; against
-// the simulator the race skewed the measurement (a second's stall, a
-// minute's delay for a few events a run), so the benchmark's clients read
-// the (small) bodies into memory, which net/http writes with the headers
-// and checks without racing.
-type inMemoryBodies struct{ next aws.HTTPClient }
-
-func (c inMemoryBodies) Do(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Body != http.NoBody && req.ContentLength > 0 && req.ContentLength <= 1<<20 {
-		b, err := io.ReadAll(io.LimitReader(req.Body, req.ContentLength))
-		req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	return c.next.Do(req)
 }
 
 // e2eAttempt is when a call's attempts were sent: its first, its last

@@ -71,6 +71,7 @@ Accounts whose role cannot be assumed are listed as NOT ASSESSED with why.`,
 			if err != nil {
 				return err
 			}
+			opts.Tags = true // listed
 			if format != "text" && format != "json" {
 				return usageErr("--format %q: want text or json", format)
 			}

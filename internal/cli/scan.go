@@ -124,6 +124,9 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		}
 		j.notify = &s.notify
 	}
+	// Account tags cost one throttled call per account: only for the
+	// JSON report, which lists them, and for routes that may match them.
+	dopts.Tags = s.format == "json" || j.notify != nil
 	if s.rules != "" {
 		if s.noStore {
 			return nil, usageErr("--rules applies to stored findings: it cannot go with --no-store")

@@ -252,6 +252,7 @@ func runWatch(ctx context.Context, g *globals, f *watchFlags, stdout, stderr io.
 			return usageErr("%v", err)
 		}
 		dopts.Configure = func(account string, c aws.Config) aws.Config { return limiter.Instrument(c, account) }
+		dopts.Tags = f.notify.cfg != nil // routes may match account tags
 		base := limiter.Instrument(cfg, "caller")
 		o, err := org.Discover(ctx, base, dopts)
 		if err != nil {

@@ -167,7 +167,22 @@ func (in *Input) add(s Status, m snapshot.Meta, format string, args []any) {
 	if m.Region == "" {
 		m.Region = in.region
 	}
-	in.results = append(in.results, Result{Control: in.control.ID, Status: s, Resource: m, Reason: fmt.Sprintf(format, args...)})
+	in.results = append(in.results, Result{Control: in.control.ID, Status: s, Resource: m, Reason: reason(format, args)})
+}
+
+// reason formats a result's reason. Most are a constant string (Check's
+// pass and fail): those are kept as they are, not copied into a new
+// string for every resource of a scan.
+func reason(format string, args []any) string {
+	switch {
+	case len(args) == 0 && !strings.Contains(format, "%"):
+		return format
+	case len(args) == 1 && format == "%s":
+		if s, ok := args[0].(string); ok {
+			return s
+		}
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // Pass reports that m complies.

@@ -1,8 +1,9 @@
 package control
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,17 +112,16 @@ func orUnknown(why string) string {
 
 // Sort orders results by account, region, control, resource ARN.
 func Sort(rs []Result) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.Resource.Account != b.Resource.Account {
-			return a.Resource.Account < b.Resource.Account
+	slices.SortStableFunc(rs, func(a, b Result) int {
+		if c := cmp.Compare(a.Resource.Account, b.Resource.Account); c != 0 {
+			return c
 		}
-		if a.Resource.Region != b.Resource.Region {
-			return a.Resource.Region < b.Resource.Region
+		if c := cmp.Compare(a.Resource.Region, b.Resource.Region); c != 0 {
+			return c
 		}
-		if a.Control != b.Control {
-			return a.Control < b.Control
+		if c := cmp.Compare(a.Control, b.Control); c != 0 {
+			return c
 		}
-		return a.Resource.ARN < b.Resource.ARN
+		return cmp.Compare(a.Resource.ARN, b.Resource.ARN)
 	})
 }

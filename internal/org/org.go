@@ -51,6 +51,16 @@ type Options struct {
 	// and a selection that leaves no account, are a *SelectorError (see
 	// select.go).
 	Include, Exclude []string
+	// Tags fetches every account's tags even when no selector needs them
+	// (for an output or a notification route that shows or matches
+	// them). Tags cost one Organizations call per account, and AWS allows
+	// about 10 a second for the whole organization: 20 seconds for 200
+	// accounts. So they are fetched only when asked for here or when a
+	// tag selector needs them; otherwise Account.Tags stays nil. Asked for
+	// here and not needed by a selector, they are fetched while the
+	// accounts' regions are discovered and their work (Ready) runs, not
+	// before it.
+	Tags bool
 	// Concurrency bounds the accounts examined at once (default 16).
 	Concurrency int
 	// Configure, when set, adapts the configuration used in each account
@@ -59,10 +69,12 @@ type Options struct {
 	// Ready, when set, is called for each account as soon as its regions
 	// are known (or it is known it cannot be assessed), from Discover's
 	// goroutines, so work on it can start before discovery ends. The
-	// account's Tags may still be filled in until Discover returns.
+	// account's Tags (when Options.Tags asks for them) may still be
+	// filled in until Discover returns.
 	Ready func(*Account)
 	// Discovered, when set, is called once discovery is complete and the
-	// selection checked (every account's regions known, Tags filled in),
+	// selection checked (every account's regions known, Tags filled in
+	// when fetched),
 	// before Discover returns; an error it returns is Discover's. Work
 	// started by Ready may be under way.
 	Discovered func(*Organization) error
@@ -75,6 +87,8 @@ type Organization struct {
 	Caller            string    `json:"caller_arn"`
 	OUs               []OU      `json:"ous"`
 	Accounts          []Account `json:"accounts"`
+
+	tagsFirst bool // tags were listed before the accounts' regions
 }
 
 // OU is an organizational unit with its path from the root.
@@ -152,10 +166,11 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
 	}
 	// Tags cost one throttled Organizations call per account: fetch them
-	// first only when selectors need them, else alongside the rest of
-	// discovery.
+	// first only when selectors need them, alongside the rest of
+	// discovery when asked for, else not at all.
 	tagsFirst := out.ID != "" && tagSelectors(o.Include, o.Exclude)
 	if tagsFirst {
+		out.tagsFirst = true
 		if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
 			return nil, err
 		}
@@ -167,7 +182,7 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if len(out.Accounts) == 0 {
 		return nil, emptySelection(o.Include, o.Exclude)
 	}
-	if out.ID != "" && !tagsFirst {
+	if out.ID != "" && !tagsFirst && o.Tags {
 		client := orgapi.NewFromConfig(cfg)
 		tg, tctx := errgroup.WithContext(ctx)
 		tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
@@ -218,6 +233,28 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 		}
 	}
 	return out, nil
+}
+
+// Chain is the number of discovery's calls that must follow one
+// another before an account's work can start: who am I, the
+// organization, its root, two listings per level of OUs (the accounts
+// and the OUs of a parent), then in an account its role and its regions.
+// Tags, when fetched alongside, are not on that path; fetched first for
+// a tag selector, they are one more. Without an organization: who am I
+// and the regions.
+func (o *Organization) Chain() int {
+	if o.ID == "" {
+		return 2
+	}
+	depth := 0
+	for _, ou := range o.OUs {
+		depth = max(depth, strings.Count(ou.Path, "/")+1)
+	}
+	n := 3 + 2*(depth+1) + 2
+	if o.tagsFirst {
+		n++
+	}
+	return n
 }
 
 // listOrganization walks the organization from its root.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -228,7 +230,7 @@ func TestDiscoveredHook(t *testing.T) {
 		}
 		return stop
 	}
-	if _, err := discover(t, s, org.Options{Include: []string{"Sandbox"}, Discovered: hook}); !errors.Is(err, stop) {
+	if _, err := discover(t, s, org.Options{Include: []string{"Sandbox"}, Tags: true, Discovered: hook}); !errors.Is(err, stop) {
 		t.Fatalf("err = %v, want the hook's", err)
 	}
 	if _, err := discover(t, s, org.Options{Include: []string{"Sandbox"}, Regions: []string{"eu-south-1"}, Discovered: hook}); errors.Is(err, stop) || err == nil {
@@ -268,5 +270,94 @@ func TestCheckSelectors(t *testing.T) {
 	}
 	if err := org.CheckSelectors(nil, []string{"x="}); err == nil || !strings.HasPrefix(err.Error(), "--exclude") {
 		t.Errorf("an exclude selector's error names --exclude: %v", err)
+	}
+}
+
+// TestTagsOnlyWhenNeeded: account tags (one throttled Organizations call
+// per account) are fetched only when a tag selector needs them or the
+// caller asks for them; then every account in scope has its tags, the
+// same either way.
+func TestTagsOnlyWhenNeeded(t *testing.T) {
+	s := startDemo(t)
+	for _, tc := range []struct {
+		name  string
+		o     org.Options
+		calls bool // ListTagsForResource expected
+	}{
+		{name: "no selector, not asked", o: org.Options{Include: []string{"Workloads/Production"}}},
+		{name: "asked", o: org.Options{Include: []string{"Workloads/Production"}, Tags: true}, calls: true},
+		{name: "tag selector", o: org.Options{Include: []string{"owner=payments"}}, calls: true},
+		{name: "tag selector in exclude", o: org.Options{Include: []string{"Workloads/Production"}, Exclude: []string{"owner=payments"}}, calls: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			cfg := s.Config(t, s.World().Org.ManagementAccount, "us-east-1")
+			cfg.APIOptions = append(slices.Clone(cfg.APIOptions), func(st *middleware.Stack) error {
+				return st.Initialize.Add(middleware.InitializeMiddlewareFunc("test.countTags",
+					func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+						if awsmiddleware.GetOperationName(ctx) == "ListTagsForResource" {
+							n.Add(1)
+						}
+						return next.HandleInitialize(ctx, in)
+					}), middleware.Before)
+			})
+			got, err := org.Discover(context.Background(), cfg, tc.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if called := n.Load() > 0; called != tc.calls {
+				t.Fatalf("ListTagsForResource called %d times, want calls: %v", n.Load(), tc.calls)
+			}
+			for _, a := range got.Accounts {
+				want := s.World().Org.Members[a.ID].Tags
+				if !tc.calls {
+					if a.Tags != nil {
+						t.Errorf("account %s has tags %v, none were fetched", a.ID, a.Tags)
+					}
+					continue
+				}
+				if len(want) == 0 {
+					want = map[string]string{}
+				}
+				if !maps.Equal(a.Tags, want) {
+					t.Errorf("account %s tags %v, want %v", a.ID, a.Tags, want)
+				}
+			}
+		})
+	}
+}
+
+// TestChain: discovery's dependent calls are who am I, the organization,
+// its root, two listings per OU level, then an account's role and
+// regions; a tag selector puts the tags in front.
+func TestChain(t *testing.T) {
+	s := startDemo(t)
+	depth := 0
+	for _, ou := range s.World().Org.OUs {
+		d := 0
+		for p := ou; p != nil && p.ID != s.World().Org.RootID; p = s.World().Org.OUs[p.Parent] {
+			d++
+		}
+		depth = max(depth, d)
+	}
+	if depth == 0 {
+		t.Fatal("the demo organization has no OU: the test cannot tell")
+	}
+	o, err := discover(t, s, org.Options{Include: []string{"Workloads/Production"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 + 2*(depth+1) + 2; o.Chain() != want {
+		t.Errorf("chain %d, want %d (OU depth %d)", o.Chain(), want, depth)
+	}
+	o, err = discover(t, s, org.Options{Include: []string{"owner=payments"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 + 2*(depth+1) + 3; o.Chain() != want {
+		t.Errorf("with a tag selector: chain %d, want %d", o.Chain(), want)
+	}
+	if o, err = discover(t, s, org.Options{SingleAccount: true}); err != nil || o.Chain() != 2 {
+		t.Errorf("single account: chain %v (%v), want 2", o.Chain(), err)
 	}
 }

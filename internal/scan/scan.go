@@ -61,6 +61,12 @@ type Options struct {
 	// Snapshot, when set, receives the collected snapshot before the
 	// controls run (to keep it for search, or to benchmark evaluation).
 	Snapshot func(*snapshot.Snapshot)
+	// Chain, when set, receives the number of calls of the run that had
+	// to follow one another: discovery's (org.Organization.Chain), then
+	// the longest chain of calls of one task (ratelimit.Chain). Times the
+	// least latency of a call, it bounds the wall time from below,
+	// whatever the concurrency.
+	Chain func(int)
 }
 
 // DefaultTaskTimeout bounds a task when Options.TaskTimeout is 0: far
@@ -142,6 +148,9 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 
 	if o.Snapshot != nil {
 		o.Snapshot(snap)
+	}
+	if o.Chain != nil {
+		o.Chain(organization.Chain() + int(r.chain.Load()))
 	}
 	res := Evaluate(snap, o.Controls, o.Collectors, started)
 	rep := &report.Report{
@@ -266,8 +275,9 @@ func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors [
 		n += len(rs)
 	}
 	out := make([]control.Result, 0, n)
-	for _, rs := range results {
+	for i, rs := range results {
 		out = append(out, rs...)
+		results[i] = nil
 	}
 	return out
 }
@@ -291,6 +301,7 @@ type run struct {
 	targets     atomic.Int64
 	finished    atomic.Int64
 	errors      atomic.Int64
+	chain       atomic.Int64 // the longest chain of calls of a task
 }
 
 // ready turns a discovered account into a snapshot account and tasks.
@@ -348,7 +359,14 @@ func (r *run) do(ctx context.Context, t exec.Task) error {
 	}
 	tctx, cancel := context.WithTimeout(ctx, r.o.TaskTimeout)
 	defer cancel()
-	err := c.Collect(tctx, in)
+	var chain ratelimit.Chain
+	err := c.Collect(ratelimit.WithChain(tctx, &chain), in)
+	for n := int64(chain.Len()); ; {
+		cur := r.chain.Load()
+		if n <= cur || r.chain.CompareAndSwap(cur, n) {
+			break
+		}
+	}
 	if ctx.Err() != nil {
 		return err
 	}

@@ -434,3 +434,20 @@ func TestPartialScanScope(t *testing.T) {
 		})
 	}
 }
+
+// TestChain: the run's chain is discovery's dependent calls and then at
+// least one task's calls, never more calls than were made.
+func TestChain(t *testing.T) {
+	s := startDemo(t)
+	o := org.Options{Include: []string{"Workloads/Production"}, Regions: []string{"us-east-1"}}
+	cfg := s.Config(t, s.World().Org.ManagementAccount, "us-east-1")
+	found, err := org.Discover(context.Background(), cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := -1
+	rep := demoScan(t, s, scan.Options{Discover: o, Chain: func(n int) { chain = n }}, 0)
+	if chain <= found.Chain() || int64(chain) > int64(found.Chain())+rep.Stats.APICalls {
+		t.Errorf("chain %d: want more than discovery's %d, at most %d with the %d calls", chain, found.Chain(), int64(found.Chain())+rep.Stats.APICalls, rep.Stats.APICalls)
+	}
+}

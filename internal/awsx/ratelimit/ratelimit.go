@@ -80,13 +80,21 @@ var signingNames = map[string]string{
 // globalServices sign every call in the partition's global region.
 var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true, "cloudfront": true}
 
+// serviceNames caches Service: it runs for every attempt.
+var serviceNames sync.Map // service ID → signing name
+
 // Service returns the signing name of an SDK service ID ("Config
 // Service" is "config").
 func Service(serviceID string) string {
-	if s, ok := signingNames[serviceID]; ok {
-		return s
+	if s, ok := serviceNames.Load(serviceID); ok {
+		return s.(string)
 	}
-	return strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+	s, ok := signingNames[serviceID]
+	if !ok {
+		s = strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+	}
+	serviceNames.Store(serviceID, s)
+	return s
 }
 
 type key struct{ account, region, service string }
@@ -95,6 +103,10 @@ type key struct{ account, region, service string }
 type Limiter struct {
 	limits map[string]Limit
 	def    Limit
+
+	// opLimited are the services with a limit of their own for some
+	// operation ("service:Operation" keys of limits).
+	opLimited map[string]bool
 
 	mu      sync.Mutex
 	buckets map[key]*rate.Limiter
@@ -113,7 +125,13 @@ func New(limits map[string]Limit, def Limit) *Limiter {
 	if def.Rate == 0 {
 		def = DefaultLimit
 	}
-	return &Limiter{limits: limits, def: def, buckets: map[key]*rate.Limiter{}}
+	l := &Limiter{limits: limits, def: def, buckets: map[key]*rate.Limiter{}, opLimited: map[string]bool{}}
+	for k := range limits {
+		if svc, _, ok := strings.Cut(k, ":"); ok {
+			l.opLimited[svc] = true
+		}
+	}
+	return l
 }
 
 // bucket returns k's bucket, made on first use; nil for an operation
@@ -148,7 +166,7 @@ func (l *Limiter) WaitOp(ctx context.Context, account, region, service, operatio
 	if globalServices[service] {
 		region = "global"
 	}
-	if operation != "" {
+	if operation != "" && l.opLimited[service] {
 		if b := l.bucket(key{account, region, service + ":" + operation}); b != nil {
 			if err := b.Wait(ctx); err != nil {
 				return err
@@ -181,33 +199,81 @@ const (
 // Instrument returns a copy of cfg whose calls count against account's
 // buckets. It replaces an earlier instrumentation (a member account's
 // configuration is derived from the management account's).
+//
+// The middleware is made here, once per account, not per call: the SDK
+// runs the configuration's APIOptions for every operation, and they only
+// add it to the operation's stack.
 func (l *Limiter) Instrument(cfg aws.Config, account string) aws.Config {
+	count := middleware.InitializeMiddlewareFunc(countID,
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			l.ops.Add(1)
+			c, _ := ctx.Value(chainKey{}).(*Chain)
+			depth := c.start()
+			out, md, err := next.HandleInitialize(ctx, in)
+			c.end(depth)
+			if err != nil {
+				l.failed.Add(1)
+			}
+			return out, md, err
+		})
+	// After the retry middleware: every attempt waits for a token.
+	limit := middleware.FinalizeMiddlewareFunc(limitID,
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			svc := Service(awsmiddleware.GetServiceID(ctx))
+			if err := l.WaitOp(ctx, account, awsmiddleware.GetRegion(ctx), svc, awsmiddleware.GetOperationName(ctx)); err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+			l.attempts.Add(1)
+			return next.HandleFinalize(ctx, in)
+		})
 	out := cfg.Copy()
 	out.APIOptions = append(append([]func(*middleware.Stack) error{}, cfg.APIOptions...), func(s *middleware.Stack) error {
 		s.Initialize.Remove(countID)
 		s.Finalize.Remove(limitID)
-		err := s.Initialize.Add(middleware.InitializeMiddlewareFunc(countID,
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				l.ops.Add(1)
-				out, md, err := next.HandleInitialize(ctx, in)
-				if err != nil {
-					l.failed.Add(1)
-				}
-				return out, md, err
-			}), middleware.Before)
-		if err != nil {
+		if err := s.Initialize.Add(count, middleware.Before); err != nil {
 			return err
 		}
-		// After the retry middleware: every attempt waits for a token.
-		return s.Finalize.Add(middleware.FinalizeMiddlewareFunc(limitID,
-			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				svc := Service(awsmiddleware.GetServiceID(ctx))
-				if err := l.WaitOp(ctx, account, awsmiddleware.GetRegion(ctx), svc, awsmiddleware.GetOperationName(ctx)); err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-				}
-				l.attempts.Add(1)
-				return next.HandleFinalize(ctx, in)
-			}), middleware.After)
+		return s.Finalize.Add(limit, middleware.After)
 	})
 	return out
+}
+
+// Chain measures the longest chain of calls that followed one another
+// in a unit of work (one task: a service in one target): a call that
+// starts after another has returned is one link further than it. Calls
+// that overlap are not a chain. Times the least latency of a call, the
+// longest chain of a run bounds its wall time from below, whatever the
+// concurrency. Operations count, not their retries.
+type Chain struct{ ended atomic.Int64 }
+
+type chainKey struct{}
+
+// WithChain returns ctx whose calls through an instrumented
+// configuration are measured by c.
+func WithChain(ctx context.Context, c *Chain) context.Context {
+	return context.WithValue(ctx, chainKey{}, c)
+}
+
+// Len is the longest chain of calls measured so far.
+func (c *Chain) Len() int { return int(c.ended.Load()) }
+
+// start returns the link of a call starting now (0 for a nil chain).
+func (c *Chain) start() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.ended.Load() + 1
+}
+
+// end records that the call of link depth has returned.
+func (c *Chain) end(depth int64) {
+	if c == nil {
+		return
+	}
+	for {
+		cur := c.ended.Load()
+		if depth <= cur || c.ended.CompareAndSwap(cur, depth) {
+			return
+		}
+	}
 }

@@ -117,3 +117,46 @@ func TestOperationLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestChain: calls of one task that follow one another make a chain one
+// link per call; calls that overlap make one link; a context without a
+// chain measures nothing.
+func TestChain(t *testing.T) {
+	s := simtest.Start(t, nil)
+	s.SetFaults(sim.Faults{Latency: sim.Latency{Min: sim.Duration(100 * time.Millisecond), Max: sim.Duration(100 * time.Millisecond)}})
+	l := ratelimit.New(nil, ratelimit.Limit{})
+	client := ec2api.NewFromConfig(l.Instrument(s.Config(t, simtest.Management, "eu-west-1"), simtest.Management))
+	call := func(ctx context.Context) {
+		if _, err := client.GetEbsEncryptionByDefault(ctx, &ec2api.GetEbsEncryptionByDefaultInput{}); err != nil {
+			t.Error(err)
+		}
+	}
+	var seq ratelimit.Chain
+	ctx := ratelimit.WithChain(context.Background(), &seq)
+	for range 3 {
+		call(ctx)
+	}
+	if seq.Len() != 3 {
+		t.Errorf("three calls one after the other: chain %d, want 3", seq.Len())
+	}
+
+	var par ratelimit.Chain
+	ctx = ratelimit.WithChain(context.Background(), &par)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); call(ctx) }()
+	}
+	wg.Wait()
+	if par.Len() != 1 {
+		t.Errorf("four calls at once: chain %d, want 1", par.Len())
+	}
+	call(ctx)
+	if par.Len() != 2 {
+		t.Errorf("then one more: chain %d, want 2", par.Len())
+	}
+	call(context.Background())
+	if par.Len() != 2 || seq.Len() != 3 {
+		t.Errorf("a call without a chain changed one: %d, %d", par.Len(), seq.Len())
+	}
+}
