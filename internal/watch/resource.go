@@ -185,7 +185,7 @@ var (
 	alarmControls  = []string{"CloudWatch.1", "CloudWatch.2", "CloudWatch.3", "CloudWatch.4", "CloudWatch.5", "CloudWatch.6", "CloudWatch.7", "CloudWatch.8", "CloudWatch.9", "CloudWatch.10", "CloudWatch.11", "CloudWatch.12", "CloudWatch.13", "CloudWatch.14", "GR.CloudWatch.1"}
 	keyControls    = []string{"KMS.3", "KMS.4", "KMS.5"}
 	iamUserControl = []string{"IAM.2", "IAM.3", "IAM.5", "IAM.8", "IAM.19", "IAM.22", "GR.IAM.2", "GR.IAM.3"}
-	guardDuty      = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10"}
+	guardDuty      = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10", "GuardDuty.11", "GuardDuty.12", "GuardDuty.13"}
 	rdsControls    = []string{"RDS.1", "RDS.2", "RDS.3", "RDS.4", "RDS.5", "RDS.6", "RDS.8", "RDS.9", "RDS.10", "RDS.11", "RDS.13", "RDS.17", "RDS.18", "RDS.23"}
 	lambdaControls = []string{"Lambda.1", "Lambda.2", "Lambda.3", "Lambda.5"}
 )
