@@ -18,6 +18,7 @@ import (
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
+	snscontrol "github.com/guardrail-sec/guardrail/internal/control/sns"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
 
@@ -39,6 +40,7 @@ func Controls() []*control.Control {
 		rdscontrol.Controls(),
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
+		snscontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}
