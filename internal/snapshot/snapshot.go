@@ -31,6 +31,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/sqs"
 )
 
 // Snapshot is the state of every assessed account.
@@ -90,6 +91,7 @@ type Region struct {
 	SNS            *sns.SNS                       `json:"sns,omitempty"`
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
+	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -27,6 +27,7 @@ var prefixes = map[string]string{
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective": "detective",
+	"SQS":       "sqs", "Secrets Manager": "secretsmanager", "ACM": "acm", "Macie2": "macie2",
 }
 
 // renamed maps operations whose IAM action has another name.

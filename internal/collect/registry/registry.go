@@ -20,6 +20,7 @@ import (
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
+	sqscollect "github.com/guardrail-sec/guardrail/internal/collect/sqs"
 )
 
 // All returns every collector, global ones first.
@@ -41,6 +42,7 @@ func All() []collect.Collector {
 		rdscollect.Collector(),
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
+		sqscollect.Collector(),
 	}
 }
 

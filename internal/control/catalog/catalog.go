@@ -19,6 +19,7 @@ import (
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	snscontrol "github.com/guardrail-sec/guardrail/internal/control/sns"
+	sqscontrol "github.com/guardrail-sec/guardrail/internal/control/sqs"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
 
@@ -41,6 +42,7 @@ func Controls() []*control.Control {
 		s3control.Controls(),
 		securityhubcontrol.Controls(),
 		snscontrol.Controls(),
+		sqscontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/policy"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
 )
@@ -73,30 +72,6 @@ func sns4() *control.Control {
 			"CLI: aws sns set-topic-attributes --topic-arn <arn> --attribute-name Policy --attribute-value file://policy.json",
 		WellArchitected: []string{"SEC03"},
 	}, sns.DetailPolicy, func(in *control.Input, m snapshot.Meta, t *sns.Topic) {
-		checkPublic(in, m, "topic", t.Policy)
+		in.CheckPublicPolicy(m, "topic", t.Policy)
 	})
-}
-
-// checkPublic judges a resource policy document: FAILED with what it
-// grants when policy.Public finds a statement open to everyone, PASSED
-// otherwise (no policy included), ERROR when it cannot be parsed.
-func checkPublic(in *control.Input, m snapshot.Meta, what, doc string) {
-	if doc == "" {
-		in.Pass(m, "no %s policy", what)
-		return
-	}
-	d, err := policy.ParseString(doc)
-	if err != nil {
-		in.Error(m, "%s policy could not be read: %v", what, err)
-		return
-	}
-	var public []string
-	for _, g := range policy.Public(d, in.Account.ID) {
-		public = append(public, g.String())
-	}
-	if len(public) > 0 {
-		in.Fail(m, "public %s policy: %s", what, strings.Join(public, "; "))
-		return
-	}
-	in.Pass(m, "%s policy grants no public access", what)
 }

@@ -307,6 +307,7 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 	}
 	addSCPs(o)
 	world.RegisterBuckets(w)
+	world.RegisterQueues(w)
 	return w, nil
 }
 

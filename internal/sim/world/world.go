@@ -209,6 +209,9 @@ type Region struct {
 	SNS            SNS            `yaml:"sns"`
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
+	// SQS is the queues a world file declares here; they are created in
+	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
+	SQS SQSSeed `yaml:"sqs"`
 }
 
 // ARN builds an ARN in the simulated partition.
