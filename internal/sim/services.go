@@ -19,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
@@ -50,5 +51,6 @@ func Services() []*svc.Service {
 		eventbridge.Service(),
 		rds.Service(),
 		lambda.Service(),
+		secretsmanager.Service(),
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sqs"
@@ -92,6 +93,7 @@ type Region struct {
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
+	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -18,6 +18,7 @@ import (
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
+	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
 	sqscollect "github.com/guardrail-sec/guardrail/internal/collect/sqs"
@@ -43,6 +44,7 @@ func All() []collect.Collector {
 		securityhubcollect.Collector(),
 		snscollect.Collector(),
 		sqscollect.Collector(),
+		secretsmanagercollect.Collector(),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
+	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
 	snscontrol "github.com/guardrail-sec/guardrail/internal/control/sns"
 	sqscontrol "github.com/guardrail-sec/guardrail/internal/control/sqs"
@@ -43,6 +44,7 @@ func Controls() []*control.Control {
 		securityhubcontrol.Controls(),
 		snscontrol.Controls(),
 		sqscontrol.Controls(),
+		secretsmanagercontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

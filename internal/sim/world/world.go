@@ -211,7 +211,8 @@ type Region struct {
 	Lambda         Lambda         `yaml:"lambda"`
 	// SQS is the queues a world file declares here; they are created in
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
-	SQS SQSSeed `yaml:"sqs"`
+	SQS            SQSSeed        `yaml:"sqs"`
+	SecretsManager SecretsManager `yaml:"secretsmanager"`
 }
 
 // ARN builds an ARN in the simulated partition.
