@@ -3,6 +3,7 @@ package sim
 import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
@@ -52,5 +53,6 @@ func Services() []*svc.Service {
 		rds.Service(),
 		lambda.Service(),
 		secretsmanager.Service(),
+		acm.Service(),
 	}
 }

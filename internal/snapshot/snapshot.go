@@ -17,6 +17,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
@@ -94,6 +95,7 @@ type Region struct {
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
+	ACM            *acm.ACM                       `json:"acm,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

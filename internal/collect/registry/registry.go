@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
@@ -45,6 +46,7 @@ func All() []collect.Collector {
 		snscollect.Collector(),
 		sqscollect.Collector(),
 		secretsmanagercollect.Collector(),
+		acmcollect.Collector(),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
@@ -45,6 +46,7 @@ func Controls() []*control.Control {
 		snscontrol.Controls(),
 		sqscontrol.Controls(),
 		secretsmanagercontrol.Controls(),
+		acmcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -213,6 +213,7 @@ type Region struct {
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
 	SQS            SQSSeed        `yaml:"sqs"`
 	SecretsManager SecretsManager `yaml:"secretsmanager"`
+	ACM            ACM            `yaml:"acm"`
 }
 
 // ARN builds an ARN in the simulated partition.
