@@ -3,8 +3,8 @@ package sim
 import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
-	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
