@@ -17,6 +17,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/macie2"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
@@ -54,5 +55,6 @@ func Services() []*svc.Service {
 		lambda.Service(),
 		secretsmanager.Service(),
 		acm.Service(),
+		macie2.Service(),
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/macie"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
@@ -96,6 +97,7 @@ type Region struct {
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 	ACM            *acm.ACM                       `json:"acm,omitempty"`
+	Macie          *macie.Macie                   `json:"macie,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -17,6 +17,7 @@ import (
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
+	maciecollect "github.com/guardrail-sec/guardrail/internal/collect/macie"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
@@ -47,6 +48,7 @@ func All() []collect.Collector {
 		sqscollect.Collector(),
 		secretsmanagercollect.Collector(),
 		acmcollect.Collector(),
+		maciecollect.Collector(),
 	}
 }
 

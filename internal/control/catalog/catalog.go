@@ -16,6 +16,7 @@ import (
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
+	maciecontrol "github.com/guardrail-sec/guardrail/internal/control/macie"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
@@ -47,6 +48,7 @@ func Controls() []*control.Control {
 		sqscontrol.Controls(),
 		secretsmanagercontrol.Controls(),
 		acmcontrol.Controls(),
+		maciecontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

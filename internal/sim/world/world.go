@@ -214,6 +214,7 @@ type Region struct {
 	SQS            SQSSeed        `yaml:"sqs"`
 	SecretsManager SecretsManager `yaml:"secretsmanager"`
 	ACM            ACM            `yaml:"acm"`
+	Macie          Macie          `yaml:"macie"`
 }
 
 // ARN builds an ARN in the simulated partition.
