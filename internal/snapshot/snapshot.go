@@ -22,6 +22,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
@@ -98,6 +99,7 @@ type Region struct {
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 	ACM            *acm.ACM                       `json:"acm,omitempty"`
 	Macie          *macie.Macie                   `json:"macie,omitempty"`
+	EventBridge    *eventbridge.EventBridge       `json:"eventbridge,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

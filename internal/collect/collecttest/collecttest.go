@@ -28,6 +28,7 @@ var prefixes = map[string]string{
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective": "detective",
 	"SQS":       "sqs", "Secrets Manager": "secretsmanager", "ACM": "acm", "Macie2": "macie2",
+	"EventBridge": "events",
 }
 
 // renamed maps operations whose IAM action has another name.

@@ -11,6 +11,7 @@ import (
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	eventbridgecollect "github.com/guardrail-sec/guardrail/internal/collect/eventbridge"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
@@ -49,6 +50,7 @@ func All() []collect.Collector {
 		secretsmanagercollect.Collector(),
 		acmcollect.Collector(),
 		maciecollect.Collector(),
+		eventbridgecollect.Collector(),
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	eventbridgecontrol "github.com/guardrail-sec/guardrail/internal/control/eventbridge"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
@@ -49,6 +50,7 @@ func Controls() []*control.Control {
 		secretsmanagercontrol.Controls(),
 		acmcontrol.Controls(),
 		maciecontrol.Controls(),
+		eventbridgecontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

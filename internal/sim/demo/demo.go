@@ -308,6 +308,7 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 	addSCPs(o)
 	world.RegisterBuckets(w)
 	world.RegisterQueues(w)
+	world.RegisterBuses(w)
 	return w, nil
 }
 

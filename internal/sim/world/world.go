@@ -215,6 +215,9 @@ type Region struct {
 	SecretsManager SecretsManager `yaml:"secretsmanager"`
 	ACM            ACM            `yaml:"acm"`
 	Macie          Macie          `yaml:"macie"`
+	// EventBridge is the custom buses a world file declares here; they
+	// are created in World.Events by RegisterBuses.
+	EventBridge EventBridgeSeed `yaml:"eventbridge"`
 }
 
 // ARN builds an ARN in the simulated partition.
