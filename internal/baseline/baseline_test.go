@@ -154,7 +154,7 @@ func TestDemoApplyRollback(t *testing.T) {
 	// S3 Block Public Access fixes on the way (S3.2 and S3.3 public
 	// buckets, CloudTrail.6 a public trail bucket). None went the other
 	// way (checked above).
-	want := []string{"CloudTrail.6", "Config.1", "EC2.7", "GR.SecurityHub.1", "GR.SecurityHub.2", "GuardDuty.1", "GuardDuty.10",
+	want := []string{"CloudTrail.6", "Config.1", "EC2.7", "GR.SecurityHub.1", "GR.SecurityHub.2", "GuardDuty.1", "GuardDuty.10", "GuardDuty.11",
 		"GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "IAM.15", "IAM.16", "IAM.28", "IAM.7",
 		"Inspector.1", "Inspector.2", "Inspector.4", "S3.1", "S3.2", "S3.3"}
 	var got []string

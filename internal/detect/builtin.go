@@ -66,7 +66,7 @@ var (
 	sgControls         = []string{"EC2.2", "EC2.18", "EC2.19", "EC2.53", "EC2.54"}
 	instanceControls   = []string{"EC2.3", "EC2.8", "EC2.9", "GR.EC2.1"}
 	publicBlockControl = []string{"S3.1", "S3.2", "S3.3", "S3.8", "S3.19", "CloudTrail.6"}
-	guardDutyControls  = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10"}
+	guardDutyControls  = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10", "GuardDuty.11", "GuardDuty.12", "GuardDuty.13"}
 )
 
 // cisRules rates each CIS monitoring item, and names the controls its

@@ -4,6 +4,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
@@ -21,11 +22,13 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/macie2"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
@@ -66,5 +69,8 @@ func Services() []*svc.Service {
 		efs.Service(),
 		opensearch.Service(),
 		dynamodb.Service(),
+		secretsmanager.Service(),
+		acm.Service(),
+		macie2.Service(),
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
@@ -26,18 +27,22 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/efs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elb"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/macie"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/redshift"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/sqs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/wafv2"
 )
 
@@ -107,6 +112,11 @@ type Region struct {
 	EFS            *efs.EFS                       `json:"efs,omitempty"`
 	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
 	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
+	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
+	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
+	ACM            *acm.ACM                       `json:"acm,omitempty"`
+	Macie          *macie.Macie                   `json:"macie,omitempty"`
+	EventBridge    *eventbridge.EventBridge       `json:"eventbridge,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

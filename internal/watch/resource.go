@@ -180,12 +180,12 @@ type writeRule struct {
 
 var (
 	sgControls     = []string{"EC2.2", "EC2.18", "EC2.19", "EC2.53", "EC2.54"}
-	s3Controls     = []string{"S3.1", "S3.2", "S3.3", "S3.5", "S3.6", "S3.8", "S3.9", "S3.12", "S3.17", "S3.20", "CloudTrail.6", "CloudTrail.7"}
+	s3Controls     = []string{"S3.1", "S3.2", "S3.3", "S3.5", "S3.6", "S3.8", "S3.9", "S3.12", "S3.14", "S3.17", "S3.20", "CloudTrail.6", "CloudTrail.7"}
 	trailControls  = []string{"CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5", "CloudTrail.6", "CloudTrail.7", "S3.22", "S3.23"}
 	alarmControls  = []string{"CloudWatch.1", "CloudWatch.2", "CloudWatch.3", "CloudWatch.4", "CloudWatch.5", "CloudWatch.6", "CloudWatch.7", "CloudWatch.8", "CloudWatch.9", "CloudWatch.10", "CloudWatch.11", "CloudWatch.12", "CloudWatch.13", "CloudWatch.14", "GR.CloudWatch.1"}
 	keyControls    = []string{"KMS.3", "KMS.4", "KMS.5"}
 	iamUserControl = []string{"IAM.2", "IAM.3", "IAM.5", "IAM.8", "IAM.19", "IAM.22", "GR.IAM.2", "GR.IAM.3"}
-	guardDuty      = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10"}
+	guardDuty      = []string{"GuardDuty.1", "GuardDuty.5", "GuardDuty.6", "GuardDuty.7", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10", "GuardDuty.11", "GuardDuty.12", "GuardDuty.13"}
 	rdsControls    = []string{"RDS.1", "RDS.2", "RDS.3", "RDS.4", "RDS.5", "RDS.6", "RDS.8", "RDS.9", "RDS.10", "RDS.11", "RDS.13", "RDS.17", "RDS.18", "RDS.23"}
 	lambdaControls = []string{"Lambda.1", "Lambda.2", "Lambda.3", "Lambda.5"}
 )

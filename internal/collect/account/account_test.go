@@ -4,9 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guardrail-sec/guardrail/internal/clock"
 	collectaccount "github.com/guardrail-sec/guardrail/internal/collect/account"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/sim"
+	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
 )
@@ -46,5 +48,35 @@ func TestSecurityContactDenied(t *testing.T) {
 	}
 	if a.Settings != nil {
 		t.Errorf("settings set despite the error: %+v", a.Settings)
+	}
+}
+
+func TestOrganization(t *testing.T) {
+	w, err := demo.Load(clock.Fixed(simtest.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := simtest.Start(t, w)
+	c := collectaccount.Collector()
+	a, err := collecttest.Run(t, c, s.Config(t, "444444444401", "us-east-1"), "444444444401", "us-east-1", simtest.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := a.Settings.Organization; o == nil || o.ID != w.Org.ID || o.ManagementAccount != w.Org.ManagementAccount || a.Settings.OrganizationError != "" {
+		t.Errorf("organization = %+v (%q), want %s", o, a.Settings.OrganizationError, w.Org.ID)
+	}
+
+	// Outside any organization: a state, not an error.
+	s = simtest.Start(t, simtest.NewWorld())
+	a, err = collecttest.Run(t, c, s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", simtest.Now)
+	if err != nil || a.Settings.Organization != nil || a.Settings.OrganizationError != "" {
+		t.Errorf("standalone: %+v %v, want no organization and no error", a.Settings, err)
+	}
+
+	// Denied: recorded, and the security contact is still read.
+	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: simtest.Member, Service: "organizations", Action: "DescribeOrganization"}}})
+	a, err = collecttest.Run(t, c, s.Config(t, simtest.Member, "us-east-1"), simtest.Member, "us-east-1", simtest.Now)
+	if err != nil || a.Settings.Organization != nil || !strings.Contains(a.Settings.OrganizationError, "AccessDenied") {
+		t.Errorf("denied: %+v %v, want the error recorded", a.Settings, err)
 	}
 }

@@ -31,6 +31,8 @@ var prefixes = map[string]string{
 	"WAFV2":                  "wafv2",
 	"Elastic Load Balancing": "elasticloadbalancing", "Elastic Load Balancing v2": "elasticloadbalancing",
 	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb", "EFS": "elasticfilesystem", "OpenSearch": "es",
+	"SQS": "sqs", "Secrets Manager": "secretsmanager", "ACM": "acm", "Macie2": "macie2",
+	"EventBridge": "events",
 }
 
 // renamed maps operations whose IAM action has another name.

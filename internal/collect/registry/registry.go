@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
 	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
@@ -15,18 +16,22 @@ import (
 	efscollect "github.com/guardrail-sec/guardrail/internal/collect/efs"
 	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
 	elbcollect "github.com/guardrail-sec/guardrail/internal/collect/elb"
+	eventbridgecollect "github.com/guardrail-sec/guardrail/internal/collect/eventbridge"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
+	maciecollect "github.com/guardrail-sec/guardrail/internal/collect/macie"
 	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
+	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
+	sqscollect "github.com/guardrail-sec/guardrail/internal/collect/sqs"
 	wafv2collect "github.com/guardrail-sec/guardrail/internal/collect/wafv2"
 )
 
@@ -57,6 +62,11 @@ func All() []collect.Collector {
 		efscollect.Collector(),
 		opensearchcollect.Collector(),
 		dynamodbcollect.Collector(),
+		sqscollect.Collector(),
+		secretsmanagercollect.Collector(),
+		acmcollect.Collector(),
+		maciecollect.Collector(),
+		eventbridgecollect.Collector(),
 	}
 }
 

@@ -1,6 +1,7 @@
-// Package sns collects the SNS topics of one region and the subscriptions
-// of each (the CIS monitoring chain needs an alarm's topic to reach
-// somebody: a confirmed subscription).
+// Package sns collects the SNS topics of one region, the encryption and
+// access policy of each (SNS.1, SNS.4), and its subscriptions (the CIS
+// monitoring chain needs an alarm's topic to reach somebody: a confirmed
+// subscription).
 package sns
 
 import (
@@ -20,7 +21,7 @@ import (
 func Collector() collect.Collector {
 	return collect.Collector{
 		Name:    "sns",
-		Actions: []string{"sns:ListSubscriptionsByTopic", "sns:ListTopics"},
+		Actions: []string{"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTopics"},
 		Collect: collectRegion,
 	}
 }
@@ -45,8 +46,30 @@ func collectRegion(ctx context.Context, in collect.Input) error {
 		if err := subscriptions(ctx, client, &s.Topics[i]); err != nil {
 			return err
 		}
+		if err := attributes(ctx, client, &s.Topics[i]); err != nil {
+			return err
+		}
 	}
 	in.Region.SNS = s
+	return nil
+}
+
+// attributes reads t's encryption key and access policy; a failure is
+// recorded on t, and only a cancelled context stops the collector.
+func attributes(ctx context.Context, client *snsapi.Client, t *sns.Topic) error {
+	out, err := client.GetTopicAttributes(ctx, &snsapi.GetTopicAttributesInput{TopicArn: aws.String(t.ARN)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("get attributes of %s: %w", t.Name, err)
+		}
+		if t.Errors == nil {
+			t.Errors = map[string]string{}
+		}
+		t.Errors[sns.DetailAttributes] = awsx.Brief(err)
+		return nil
+	}
+	t.KMSKeyID = out.Attributes["KmsMasterKeyId"]
+	t.Policy = out.Attributes["Policy"]
 	return nil
 }
 

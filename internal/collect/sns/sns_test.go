@@ -44,9 +44,16 @@ func TestDemo(t *testing.T) {
 		t.Errorf("subscription = %+v", sub)
 	}
 
+	if topic.KMSKeyID != "alias/aws/sns" || !strings.Contains(topic.Policy, `"AWS:SourceOwner":"222222222222"`) {
+		t.Errorf("hardened topic encryption %q, policy %q; want alias/aws/sns and the default owner-only policy", topic.KMSKeyID, topic.Policy)
+	}
+
 	out, err = collect(t, s, "444444444401", "us-east-1")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tp := out.Topic("arn:aws:sns:us-east-1:444444444401:cis-security-alarms"); tp == nil || tp.KMSKeyID != "" {
+		t.Errorf("partial alarm topic = %+v, want no encryption key", tp)
 	}
 	if tp := out.Topic("arn:aws:sns:us-east-1:444444444401:cis-security-alarms"); tp == nil || tp.Subscriptions == nil || len(tp.Subscriptions) != 0 {
 		t.Errorf("partial alarm topic = %+v, want no subscription (known, not unknown)", tp)
@@ -99,7 +106,23 @@ func TestDenied(t *testing.T) {
 		t.Fatalf("a denied detail failed the collector: %v", err)
 	}
 	tp := out.Topic("arn:aws:sns:us-east-1:222222222222:cis-security-alarms")
+	if tp == nil || tp.KMSKeyID == "" || tp.Errors[snssnap.DetailAttributes] != "" {
+		t.Errorf("a denied subscription list lost the attributes: %+v", tp)
+	}
 	if tp == nil || tp.Subscriptions != nil || !strings.Contains(tp.Errors["subscriptions"], "AuthorizationError") && !strings.Contains(tp.Errors["subscriptions"], "AccessDenied") {
 		t.Errorf("topic with denied subscriptions = %+v, want the error recorded and no subscriptions", tp)
+	}
+}
+
+func TestAttributesDenied(t *testing.T) {
+	s := start(t)
+	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{{Account: "222222222222", Service: "sns", Action: "GetTopicAttributes"}}})
+	out, err := collect(t, s, "222222222222", "us-east-1")
+	if err != nil {
+		t.Fatalf("a denied detail failed the collector: %v", err)
+	}
+	tp := out.Topic("arn:aws:sns:us-east-1:222222222222:cis-security-alarms")
+	if tp == nil || tp.KMSKeyID != "" || tp.Policy != "" || tp.Errors[snssnap.DetailAttributes] == "" || len(tp.Subscriptions) != 1 {
+		t.Errorf("topic with denied attributes = %+v, want the error recorded, no key or policy, subscriptions read", tp)
 	}
 }

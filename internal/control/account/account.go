@@ -1,5 +1,6 @@
 // Package account holds the controls on an account's settings (Account
-// Management API): Account.1, the security contact. It reads only the
+// Management API): Account.1, the security contact, and Account.2,
+// membership of an organization. It reads only the
 // snapshot and must not import the AWS SDK.
 package account
 
@@ -7,7 +8,36 @@ import "github.com/guardrail-sec/guardrail/internal/control"
 
 // Controls returns the account settings controls.
 func Controls() []*control.Control {
-	return []*control.Control{account1()}
+	return []*control.Control{account1(), account2()}
+}
+
+// account2 is Account.2 (a NIST 800-53 control in Security Hub, not one
+// of FSBP).
+func account2() *control.Control {
+	return &control.Control{
+		ID: "Account.2", Title: "AWS accounts should be part of an AWS Organizations organization", Service: "Account",
+		Severity: control.High, ResourceType: "AwsAccount", Global: true, Needs: []string{"account"},
+		Rationale: "An account outside an organization escapes its service control policies, its organization trail, " +
+			"its delegated security services and its consolidated billing: its guardrails are whatever someone set by hand.",
+		Remediation: "From the organization's management account, invite the account (Organizations > AWS accounts > Add an " +
+			"AWS account > Invite) and accept the invitation from the account.\n" +
+			"CLI: aws organizations invite-account-to-organization --target Id=<account-id>,Type=ACCOUNT (management account); " +
+			"aws organizations accept-handshake --handshake-id <id> (invited account)",
+		WellArchitected: []string{"SEC01"},
+		Check: func(in *control.Input) {
+			s := in.Account.Settings
+			switch {
+			case s == nil:
+				in.Error(in.AccountMeta(), "account settings were not collected")
+			case s.OrganizationError != "":
+				in.Error(in.AccountMeta(), "could not read the account's organization: %s", s.OrganizationError)
+			case s.Organization == nil:
+				in.Fail(in.AccountMeta(), "the account is not a member of an AWS Organizations organization")
+			default:
+				in.Pass(in.AccountMeta(), "member of organization %s (management account %s)", s.Organization.ID, s.Organization.ManagementAccount)
+			}
+		},
+	}
 }
 
 func account1() *control.Control {

@@ -45,3 +45,36 @@ func TestAccount1(t *testing.T) {
 		})
 	}
 }
+
+func TestAccount2(t *testing.T) {
+	const key = "AWS::::Account:111122223333@us-east-1"
+	c := controlaccount.Controls()[1]
+	if c.ID != "Account.2" || c.Severity != control.High || !c.Global {
+		t.Fatalf("control = %+v", c)
+	}
+	for _, tc := range []struct {
+		name     string
+		settings *account.Settings
+		gap      bool
+		want     control.Status
+	}{
+		{"member", &account.Settings{Organization: &account.Organization{ID: "o-abc123", ManagementAccount: "111111111111"}}, false, control.Passed},
+		{"standalone", &account.Settings{}, false, control.Failed},
+		{"organization unreadable", &account.Settings{OrganizationError: "AccessDeniedException: no"}, false, control.Error},
+		{"gap", nil, true, control.Error},
+		{"not collected", nil, false, control.Error},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := controltest.Account()
+			a.Settings = tc.settings
+			s := controltest.Snapshot(a)
+			if tc.gap {
+				s.AddGap(snapshot.Gap{GapKey: snapshot.GapKey{Account: a.ID, Collector: "account"}, Class: "access denied", Reason: "AccessDenied"})
+			}
+			rs := controltest.Eval(c, s)
+			if got := controltest.Statuses(t, rs); len(got) != 1 || got[key] != tc.want {
+				t.Errorf("results = %+v, want %s", rs, tc.want)
+			}
+		})
+	}
+}

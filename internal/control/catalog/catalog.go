@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
 	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
@@ -15,16 +16,21 @@ import (
 	efscontrol "github.com/guardrail-sec/guardrail/internal/control/efs"
 	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
 	elbcontrol "github.com/guardrail-sec/guardrail/internal/control/elb"
+	eventbridgecontrol "github.com/guardrail-sec/guardrail/internal/control/eventbridge"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
+	maciecontrol "github.com/guardrail-sec/guardrail/internal/control/macie"
 	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
+	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
+	snscontrol "github.com/guardrail-sec/guardrail/internal/control/sns"
+	sqscontrol "github.com/guardrail-sec/guardrail/internal/control/sqs"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 	wafv2control "github.com/guardrail-sec/guardrail/internal/control/wafv2"
 )
@@ -55,6 +61,12 @@ func Controls() []*control.Control {
 		efscontrol.Controls(),
 		opensearchcontrol.Controls(),
 		dynamodbcontrol.Controls(),
+		snscontrol.Controls(),
+		sqscontrol.Controls(),
+		secretsmanagercontrol.Controls(),
+		acmcontrol.Controls(),
+		maciecontrol.Controls(),
+		eventbridgecontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

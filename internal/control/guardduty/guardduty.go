@@ -1,6 +1,6 @@
 // Package guardduty holds the controls on Amazon GuardDuty: that it is
 // enabled in every region (GuardDuty.1) and that its protection plans are
-// (GuardDuty.5–10). It reads snapshot/guardduty only.
+// (GuardDuty.5–13). It reads snapshot/guardduty only.
 //
 // Every control judges the account in the region, as Security Hub does:
 // a region without a detector, or with a suspended one, fails them all.
@@ -49,6 +49,60 @@ func Controls() []*control.Control {
 				"and destruction that management events alone do not show.",
 			"Console: GuardDuty > Protection plans > S3 Protection > Edit > Enable.\n"+
 				`CLI: aws guardduty update-detector --region <region> --detector-id <id> --features '[{"Name":"S3_DATA_EVENTS","Status":"ENABLED"}]'`),
+		feature("GuardDuty.11", "GuardDuty Runtime Monitoring should be enabled", control.High,
+			"Runtime Monitoring", guardduty.FeatureRuntimeMonitoring,
+			"Runtime Monitoring has a GuardDuty agent report process, file and network events from EKS nodes, ECS "+
+				"tasks and EC2 instances, where log-based detection cannot see: reverse shells, container escapes, miners.",
+			"Console: GuardDuty > Runtime Monitoring > Configuration > Enable.\n"+
+				`CLI: aws guardduty update-detector --region <region> --detector-id <id> --features '[{"Name":"RUNTIME_MONITORING","Status":"ENABLED"}]'`),
+		runtimeAgent("GuardDuty.12", "GuardDuty ECS Runtime Monitoring should be enabled", "ECS (Fargate)",
+			guardduty.AdditionalECSFargateAgentManagement,
+			"On Fargate, GuardDuty can only watch ECS tasks when it manages its security agent itself: without "+
+				"automated agent configuration for ECS, no Fargate task is monitored."),
+		runtimeAgent("GuardDuty.13", "GuardDuty EC2 Runtime Monitoring should be enabled", "EC2",
+			guardduty.AdditionalEC2AgentManagement,
+			"With automated agent configuration for EC2, GuardDuty installs and updates its security agent on the "+
+				"SSM-managed instances, so new instances are monitored without anyone deploying the agent."),
+	}
+}
+
+// runtimeAgent returns the control that Runtime Monitoring is enabled
+// with GuardDuty managing its agent for one resource type (the additional
+// configuration agent of RUNTIME_MONITORING), as the AWS Config rules
+// behind GuardDuty.12 and GuardDuty.13 check: a manually deployed agent
+// cannot be seen from the API, and agent management under a disabled
+// RUNTIME_MONITORING monitors nothing.
+func runtimeAgent(id, title, kind, agent, rationale string) *control.Control {
+	label := kind + " Runtime Monitoring"
+	return &control.Control{
+		ID:           id,
+		Title:        title,
+		Service:      "GuardDuty",
+		Severity:     control.Medium,
+		ResourceType: "AwsAccount",
+		Needs:        []string{"guardduty"},
+		Check: func(in *control.Input) {
+			checkFeature(in, label, func(d *guardduty.Detector) (bool, bool, string) {
+				f, ok := d.Features[guardduty.FeatureRuntimeMonitoring]
+				if !ok {
+					return false, false, ""
+				}
+				st := f.Additional[agent]
+				switch {
+				case f.Status != guardduty.Enabled:
+					return false, true, fmt.Sprintf("%s is %s", guardduty.FeatureRuntimeMonitoring, f.Status)
+				case st != guardduty.Enabled:
+					return false, true, fmt.Sprintf("%s is ENABLED but %s agent management (%s) is %s", guardduty.FeatureRuntimeMonitoring, kind, agent, orUnset(st))
+				}
+				return true, true, fmt.Sprintf("%s is ENABLED with %s agent management (%s)", guardduty.FeatureRuntimeMonitoring, kind, agent)
+			})
+		},
+		Rationale: rationale,
+		Remediation: "Console: GuardDuty > Runtime Monitoring > Configuration > Enable, then enable automated agent " +
+			"configuration for " + kind + ".\n" +
+			`CLI: aws guardduty update-detector --region <region> --detector-id <id> --features '[{"Name":"RUNTIME_MONITORING","Status":"ENABLED","AdditionalConfiguration":[{"Name":"` + agent + `","Status":"ENABLED"}]}]'` +
+			orgNote,
+		WellArchitected: []string{"SEC04"},
 	}
 }
 

@@ -102,6 +102,7 @@ func TestFeatures(t *testing.T) {
 		"GuardDuty.8":  guardduty.FeatureEBSMalwareProtection,
 		"GuardDuty.9":  guardduty.FeatureRDSLoginEvents,
 		"GuardDuty.10": guardduty.FeatureS3DataEvents,
+		"GuardDuty.11": guardduty.FeatureRuntimeMonitoring,
 	} {
 		others := on()
 		delete(others, feature)
@@ -161,9 +162,54 @@ func TestEKSRuntimeMonitoring(t *testing.T) {
 	}
 }
 
+func TestRuntimeAgents(t *testing.T) {
+	runtime := func(status string, agents map[string]string) *guardduty.GuardDuty {
+		fs := on()
+		fs[guardduty.FeatureRuntimeMonitoring] = guardduty.Feature{Status: status, Additional: agents}
+		return detector(guardduty.Enabled, fs)
+	}
+	for id, agent := range map[string]string{
+		"GuardDuty.12": guardduty.AdditionalECSFargateAgentManagement,
+		"GuardDuty.13": guardduty.AdditionalEC2AgentManagement,
+	} {
+		all := map[string]string{guardduty.AdditionalEKSAddonManagement: guardduty.Enabled,
+			guardduty.AdditionalECSFargateAgentManagement: guardduty.Enabled, guardduty.AdditionalEC2AgentManagement: guardduty.Enabled}
+		allBut := map[string]string{}
+		for k, v := range all {
+			allBut[k] = v
+		}
+		allBut[agent] = guardduty.Disabled
+		for _, tc := range []struct {
+			name   string
+			g      *guardduty.GuardDuty
+			want   control.Status
+			reason string
+		}{
+			{"runtime monitoring with the agent managed", runtime(guardduty.Enabled, map[string]string{agent: guardduty.Enabled}), control.Passed, agent},
+			{"agent management off", runtime(guardduty.Enabled, allBut), control.Failed, agent + ") is DISABLED"},
+			{"agent management unreported", runtime(guardduty.Enabled, nil), control.Failed, "is not set"},
+			// Agent management under a disabled feature monitors nothing.
+			{"runtime monitoring off, agent managed", runtime(guardduty.Disabled, all), control.Failed, "RUNTIME_MONITORING is DISABLED"},
+			{"not offered", detector(guardduty.Enabled, map[string]guardduty.Feature{guardduty.FeatureS3DataEvents: {Status: guardduty.Enabled}}), control.NotApplicable, "does not offer"},
+			{"no detector", &guardduty.GuardDuty{}, control.Failed, "not enabled"},
+			{"suspended", detector(guardduty.Disabled, on(guardduty.FeatureRuntimeMonitoring)), control.Failed, "suspended"},
+			{"detector unreadable", denied, control.Error, "AccessDenied"},
+			{"not collected", nil, control.Error, "not collected"},
+		} {
+			t.Run(id+"/"+tc.name, func(t *testing.T) {
+				r := eval(t, id, tc.g)
+				if r.Status != tc.want || !strings.Contains(r.Reason, tc.reason) {
+					t.Errorf("got %s %q, want %s containing %q", r.Status, r.Reason, tc.want, tc.reason)
+				}
+			})
+		}
+	}
+}
+
 func TestCatalog(t *testing.T) {
 	want := map[string]control.Severity{"GuardDuty.1": control.High, "GuardDuty.5": control.High, "GuardDuty.6": control.High,
-		"GuardDuty.7": control.Medium, "GuardDuty.8": control.High, "GuardDuty.9": control.High, "GuardDuty.10": control.High}
+		"GuardDuty.7": control.Medium, "GuardDuty.8": control.High, "GuardDuty.9": control.High, "GuardDuty.10": control.High,
+		"GuardDuty.11": control.High, "GuardDuty.12": control.Medium, "GuardDuty.13": control.Medium}
 	cs := ctl.Controls()
 	if len(cs) != len(want) {
 		t.Errorf("%d controls, want %d", len(cs), len(want))

@@ -272,6 +272,36 @@ func mfaDelete() *control.Control {
 	}
 }
 
+// versioningEnabled is S3.14 (a NIST 800-53 control in Security Hub, not
+// one of FSBP): a bucket whose versioning was never enabled or is
+// suspended fails.
+func versioningEnabled() *control.Control {
+	return &control.Control{
+		ID:           "S3.14",
+		Title:        "S3 general purpose buckets should have versioning enabled",
+		Service:      "S3",
+		Severity:     control.Low,
+		ResourceType: typeBucket,
+		Global:       true,
+		Needs:        []string{"s3"},
+		Rationale: "Versioning keeps every version of an object, so an overwrite or a delete (by mistake, by a bug, " +
+			"by ransomware with stolen credentials) can be undone; it is also what replication, Object Lock and MFA " +
+			"delete build on.",
+		Remediation: "Console: S3 > the bucket > Properties > Bucket Versioning > Edit > Enable; add a lifecycle rule " +
+			"that expires noncurrent versions to bound the cost.\n" +
+			"CLI: aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled",
+		WellArchitected: []string{"SEC09", "SEC10"},
+		Check: func(in *control.Input) {
+			eachBucket(in, func(m snapshot.Meta, b *s3snap.Bucket) {
+				if unread(in, m, b, s3snap.DetailVersioning) {
+					return
+				}
+				in.Check(m, b.Versioning == "Enabled", "versioning is enabled", "versioning is "+versioning(b.Versioning))
+			})
+		},
+	}
+}
+
 func versioning(v string) string {
 	if v == "" {
 		return "never enabled"

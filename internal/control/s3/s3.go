@@ -22,6 +22,7 @@ func Controls() []*control.Control {
 		kmsEncryption(),
 		accessPointBlockPublicAccess(),
 		mfaDelete(),
+		versioningEnabled(),
 		trailBucketNotPublic(),
 		trailBucketLogging(),
 	}

@@ -127,7 +127,7 @@ func TestControlsAreWellFormed(t *testing.T) {
 	want := map[string]control.Severity{
 		"S3.1": control.Medium, "S3.2": control.Critical, "S3.3": control.Critical, "S3.5": control.Medium,
 		"S3.6": control.High, "S3.8": control.High, "S3.9": control.Medium, "S3.12": control.Medium,
-		"S3.17": control.Medium, "S3.19": control.Critical, "S3.20": control.Low,
+		"S3.17": control.Medium, "S3.19": control.Critical, "S3.20": control.Low, "S3.14": control.Low,
 		"CloudTrail.6": control.Critical, "CloudTrail.7": control.Low,
 	}
 	cs := s3control.Controls()
@@ -337,6 +337,15 @@ func TestMFADelete(t *testing.T) {
 		{name: "enabled", b: s3snap.Bucket{Versioning: "Enabled", MFADelete: "Enabled"}, want: pass},
 		{name: "disabled", b: s3snap.Bucket{Versioning: "Enabled", MFADelete: "Disabled"}, want: fail, reason: "MFA delete is not enabled"},
 		{name: "suspended", b: s3snap.Bucket{Versioning: "Suspended"}, want: fail, reason: "suspended"},
+		{name: "never versioned", b: s3snap.Bucket{}, want: fail, reason: "never enabled"},
+		{name: "unknown", b: s3snap.Bucket{Errors: errs(s3snap.DetailVersioning)}, want: erro},
+	})
+}
+
+func TestVersioning(t *testing.T) {
+	runBuckets(t, "S3.14", []bucketCase{
+		{name: "enabled", b: s3snap.Bucket{Versioning: "Enabled"}, want: pass},
+		{name: "suspended", b: s3snap.Bucket{Versioning: "Suspended"}, want: fail, reason: "versioning is suspended"},
 		{name: "never versioned", b: s3snap.Bucket{}, want: fail, reason: "never enabled"},
 		{name: "unknown", b: s3snap.Bucket{Errors: errs(s3snap.DetailVersioning)}, want: erro},
 	})

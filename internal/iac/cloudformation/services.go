@@ -491,6 +491,11 @@ func mapTopic(r *resource) {
 	_, arn := r.identity()
 	name := arn[strings.LastIndex(arn, ":")+1:]
 	t := sns.Topic{ARN: arn, Name: name, Subscriptions: []sns.Subscription{}}
+	if key, _, why := r.prop("KmsMasterKeyId", "SNS.1"); why != "" {
+		t.Errors = map[string]string{sns.DetailKMSKey: why}
+	} else {
+		t.KMSKeyID = key
+	}
 	for i, s := range listOf(get(r.Properties, "Subscription")) {
 		p, _ := s.Get("Protocol").Scalar()
 		e, _ := s.Get("Endpoint").Scalar()
@@ -516,12 +521,23 @@ func mapSubscription(r *resource) {
 	}
 }
 
-// mapTopicPolicy joins a topic policy to the template's topics it names:
-// no control reads a topic's policy.
+// mapTopicPolicy sets the policy of the template's topics it names
+// (SNS.4 reads it) and joins it to them.
 func mapTopicPolicy(r *resource) {
+	doc, why := r.policyJSON(get(r.Properties, "PolicyDocument"), "PolicyDocument", "SNS.4")
 	for _, tv := range listOf(get(r.Properties, "Topics")) {
 		if t := r.m.refTarget(tv, "AWS::SNS::Topic"); t != nil {
-			r.joinTo(r.m.ir[t.LogicalID].ARN)
+			arn := r.m.ir[t.LogicalID].ARN
+			r.joinTo(arn)
+			if tp := r.m.reg.SNS.Topic(arn); tp != nil {
+				tp.Policy = doc
+				if why != "" {
+					if tp.Errors == nil {
+						tp.Errors = map[string]string{}
+					}
+					tp.Errors[sns.DetailPolicy] = why
+				}
+			}
 		}
 	}
 	if r.ir.Joins == "" {

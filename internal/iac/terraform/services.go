@@ -476,8 +476,23 @@ func mapTopic(b *builder, in *instance) {
 		name = placeholderName(in.addr)
 	}
 	t := sns.Topic{ARN: b.arn("sns", name), Name: name}
+	topicAttribute(in, &t, "kms_master_key_id", sns.DetailKMSKey, &t.KMSKeyID)
+	topicAttribute(in, &t, "policy", sns.DetailPolicy, &t.Policy)
 	in.res.ARN = t.ARN
 	b.reg.SNS.Topics = append(b.reg.SNS.Topics, t)
+}
+
+// topicAttribute sets *to from attr of in, or records on t that detail is
+// known only after apply.
+func topicAttribute(in *instance, t *sns.Topic, attr, detail string, to *string) {
+	if in.after.unknown(attr) {
+		if t.Errors == nil {
+			t.Errors = map[string]string{}
+		}
+		t.Errors[detail] = knownAfter(in, attr)
+		return
+	}
+	*to, _ = in.after.str(attr)
 }
 
 func mapTopicPart(b *builder, in *instance) {
@@ -492,6 +507,10 @@ func mapTopicPart(b *builder, in *instance) {
 	}
 	t := b.reg.SNS.Topic(topic.res.ARN)
 	in.res.ARN, in.res.Joins = t.ARN, topic.addr
+	if in.typ == "aws_sns_topic_policy" {
+		delete(t.Errors, sns.DetailPolicy)
+		topicAttribute(in, t, "policy", sns.DetailPolicy, &t.Policy)
+	}
 	if in.typ == "aws_sns_topic_subscription" {
 		p, _ := in.after.str("protocol")
 		e, _ := in.after.str("endpoint")

@@ -307,6 +307,8 @@ func Build(spec *Spec, now func() time.Time) (*world.World, error) {
 	}
 	addSCPs(o)
 	world.RegisterBuckets(w)
+	world.RegisterQueues(w)
+	world.RegisterBuses(w)
 	return w, nil
 }
 
@@ -431,7 +433,7 @@ type profiles struct {
 var (
 	accountFields = fieldsByTag(reflect.TypeOf(world.Account{}))
 	regionFields  = fieldsByTag(reflect.TypeOf(world.Region{}))
-	daysAgo       = regexp.MustCompile(`\$\{days_ago:([0-9]+)\}`)
+	daysAgo       = regexp.MustCompile(`\$\{days_(ago|ahead):([0-9]+)\}`)
 )
 
 func fieldsByTag(t reflect.Type) map[string]int {
@@ -451,8 +453,12 @@ func loadProfiles(now time.Time) (*profiles, error) {
 		apps: map[string]map[string]reflect.Value{}}
 	resolve := func(b []byte) []byte {
 		return daysAgo.ReplaceAllFunc(b, func(m []byte) []byte {
-			n, _ := strconv.Atoi(string(daysAgo.FindSubmatch(m)[1]))
-			return []byte(now.AddDate(0, 0, -n).UTC().Truncate(time.Second).Format(time.RFC3339))
+			sub := daysAgo.FindSubmatch(m)
+			n, _ := strconv.Atoi(string(sub[2]))
+			if string(sub[1]) == "ago" {
+				n = -n
+			}
+			return []byte(now.AddDate(0, 0, n).UTC().Truncate(time.Second).Format(time.RFC3339))
 		})
 	}
 	apps, err := fs.Glob(data, "data/apps/*.yaml")

@@ -686,3 +686,45 @@ func s3EventMessage(o ObjectCreated, configID, seq string) []byte {
 	b, _ := json.Marshal(map[string]any{"Records": []any{rec}})
 	return b
 }
+
+// EventBridgeSeed is the custom event buses a world file declares for an
+// account in a region (the demo organization's data): buses live in
+// World.Events, so RegisterBuses creates them there when the world is
+// built.
+type EventBridgeSeed struct {
+	Buses []*EventBusSeed `yaml:"buses"`
+}
+
+// EventBusSeed is a custom event bus to create.
+type EventBusSeed struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description,omitempty"`
+	// Policy is its resource policy, "" for none.
+	Policy string            `yaml:"policy,omitempty"`
+	Tags   map[string]string `yaml:"tags,omitempty"`
+}
+
+// RegisterBuses creates in World.Events every custom bus the accounts'
+// regions declare (Region.EventBridge), created at the world's clock.
+// Call it while building a world, before the simulator serves it.
+func RegisterBuses(w *World) {
+	e := &w.Events
+	e.Lock()
+	defer e.Unlock()
+	now := w.Now().UTC().Truncate(time.Second)
+	for id, a := range w.Accounts {
+		for region, r := range a.Regional {
+			if r == nil {
+				continue
+			}
+			for _, s := range r.EventBridge.Buses {
+				tags := map[string]string{}
+				for k, v := range s.Tags {
+					tags[k] = v
+				}
+				e.AddBus(&EventBus{Account: id, Region: region, Name: s.Name, Description: s.Description, Policy: s.Policy,
+					Created: now, Modified: now, Tags: tags})
+			}
+		}
+	}
+}

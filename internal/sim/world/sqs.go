@@ -584,3 +584,49 @@ func senderIDOfService(service string) string {
 	}
 	return "AIDAISERVICESIM00001"
 }
+
+// SQSSeed is the queues a world file declares for an account in a region
+// (the demo organization's data): queues live in World.SQS, not in the
+// region, so RegisterQueues creates them there when the world is built.
+type SQSSeed struct {
+	Queues []*SQSQueueSeed `yaml:"queues"`
+}
+
+// SQSQueueSeed is a queue to create: the attributes not given take
+// CreateQueue's defaults (QueueDefaults).
+type SQSQueueSeed struct {
+	Name       string            `yaml:"name"`
+	Attributes map[string]string `yaml:"attributes"`
+	Tags       map[string]string `yaml:"tags"`
+}
+
+// RegisterQueues creates in World.SQS every queue the accounts' regions
+// declare (Region.SQS), created at the world's clock. Call it while
+// building a world, before the simulator serves it.
+func RegisterQueues(w *World) {
+	s := &w.SQS
+	s.Lock()
+	defer s.Unlock()
+	now := w.Now().UTC().Truncate(time.Second)
+	for id, a := range w.Accounts {
+		for region, r := range a.Regional {
+			if r == nil {
+				continue
+			}
+			for _, seed := range r.SQS.Queues {
+				attrs := QueueDefaults()
+				for k, v := range seed.Attributes {
+					attrs[k] = v
+				}
+				if attrs["KmsMasterKeyId"] != "" {
+					attrs["SqsManagedSseEnabled"] = "false" // SSE-KMS replaces SSE-SQS
+				}
+				tags := map[string]string{}
+				for k, v := range seed.Tags {
+					tags[k] = v
+				}
+				s.AddQueue(&Queue{Account: id, Region: region, Name: seed.Name, Attributes: attrs, Tags: tags, Created: now, Modified: now})
+			}
+		}
+	}
+}

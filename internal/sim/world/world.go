@@ -218,6 +218,15 @@ type Region struct {
 	EFS            EFS            `yaml:"efs"`
 	OpenSearch     OpenSearch     `yaml:"opensearch"`
 	DynamoDB       DynamoDB       `yaml:"dynamodb"`
+	// SQS is the queues a world file declares here; they are created in
+	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
+	SQS            SQSSeed        `yaml:"sqs"`
+	SecretsManager SecretsManager `yaml:"secretsmanager"`
+	ACM            ACM            `yaml:"acm"`
+	Macie          Macie          `yaml:"macie"`
+	// EventBridge is the custom buses a world file declares here; they
+	// are created in World.Events by RegisterBuses.
+	EventBridge EventBridgeSeed `yaml:"eventbridge"`
 }
 
 // ARN builds an ARN in the simulated partition.

@@ -22,6 +22,11 @@ const (
 	// EKS_RUNTIME_MONITORING and RUNTIME_MONITORING that has GuardDuty
 	// manage the security agent on EKS clusters.
 	AdditionalEKSAddonManagement = "EKS_ADDON_MANAGEMENT"
+	// AdditionalECSFargateAgentManagement and AdditionalEC2AgentManagement
+	// are the additional configurations of RUNTIME_MONITORING that have
+	// GuardDuty manage its agent on ECS Fargate tasks and EC2 instances.
+	AdditionalECSFargateAgentManagement = "ECS_FARGATE_AGENT_MANAGEMENT"
+	AdditionalEC2AgentManagement        = "EC2_AGENT_MANAGEMENT"
 )
 
 // Statuses of detectors and features.

@@ -15,8 +15,34 @@ type Topic struct {
 	// Subscriptions are every subscription to the topic, confirmed or
 	// not; nil when they could not be read (Errors["subscriptions"]).
 	Subscriptions []Subscription `json:"subscriptions"`
-	// Errors holds why a detail could not be read, keyed "subscriptions".
+	// KMSKeyID is the KmsMasterKeyId attribute: the KMS key (ID, ARN or
+	// alias) that encrypts the topic at rest, "" when not encrypted.
+	KMSKeyID string `json:"kms_key_id,omitempty"`
+	// Policy is the topic's access policy document (SNS always has one:
+	// a new topic gets a default policy limited to its owner).
+	Policy string `json:"policy,omitempty"`
+	// Errors holds why a detail could not be read, keyed "subscriptions",
+	// DetailAttributes (then KMSKeyID and Policy are unknown), or
+	// DetailKMSKey or DetailPolicy alone (infrastructure code whose value
+	// is known only after apply).
 	Errors map[string]string `json:"errors,omitempty"`
+}
+
+// Keys of Topic.Errors: GetTopicAttributes failed (both unknown), or one
+// attribute is unknown.
+const (
+	DetailAttributes = "attributes"
+	DetailKMSKey     = "kms_key"
+	DetailPolicy     = "policy"
+)
+
+// Unknown returns why detail (DetailKMSKey or DetailPolicy) of t is
+// unknown, or "".
+func (t *Topic) Unknown(detail string) string {
+	if why := t.Errors[DetailAttributes]; why != "" {
+		return why
+	}
+	return t.Errors[detail]
 }
 
 // Subscription is a subscription to a topic.
