@@ -21,6 +21,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ecs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
@@ -90,6 +91,7 @@ type Region struct {
 	SNS            *sns.SNS                       `json:"sns,omitempty"`
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
+	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

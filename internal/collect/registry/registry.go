@@ -10,6 +10,7 @@ import (
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	ecscollect "github.com/guardrail-sec/guardrail/internal/collect/ecs"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
@@ -33,6 +34,7 @@ func All() []collect.Collector {
 		cloudwatchcollect.Collector(),
 		configcollect.Collector(),
 		ec2collect.Collector(),
+		ecscollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

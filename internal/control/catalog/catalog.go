@@ -10,6 +10,7 @@ import (
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	ecscontrol "github.com/guardrail-sec/guardrail/internal/control/ecs"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
@@ -31,6 +32,7 @@ func Controls() []*control.Control {
 		cloudwatchcontrol.Controls(),
 		configcontrol.Controls(),
 		ec2control.Controls(),
+		ecscontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -209,6 +209,7 @@ type Region struct {
 	SNS            SNS            `yaml:"sns"`
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
+	ECS            ECS            `yaml:"ecs"`
 }
 
 // ARN builds an ARN in the simulated partition.
