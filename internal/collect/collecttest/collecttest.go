@@ -27,7 +27,7 @@ var prefixes = map[string]string{
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
 	"Detective": "detective",
-	"ECS": "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling", "CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
+	"ECS":       "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling", "CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
 }
 
 // renamed maps operations whose IAM action has another name.

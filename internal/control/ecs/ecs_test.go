@@ -46,7 +46,9 @@ func TestCatalog(t *testing.T) {
 	}
 }
 
-func tdARN(name string) string { return "arn:aws:ecs:us-east-1:111122223333:task-definition/" + name + ":1" }
+func tdARN(name string) string {
+	return "arn:aws:ecs:us-east-1:111122223333:task-definition/" + name + ":1"
+}
 
 func td(name string, change func(td *snapecs.TaskDefinition), cts ...*snapecs.Container) *snapecs.TaskDefinition {
 	if len(cts) == 0 {
@@ -159,11 +161,15 @@ func TestServiceControls(t *testing.T) {
 	e := &snapecs.ECS{Clusters: []*snapecs.Cluster{{ARN: "arn:aws:ecs:us-east-1:111122223333:cluster/prod", Name: "prod", Services: []*snapecs.Service{
 		svc("private", nil),
 		svc("public", func(s *snapecs.Service) { s.AssignPublicIP = "ENABLED" }),
-		svc("bridge", func(s *snapecs.Service) { s.LaunchType, s.AwsVPC, s.AssignPublicIP, s.PlatformVersion = "EC2", false, "", "" }),
+		svc("bridge", func(s *snapecs.Service) {
+			s.LaunchType, s.AwsVPC, s.AssignPublicIP, s.PlatformVersion = "EC2", false, "", ""
+		}),
 		svc("pinned-latest", func(s *snapecs.Service) { s.PlatformVersion = "1.4.0" }),
 		svc("old", func(s *snapecs.Service) { s.PlatformVersion = "1.3.0" }),
 		svc("windows", func(s *snapecs.Service) { s.PlatformVersion, s.PlatformFamily = "1.0.0", "WINDOWS_SERVER_2019_CORE" }),
-		svc("spot-old", func(s *snapecs.Service) { s.LaunchType, s.CapacityProviders, s.PlatformVersion = "", []string{"FARGATE_SPOT"}, "1.3.0" }),
+		svc("spot-old", func(s *snapecs.Service) {
+			s.LaunchType, s.CapacityProviders, s.PlatformVersion = "", []string{"FARGATE_SPOT"}, "1.3.0"
+		}),
 	}}, broken}}
 	check(t, "ECS.2", eval(t, byID(t, "ECS.2"), e), map[string]control.Status{svcARN("private"): P, svcARN("public"): F, svcARN("bridge"): N,
 		svcARN("pinned-latest"): P, svcARN("old"): P, svcARN("windows"): P, svcARN("spot-old"): P, broken.ARN: E})
