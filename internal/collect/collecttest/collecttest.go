@@ -26,8 +26,8 @@ var prefixes = map[string]string{
 	"AccessAnalyzer": "access-analyzer", "Inspector2": "inspector2", "KMS": "kms",
 	"CloudWatch Logs": "logs", "CloudWatch": "cloudwatch", "SNS": "sns", "RDS": "rds",
 	"Lambda": "lambda", "Account": "account", "STS": "sts", "Organizations": "organizations",
-	"Detective": "detective",
-	"ECS":       "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling", "CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
+	"Detective": "detective", "ECS": "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
+	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
 }
 
 // renamed maps operations whose IAM action has another name.
