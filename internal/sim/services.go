@@ -9,6 +9,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecr"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
@@ -52,5 +53,6 @@ func Services() []*svc.Service {
 		rds.Service(),
 		lambda.Service(),
 		ecs.Service(),
+		ecr.Service(),
 	}
 }

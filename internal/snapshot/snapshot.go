@@ -21,6 +21,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ecr"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ecs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
@@ -92,6 +93,7 @@ type Region struct {
 	RDS            *rds.RDS                       `json:"rds,omitempty"`
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
+	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -10,6 +10,7 @@ import (
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	ecrcollect "github.com/guardrail-sec/guardrail/internal/collect/ecr"
 	ecscollect "github.com/guardrail-sec/guardrail/internal/collect/ecs"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
@@ -35,6 +36,7 @@ func All() []collect.Collector {
 		configcollect.Collector(),
 		ec2collect.Collector(),
 		ecscollect.Collector(),
+		ecrcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

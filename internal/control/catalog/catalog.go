@@ -10,6 +10,7 @@ import (
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	ecrcontrol "github.com/guardrail-sec/guardrail/internal/control/ecr"
 	ecscontrol "github.com/guardrail-sec/guardrail/internal/control/ecs"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
@@ -33,6 +34,7 @@ func Controls() []*control.Control {
 		configcontrol.Controls(),
 		ec2control.Controls(),
 		ecscontrol.Controls(),
+		ecrcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -210,6 +210,7 @@ type Region struct {
 	RDS            RDS            `yaml:"rds"`
 	Lambda         Lambda         `yaml:"lambda"`
 	ECS            ECS            `yaml:"ecs"`
+	ECR            ECR            `yaml:"ecr"`
 }
 
 // ARN builds an ARN in the simulated partition.
