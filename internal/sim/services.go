@@ -11,6 +11,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecr"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/eks"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
@@ -54,5 +55,6 @@ func Services() []*svc.Service {
 		lambda.Service(),
 		ecs.Service(),
 		ecr.Service(),
+		eks.Service(),
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ecr"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ecs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/eks"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
@@ -94,6 +95,7 @@ type Region struct {
 	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
 	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
 	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
+	EKS            *eks.EKS                       `json:"eks,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -12,6 +12,7 @@ import (
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
 	ecrcollect "github.com/guardrail-sec/guardrail/internal/collect/ecr"
 	ecscollect "github.com/guardrail-sec/guardrail/internal/collect/ecs"
+	ekscollect "github.com/guardrail-sec/guardrail/internal/collect/eks"
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
@@ -37,6 +38,7 @@ func All() []collect.Collector {
 		ec2collect.Collector(),
 		ecscollect.Collector(),
 		ecrcollect.Collector(),
+		ekscollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

@@ -12,6 +12,7 @@ import (
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
 	ecrcontrol "github.com/guardrail-sec/guardrail/internal/control/ecr"
 	ecscontrol "github.com/guardrail-sec/guardrail/internal/control/ecs"
+	ekscontrol "github.com/guardrail-sec/guardrail/internal/control/eks"
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
@@ -35,6 +36,7 @@ func Controls() []*control.Control {
 		ec2control.Controls(),
 		ecscontrol.Controls(),
 		ecrcontrol.Controls(),
+		ekscontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -211,6 +211,7 @@ type Region struct {
 	Lambda         Lambda         `yaml:"lambda"`
 	ECS            ECS            `yaml:"ecs"`
 	ECR            ECR            `yaml:"ecr"`
+	EKS            EKS            `yaml:"eks"`
 }
 
 // ARN builds an ARN in the simulated partition.
