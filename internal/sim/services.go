@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/codebuild"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
@@ -56,5 +57,6 @@ func Services() []*svc.Service {
 		ecs.Service(),
 		ecr.Service(),
 		eks.Service(),
+		codebuild.Service(),
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/codebuild"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ecr"
@@ -96,6 +97,7 @@ type Region struct {
 	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
 	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
 	EKS            *eks.EKS                       `json:"eks,omitempty"`
+	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

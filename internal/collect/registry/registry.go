@@ -8,6 +8,7 @@ import (
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
+	codebuildcollect "github.com/guardrail-sec/guardrail/internal/collect/codebuild"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
 	ecrcollect "github.com/guardrail-sec/guardrail/internal/collect/ecr"
@@ -39,6 +40,7 @@ func All() []collect.Collector {
 		ecscollect.Collector(),
 		ecrcollect.Collector(),
 		ekscollect.Collector(),
+		codebuildcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

@@ -8,6 +8,7 @@ import (
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
+	codebuildcontrol "github.com/guardrail-sec/guardrail/internal/control/codebuild"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
 	ecrcontrol "github.com/guardrail-sec/guardrail/internal/control/ecr"
@@ -37,6 +38,7 @@ func Controls() []*control.Control {
 		ecscontrol.Controls(),
 		ecrcontrol.Controls(),
 		ekscontrol.Controls(),
+		codebuildcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -212,6 +212,7 @@ type Region struct {
 	ECS            ECS            `yaml:"ecs"`
 	ECR            ECR            `yaml:"ecr"`
 	EKS            EKS            `yaml:"eks"`
+	CodeBuild      CodeBuild      `yaml:"codebuild"`
 }
 
 // ARN builds an ARN in the simulated partition.
