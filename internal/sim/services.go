@@ -4,6 +4,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/codebuild"
@@ -58,5 +59,6 @@ func Services() []*svc.Service {
 		ecr.Service(),
 		eks.Service(),
 		codebuild.Service(),
+		autoscaling.Service(),
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/codebuild"
@@ -98,6 +99,7 @@ type Region struct {
 	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
 	EKS            *eks.EKS                       `json:"eks,omitempty"`
 	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
+	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect"
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
+	autoscalingcollect "github.com/guardrail-sec/guardrail/internal/collect/autoscaling"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
 	codebuildcollect "github.com/guardrail-sec/guardrail/internal/collect/codebuild"
@@ -41,6 +42,7 @@ func All() []collect.Collector {
 		ecrcollect.Collector(),
 		ekscollect.Collector(),
 		codebuildcollect.Collector(),
+		autoscalingcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

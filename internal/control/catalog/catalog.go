@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/control"
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
+	autoscalingcontrol "github.com/guardrail-sec/guardrail/internal/control/autoscaling"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
 	codebuildcontrol "github.com/guardrail-sec/guardrail/internal/control/codebuild"
@@ -39,6 +40,7 @@ func Controls() []*control.Control {
 		ecrcontrol.Controls(),
 		ekscontrol.Controls(),
 		codebuildcontrol.Controls(),
+		autoscalingcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -213,6 +213,7 @@ type Region struct {
 	ECR            ECR            `yaml:"ecr"`
 	EKS            EKS            `yaml:"eks"`
 	CodeBuild      CodeBuild      `yaml:"codebuild"`
+	AutoScaling    AutoScaling    `yaml:"autoscaling"`
 }
 
 // ARN builds an ARN in the simulated partition.
