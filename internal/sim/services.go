@@ -27,6 +27,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/ssm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
 )
 
@@ -60,5 +61,6 @@ func Services() []*svc.Service {
 		eks.Service(),
 		codebuild.Service(),
 		autoscaling.Service(),
+		ssm.Service(),
 	}
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ssm"
 )
 
 // Snapshot is the state of every assessed account.
@@ -100,6 +101,7 @@ type Region struct {
 	EKS            *eks.EKS                       `json:"eks,omitempty"`
 	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
 	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
+	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

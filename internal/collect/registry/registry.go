@@ -25,6 +25,7 @@ import (
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
+	ssmcollect "github.com/guardrail-sec/guardrail/internal/collect/ssm"
 )
 
 // All returns every collector, global ones first.
@@ -43,6 +44,7 @@ func All() []collect.Collector {
 		ekscollect.Collector(),
 		codebuildcollect.Collector(),
 		autoscalingcollect.Collector(),
+		ssmcollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

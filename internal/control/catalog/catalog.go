@@ -23,6 +23,7 @@ import (
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
+	ssmcontrol "github.com/guardrail-sec/guardrail/internal/control/ssm"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
 
@@ -41,6 +42,7 @@ func Controls() []*control.Control {
 		ekscontrol.Controls(),
 		codebuildcontrol.Controls(),
 		autoscalingcontrol.Controls(),
+		ssmcontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -214,6 +214,7 @@ type Region struct {
 	EKS            EKS            `yaml:"eks"`
 	CodeBuild      CodeBuild      `yaml:"codebuild"`
 	AutoScaling    AutoScaling    `yaml:"autoscaling"`
+	SSM            SSM            `yaml:"ssm"`
 }
 
 // ARN builds an ARN in the simulated partition.
