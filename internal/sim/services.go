@@ -25,6 +25,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/sfn"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ssm"
@@ -62,5 +63,6 @@ func Services() []*svc.Service {
 		codebuild.Service(),
 		autoscaling.Service(),
 		ssm.Service(),
+		sfn.Service(),
 	}
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/sfn"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ssm"
 )
@@ -102,6 +103,7 @@ type Region struct {
 	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
 	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
 	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
+	StepFunctions  *sfn.StepFunctions             `json:"stepfunctions,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

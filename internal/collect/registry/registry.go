@@ -24,6 +24,7 @@ import (
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
+	sfncollect "github.com/guardrail-sec/guardrail/internal/collect/sfn"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
 	ssmcollect "github.com/guardrail-sec/guardrail/internal/collect/ssm"
 )
@@ -45,6 +46,7 @@ func All() []collect.Collector {
 		codebuildcollect.Collector(),
 		autoscalingcollect.Collector(),
 		ssmcollect.Collector(),
+		sfncollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

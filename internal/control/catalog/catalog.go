@@ -23,6 +23,7 @@ import (
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
+	sfncontrol "github.com/guardrail-sec/guardrail/internal/control/sfn"
 	ssmcontrol "github.com/guardrail-sec/guardrail/internal/control/ssm"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 )
@@ -43,6 +44,7 @@ func Controls() []*control.Control {
 		codebuildcontrol.Controls(),
 		autoscalingcontrol.Controls(),
 		ssmcontrol.Controls(),
+		sfncontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

@@ -215,6 +215,7 @@ type Region struct {
 	CodeBuild      CodeBuild      `yaml:"codebuild"`
 	AutoScaling    AutoScaling    `yaml:"autoscaling"`
 	SSM            SSM            `yaml:"ssm"`
+	StepFunctions  StepFunctions  `yaml:"stepfunctions"`
 }
 
 // ARN builds an ARN in the simulated partition.
