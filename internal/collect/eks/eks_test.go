@@ -45,7 +45,7 @@ func TestProduction(t *testing.T) {
 		t.Fatalf("clusters = %+v", e.Clusters)
 	}
 	c := e.Clusters[0]
-	if c.ARN != "arn:aws:eks:us-east-1:444444444401:cluster/platform-prod" || c.Version != "1.32" || !c.EndpointPublic || !c.EndpointPrivate ||
+	if c.ARN != "arn:aws:eks:us-east-1:444444444401:cluster/platform-prod" || c.Version != "1.29" || !c.EndpointPublic || !c.EndpointPrivate ||
 		fmt.Sprint(c.PublicAccessCIDRs) != "[198.51.100.0/24]" || !c.SecretsEncrypted || fmt.Sprint(c.Logging) != "[api audit authenticator]" || c.Error != "" {
 		t.Errorf("cluster = %+v", c)
 	}
