@@ -5,14 +5,19 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/codebuild"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/config"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/detective"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/ec2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecr"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/ecs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/efs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/eks"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/elb"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/eventbridge"
@@ -30,8 +35,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/sfn"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sns"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sqs"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/ssm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/sts"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/wafv2"
 )
@@ -72,5 +79,12 @@ func Services() []*svc.Service {
 		secretsmanager.Service(),
 		acm.Service(),
 		macie2.Service(),
+		ecs.Service(),
+		ecr.Service(),
+		eks.Service(),
+		codebuild.Service(),
+		autoscaling.Service(),
+		ssm.Service(),
+		sfn.Service(),
 	}
 }

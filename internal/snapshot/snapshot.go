@@ -18,13 +18,18 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/codebuild"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/config"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/dynamodb"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/ec2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ecr"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ecs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/efs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/eks"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elasticache"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/elb"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/eventbridge"
@@ -41,8 +46,10 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/sfn"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sns"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/sqs"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/ssm"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/wafv2"
 )
 
@@ -117,6 +124,13 @@ type Region struct {
 	ACM            *acm.ACM                       `json:"acm,omitempty"`
 	Macie          *macie.Macie                   `json:"macie,omitempty"`
 	EventBridge    *eventbridge.EventBridge       `json:"eventbridge,omitempty"`
+	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
+	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
+	EKS            *eks.EKS                       `json:"eks,omitempty"`
+	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
+	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
+	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
+	StepFunctions  *sfn.StepFunctions             `json:"stepfunctions,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -33,6 +33,8 @@ var prefixes = map[string]string{
 	"ElastiCache": "elasticache", "Redshift": "redshift", "DynamoDB": "dynamodb", "EFS": "elasticfilesystem", "OpenSearch": "es",
 	"SQS": "sqs", "Secrets Manager": "secretsmanager", "ACM": "acm", "Macie2": "macie2",
 	"EventBridge": "events",
+	"ECS":         "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
+	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
 }
 
 // renamed maps operations whose IAM action has another name.

@@ -7,13 +7,18 @@ import (
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
 	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
+	autoscalingcollect "github.com/guardrail-sec/guardrail/internal/collect/autoscaling"
 	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
+	codebuildcollect "github.com/guardrail-sec/guardrail/internal/collect/codebuild"
 	configcollect "github.com/guardrail-sec/guardrail/internal/collect/config"
 	dynamodbcollect "github.com/guardrail-sec/guardrail/internal/collect/dynamodb"
 	ec2collect "github.com/guardrail-sec/guardrail/internal/collect/ec2"
+	ecrcollect "github.com/guardrail-sec/guardrail/internal/collect/ecr"
+	ecscollect "github.com/guardrail-sec/guardrail/internal/collect/ecs"
 	efscollect "github.com/guardrail-sec/guardrail/internal/collect/efs"
+	ekscollect "github.com/guardrail-sec/guardrail/internal/collect/eks"
 	elasticachecollect "github.com/guardrail-sec/guardrail/internal/collect/elasticache"
 	elbcollect "github.com/guardrail-sec/guardrail/internal/collect/elb"
 	eventbridgecollect "github.com/guardrail-sec/guardrail/internal/collect/eventbridge"
@@ -30,8 +35,10 @@ import (
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
+	sfncollect "github.com/guardrail-sec/guardrail/internal/collect/sfn"
 	snscollect "github.com/guardrail-sec/guardrail/internal/collect/sns"
 	sqscollect "github.com/guardrail-sec/guardrail/internal/collect/sqs"
+	ssmcollect "github.com/guardrail-sec/guardrail/internal/collect/ssm"
 	wafv2collect "github.com/guardrail-sec/guardrail/internal/collect/wafv2"
 )
 
@@ -48,6 +55,13 @@ func All() []collect.Collector {
 		configcollect.Collector(),
 		ec2collect.Collector(),
 		elbcollect.Collector(),
+		ecscollect.Collector(),
+		ecrcollect.Collector(),
+		ekscollect.Collector(),
+		codebuildcollect.Collector(),
+		autoscalingcollect.Collector(),
+		ssmcollect.Collector(),
+		sfncollect.Collector(),
 		guarddutycollect.Collector(),
 		inspector2collect.Collector(),
 		kmscollect.Collector(),

@@ -7,13 +7,18 @@ import (
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
 	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
+	autoscalingcontrol "github.com/guardrail-sec/guardrail/internal/control/autoscaling"
 	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
+	codebuildcontrol "github.com/guardrail-sec/guardrail/internal/control/codebuild"
 	configcontrol "github.com/guardrail-sec/guardrail/internal/control/config"
 	dynamodbcontrol "github.com/guardrail-sec/guardrail/internal/control/dynamodb"
 	ec2control "github.com/guardrail-sec/guardrail/internal/control/ec2"
+	ecrcontrol "github.com/guardrail-sec/guardrail/internal/control/ecr"
+	ecscontrol "github.com/guardrail-sec/guardrail/internal/control/ecs"
 	efscontrol "github.com/guardrail-sec/guardrail/internal/control/efs"
+	ekscontrol "github.com/guardrail-sec/guardrail/internal/control/eks"
 	elasticachecontrol "github.com/guardrail-sec/guardrail/internal/control/elasticache"
 	elbcontrol "github.com/guardrail-sec/guardrail/internal/control/elb"
 	eventbridgecontrol "github.com/guardrail-sec/guardrail/internal/control/eventbridge"
@@ -29,8 +34,10 @@ import (
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
+	sfncontrol "github.com/guardrail-sec/guardrail/internal/control/sfn"
 	snscontrol "github.com/guardrail-sec/guardrail/internal/control/sns"
 	sqscontrol "github.com/guardrail-sec/guardrail/internal/control/sqs"
+	ssmcontrol "github.com/guardrail-sec/guardrail/internal/control/ssm"
 	"github.com/guardrail-sec/guardrail/internal/control/standards"
 	wafv2control "github.com/guardrail-sec/guardrail/internal/control/wafv2"
 )
@@ -48,6 +55,13 @@ func Controls() []*control.Control {
 		elbcontrol.Controls(),
 		cloudfrontcontrol.Controls(),
 		wafv2control.Controls(),
+		ecscontrol.Controls(),
+		ecrcontrol.Controls(),
+		ekscontrol.Controls(),
+		codebuildcontrol.Controls(),
+		autoscalingcontrol.Controls(),
+		ssmcontrol.Controls(),
+		sfncontrol.Controls(),
 		guarddutycontrol.Controls(),
 		iamcontrol.Controls(),
 		inspectorcontrol.Controls(),

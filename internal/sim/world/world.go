@@ -226,7 +226,14 @@ type Region struct {
 	Macie          Macie          `yaml:"macie"`
 	// EventBridge is the custom buses a world file declares here; they
 	// are created in World.Events by RegisterBuses.
-	EventBridge EventBridgeSeed `yaml:"eventbridge"`
+	EventBridge   EventBridgeSeed `yaml:"eventbridge"`
+	ECS           ECS             `yaml:"ecs"`
+	ECR           ECR             `yaml:"ecr"`
+	EKS           EKS             `yaml:"eks"`
+	CodeBuild     CodeBuild       `yaml:"codebuild"`
+	AutoScaling   AutoScaling     `yaml:"autoscaling"`
+	SSM           SSM             `yaml:"ssm"`
+	StepFunctions StepFunctions   `yaml:"stepfunctions"`
 }
 
 // ARN builds an ARN in the simulated partition.
