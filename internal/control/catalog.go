@@ -174,9 +174,18 @@ func (c *Catalog) link(s Standard) (Standard, error) {
 	switch s.ControlsFrom {
 	case "":
 	case "well_architected":
+		// A control names questions of every pillar (REL10, COST02);
+		// the standard takes those of its own pillars (SEC01: "SEC"),
+		// and a question of its pillars it does not have is an error.
+		pillars := map[string]bool{}
+		for _, r := range s.Requirements {
+			pillars[strings.TrimRight(r.ID, "0123456789")] = true
+		}
 		for _, ctl := range c.controls {
 			for _, q := range ctl.WellArchitected {
-				tagged[q] = append(tagged[q], ctl.ID)
+				if pillars[strings.TrimRight(q, "0123456789")] {
+					tagged[q] = append(tagged[q], ctl.ID)
+				}
 			}
 		}
 		for _, ids := range tagged {
