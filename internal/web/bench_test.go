@@ -18,9 +18,13 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/web"
 )
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
 // BenchmarkPages times the dashboard's pages over a store holding two
 // scans of a 200-account x 17-region organization (255,000 findings, of
-// which about 56,000 open; GUARDRAIL_BENCH_ACCOUNTS changes the size).
+// which about 56,000 open; GUARDRAIL_BENCH_ACCOUNTS changes the size),
+// on SQLite and on PostgreSQL (a throwaway cluster, as the store's tests
+// start; -bench 'Pages/sqlite' picks one backend).
 // "cold" pages are built from the store each time (the overview's cache
 // is emptied: a scan or a suppression just happened); "warm" ones come
 // from the cache while the store is unchanged.
@@ -34,9 +38,17 @@ func BenchmarkPages(b *testing.B) {
 	if testing.Short() {
 		accounts = 10
 	}
+	b.Run("sqlite", func(b *testing.B) {
+		benchPages(b, filepath.Join(b.TempDir(), "guardrail.db"), accounts)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		benchPages(b, storetest.Postgres(b), accounts)
+	})
+}
+
+func benchPages(b *testing.B, dsn string, accounts int) {
 	ctx := context.Background()
-	db := filepath.Join(b.TempDir(), "guardrail.db")
-	st, err := store.Open(ctx, db)
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
