@@ -78,7 +78,7 @@ func benchPages(b *testing.B, dsn string, accounts int) {
 	}
 	get := func(b *testing.B, path string) {
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8080"+path, nil))
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
 		}
