@@ -38,10 +38,14 @@ type OpenCount struct {
 	Count    int              `json:"count"`
 }
 
-// OpenCounts counts open findings by account, control and severity.
+// OpenCounts counts open findings by account, control and severity,
+// from the summary table open_counts.
 func (s *sqlStore) OpenCounts(ctx context.Context) ([]OpenCount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT account, MAX(ou_path), control, severity, COUNT(*)
-FROM findings WHERE `+openOnly+` GROUP BY account, control, severity`)
+	// open_counts is kept with the findings (see counts.go); an account
+	// whose findings have more than one OU path (it moved) counts under
+	// the greatest, as the findings themselves would.
+	rows, err := s.r.QueryContext(ctx, `SELECT account, MAX(ou_path), control, severity, CAST(SUM(n) AS BIGINT)
+FROM open_counts GROUP BY account, control, severity`)
 	if err != nil {
 		return nil, s.errorf("open counts: %w", err)
 	}
