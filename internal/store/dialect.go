@@ -38,6 +38,9 @@ type dialect struct {
 	// textIndex makes the findings' text index, in the transaction of
 	// migration textIndexVersion (see text.go).
 	textIndex func(ctx context.Context, tx *sql.Tx) error
+	// indexedBy: the dialect takes "INDEXED BY index" after a table
+	// name (SQLite).
+	indexedBy bool
 	// fts: text search narrows the findings with the FTS5 table
 	// finding_text before it tests them with LIKE (SQLite).
 	fts bool
@@ -57,6 +60,7 @@ var sqliteDialect = dialect{
 	readTx:    sql.TxOptions{ReadOnly: true},
 	textIndex: sqliteTextIndex,
 	fts:       true,
+	indexedBy: true,
 }
 
 var postgresDialect = dialect{

@@ -319,9 +319,13 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 		}
 		cols = append(cols, text)
 	}
+	tr, err := trendText(&rep.Scores)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
 	c := p.counts
-	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ?, accounts = ? WHERE seq = ?`),
-		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], cols[6], seq); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ?, accounts = ?, trend = ? WHERE seq = ?`),
+		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], cols[6], tr, seq); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
 	if testHookFlush != nil {

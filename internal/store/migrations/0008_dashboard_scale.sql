@@ -14,10 +14,18 @@
 -- exposure, failing first, newest first seen, ID), so that a page of a
 -- view over every status walks an index instead of sorting them all.
 --
+-- scans.trend: the few numbers of a scan's scores that the score trend
+-- shows (overall, and each standard, account and region with data), as
+-- JSON, written with the scores: the trend of 30 scans reads 30 of
+-- these, not 30 scores holding every target and control. Filled for the
+-- scans already stored from their scores (backfillTrend).
+--
 -- The text index (SQLite: an FTS5 trigram table kept by triggers;
 -- PostgreSQL: pg_trgm GIN indexes) is made by the store's code after
 -- this file (textIndex in dialect.go): it differs by backend, and
 -- PostgreSQL may not have the extension.
+
+ALTER TABLE scans ADD COLUMN trend TEXT {{notnull}} DEFAULT '';
 
 CREATE TABLE open_counts (
     account  TEXT    {{notnull}},
