@@ -149,8 +149,12 @@ func (s *sqlStore) Findings(ctx context.Context, f Filter) ([]finding.Finding, i
 			return nil, 0, s.errorf("findings: count: %w", err)
 		}
 	}
+	// The page is chosen on IDs and sort keys alone (an index holds them
+	// for the open findings and for the default order), then only its
+	// rows are read whole: a deep page skips its offset without reading,
+	// or sorting, every finding before it.
 	args := append(w.args, limitArg(f.Limit), int64(f.Offset))
-	out, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings`+w.String()+order+` LIMIT ? OFFSET ?`), args...)
+	out, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings WHERE id IN (SELECT id FROM findings`+w.String()+order+` LIMIT ? OFFSET ?)`+order), args...)
 	if err != nil {
 		return nil, 0, s.errorf("findings: %w", err)
 	}
