@@ -38,10 +38,14 @@ type OpenCount struct {
 	Count    int              `json:"count"`
 }
 
-// OpenCounts counts open findings by account, control and severity.
+// OpenCounts counts open findings by account, control and severity,
+// from the summary table open_counts.
 func (s *sqlStore) OpenCounts(ctx context.Context) ([]OpenCount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT account, MAX(ou_path), control, severity, COUNT(*)
-FROM findings WHERE `+openOnly+` GROUP BY account, control, severity`)
+	// open_counts is kept with the findings (see counts.go); an account
+	// whose findings have more than one OU path (it moved) counts under
+	// the greatest, as the findings themselves would.
+	rows, err := s.r.QueryContext(ctx, `SELECT account, MAX(ou_path), control, severity, CAST(SUM(n) AS BIGINT)
+FROM open_counts GROUP BY account, control, severity`)
 	if err != nil {
 		return nil, s.errorf("open counts: %w", err)
 	}
@@ -126,6 +130,11 @@ type ScanChanges struct {
 	Resolved []finding.Finding `json:"resolved"`
 }
 
+// walkPriorityOver is how many changes of a scan make ScanChanges walk
+// the findings in priority order (SQLite): with more, the first few it
+// changed are near the start of that order.
+const walkPriorityOver = 1000
+
 // ScanChanges reads what scan id opened (a failing finding created or
 // reopened) and resolved, n of each by priority. The counts are the
 // scan's Changes.
@@ -145,8 +154,25 @@ func (s *sqlStore) ScanChanges(ctx context.Context, id string, n int) (ScanChang
 		if q.dst == &out.Opened {
 			cond = ` AND compliance = 'FAILED'`
 		}
+		// The first n by priority are chosen on their IDs and sort keys
+		// alone; only those n are read whole. When the scan changed many
+		// findings, SQLite walks the findings in priority order (their
+		// index) and stops at the nth that the scan changed, rather than
+		// read every finding it changed and sort them; when it changed
+		// few, it reads those. (PostgreSQL's planner weighs the two.)
+		from := "findings"
+		if s.d.indexedBy && n > 0 {
+			var changed int64
+			if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM finding_events WHERE scan = ? AND kind IN (`+q.kinds+`)`), id).Scan(&changed); err != nil {
+				return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
+			}
+			if changed > walkPriorityOver {
+				from = "findings INDEXED BY findings_priority"
+			}
+		}
 		fs, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings WHERE id IN
- (SELECT finding_id FROM finding_events WHERE scan = ? AND kind IN (`+q.kinds+`))`+cond+order+` LIMIT ?`), id, limitArg(n))
+ (SELECT id FROM `+from+` WHERE id IN
+ (SELECT finding_id FROM finding_events WHERE scan = ? AND kind IN (`+q.kinds+`))`+cond+order+` LIMIT ?)`+order), id, limitArg(n))
 		if err != nil {
 			return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
 		}

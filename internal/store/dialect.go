@@ -35,6 +35,15 @@ type dialect struct {
 	// copy, when set, inserts rows in bulk on conn, inside the
 	// transaction open on it.
 	copy func(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) (int64, error)
+	// textIndex makes the findings' text index, in the transaction of
+	// migration textIndexVersion (see text.go).
+	textIndex func(ctx context.Context, tx *sql.Tx) error
+	// indexedBy: the dialect takes "INDEXED BY index" after a table
+	// name (SQLite).
+	indexedBy bool
+	// fts: text search narrows the findings with the FTS5 table
+	// finding_text before it tests them with LIKE (SQLite).
+	fts bool
 }
 
 var sqliteDialect = dialect{
@@ -48,7 +57,10 @@ var sqliteDialect = dialect{
 	ilike:    "LIKE", // case-insensitive for ASCII
 	contains: func(col string) string { return "instr(" + col + ", ?) > 0" },
 	// A deferred read transaction in WAL mode reads one snapshot.
-	readTx: sql.TxOptions{ReadOnly: true},
+	readTx:    sql.TxOptions{ReadOnly: true},
+	textIndex: sqliteTextIndex,
+	fts:       true,
+	indexedBy: true,
 }
 
 var postgresDialect = dialect{
@@ -67,6 +79,7 @@ var postgresDialect = dialect{
 	writeLock: "SELECT pg_advisory_xact_lock(7247003)", // "guardrail" store writes
 	readTx:    sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	copy:      pgCopy,
+	textIndex: postgresTextIndex,
 }
 
 // pgCopy sends rows with COPY, several times faster than INSERTs.

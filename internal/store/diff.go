@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -129,9 +130,11 @@ func sortPriority(fs []finding.Finding) {
 }
 
 // ScoreHistory returns the scores of the last n complete scans, oldest
-// first; n <= 0 returns all.
+// first; n <= 0 returns all. It reads each scan's trend, the few numbers
+// of its scores a trend shows, written with the scan (0008): not the
+// scores whole, which hold every target's and control's.
 func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
-	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT id, started, scores FROM scans WHERE status = ? AND kind = ? ORDER BY seq DESC LIMIT ?`), Complete, KindScan, limitArg(n))
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT id, started, trend FROM scans WHERE status = ? AND kind = ? ORDER BY seq DESC LIMIT ?`), Complete, KindScan, limitArg(n))
 	if err != nil {
 		return nil, s.errorf("score history: %w", err)
 	}
@@ -141,36 +144,15 @@ func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
 		var (
 			id, text string
 			started  int64
-			sc       struct {
-				Overall   score.Score           `json:"overall"`
-				Standards []score.StandardScore `json:"standards"`
-				Accounts  []score.AccountScore  `json:"accounts"`
-				Regions   []score.RegionScore   `json:"regions"`
-			}
 		)
 		if err := rows.Scan(&id, &started, &text); err != nil {
 			return nil, s.errorf("score history: %w", err)
 		}
-		if err := unmarshal(text, &sc); err != nil {
-			return nil, s.errorf("score history: scan %s: scores: %w", id, err)
+		at := ScoreAt{Scan: id, At: fromNanos(started), Standards: map[string]float64{}, Accounts: map[string]float64{}, Regions: map[string]float64{}}
+		if err := unmarshal(text, &at); err != nil {
+			return nil, s.errorf("score history: scan %s: trend: %w", id, err)
 		}
-		at := ScoreAt{Scan: id, At: fromNanos(started), Overall: sc.Overall.Percent,
-			Standards: map[string]float64{}, Accounts: map[string]float64{}, Regions: map[string]float64{}}
-		for _, st := range sc.Standards {
-			if st.HasData() {
-				at.Standards[st.Standard] = st.Percent
-			}
-		}
-		for _, a := range sc.Accounts {
-			if a.HasData() {
-				at.Accounts[a.Account] = a.Percent
-			}
-		}
-		for _, r := range sc.Regions {
-			if r.HasData() {
-				at.Regions[r.Region] = r.Percent
-			}
-		}
+		at.Scan, at.At = id, fromNanos(started)
 		out = append(out, at)
 	}
 	if err := rows.Err(); err != nil {
@@ -180,6 +162,86 @@ func (s *sqlStore) ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, nil
+}
+
+// trend is what ScoreHistory shows of scores: the overall percentage and
+// those of the standards, accounts and regions that have data.
+func trend(sc *score.Scores) ScoreAt {
+	at := ScoreAt{Overall: sc.Overall.Percent, Standards: map[string]float64{}, Accounts: map[string]float64{}, Regions: map[string]float64{}}
+	for _, st := range sc.Standards {
+		if st.HasData() {
+			at.Standards[st.Standard] = st.Percent
+		}
+	}
+	for _, a := range sc.Accounts {
+		if a.HasData() {
+			at.Accounts[a.Account] = a.Percent
+		}
+	}
+	for _, r := range sc.Regions {
+		if r.HasData() {
+			at.Regions[r.Region] = r.Percent
+		}
+	}
+	return at
+}
+
+// trendText is trend(sc) as stored in scans.trend (without the scan and
+// its time, which are columns of their own).
+func trendText(sc *score.Scores) (string, error) {
+	at := trend(sc)
+	b, err := json.Marshal(struct {
+		Overall   float64            `json:"overall"`
+		Standards map[string]float64 `json:"standards"`
+		Accounts  map[string]float64 `json:"accounts"`
+		Regions   map[string]float64 `json:"regions"`
+	}{at.Overall, at.Standards, at.Accounts, at.Regions})
+	return string(b), err
+}
+
+// backfillTrend writes the trend of the scans stored before scans had
+// one, from their scores (migration 0008).
+func backfillTrend(ctx context.Context, tx *sql.Tx, d dialect) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, scores FROM scans WHERE trend = ''`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		seq   int64
+		trend string
+	}
+	var todo []row
+	for rows.Next() {
+		var (
+			seq  int64
+			text string
+			sc   score.Scores
+		)
+		if err := rows.Scan(&seq, &text); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := unmarshal(text, &sc); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan %d: scores: %w", seq, err)
+		}
+		t, err := trendText(&sc)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, row{seq, t})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range todo {
+		if _, err := tx.ExecContext(ctx, d.q(`UPDATE scans SET trend = ? WHERE seq = ?`), r.trend, r.seq); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func notFound(kind, id string, err error) error {

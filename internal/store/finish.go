@@ -201,6 +201,8 @@ type finisher struct {
 	update                    *sql.Stmt
 	// notify enqueues the notifications of the scan's changes.
 	notify *enqueuer
+	// counts is how the scan moves the summary tables' counts.
+	counts *tally
 }
 
 // FinishScan stores rep in one transaction; see Store.
@@ -242,7 +244,7 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if status != Running {
 		return Changes{}, s.errorf("finish scan %s: the scan is %s, not %s", rep.ID, status, Running)
 	}
-	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at, notify: s.newEnqueuer(tx, s.now().UTC())}
+	fin := &finisher{tx: tx, d: s.d, p: p, rules: rules, scan: rep.ID, at: at, notify: s.newEnqueuer(tx, s.now().UTC()), counts: newTally()}
 	defer fin.notify.close()
 	// New findings, events and results go in bulk. A finding that changed
 	// is one UPDATE: a multi-row upsert would make SQLite keep a statement
@@ -283,6 +285,10 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	if testHookFlush != nil {
 		testHookFlush("findings", -1)
 	}
+	// The summary tables move with the findings, in this transaction.
+	if err := fin.counts.apply(ctx, tx, s.d); err != nil {
+		return Changes{}, s.errorf("finish scan %s: counts: %w", rep.ID, err)
+	}
 	if err := fin.writeInventory(ctx, rep.Inventory, copy); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
@@ -313,9 +319,13 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 		}
 		cols = append(cols, text)
 	}
+	tr, err := trendText(&rep.Scores)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
 	c := p.counts
-	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ?, accounts = ? WHERE seq = ?`),
-		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], cols[6], seq); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE scans SET finished = ?, status = ?, scope = ?, stats = ?, passed = ?, failed = ?, not_applicable = ?, errors = ?, scores = ?, gaps = ?, not_assessed = ?, changes = ?, accounts = ?, trend = ? WHERE seq = ?`),
+		nanos(finished), Complete, cols[0], cols[1], c.Passed, c.Failed, c.NotApplicable, c.Error, cols[2], cols[3], cols[4], cols[5], cols[6], tr, seq); err != nil {
 		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
 	}
 	if testHookFlush != nil {
@@ -438,6 +448,11 @@ func (fin *finisher) store(ctx context.Context, st *state, seen bool) error {
 	if err != nil {
 		return err
 	}
+	var was *finding.Finding
+	if st.old != nil {
+		was = &st.old.f
+	}
+	fin.counts.move(was, f)
 	switch {
 	case st.old == nil:
 		if err := fin.findings.add(ctx, findingArgs(f, e)...); err != nil {

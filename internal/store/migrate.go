@@ -98,6 +98,16 @@ func migrate(ctx context.Context, db *sql.DB, d dialect, fsys fs.FS, now time.Ti
 		if _, err := tx.ExecContext(ctx, d.ddl.Replace(m.sql)); err != nil {
 			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 		}
+		if m.version == textIndexVersion {
+			if d.textIndex != nil {
+				if err := d.textIndex(ctx, tx); err != nil {
+					return fmt.Errorf("migration %04d_%s: text index: %w", m.version, m.name, err)
+				}
+			}
+			if err := backfillTrend(ctx, tx, d); err != nil {
+				return fmt.Errorf("migration %04d_%s: score trend: %w", m.version, m.name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)`),
 			m.version, m.name, now.UnixNano()); err != nil {
 			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)

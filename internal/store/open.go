@@ -288,7 +288,10 @@ func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 		w.Close()
 		return nil, s.errorf("open: journal mode is %s, want WAL (is the file on a network file system?)", mode)
 	}
-	r, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=query_only(1)")
+	// Readers map the file (up to 1 GiB; pages come from the OS's page
+	// cache without a read call each) and keep 16 MiB of pages each: the
+	// dashboard's queries visit pages all over a large findings table.
+	r, err := sql.Open("sqlite", uri+"?"+common+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)&_pragma=cache_size(-16384)")
 	if err != nil {
 		w.Close()
 		return nil, s.errorf("open: %w", err)

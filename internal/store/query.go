@@ -78,6 +78,13 @@ func isOpen(f Filter) bool {
 	return a == finding.New && b == finding.Notified || a == finding.Notified && b == finding.New
 }
 
+// ouCond adds to w that ou_path is ou or under it.
+func ouCond(w *where, ou string) {
+	if ou = strings.TrimSuffix(ou, "/"); ou != "" {
+		w.add("(ou_path = ? OR substr(ou_path, 1, ?) = ?)", ou, int64(utf8.RuneCountInString(ou)+1), ou+"/")
+	}
+}
+
 func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, error) {
 	w := &where{d: s.d}
 	in(w, "account", f.Accounts, func(v string) any { return v })
@@ -90,9 +97,7 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 		in(w, "compliance", f.Compliance, str[control.Status])
 		in(w, "workflow", f.Workflow, str[finding.Workflow])
 	}
-	if ou := strings.TrimSuffix(f.OUPath, "/"); ou != "" {
-		w.add("(ou_path = ? OR substr(ou_path, 1, ?) = ?)", ou, int64(utf8.RuneCountInString(ou)+1), ou+"/")
-	}
+	ouCond(w, f.OUPath)
 	if f.Standard != "" {
 		w.add(s.d.contains("standards"), `"`+f.Standard+`:`)
 	}
@@ -100,9 +105,7 @@ func (s *sqlStore) filter(ctx context.Context, tx *sql.Tx, f Filter) (*where, er
 		w.add("resource_type = ?", f.ResourceType)
 	}
 	if f.Text != "" {
-		pat := "%" + likeEscape(f.Text) + "%"
-		like := func(col string) string { return col + " " + s.d.ilike + ` ? ESCAPE '\'` }
-		w.add("("+like("resource_arn")+" OR "+like("resource_name")+" OR "+like("title")+" OR "+like("reason")+")", pat, pat, pat, pat)
+		w.text(f.Text)
 	}
 	if f.IDPrefix != "" {
 		w.add(`id LIKE ? ESCAPE '\'`, likeEscape(f.IDPrefix)+"%")
@@ -135,12 +138,23 @@ func (s *sqlStore) Findings(ctx context.Context, f Filter) ([]finding.Finding, i
 	if err != nil {
 		return nil, 0, s.errorf("findings: %w", err)
 	}
-	var total int
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings`+w.String()), w.args...).Scan(&total); err != nil {
+	// The count comes from the summary tables when f filters only on
+	// what they are keyed by; else from the findings.
+	total, counted, err := s.countFromSummary(ctx, tx, f)
+	if err != nil {
 		return nil, 0, s.errorf("findings: count: %w", err)
 	}
+	if !counted {
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings`+w.String()), w.args...).Scan(&total); err != nil {
+			return nil, 0, s.errorf("findings: count: %w", err)
+		}
+	}
+	// The page is chosen on IDs and sort keys alone (an index holds them
+	// for the open findings and for the default order), then only its
+	// rows are read whole: a deep page skips its offset without reading,
+	// or sorting, every finding before it.
 	args := append(w.args, limitArg(f.Limit), int64(f.Offset))
-	out, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings`+w.String()+order+` LIMIT ? OFFSET ?`), args...)
+	out, err := queryFindings(ctx, tx, s.d.q(`SELECT `+findingColumns+` FROM findings WHERE id IN (SELECT id FROM findings`+w.String()+order+` LIMIT ? OFFSET ?)`+order), args...)
 	if err != nil {
 		return nil, 0, s.errorf("findings: %w", err)
 	}

@@ -58,6 +58,7 @@ func (s *sqlStore) workflow(ctx context.Context, op string, ids []string, change
 	defer tx.Rollback()
 	notify := s.newEnqueuer(tx, s.now().UTC())
 	defer notify.close()
+	counts := newTally()
 	done := map[string]bool{}
 	for _, id := range ids {
 		if done[id] {
@@ -75,6 +76,7 @@ func (s *sqlStore) workflow(ctx context.Context, op string, ids []string, change
 		if err := putFinding(ctx, tx, s.d, &nf); err != nil {
 			return s.errorf("%s: %w", op, err)
 		}
+		counts.move(&f, &nf)
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO finding_events (finding_id, at, scan, kind, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`),
 			ev.FindingID, nanos(ev.At), ev.Scan, ev.Kind, ev.By, ev.Detail); err != nil {
 			return s.errorf("%s: finding %s: event: %w", op, id, err)
@@ -85,6 +87,9 @@ func (s *sqlStore) workflow(ctx context.Context, op string, ids []string, change
 				return s.errorf("%s: finding %s: %w", op, id, err)
 			}
 		}
+	}
+	if err := counts.apply(ctx, tx, s.d); err != nil {
+		return s.errorf("%s: counts: %w", op, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.errorf("%s: commit: %w", op, err)

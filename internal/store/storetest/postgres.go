@@ -127,6 +127,7 @@ func version(binDir string) int {
 func startCluster() {
 	if dsn := os.Getenv(EnvPostgres); dsn != "" {
 		cluster.dsn = dsn
+		trigramExtension()
 		return
 	}
 	bin, ok := postgresBin()
@@ -199,5 +200,24 @@ func startCluster() {
 	if err != nil {
 		cluster.stop()
 		cluster.err = errors.Join(errors.New("connect to the test cluster"), err)
+		return
 	}
+	trigramExtension()
+}
+
+// trigramExtension installs pg_trgm in the public schema, when it can,
+// before any test's store does: the store installs it where its schema
+// is, and each test's schema is dropped with everything in it when the
+// test ends, an extension the database's other tests use included.
+// Without it (not installed, no right to) the stores fall back, as a
+// real one would, and say so.
+func trigramExtension() {
+	db, err := sql.Open("pgx", cluster.dsn)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
 }

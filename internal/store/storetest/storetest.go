@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ConcurrentRead", func(t *testing.T) { testConcurrentRead(t, open(t)) })
 	t.Run("Inventory", func(t *testing.T) { testInventory(t, open(t)) })
 	t.Run("Dashboard", func(t *testing.T) { testDashboard(t, open(t)) })
+	t.Run("TextSearch", func(t *testing.T) { testTextSearch(t, open(t)) })
+	t.Run("SummaryCounts", func(t *testing.T) { testSummaryCounts(t, open(t)) })
 	t.Run("Journal", func(t *testing.T) { testJournal(t, open) })
 	t.Run("JournalConcurrent", func(t *testing.T) { testJournalConcurrent(t, open) })
 	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
