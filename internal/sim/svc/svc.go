@@ -108,6 +108,20 @@ func (s *Service) Router() *wire.Router {
 	return wire.NewRouter(s.Routes)
 }
 
+// RecordsPage slices items as RDS, ElastiCache and Redshift page their
+// Describe calls: MaxRecords from 20 to 100 (default 100) and Marker,
+// with InvalidParameterValue for anything else.
+func RecordsPage[T any](c *Ctx, items []T) ([]T, string, error) {
+	max, err := c.Int("MaxRecords", 100)
+	if err != nil {
+		return nil, "", err
+	}
+	if max < 20 || max > 100 {
+		return nil, "", wire.Errorf(400, "InvalidParameterValue", "Invalid value %d for MaxRecords. Must be between 20 and 100", max)
+	}
+	return Page(items, c.Form.Get("Marker"), max, 100, "InvalidParameterValue")
+}
+
 // Page slices items for MaxResults/NextToken pagination. The token is the
 // decimal offset of the next page; an invalid token is an error with code
 // (InvalidNextToken, InvalidPaginationToken, ... as the service names it).

@@ -6,6 +6,7 @@
 package autoscaling
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -84,13 +85,6 @@ type group struct {
 	ServiceLinkedRoleARN    string
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 func groupARN(c *svc.Ctx, g *world.AutoScalingGroup) string {
 	return c.ARN("autoscaling", "autoScalingGroup:"+uuid(c.Account.ID, c.Region, g.Name)+":autoScalingGroupName/"+g.Name)
 }
@@ -107,11 +101,11 @@ func render(c *svc.Ctx, g *world.AutoScalingGroup) group {
 	o := group{AutoScalingGroupName: g.Name, AutoScalingGroupARN: groupARN(c, g), LaunchConfigurationName: g.LaunchConfiguration,
 		MinSize: g.Min, MaxSize: g.Max, DesiredCapacity: g.Desired, DefaultCooldown: 300,
 		AvailabilityZones: g.AvailabilityZones, LoadBalancerNames: g.LoadBalancers, TargetGroupARNs: g.TargetGroups,
-		HealthCheckType: orDefault(g.HealthCheckType, "EC2"), HealthCheckGracePeriod: 300, CreatedTime: g.Created,
+		HealthCheckType: cmp.Or(g.HealthCheckType, "EC2"), HealthCheckGracePeriod: 300, CreatedTime: g.Created,
 		VPCZoneIdentifier:    strings.Join(g.Subnets, ","),
 		ServiceLinkedRoleARN: world.ARN("iam", "", c.Account.ID, "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")}
 	if g.LaunchTemplate != "" {
-		spec := launchTemplateSpec{LaunchTemplateName: g.LaunchTemplate, Version: orDefault(g.LaunchTemplateVersion, "$Default")}
+		spec := launchTemplateSpec{LaunchTemplateName: g.LaunchTemplate, Version: cmp.Or(g.LaunchTemplateVersion, "$Default")}
 		if len(g.MixedInstanceTypes) > 0 {
 			m := &mixedPolicy{}
 			m.LaunchTemplate.LaunchTemplateSpecification = spec
@@ -173,8 +167,8 @@ func renderLC(c *svc.Ctx, l *world.LaunchConfiguration) launchConfiguration {
 	o := launchConfiguration{LaunchConfigurationName: l.Name, LaunchConfigurationARN: lcARN(c, l.Name), ImageId: l.ImageID,
 		InstanceType: l.InstanceType, SecurityGroups: l.SecurityGroups, AssociatePublicIpAddress: l.AssociatePublicIP, CreatedTime: l.Created}
 	if l.HttpTokens != "" || l.HttpEndpoint != "" {
-		o.MetadataOptions = &metadataOptions{HttpTokens: orDefault(l.HttpTokens, "optional"), HttpPutResponseHopLimit: 1,
-			HttpEndpoint: orDefault(l.HttpEndpoint, "enabled")}
+		o.MetadataOptions = &metadataOptions{HttpTokens: cmp.Or(l.HttpTokens, "optional"), HttpPutResponseHopLimit: 1,
+			HttpEndpoint: cmp.Or(l.HttpEndpoint, "enabled")}
 	}
 	return o
 }

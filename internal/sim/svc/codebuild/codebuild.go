@@ -5,6 +5,7 @@
 package codebuild
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -127,35 +128,28 @@ type project struct {
 	LastModified     float64     `json:"lastModified"`
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 func render(c *svc.Ctx, p *world.CodeBuildProject) project {
 	o := project{Name: p.Name, Arn: c.ARN("codebuild", "project/"+p.Name),
 		Source: source{p.Source.Type, p.Source.Location, p.Source.Identifier}, SecondarySources: []source{},
-		Environment: environment{Type: "LINUX_CONTAINER", Image: orDefault(p.Image, "aws/codebuild/amazonlinux-x86_64-standard:5.0"),
-			ComputeType: orDefault(p.ComputeType, "BUILD_GENERAL1_SMALL"), PrivilegedMode: p.Privileged, EnvironmentVariables: []envVar{}},
+		Environment: environment{Type: "LINUX_CONTAINER", Image: cmp.Or(p.Image, "aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+			ComputeType: cmp.Or(p.ComputeType, "BUILD_GENERAL1_SMALL"), PrivilegedMode: p.Privileged, EnvironmentVariables: []envVar{}},
 		ServiceRole: p.ServiceRole, Created: epoch(p.Created), LastModified: epoch(p.Created)}
 	for _, s := range p.SecondarySources {
 		o.SecondarySources = append(o.SecondarySources, source{s.Type, s.Location, s.Identifier})
 	}
 	for _, e := range p.Environment {
-		o.Environment.EnvironmentVariables = append(o.Environment.EnvironmentVariables, envVar{e.Name, e.Value, orDefault(e.Type, "PLAINTEXT")})
+		o.Environment.EnvironmentVariables = append(o.Environment.EnvironmentVariables, envVar{e.Name, e.Value, cmp.Or(e.Type, "PLAINTEXT")})
 	}
 	o.LogsConfig.CloudWatchLogs = &struct {
 		Status string `json:"status"`
-	}{orDefault(p.CloudWatchLogs, "ENABLED")}
+	}{cmp.Or(p.CloudWatchLogs, "ENABLED")}
 	o.LogsConfig.S3Logs = &struct {
 		Status             string `json:"status"`
 		Location           string `json:"location,omitempty"`
 		EncryptionDisabled bool   `json:"encryptionDisabled"`
-	}{orDefault(p.S3Logs, "DISABLED"), p.S3LogsLocation, p.S3EncryptionDisabled}
+	}{cmp.Or(p.S3Logs, "DISABLED"), p.S3LogsLocation, p.S3EncryptionDisabled}
 	return o
 }
 

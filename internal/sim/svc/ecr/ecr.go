@@ -11,6 +11,7 @@
 package ecr
 
 import (
+	"cmp"
 	"path"
 	"time"
 
@@ -95,20 +96,13 @@ type repoOut struct {
 	EncryptionConfiguration    encryption `json:"encryptionConfiguration"`
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 func render(c *svc.Ctx, r *world.ECRRepository) repoOut {
 	return repoOut{
 		RepositoryArn: c.ARN("ecr", "repository/"+r.Name), RegistryId: c.Account.ID, RepositoryName: r.Name,
 		RepositoryUri: c.Account.ID + ".dkr.ecr." + c.Region + ".amazonaws.com/" + r.Name, CreatedAt: epoch(r.Created),
-		ImageTagMutability:         orDefault(r.TagMutability, "MUTABLE"),
+		ImageTagMutability:         cmp.Or(r.TagMutability, "MUTABLE"),
 		ImageScanningConfiguration: scanning{r.ScanOnPush},
-		EncryptionConfiguration:    encryption{orDefault(r.EncryptionType, "AES256"), r.KMSKey},
+		EncryptionConfiguration:    encryption{cmp.Or(r.EncryptionType, "AES256"), r.KMSKey},
 	}
 }
 
@@ -329,7 +323,7 @@ type rule struct {
 	RepositoryFilters []filter `json:"repositoryFilters"`
 }
 
-func scanType(e *world.ECR) string { return orDefault(e.ScanType, "BASIC") }
+func scanType(e *world.ECR) string { return cmp.Or(e.ScanType, "BASIC") }
 
 func getRegistryScanningConfiguration(c *svc.Ctx) (any, error) {
 	e := &c.Regional().ECR
@@ -381,7 +375,7 @@ func putRegistryScanningConfiguration(c *svc.Ctx) (any, error) {
 		rules = append(rules, world.ECRScanRule{Frequency: r.ScanFrequency, Filters: fs})
 	}
 	e := &c.Regional().ECR
-	e.ScanType, e.ScanRules = orDefault(in.ScanType, "BASIC"), rules
+	e.ScanType, e.ScanRules = cmp.Or(in.ScanType, "BASIC"), rules
 	return getRegistryScanningConfiguration(c)
 }
 

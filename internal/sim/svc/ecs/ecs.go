@@ -9,6 +9,7 @@
 package ecs
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -347,19 +348,12 @@ func renderService(c *svc.Ctx, cl *world.ECSCluster, s *world.ECSService) servic
 		o.CapacityProviderStrategy = append(o.CapacityProviderStrategy, strategyItem{CapacityProvider: p, Weight: 1})
 	}
 	if len(s.Subnets) > 0 {
-		o.NetworkConfiguration = &networkConfiguration{&awsvpc{Subnets: s.Subnets, SecurityGroups: s.SecurityGroups, AssignPublicIP: orDefault(s.AssignPublicIP, "DISABLED")}}
+		o.NetworkConfiguration = &networkConfiguration{&awsvpc{Subnets: s.Subnets, SecurityGroups: s.SecurityGroups, AssignPublicIP: cmp.Or(s.AssignPublicIP, "DISABLED")}}
 	}
 	if !s.Created.IsZero() {
 		o.CreatedAt = epoch(s.Created)
 	}
 	return o
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func describeServices(c *svc.Ctx) (any, error) {
@@ -444,7 +438,7 @@ func createService(c *svc.Ctx) (any, error) {
 			return nil, invalid("subnets can not be empty.")
 		}
 		s.Subnets, s.SecurityGroups = n.AwsvpcConfiguration.Subnets, n.AwsvpcConfiguration.SecurityGroups
-		s.AssignPublicIP = orDefault(n.AwsvpcConfiguration.AssignPublicIP, "DISABLED")
+		s.AssignPublicIP = cmp.Or(n.AwsvpcConfiguration.AssignPublicIP, "DISABLED")
 	}
 	cl.Services = append(cl.Services, s)
 	return struct {

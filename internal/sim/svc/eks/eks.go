@@ -5,6 +5,7 @@
 package eks
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"sort"
@@ -149,8 +150,8 @@ func render(c *svc.Ctx, cl *world.EKSCluster) map[string]any {
 		"arn":             c.ARN("eks", "cluster/"+cl.Name),
 		"createdAt":       float64(cl.Created.UnixMilli()) / 1000,
 		"version":         cl.Version,
-		"platformVersion": orDefault(cl.PlatformVersion, "eks.1"),
-		"status":          orDefault(cl.Status, "ACTIVE"),
+		"platformVersion": cmp.Or(cl.PlatformVersion, "eks.1"),
+		"status":          cmp.Or(cl.Status, "ACTIVE"),
 		"roleArn":         cl.RoleARN,
 		"endpoint":        "https://" + strings.ToUpper(cl.Name) + ".gr7." + c.Region + ".eks.amazonaws.com",
 		"resourcesVpcConfig": vpcConfig{SubnetIds: nonNil(cl.SubnetIDs), SecurityGroupIds: nonNil(cl.SecurityGroupIDs),
@@ -173,13 +174,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func describeCluster(c *svc.Ctx) (any, error) {
@@ -214,7 +208,7 @@ func createCluster(c *svc.Ctx) (any, error) {
 	if _, err := find(c, in.Name); err == nil {
 		return nil, wire.Errorf(http.StatusConflict, "ResourceInUseException", "Cluster already exists with name: %s", in.Name)
 	}
-	cl := &world.EKSCluster{Name: in.Name, Version: orDefault(in.Version, "1.35"), RoleARN: in.RoleArn, Created: c.Now(),
+	cl := &world.EKSCluster{Name: in.Name, Version: cmp.Or(in.Version, "1.35"), RoleARN: in.RoleArn, Created: c.Now(),
 		SubnetIDs: in.ResourcesVpcConfig.SubnetIds, SecurityGroupIDs: in.ResourcesVpcConfig.SecurityGroupIds, Tags: in.Tags}
 	if err := applyVPC(cl, in.ResourcesVpcConfig); err != nil {
 		return nil, err

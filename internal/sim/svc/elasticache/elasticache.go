@@ -5,6 +5,7 @@
 package elasticache
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -32,25 +33,6 @@ func invalid(format string, args ...any) error {
 	return wire.Errorf(400, "InvalidParameterValue", format, args...)
 }
 
-// page slices items for MaxRecords (20-100, default 100) / Marker.
-func page[T any](c *svc.Ctx, items []T) ([]T, string, error) {
-	max, err := c.Int("MaxRecords", 100)
-	if err != nil {
-		return nil, "", err
-	}
-	if max < 20 || max > 100 {
-		return nil, "", invalid("Invalid value %d for MaxRecords. Must be between 20 and 100", max)
-	}
-	return svc.Page(items, c.Form.Get("Marker"), max, 100, "InvalidParameterValue")
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 type cacheCluster struct {
 	CacheClusterId            string
 	ARN                       string
@@ -72,10 +54,10 @@ type cacheCluster struct {
 }
 
 func clusterView(c *svc.Ctx, d *world.CacheCluster) cacheCluster {
-	engine := orDefault(d.Engine, "redis")
-	v := cacheCluster{CacheClusterId: d.ID, ARN: c.ARN("elasticache", "cluster:"+d.ID), CacheNodeType: orDefault(d.NodeType, "cache.t3.micro"),
-		Engine: engine, EngineVersion: d.EngineVersion, CacheClusterStatus: orDefault(d.Status, "available"), NumCacheNodes: d.NumNodes,
-		PreferredAvailabilityZone: d.AvailabilityZone, CacheClusterCreateTime: d.Created, CacheSubnetGroupName: orDefault(d.SubnetGroup, "default"),
+	engine := cmp.Or(d.Engine, "redis")
+	v := cacheCluster{CacheClusterId: d.ID, ARN: c.ARN("elasticache", "cluster:"+d.ID), CacheNodeType: cmp.Or(d.NodeType, "cache.t3.micro"),
+		Engine: engine, EngineVersion: d.EngineVersion, CacheClusterStatus: cmp.Or(d.Status, "available"), NumCacheNodes: d.NumNodes,
+		PreferredAvailabilityZone: d.AvailabilityZone, CacheClusterCreateTime: d.Created, CacheSubnetGroupName: cmp.Or(d.SubnetGroup, "default"),
 		AutoMinorVersionUpgrade: d.AutoMinorVersionUpgrade, ReplicationGroupId: d.ReplicationGroupID, AuthTokenEnabled: d.AuthToken,
 		TransitEncryptionEnabled: d.TransitEncryption, AtRestEncryptionEnabled: d.AtRestEncryption}
 	if v.NumCacheNodes == 0 {
@@ -123,7 +105,7 @@ func describeCacheClusters(c *svc.Ctx) (any, error) {
 			all = append(all, clusterView(c, d))
 		}
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +145,8 @@ func describeReplicationGroups(c *svc.Ctx) (any, error) {
 			multiAZ = "enabled"
 		}
 		all = append(all, replicationGroup{ReplicationGroupId: g.ID, ARN: c.ARN("elasticache", "replicationgroup:"+g.ID),
-			Description: orDefault(g.Description, g.ID), Status: orDefault(g.Status, "available"), Engine: orDefault(g.Engine, "redis"),
-			MemberClusters: g.Members, AutomaticFailover: orDefault(g.AutomaticFailover, "disabled"), MultiAZ: multiAZ,
+			Description: cmp.Or(g.Description, g.ID), Status: cmp.Or(g.Status, "available"), Engine: cmp.Or(g.Engine, "redis"),
+			MemberClusters: g.Members, AutomaticFailover: cmp.Or(g.AutomaticFailover, "disabled"), MultiAZ: multiAZ,
 			SnapshotRetentionLimit: g.SnapshotRetentionLimit, ClusterEnabled: g.ClusterEnabled, AuthTokenEnabled: g.AuthToken,
 			TransitEncryptionEnabled: g.TransitEncryption, AtRestEncryptionEnabled: g.AtRestEncryption, KmsKeyId: g.KMSKeyID,
 			ReplicationGroupCreateTime: g.Created})
@@ -172,7 +154,7 @@ func describeReplicationGroups(c *svc.Ctx) (any, error) {
 	if id != "" && len(all) == 0 {
 		return nil, wire.Errorf(404, "ReplicationGroupNotFoundFault", "Replication group %s not found.", id)
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +191,7 @@ func modifyCacheCluster(c *svc.Ctx) (any, error) {
 		if err != nil || n < 0 || n > 35 {
 			return nil, invalid("Invalid snapshot retention limit: %s. Must be between 0 and 35.", s)
 		}
-		if orDefault(d.Engine, "redis") == "memcached" {
+		if cmp.Or(d.Engine, "redis") == "memcached" {
 			return nil, wire.Errorf(400, "InvalidParameterCombination", "Snapshots are not supported for the memcached engine.")
 		}
 		if d.ReplicationGroupID != "" {

@@ -1,6 +1,7 @@
 package elb
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -53,10 +54,10 @@ func classicOf(c *svc.Ctx, l *world.ClassicLoadBalancer) classicView {
 	dns := l.Name + "-" + hashID("clb", l.Name)[:10] + "." + c.Region + ".elb.amazonaws.com"
 	v := classicView{LoadBalancerName: l.Name, DNSName: dns, CanonicalHostedZoneName: dns, CanonicalHostedZoneNameID: "Z35SXDOTRQ7X7K",
 		AvailabilityZones: l.Zones, Subnets: l.Subnets, VPCId: l.VpcID, SecurityGroups: l.SecurityGroups, CreatedTime: l.Created,
-		Scheme: orDefault(l.Scheme, "internet-facing")}
+		Scheme: cmp.Or(l.Scheme, "internet-facing")}
 	for _, li := range l.Listeners {
 		v.ListenerDescriptions = append(v.ListenerDescriptions, listenerDescription{classicListener{li.Protocol, li.Port,
-			orDefault(li.InstanceProtocol, li.Protocol), li.InstancePort, li.Certificate}, li.Policies})
+			cmp.Or(li.InstanceProtocol, li.Protocol), li.InstancePort, li.Certificate}, li.Policies})
 	}
 	for _, p := range l.Policies {
 		v.Policies.OtherPolicies = append(v.Policies.OtherPolicies, p.Name)
@@ -136,7 +137,7 @@ func describeClassicAttributes(c *svc.Ctx) (any, error) {
 		a.ConnectionDraining.Timeout = 300
 	}
 	a.ConnectionSettings.IdleTimeout = 60
-	a.AdditionalAttributes = []attribute{{"elb.http.desyncmitigationmode", orDefault(l.DesyncMode, "defensive")}}
+	a.AdditionalAttributes = []attribute{{"elb.http.desyncmitigationmode", cmp.Or(l.DesyncMode, "defensive")}}
 	return out, nil
 }
 
@@ -194,7 +195,7 @@ func createClassic(c *svc.Ctx) (any, error) {
 	if _, err := findClassic(c, name); err == nil {
 		return nil, wire.Errorf(http.StatusBadRequest, "DuplicateLoadBalancerName", "Load balancer name '%s' already exists for this account", name)
 	}
-	l := &world.ClassicLoadBalancer{Name: name, Scheme: orDefault(c.Form.Get("Scheme"), "internet-facing"), Zones: c.List("AvailabilityZones"),
+	l := &world.ClassicLoadBalancer{Name: name, Scheme: cmp.Or(c.Form.Get("Scheme"), "internet-facing"), Zones: c.List("AvailabilityZones"),
 		Subnets: c.List("Subnets"), SecurityGroups: c.List("SecurityGroups"), Created: c.Now()}
 	for _, id := range l.Subnets {
 		found := false

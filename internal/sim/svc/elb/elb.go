@@ -92,10 +92,3 @@ func hashID(parts ...string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}

@@ -1,6 +1,7 @@
 package elb
 
 import (
+	"cmp"
 	"net/http"
 	"sort"
 	"strconv"
@@ -41,7 +42,7 @@ func defaultAttributes(typ string) map[string]string {
 		"load_balancing.cross_zone.enabled": "true"}
 }
 
-func lbType(l *world.LoadBalancer) string { return orDefault(l.Type, "application") }
+func lbType(l *world.LoadBalancer) string { return cmp.Or(l.Type, "application") }
 
 func typeSegment(typ string) string {
 	switch typ {
@@ -57,14 +58,14 @@ func typeSegment(typ string) string {
 // account and region (WAFv2 resolves its associations with it).
 func LoadBalancerARN(c *svc.Ctx, l *world.LoadBalancer) string { return lbARN(c, l) }
 
-func lbID(l *world.LoadBalancer) string { return orDefault(l.ID, hashID("lb", l.Name)) }
+func lbID(l *world.LoadBalancer) string { return cmp.Or(l.ID, hashID("lb", l.Name)) }
 
 func lbARN(c *svc.Ctx, l *world.LoadBalancer) string {
 	return c.ARN("elasticloadbalancing", "loadbalancer/"+typeSegment(lbType(l))+"/"+l.Name+"/"+lbID(l))
 }
 
 func listenerID(l *world.Listener) string {
-	return orDefault(l.ID, hashID("listener", strconv.Itoa(l.Port)))
+	return cmp.Or(l.ID, hashID("listener", strconv.Itoa(l.Port)))
 }
 
 func listenerARN(c *svc.Ctx, lb *world.LoadBalancer, l *world.Listener) string {
@@ -90,7 +91,7 @@ type lbView struct {
 
 func view(c *svc.Ctx, l *world.LoadBalancer) lbView {
 	v := lbView{LoadBalancerArn: lbARN(c, l), CreatedTime: l.Created, LoadBalancerName: l.Name,
-		Scheme: orDefault(l.Scheme, "internet-facing"), VpcId: l.VpcID, Type: lbType(l), SecurityGroups: l.SecurityGroups,
+		Scheme: cmp.Or(l.Scheme, "internet-facing"), VpcId: l.VpcID, Type: lbType(l), SecurityGroups: l.SecurityGroups,
 		IpAddressType: "ipv4", CanonicalHostedZoneId: "Z35SXDOTRQ7X7K"}
 	v.State.Code = "active"
 	v.DNSName = l.Name + "-" + lbID(l)[:8] + ".elb." + c.Region + ".amazonaws.com"
@@ -267,13 +268,13 @@ type actionView struct {
 }
 
 func actionOf(c *svc.Ctx, a world.ListenerAction) actionView {
-	v := actionView{Type: orDefault(a.Type, "forward"), Order: 1}
+	v := actionView{Type: cmp.Or(a.Type, "forward"), Order: 1}
 	switch v.Type {
 	case "forward":
-		v.TargetGroupArn = c.ARN("elasticloadbalancing", "targetgroup/"+orDefault(a.TargetGroup, "default")+"/"+hashID("tg", a.TargetGroup))
+		v.TargetGroupArn = c.ARN("elasticloadbalancing", "targetgroup/"+cmp.Or(a.TargetGroup, "default")+"/"+hashID("tg", a.TargetGroup))
 	case "redirect":
-		v.RedirectConfig = &redirectConfig{Protocol: orDefault(a.RedirectProtocol, "#{protocol}"), Port: orDefault(a.RedirectPort, "#{port}"),
-			Host: "#{host}", Path: "/#{path}", Query: "#{query}", StatusCode: orDefault(a.StatusCode, "HTTP_301")}
+		v.RedirectConfig = &redirectConfig{Protocol: cmp.Or(a.RedirectProtocol, "#{protocol}"), Port: cmp.Or(a.RedirectPort, "#{port}"),
+			Host: "#{host}", Path: "/#{path}", Query: "#{query}", StatusCode: cmp.Or(a.StatusCode, "HTTP_301")}
 	}
 	return v
 }
@@ -392,7 +393,7 @@ func createLoadBalancer(c *svc.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := orDefault(c.Form.Get("Type"), "application")
+	typ := cmp.Or(c.Form.Get("Type"), "application")
 	if typ != "application" && typ != "network" && typ != "gateway" {
 		return nil, validation("Load balancer type '%s' is not valid", typ)
 	}
@@ -401,7 +402,7 @@ func createLoadBalancer(c *svc.Ctx) (any, error) {
 			return nil, wire.Errorf(http.StatusBadRequest, "DuplicateLoadBalancerName", "A load balancer with the same name '%s' exists, but with different settings", name)
 		}
 	}
-	lb := &world.LoadBalancer{Name: name, Type: typ, Scheme: orDefault(c.Form.Get("Scheme"), "internet-facing"),
+	lb := &world.LoadBalancer{Name: name, Type: typ, Scheme: cmp.Or(c.Form.Get("Scheme"), "internet-facing"),
 		SecurityGroups: c.List("SecurityGroups"), Created: c.Now()}
 	zones := map[string]bool{}
 	for _, id := range c.List("Subnets") {

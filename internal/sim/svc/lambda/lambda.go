@@ -2,6 +2,7 @@
 package lambda
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -135,14 +136,6 @@ func uuidOf(parts ...string) string {
 	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
 }
 
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
 // Wire shapes.
 
 type vpcConfig struct {
@@ -210,15 +203,15 @@ func configuration(c *svc.Ctx, f *world.LambdaFunction, full bool) functionConfi
 		Handler:          f.Handler,
 		CodeSize:         f.CodeSize,
 		Description:      f.Description,
-		Timeout:          orDefault(f.Timeout, 3),
-		MemorySize:       orDefault(f.MemorySize, 128),
+		Timeout:          cmp.Or(f.Timeout, 3),
+		MemorySize:       cmp.Or(f.MemorySize, 128),
 		LastModified:     f.LastModified.UTC().Format(lastModifiedLayout),
 		CodeSha256:       f.CodeSha256,
 		Version:          "$LATEST",
 		KMSKeyArn:        f.KMSKeyARN,
-		TracingConfig:    tracingConfig{Mode: orDefault(f.TracingMode, "PassThrough")},
+		TracingConfig:    tracingConfig{Mode: cmp.Or(f.TracingMode, "PassThrough")},
 		RevisionId:       uuidOf("revision", c.Account.ID, c.Region, f.Name, f.LastModified.String()),
-		PackageType:      orDefault(f.PackageType, "Zip"),
+		PackageType:      cmp.Or(f.PackageType, "Zip"),
 		Architectures:    f.Architectures,
 		EphemeralStorage: ephemeralStorage{Size: 512},
 		SnapStart:        snapStart{ApplyOn: "None", OptimizationStatus: "Off"},
@@ -493,10 +486,10 @@ func urlConfig(c *svc.Ctx, f *world.LambdaFunction) map[string]any {
 	return map[string]any{
 		"FunctionUrl":      "https://" + u.ID + ".lambda-url." + c.Region + ".on.aws/",
 		"FunctionArn":      functionARN(c, f.Name),
-		"AuthType":         orDefault(u.AuthType, "AWS_IAM"),
+		"AuthType":         cmp.Or(u.AuthType, "AWS_IAM"),
 		"CreationTime":     created.UTC().Format(urlTimeLayout),
 		"LastModifiedTime": modified.UTC().Format(urlTimeLayout),
-		"InvokeMode":       orDefault(u.InvokeMode, "BUFFERED"),
+		"InvokeMode":       cmp.Or(u.InvokeMode, "BUFFERED"),
 	}
 }
 
@@ -575,7 +568,7 @@ func createFunctionURLConfig(c *svc.Ctx) (any, error) {
 		return nil, conflict("Failed to create function url config for [functionArn = %s]. Error message:  FunctionUrlConfig exists for this Lambda function", functionARN(c, f.Name))
 	}
 	now := c.Now().Truncate(time.Microsecond)
-	f.URL = &world.LambdaURL{AuthType: in.AuthType, ID: c.World.HexID("", 32), Created: now, Modified: now, InvokeMode: orDefault(in.InvokeMode, "BUFFERED")}
+	f.URL = &world.LambdaURL{AuthType: in.AuthType, ID: c.World.HexID("", 32), Created: now, Modified: now, InvokeMode: cmp.Or(in.InvokeMode, "BUFFERED")}
 	cfg := urlConfig(c, f)
 	delete(cfg, "LastModifiedTime")
 	return &wire.Response{Status: http.StatusCreated, Body: cfg}, nil

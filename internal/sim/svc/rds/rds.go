@@ -3,6 +3,7 @@
 package rds
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,18 +36,6 @@ func Service() *svc.Service {
 
 func invalid(format string, args ...any) error {
 	return wire.Errorf(400, "InvalidParameterValue", format, args...)
-}
-
-// page slices items for MaxRecords (20-100, default 100) / Marker.
-func page[T any](c *svc.Ctx, items []T) ([]T, string, error) {
-	max, err := c.Int("MaxRecords", 100)
-	if err != nil {
-		return nil, "", err
-	}
-	if max < 20 || max > 100 {
-		return nil, "", invalid("Invalid value %d for MaxRecords. Must be between 20 and 100", max)
-	}
-	return svc.Page(items, c.Form.Get("Marker"), max, 100, "InvalidParameterValue")
 }
 
 type tag struct{ Key, Value string }
@@ -91,13 +80,6 @@ type dbInstance struct {
 	TagList                          []tag  `xml:"TagList>Tag"`
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 func port(engine string) int {
 	switch {
 	case strings.Contains(engine, "postgres"):
@@ -120,12 +102,12 @@ func tags(m map[string]string) []tag {
 
 func instanceView(c *svc.Ctx, d *world.DBInstance) dbInstance {
 	v := dbInstance{
-		DBInstanceIdentifier: d.ID, DBInstanceClass: orDefault(d.Class, "db.t3.micro"), Engine: orDefault(d.Engine, "postgres"),
-		EngineVersion: d.EngineVersion, DBInstanceStatus: orDefault(d.Status, "available"), MasterUsername: d.MasterUsername,
+		DBInstanceIdentifier: d.ID, DBInstanceClass: cmp.Or(d.Class, "db.t3.micro"), Engine: cmp.Or(d.Engine, "postgres"),
+		EngineVersion: d.EngineVersion, DBInstanceStatus: cmp.Or(d.Status, "available"), MasterUsername: d.MasterUsername,
 		DBName: d.DBName, AllocatedStorage: d.AllocatedStorage, InstanceCreateTime: d.Created, PreferredBackupWindow: "03:00-03:30",
 		BackupRetentionPeriod: d.BackupRetentionPeriod, AvailabilityZone: d.AvailabilityZone, MultiAZ: d.MultiAZ,
-		AutoMinorVersionUpgrade: d.AutoMinorVersionUpgrade, PubliclyAccessible: d.PubliclyAccessible, StorageType: orDefault(d.StorageType, "gp3"),
-		StorageEncrypted: d.StorageEncrypted, KmsKeyId: d.KMSKeyID, DbiResourceId: orDefault(d.ResourceID, "db-"+strings.ToUpper(d.ID)),
+		AutoMinorVersionUpgrade: d.AutoMinorVersionUpgrade, PubliclyAccessible: d.PubliclyAccessible, StorageType: cmp.Or(d.StorageType, "gp3"),
+		StorageEncrypted: d.StorageEncrypted, KmsKeyId: d.KMSKeyID, DbiResourceId: cmp.Or(d.ResourceID, "db-"+strings.ToUpper(d.ID)),
 		DBInstanceArn: c.ARN("rds", "db:"+d.ID), IAMDatabaseAuthenticationEnabled: d.IAMAuth, PerformanceInsightsEnabled: d.PerformanceInsights,
 		MonitoringInterval: d.MonitoringInterval, EnabledCloudwatchLogsExports: d.LogExports, DeletionProtection: d.DeletionProtection,
 		CopyTagsToSnapshot: d.CopyTagsToSnapshot, DBClusterIdentifier: d.ClusterID, TagList: tags(d.Tags),
@@ -140,7 +122,7 @@ func instanceView(c *svc.Ctx, d *world.DBInstance) dbInstance {
 		v.VpcSecurityGroups = append(v.VpcSecurityGroups, vpcSG{sg, "active"})
 	}
 	if d.SubnetGroup != "" || d.VpcID != "" {
-		v.DBSubnetGroup = &struct{ DBSubnetGroupName, VpcId, SubnetGroupStatus string }{orDefault(d.SubnetGroup, "default"), d.VpcID, "Complete"}
+		v.DBSubnetGroup = &struct{ DBSubnetGroupName, VpcId, SubnetGroupStatus string }{cmp.Or(d.SubnetGroup, "default"), d.VpcID, "Complete"}
 	}
 	return v
 }
@@ -167,7 +149,7 @@ func describeDBInstances(c *svc.Ctx) (any, error) {
 			all = append(all, instanceView(c, d))
 		}
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +262,7 @@ type dbSnapshot struct {
 	DBSnapshotArn        string
 }
 
-func snapType(t string) string { return orDefault(t, "manual") }
+func snapType(t string) string { return cmp.Or(t, "manual") }
 
 func snapshotName(s *world.DBSnapshot) string {
 	if snapType(s.Type) == "automated" && !strings.HasPrefix(s.ID, "rds:") {
@@ -299,13 +281,13 @@ func describeDBSnapshots(c *svc.Ctx) (any, error) {
 		if typ != "" && typ != snapType(s.Type) && !(typ == "public" && contains(s.Restore, "all")) {
 			continue
 		}
-		all = append(all, dbSnapshot{snapshotName(s), s.InstanceID, s.Created, orDefault(s.Engine, "postgres"), s.EngineVersion,
-			s.AllocatedStorage, orDefault(s.Status, "available"), snapType(s.Type), s.Encrypted, s.KMSKeyID, c.ARN("rds", "snapshot:"+snapshotName(s))})
+		all = append(all, dbSnapshot{snapshotName(s), s.InstanceID, s.Created, cmp.Or(s.Engine, "postgres"), s.EngineVersion,
+			s.AllocatedStorage, cmp.Or(s.Status, "available"), snapType(s.Type), s.Encrypted, s.KMSKeyID, c.ARN("rds", "snapshot:"+snapshotName(s))})
 	}
 	if sid != "" && len(all) == 0 {
 		return nil, wire.Errorf(404, "DBSnapshotNotFound", "DBSnapshot %s not found.", sid)
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -457,11 +439,11 @@ func describeDBClusters(c *svc.Ctx) (any, error) {
 		if id != "" && !strings.EqualFold(d.ID, id) {
 			continue
 		}
-		v := dbCluster{DBClusterIdentifier: d.ID, DBClusterArn: c.ARN("rds", "cluster:"+d.ID), Engine: orDefault(d.Engine, "aurora-postgresql"),
-			EngineVersion: d.EngineVersion, Status: orDefault(d.Status, "available"), StorageEncrypted: d.StorageEncrypted, KmsKeyId: d.KMSKeyID,
+		v := dbCluster{DBClusterIdentifier: d.ID, DBClusterArn: c.ARN("rds", "cluster:"+d.ID), Engine: cmp.Or(d.Engine, "aurora-postgresql"),
+			EngineVersion: d.EngineVersion, Status: cmp.Or(d.Status, "available"), StorageEncrypted: d.StorageEncrypted, KmsKeyId: d.KMSKeyID,
 			BackupRetentionPeriod: d.BackupRetentionPeriod, DeletionProtection: d.DeletionProtection, IAMDatabaseAuthenticationEnabled: d.IAMAuth,
 			MultiAZ: d.MultiAZ, PubliclyAccessible: d.PubliclyAccessible, EnabledCloudwatchLogsExports: d.LogExports, ClusterCreateTime: d.Created,
-			MasterUsername: d.MasterUsername, Port: port(orDefault(d.Engine, "aurora-postgresql")), BacktrackWindow: d.BacktrackWindow,
+			MasterUsername: d.MasterUsername, Port: port(cmp.Or(d.Engine, "aurora-postgresql")), BacktrackWindow: d.BacktrackWindow,
 			CopyTagsToSnapshot: d.CopyTagsToSnapshot, AutoMinorVersionUpgrade: d.AutoMinorVersionUpgrade, TagList: tags(d.Tags)}
 		if d.Port != 0 {
 			v.Port = d.Port
@@ -477,7 +459,7 @@ func describeDBClusters(c *svc.Ctx) (any, error) {
 	if id != "" && len(all) == 0 {
 		return nil, wire.Errorf(404, "DBClusterNotFoundFault", "DBCluster %s not found.", id)
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -507,12 +489,12 @@ func describeDBClusterSnapshots(c *svc.Ctx) (any, error) {
 			continue
 		}
 		all = append(all, dbClusterSnapshot{s.ID, s.ClusterID, c.ARN("rds", "cluster-snapshot:"+s.ID), s.Created,
-			orDefault(s.Engine, "aurora-postgresql"), orDefault(s.Status, "available"), snapType(s.Type), s.Encrypted, s.KMSKeyID})
+			cmp.Or(s.Engine, "aurora-postgresql"), cmp.Or(s.Status, "available"), snapType(s.Type), s.Encrypted, s.KMSKeyID})
 	}
 	if sid != "" && len(all) == 0 {
 		return nil, wire.Errorf(404, "DBClusterSnapshotNotFoundFault", "DBClusterSnapshot %s not found.", sid)
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -614,7 +596,7 @@ func describeEventSubscriptions(c *svc.Ctx) (any, error) {
 	if name != "" && len(all) == 0 {
 		return nil, wire.Errorf(404, "SubscriptionNotFound", "Subscription %s not found.", name)
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}

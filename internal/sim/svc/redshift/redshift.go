@@ -6,6 +6,7 @@
 package redshift
 
 import (
+	"cmp"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,24 +53,6 @@ func invalid(format string, args ...any) error {
 	return wire.Errorf(400, "InvalidParameterValue", format, args...)
 }
 
-func page[T any](c *svc.Ctx, items []T) ([]T, string, error) {
-	max, err := c.Int("MaxRecords", 100)
-	if err != nil {
-		return nil, "", err
-	}
-	if max < 20 || max > 100 {
-		return nil, "", invalid("Invalid value %d for MaxRecords. Must be between 20 and 100", max)
-	}
-	return svc.Page(items, c.Form.Get("Marker"), max, 100, "InvalidParameterValue")
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 type tag struct{ Key, Value string }
 
 type cluster struct {
@@ -97,8 +80,8 @@ type cluster struct {
 }
 
 func view(c *svc.Ctx, d *world.RedshiftCluster) cluster {
-	v := cluster{ClusterIdentifier: d.ID, NodeType: orDefault(d.NodeType, "ra3.xlplus"), ClusterStatus: orDefault(d.Status, "available"),
-		MasterUsername: orDefault(d.MasterUsername, "awsuser"), DBName: orDefault(d.DBName, "dev"), ClusterCreateTime: d.Created,
+	v := cluster{ClusterIdentifier: d.ID, NodeType: cmp.Or(d.NodeType, "ra3.xlplus"), ClusterStatus: cmp.Or(d.Status, "available"),
+		MasterUsername: cmp.Or(d.MasterUsername, "awsuser"), DBName: cmp.Or(d.DBName, "dev"), ClusterCreateTime: d.Created,
 		AutomatedSnapshotRetentionPeriod: d.SnapshotRetention, VpcId: d.VpcID, AllowVersionUpgrade: d.AllowVersionUpgrade,
 		NumberOfNodes: d.Nodes, PubliclyAccessible: d.PubliclyAccessible, Encrypted: d.Encrypted, KmsKeyId: d.KMSKeyID,
 		EnhancedVpcRouting: d.EnhancedVpcRouting, ClusterNamespaceArn: c.ARN("redshift", "namespace:"+strings.ToLower(d.ID)+"-ns")}
@@ -111,7 +94,7 @@ func view(c *svc.Ctx, d *world.RedshiftCluster) cluster {
 		v.Endpoint.Port = d.Port
 	}
 	v.ClusterParameterGroups = append(v.ClusterParameterGroups, struct{ ParameterGroupName, ParameterApplyStatus string }{
-		orDefault(d.ParameterGroup, defaultGroup), "in-sync"})
+		cmp.Or(d.ParameterGroup, defaultGroup), "in-sync"})
 	keys := make([]string, 0, len(d.Tags))
 	for k := range d.Tags {
 		keys = append(keys, k)
@@ -148,7 +131,7 @@ func describeClusters(c *svc.Ctx) (any, error) {
 			all = append(all, view(c, d))
 		}
 	}
-	p, next, err := page(c, all)
+	p, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +157,7 @@ func describeLoggingStatus(c *svc.Ctx) (any, error) {
 		return status{}, nil
 	}
 	l := d.Logging
-	return status{true, l.Bucket, l.Prefix, orDefault(l.Destination, "s3"), l.Exports}, nil
+	return status{true, l.Bucket, l.Prefix, cmp.Or(l.Destination, "s3"), l.Exports}, nil
 }
 
 type parameter struct {
@@ -227,7 +210,7 @@ func describeClusterParameters(c *svc.Ctx) (any, error) {
 			all = append(all, p)
 		}
 	}
-	pg, next, err := page(c, all)
+	pg, next, err := svc.RecordsPage(c, all)
 	if err != nil {
 		return nil, err
 	}

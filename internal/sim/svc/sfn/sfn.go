@@ -5,6 +5,7 @@
 package sfn
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 	"time"
@@ -34,13 +35,6 @@ func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 func arnOf(c *svc.Ctx, name string) string { return c.ARN("states", "stateMachine:"+name) }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 func listStateMachines(c *svc.Ctx) (any, error) {
 	var in struct {
 		MaxResults int    `json:"maxResults"`
@@ -60,7 +54,7 @@ func listStateMachines(c *svc.Ctx) (any, error) {
 	}
 	var all []item
 	for _, m := range c.Regional().StepFunctions.StateMachines {
-		all = append(all, item{arnOf(c, m.Name), m.Name, orDefault(m.Type, "STANDARD"), epoch(m.Created)})
+		all = append(all, item{arnOf(c, m.Name), m.Name, cmp.Or(m.Type, "STANDARD"), epoch(m.Created)})
 	}
 	page, next, err := svc.Page(all, in.NextToken, in.MaxResults, 100, "InvalidToken")
 	if err != nil {
@@ -115,7 +109,7 @@ func describeStateMachine(c *svc.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := logging{Level: orDefault(m.LogLevel, "OFF"), IncludeExecutionData: m.IncludeExecutionData}
+	l := logging{Level: cmp.Or(m.LogLevel, "OFF"), IncludeExecutionData: m.IncludeExecutionData}
 	if m.LogGroupARN != "" {
 		var d destination
 		d.CloudWatchLogsLogGroup.LogGroupArn = m.LogGroupARN
@@ -125,9 +119,9 @@ func describeStateMachine(c *svc.Ctx) (any, error) {
 		"stateMachineArn":      arnOf(c, m.Name),
 		"name":                 m.Name,
 		"status":               "ACTIVE",
-		"definition":           orDefault(m.Definition, `{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}`),
+		"definition":           cmp.Or(m.Definition, `{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}`),
 		"roleArn":              m.RoleARN,
-		"type":                 orDefault(m.Type, "STANDARD"),
+		"type":                 cmp.Or(m.Type, "STANDARD"),
 		"creationDate":         epoch(m.Created),
 		"loggingConfiguration": l,
 		"tracingConfiguration": map[string]bool{"enabled": m.TracingEnabled},

@@ -8,6 +8,7 @@
 package ssm
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 	"time"
@@ -56,13 +57,6 @@ func limit(n *int, lo, hi, def int) (int, error) {
 	return *n, nil
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 type pageIn struct {
 	MaxResults *int   `json:"MaxResults"`
 	NextToken  string `json:"NextToken"`
@@ -92,8 +86,8 @@ func describeInstanceInformation(c *svc.Ctx) (any, error) {
 	}
 	var all []info
 	for _, m := range c.Regional().SSM.ManagedInstances {
-		all = append(all, info{m.InstanceID, orDefault(m.PingStatus, "Online"), epoch(m.LastPing), orDefault(m.AgentVersion, "3.3.1142.0"),
-			orDefault(m.PlatformType, "Linux"), "EC2Instance"})
+		all = append(all, info{m.InstanceID, cmp.Or(m.PingStatus, "Online"), epoch(m.LastPing), cmp.Or(m.AgentVersion, "3.3.1142.0"),
+			cmp.Or(m.PlatformType, "Linux"), "EC2Instance"})
 	}
 	page, next, err := svc.Page(all, in.NextToken, lim, 10, "InvalidNextToken")
 	if err != nil {
@@ -201,7 +195,7 @@ func listDocuments(c *svc.Ctx) (any, error) {
 		docs := append([]*world.SSMDocument(nil), c.Regional().SSM.Documents...)
 		sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
 		for _, d := range docs {
-			all = append(all, docID{d.Name, c.Account.ID, orDefault(d.DocumentType, "Command"), orDefault(d.Format, "JSON"), epoch(d.Created), "2.2"})
+			all = append(all, docID{d.Name, c.Account.ID, cmp.Or(d.DocumentType, "Command"), cmp.Or(d.Format, "JSON"), epoch(d.Created), "2.2"})
 		}
 	}
 	page, next, err := svc.Page(all, in.NextToken, lim, 50, "InvalidNextToken")
@@ -249,8 +243,8 @@ func createDocument(c *svc.Ctx) (any, error) {
 	r := c.Regional()
 	r.SSM.Documents = append(r.SSM.Documents, d)
 	return map[string]any{"DocumentDescription": map[string]any{
-		"Name": d.Name, "Owner": c.Account.ID, "Status": "Active", "DocumentType": orDefault(d.DocumentType, "Command"),
-		"DocumentFormat": orDefault(d.Format, "JSON"), "CreatedDate": epoch(d.Created), "DocumentVersion": "1",
+		"Name": d.Name, "Owner": c.Account.ID, "Status": "Active", "DocumentType": cmp.Or(d.DocumentType, "Command"),
+		"DocumentFormat": cmp.Or(d.Format, "JSON"), "CreatedDate": epoch(d.Created), "DocumentVersion": "1",
 	}}, nil
 }
 
