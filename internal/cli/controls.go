@@ -4,18 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/guardrail-sec/guardrail/internal/collect"
-	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
-	"github.com/guardrail-sec/guardrail/internal/remediate"
-	"github.com/guardrail-sec/guardrail/internal/remediate/playbook"
+	"github.com/guardrail-sec/guardrail/internal/deploy"
 )
 
 func newControlsCmd() *cobra.Command {
@@ -151,12 +147,11 @@ declarations), the health gate's CloudWatch reads, and discovery's. Attach
 both to the remediation role: verification re-reads with the collectors.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			doc := registry.Policy()
+			// One source for the policies: the deployment templates'
+			// roles carry the same documents.
+			doc := deploy.ReadPolicy()
 			if remediation {
-				doc = collect.Policy(nil, append(slices.Clone(registry.DiscoveryActions), remediate.Actions(playbook.All())...)...)
-				for i := range doc.Statement {
-					doc.Statement[i].Sid = strings.Replace(doc.Statement[i].Sid, "GuardrailRead", "GuardrailRemediate", 1)
-				}
+				doc = deploy.RemediatePolicy()
 			}
 			_, err := c.OutOrStdout().Write(doc.JSON())
 			return err
