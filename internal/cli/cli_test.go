@@ -257,6 +257,12 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"notify", "test", "--config", badNotify}, ExitUsage, `notify.yaml:4:24: routes[0].match.severity: "SEVERE" is not a severity`, "Test messages"},
 		{[]string{"notify", "test", "--config", filepath.Join(dir, "none.yaml")}, ExitUsage, "--config: notify config: open", "Test messages"},
 		{[]string{"notify", "test", "--config", badNotify, "--account-tag", "env"}, ExitUsage, `--account-tag "env": want KEY=VALUE`, "Test messages"},
+		{[]string{"deploy", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail deploy"`, ""},
+		{[]string{"deploy", "template", "--params", "../deploy/testdata/minimal.yaml"}, ExitUsage, "--out: required", "wrote"},
+		{[]string{"deploy", "template", "--params", "../deploy/testdata/minimal.yaml", "--out", filepath.Join(dir, "deploy"), "--regions", "us-east-1,mars-1"}, ExitUsage,
+			`--regions (regions[1]): "mars-1" is not a region name`, "wrote"},
+		{[]string{"deploy", "template", "--out", filepath.Join(dir, "deploy"), "--org-id", "o-a1b2c3d4e5"}, ExitUsage, "home_region: required", "wrote"},
+		{[]string{"deploy", "template", "--params", filepath.Join(dir, "none.yaml"), "--out", filepath.Join(dir, "deploy")}, ExitUsage, "--params: open", "wrote"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
