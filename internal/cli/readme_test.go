@@ -140,6 +140,7 @@ func TestHelpPromisesOnlyWhatExists(t *testing.T) {
 		{"service control polic", "scp"},
 		{"terraform", "iac"},
 		{"cloudformation", "iac"},
+		{"stackset", "deploy"},
 	} {
 		if c, _, err := root.Find([]string{tc.command}); err == nil && c != root {
 			// The command exists: the root help says what it is for.
