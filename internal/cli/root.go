@@ -176,6 +176,9 @@ same controls check Terraform plans and CloudFormation templates (and
 cdk.out) before they are applied (iac scan). Notification routes (by
 account, OU, tag, severity, control) to Slack, Teams, e-mail, signed
 webhooks, SNS and Jira are checked and tested with 'guardrail notify test'.
+'guardrail deploy template' writes the CloudFormation that runs it in
+AWS: ECS services and scheduled scans in a security tooling account, and
+a StackSet of read roles for every account.
 
 AWS access follows the AWS CLI: the standard credential chain, --profile or
 AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -156,6 +157,7 @@ func TestParseStrict(t *testing.T) {
 		{"unknown function", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Base64": "x"}, "RetentionInDays": 7}}}}`, `"Fn::Base64" is not modelled`},
 		{"dangling Ref", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Ref": "Nope"}, "RetentionInDays": 7}}}}`, `"Nope" is neither a parameter nor a resource`},
 		{"dangling Sub", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Sub": "/${Nope.Arn}"}, "RetentionInDays": 7}}}}`, `"Nope" is neither`},
+		{"cycle", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Ref": "B"}, "RetentionInDays": 7}}, "B": {"Type": "AWS::Logs::LogGroup", "DependsOn": ["A"], "Properties": {"LogGroupName": "b", "RetentionInDays": 7}}}}`, "circular dependency: A -> B -> A"},
 		{"top-level field", `{"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31", "Resources": {}}`, `unknown field "Transform"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -420,6 +422,31 @@ func TestToolingResources(t *testing.T) {
 					}
 					if cs := v.DefaultActions[0].AuthenticateOidcConfig.ClientSecret.Lit; !strings.HasPrefix(cs, "{{resolve:secretsmanager:"+p.Dashboard.ClientSecretName+":SecretString") {
 						t.Errorf("%s: client secret %q is not a dynamic reference to Secrets Manager", id, cs)
+					}
+				}
+			}
+			// Who reaches whom.
+			ingress := map[string]string{}
+			for _, res := range tpl.Resources {
+				if in, ok := res.Properties.(*cfn.SecurityGroupIngress); ok {
+					ingress[in.GroupId.GetAtt[0]] = fmt.Sprintf("%s %d-%d from %s", in.IpProtocol, in.FromPort, in.ToPort, in.SourceSecurityGroupId.GetAtt[0])
+				}
+			}
+			if ingress["DatabaseSecurityGroup"] != "tcp 5432-5432 from TaskSecurityGroup" || ingress["TaskSecurityGroup"] != "tcp 8080-8080 from LoadBalancerSecurityGroup" {
+				t.Errorf("ingress %v", ingress)
+			}
+			lb := tpl.Resources["LoadBalancerSecurityGroup"].Properties.(*cfn.SecurityGroup)
+			if len(lb.SecurityGroupIngress) != 1 || lb.SecurityGroupIngress[0].CidrIp != cfn.Ref("DashboardIngressCidr") || *lb.SecurityGroupIngress[0].FromPort != 443 {
+				t.Errorf("load balancer ingress %+v", lb.SecurityGroupIngress)
+			}
+			for _, g := range []string{"DatabaseSecurityGroup", "TaskSecurityGroup", "LoadBalancerSecurityGroup"} {
+				sg := tpl.Resources[g].Properties.(*cfn.SecurityGroup)
+				if g != "LoadBalancerSecurityGroup" && len(sg.SecurityGroupIngress) > 0 {
+					t.Errorf("%s: inline ingress %+v", g, sg.SecurityGroupIngress)
+				}
+				for _, e := range sg.SecurityGroupEgress {
+					if e.IpProtocol == "-1" || (e.CidrIp == cfn.S("0.0.0.0/0") && (e.FromPort == nil || *e.FromPort != 443)) {
+						t.Errorf("%s: egress %+v", g, e)
 					}
 				}
 			}

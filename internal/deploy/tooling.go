@@ -163,17 +163,23 @@ func Tooling(p Params) (*cfn.Template, error) {
 			{Description: "the dashboard tasks", IpProtocol: "tcp", FromPort: port(servePort), ToPort: port(servePort), DestinationSecurityGroupId: cfn.GetAtt("TaskSecurityGroup", "GroupId")},
 			{Description: "the OIDC provider's token and user info endpoints", IpProtocol: "tcp", FromPort: port(443), ToPort: port(443), CidrIp: cfn.S("0.0.0.0/0")},
 		}})
+	// Rules between two groups that refer to each other are resources
+	// of their own (an ingress per group), the rest inline: no cycle,
+	// and no group with both inline and separate rules of one direction.
 	t.Add("TaskSecurityGroup", &cfn.SecurityGroup{GroupDescription: p.Name + " tasks", VpcId: cfn.Ref("VpcId"),
-		SecurityGroupEgress: []cfn.SGRule{{Description: "AWS APIs and alert destinations (HTTPS)", IpProtocol: "tcp", FromPort: port(443), ToPort: port(443), CidrIp: cfn.S("0.0.0.0/0")}}})
+		SecurityGroupEgress: []cfn.SGRule{
+			{Description: "AWS APIs and alert destinations (HTTPS)", IpProtocol: "tcp", FromPort: port(443), ToPort: port(443), CidrIp: cfn.S("0.0.0.0/0")},
+			{Description: "the database", IpProtocol: "tcp", FromPort: port(5432), ToPort: port(5432), DestinationSecurityGroupId: cfn.GetAtt("DatabaseSecurityGroup", "GroupId")},
+		}})
 	t.Add("TaskIngressFromLoadBalancer", &cfn.SecurityGroupIngress{GroupId: cfn.GetAtt("TaskSecurityGroup", "GroupId"), Description: "the load balancer",
 		IpProtocol: "tcp", FromPort: servePort, ToPort: servePort, SourceSecurityGroupId: cfn.GetAtt("LoadBalancerSecurityGroup", "GroupId")})
-	t.Add("TaskEgressToDatabase", &cfn.SecurityGroupEgress{GroupId: cfn.GetAtt("TaskSecurityGroup", "GroupId"), Description: "the database",
-		IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: cfn.GetAtt("DatabaseSecurityGroup", "GroupId")})
 	t.Add("DatabaseSecurityGroup", &cfn.SecurityGroup{GroupDescription: p.Name + " database", VpcId: cfn.Ref("VpcId"),
-		SecurityGroupIngress: []cfn.SGRule{{Description: "the tasks", IpProtocol: "tcp", FromPort: port(5432), ToPort: port(5432), SourceSecurityGroupId: cfn.GetAtt("TaskSecurityGroup", "GroupId")}},
 		// No egress: a rule that matches nothing replaces the default
 		// allow-all.
 		SecurityGroupEgress: []cfn.SGRule{{Description: "none", IpProtocol: "icmp", FromPort: port(252), ToPort: port(86), CidrIp: cfn.S("255.255.255.255/32")}}})
+	t.Add("DatabaseIngressFromTasks", &cfn.SecurityGroupIngress{GroupId: cfn.GetAtt("DatabaseSecurityGroup", "GroupId"), Description: "the tasks",
+		IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: cfn.GetAtt("TaskSecurityGroup", "GroupId")})
+
 	// The database: encrypted, private, its password generated and kept
 	// in Secrets Manager by RDS, deletion-protected, snapshotted when the
 	// stack deletes or replaces it.

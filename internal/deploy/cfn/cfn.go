@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -134,7 +135,65 @@ func Parse(data []byte) (*Template, error) {
 			}
 		}
 	})
-	return &t, refErr
+	if refErr != nil {
+		return nil, refErr
+	}
+	if err := t.checkCycles(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// checkCycles reports resources that depend on each other (through Ref,
+// Fn::GetAtt, Fn::Sub or DependsOn), which CloudFormation refuses.
+func (t *Template) checkCycles() error {
+	deps := map[string]map[string]bool{}
+	for id, r := range t.Resources {
+		deps[id] = map[string]bool{}
+		for _, d := range r.DependsOn {
+			deps[id][d] = true
+		}
+		walk(reflect.ValueOf(r.Properties), id, func(_ string, s Str) {
+			for _, name := range s.Refs() {
+				if _, ok := t.Resources[name]; ok {
+					deps[id][name] = true
+				}
+			}
+		})
+	}
+	const (
+		unseen = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(id string) error
+	visit = func(id string) error {
+		switch state[id] {
+		case visiting:
+			i := slices.Index(path, id)
+			return fmt.Errorf("template: circular dependency: %s", strings.Join(append(path[i:], id), " -> "))
+		case done:
+			return nil
+		}
+		state[id] = visiting
+		path = append(path, id)
+		for _, d := range slices.Sorted(maps.Keys(deps[id])) {
+			if err := visit(d); err != nil {
+				return err
+			}
+		}
+		path = path[:len(path)-1]
+		state[id] = done
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(deps)) {
+		if err := visit(id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UnmarshalJSON decodes a resource's properties into its type's struct.

@@ -9,7 +9,7 @@ import (
 var types = typeMap(
 	&Role{}, &LogGroup{}, &Cluster{}, &TaskDefinition{}, &Service{},
 	&LoadBalancer{}, &TargetGroup{}, &Listener{}, &SecurityGroup{},
-	&SecurityGroupIngress{}, &SecurityGroupEgress{}, &DBSubnetGroup{}, &DBInstance{},
+	&SecurityGroupIngress{}, &DBSubnetGroup{}, &DBInstance{},
 	&Queue{}, &QueuePolicy{}, &EventBus{}, &EventBusPolicy{}, &Rule{}, &Schedule{},
 	&Secret{}, &StackSet{}, &OrganizationsResourcePolicy{},
 )
@@ -344,18 +344,6 @@ type SecurityGroupIngress struct {
 }
 
 func (*SecurityGroupIngress) CFNType() string { return "AWS::EC2::SecurityGroupIngress" }
-
-// SecurityGroupEgress is AWS::EC2::SecurityGroupEgress.
-type SecurityGroupEgress struct {
-	GroupId                    Str    `json:"GroupId"`
-	Description                string `json:"Description"`
-	IpProtocol                 string `json:"IpProtocol"`
-	FromPort                   int    `json:"FromPort"`
-	ToPort                     int    `json:"ToPort"`
-	DestinationSecurityGroupId Str    `json:"DestinationSecurityGroupId"`
-}
-
-func (*SecurityGroupEgress) CFNType() string { return "AWS::EC2::SecurityGroupEgress" }
 
 // DBSubnetGroup is AWS::RDS::DBSubnetGroup.
 type DBSubnetGroup struct {
