@@ -86,6 +86,14 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(badNotify, []byte("destinations:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/'}\nroutes:\n  - {match: {severity: SEVERE}, to: [hook]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A directory that already holds templates: not overwritten without --force.
+	deployed := filepath.Join(dir, "deployed")
+	if err := os.MkdirAll(deployed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(deployed, "tooling.json"), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rows := []struct {
 		args   []string
 		code   int
@@ -263,6 +271,7 @@ func TestExitCodes(t *testing.T) {
 			`--regions (regions[1]): "mars-1" is not a region name`, "wrote"},
 		{[]string{"deploy", "template", "--out", filepath.Join(dir, "deploy"), "--org-id", "o-a1b2c3d4e5"}, ExitUsage, "home_region: required", "wrote"},
 		{[]string{"deploy", "template", "--params", filepath.Join(dir, "none.yaml"), "--out", filepath.Join(dir, "deploy")}, ExitUsage, "--params: open", "wrote"},
+		{[]string{"deploy", "template", "--params", "../deploy/testdata/minimal.yaml", "--out", deployed}, ExitUsage, "tooling.json already there (--force overwrites)", "wrote"},
 	}
 	for _, tc := range rows {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
