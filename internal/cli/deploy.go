@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -160,6 +161,25 @@ func (d *deployFlags) run(c *cobra.Command) error {
 			return usageErr("%s: alerts.env_secrets: %s reads %s from the environment: name the Secrets Manager secret of each", d.params, nc, strings.Join(missing, ", "))
 		}
 		p.Alerts.NotifyConfigData = data
+	}
+	// Every command the templates run must be one this build has: a
+	// task that exits on an unknown flag would leave the organization
+	// unassessed with nothing but a log line to say so.
+	for _, cmd := range deploy.Commands(p) {
+		root := newRoot(io.Discard, io.Discard)
+		sub, rest, err := root.Find(cmd)
+		if err == nil && sub != root {
+			err = sub.ParseFlags(rest)
+		} else if err == nil {
+			err = fmt.Errorf("unknown command %q", cmd[0])
+		}
+		if err != nil {
+			why := ""
+			if slices.Contains(cmd, "--shard") {
+				why = " (scan.shards > 1 needs a build whose scan has --shard and --scan-id)"
+			}
+			return usageErr("the templates would run 'guardrail %s', which this build refuses: %v%s", strings.Join(cmd, " "), err, why)
+		}
 	}
 	files, err := deploy.Files(p)
 	if err != nil {

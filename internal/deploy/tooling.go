@@ -417,3 +417,29 @@ func ecrRepositoryARN(image string) (string, bool) {
 	}
 	return "arn:aws:ecr:" + parts[3] + ":" + parts[0] + ":repository/" + repo, true
 }
+
+// Commands are the command lines the templates run (the task
+// definitions' and the schedules' overrides), with the queue's URL as
+// it will be, so a caller can check that each parses (every subcommand
+// and flag exists in this build).
+func Commands(p Params) [][]string {
+	queue := "https://sqs." + p.HomeRegion + ".amazonaws.com/" + p.ToolingAccount + "/" + p.Name + "-events"
+	var watch []string
+	for _, a := range p.watchCommand() {
+		if a.Sub != nil {
+			watch = append(watch, strings.ReplaceAll(a.Sub.Format, "${"+EventsQueue+".QueueUrl}", queue))
+			continue
+		}
+		watch = append(watch, a.Lit)
+	}
+	out := [][]string{p.scanCommand(0), watch, p.serveCommand()}
+	if p.Shards > 1 {
+		for i := 1; i <= p.Shards; i++ {
+			out = append(out, p.scanCommand(i))
+		}
+	}
+	if p.Remediate {
+		out = append(out, p.remediateCommand())
+	}
+	return out
+}
