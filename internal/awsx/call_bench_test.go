@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"runtime/pprof"
+	"syscall"
+	"time"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,12 +69,15 @@ func cannedConfig(b *testing.B) aws.Config {
 // loopback sends the calls to a server on loopback (net/http's work is
 // in; in a CPU profile the server's is labelled side=server);
 // client-per-call makes a client for every call, as a task that makes
-// one call does. The floor under a scan's client CPU per call.
+// one call does. cpu-µs/op is the process's CPU time per call (for
+// loopback, the server's included). The floor under a scan's client
+// CPU per call.
 func BenchmarkCall(b *testing.B) {
 	run := func(b *testing.B, cfg aws.Config, perCall bool) {
 		ctx := context.Background()
 		c := ec2api.NewFromConfig(cfg)
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			if perCall {
 				c = ec2api.NewFromConfig(cfg)
@@ -81,6 +86,8 @@ func BenchmarkCall(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		// CPU time, not wall time: the machine may be shared.
+		b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 	}
 	b.Run("sdk", func(b *testing.B) { run(b, cannedConfig(b), false) })
 	b.Run("instrumented", func(b *testing.B) {
@@ -115,4 +122,14 @@ func BenchmarkCall(b *testing.B) {
 		l := ratelimit.New(map[string]ratelimit.Limit{"ec2": {Rate: 1e9, Burst: 1e9}}, ratelimit.Limit{})
 		run(b, awsx.FailFast(l.Instrument(cannedConfig(b), "123456789012")), true)
 	})
+}
+
+// processCPU is the CPU time this process has used (the collector's
+// included).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -133,7 +133,8 @@ func (p *pacer) set() {
 	if p.stopped.Load() {
 		return
 	}
-	pct := Goal(p.floor, liveHeap())
+	live, roots := liveHeap()
+	pct := Goal(p.floor, live, roots)
 	if int64(pct) != p.percent.Load() {
 		p.percent.Store(int64(pct))
 		debug.SetGCPercent(pct)
@@ -144,28 +145,39 @@ func (p *pacer) set() {
 const maxPercent = 10000
 
 // Goal is the GOGC that makes the heap goal floor for a live heap of
-// live bytes, and never less than 100.
-func Goal(floor, live uint64) int {
-	if live == 0 {
-		return maxPercent
-	}
-	if live*2 >= floor {
+// live bytes and roots bytes of goroutine stacks and globals, never
+// less than 100. Go's goal is live + (live + roots) × GOGC/100: the
+// stacks count, and at the start of a run, with hundreds of goroutines
+// and little heap, they are most of it.
+func Goal(floor, live, roots uint64) int {
+	if live*2+roots >= floor {
 		return 100
 	}
-	return int(min(maxPercent, 100*floor/live-100))
+	if live+roots == 0 {
+		return maxPercent
+	}
+	return int(max(100, min(maxPercent, 100*(floor-live)/(live+roots))))
 }
 
-var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+var samples = []metrics.Sample{
+	{Name: "/gc/heap/live:bytes"},
+	{Name: "/gc/scan/stack:bytes"},
+	{Name: "/gc/scan/globals:bytes"},
+}
 
-// liveHeap is the heap the last cycle found reachable.
-func liveHeap() uint64 {
-	s := make([]metrics.Sample, 1)
-	copy(s, liveSample)
+// liveHeap is the heap the last cycle found reachable, and the stacks
+// and globals it scanned.
+func liveHeap() (live, roots uint64) {
+	s := make([]metrics.Sample, len(samples))
+	copy(s, samples)
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+	var v [3]uint64
+	for i := range s {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			v[i] = s[i].Value.Uint64()
+		}
 	}
-	return s[0].Value.Uint64()
+	return v[0], v[1] + v[2]
 }
 
 // cgroupLimit is the cgroup v2 memory limit in bytes, 0 when none.

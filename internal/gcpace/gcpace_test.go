@@ -14,19 +14,21 @@ import (
 func TestGoal(t *testing.T) {
 	const mb = 1 << 20
 	for _, c := range []struct {
-		live uint64
-		want int
+		live, roots uint64
+		want        int
 	}{
-		{0, maxPercent},
-		{1, maxPercent},
-		{16 * mb, 1500}, // 16 MB live, 256 MB goal
-		{64 * mb, 300},
-		{100 * mb, 156},
-		{128 * mb, 100},
-		{400 * mb, 100},
+		{0, 0, maxPercent},
+		{1, 0, maxPercent},
+		{16 * mb, 0, 1500}, // 16 MB live, 256 MB goal
+		{16 * mb, 16 * mb, 750},
+		{64 * mb, 0, 300},
+		{100 * mb, 0, 156},
+		{100 * mb, 56 * mb, 100},
+		{128 * mb, 0, 100},
+		{400 * mb, 10 * mb, 100},
 	} {
-		if got := Goal(256*mb, c.live); got != c.want {
-			t.Errorf("Goal(256 MB, %d MB) = %d, want %d", c.live/mb, got, c.want)
+		if got := Goal(256*mb, c.live, c.roots); got != c.want {
+			t.Errorf("Goal(256 MB, %d MB, %d MB) = %d, want %d", c.live/mb, c.roots/mb, got, c.want)
 		}
 	}
 }
