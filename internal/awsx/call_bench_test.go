@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"runtime/pprof"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2api "github.com/aws/aws-sdk-go-v2/service/ec2"

@@ -17,7 +17,9 @@
 //
 //	GOGC = max(100, 100 × (Floor / live − 1))
 //
-// so the peak memory of a run is max(Floor, what GOGC=100 gives): a
+// While GOGC is over 100 the runtime's memory limit is the floor too,
+// so that freed pages not yet returned to the system and the stacks
+// count: the peak memory of a run is max(Floor, what GOGC=100 gives): a
 // large run (whose peak is over the floor) keeps its peak and its
 // pace at the end, and spends less CPU on the cycles of its start. This
 // is the "minimum heap" Go's own GOMEMLIMIT design discusses and that
@@ -56,7 +58,10 @@ type pacer struct {
 	stopped atomic.Bool
 	percent atomic.Int64 // the GOGC set last
 	prior   int
-	cycles  atomic.Int64
+	// priorLimit is the memory limit before Start, which is also the
+	// limit once the floor is behind.
+	priorLimit int64
+	cycles     atomic.Int64
 }
 
 // Start paces the collector with floor (DefaultFloor when 0) until the
@@ -80,6 +85,7 @@ func Start(floor uint64) (stop func()) {
 	}
 	p := &pacer{floor: floor}
 	p.prior = debug.SetGCPercent(100)
+	p.priorLimit = debug.SetMemoryLimit(-1)
 	p.percent.Store(100)
 	running = p
 	p.set()
@@ -93,6 +99,7 @@ func Start(floor uint64) (stop func()) {
 		running = nil
 		p.stopped.Store(true)
 		debug.SetGCPercent(p.prior)
+		debug.SetMemoryLimit(p.priorLimit)
 	}
 }
 
@@ -135,10 +142,19 @@ func (p *pacer) set() {
 	}
 	live, roots := liveHeap()
 	pct := Goal(p.floor, live, roots)
-	if int64(pct) != p.percent.Load() {
-		p.percent.Store(int64(pct))
-		debug.SetGCPercent(pct)
+	if int64(pct) == p.percent.Load() {
+		return
 	}
+	p.percent.Store(int64(pct))
+	// Under the floor, the memory limit holds everything the runtime
+	// has mapped (freed pages not yet returned, stacks) to the floor
+	// too, not only the heap; over it, GOGC=100 and no limit of ours.
+	if pct > 100 {
+		debug.SetMemoryLimit(int64(min(p.floor, uint64(p.priorLimit))))
+	} else {
+		debug.SetMemoryLimit(p.priorLimit)
+	}
+	debug.SetGCPercent(pct)
 }
 
 // maxPercent bounds GOGC while the live heap is tiny (at the start).

@@ -62,6 +62,8 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 	cgroupMemoryMax = filepath.Join(t.TempDir(), "none")
 	prior := debug.SetGCPercent(80)
 	defer debug.SetGCPercent(prior)
+	priorLimit := debug.SetMemoryLimit(1 << 40)
+	defer debug.SetMemoryLimit(priorLimit)
 
 	const floor = 64 << 20
 	stop := Start(floor)
@@ -69,15 +71,24 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 		t.Fatal("a second Start returned no stop")
 	}
 	waitPercent(t, func(p int) bool { return p > 200 })
+	if got := debug.SetMemoryLimit(-1); got != floor {
+		t.Errorf("under the floor the memory limit is %d, want the floor %d", got, floor)
+	}
 	live := make([][]byte, 0, 48)
 	for range 48 { // 48 MB live: over half the floor
 		live = append(live, make([]byte, 1<<20))
 	}
 	waitPercent(t, func(p int) bool { return p == 100 })
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("over the floor the memory limit is %d, want the one before Start", got)
+	}
 	runtime.KeepAlive(live)
 	stop()
 	if got := debug.SetGCPercent(prior); got != 80 {
 		t.Errorf("after stop GOGC = %d, want the 80 set before Start", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("after stop the memory limit is %d, want the one before Start", got)
 	}
 	if p := Percent(); p != 0 {
 		t.Errorf("Percent after stop = %d, want 0", p)
