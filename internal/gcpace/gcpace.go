@@ -54,7 +54,10 @@ var (
 )
 
 type pacer struct {
-	floor   uint64
+	floor uint64
+	// setMu orders set (run by the finalizer goroutine) and stop: once
+	// stop has put GOGC back, no set in flight changes it again.
+	setMu   sync.Mutex
 	stopped atomic.Bool
 	percent atomic.Int64 // the GOGC set last
 	prior   int
@@ -97,6 +100,8 @@ func Start(floor uint64) (stop func()) {
 			return
 		}
 		running = nil
+		p.setMu.Lock()
+		defer p.setMu.Unlock()
 		p.stopped.Store(true)
 		debug.SetGCPercent(p.prior)
 		debug.SetMemoryLimit(p.priorLimit)
@@ -137,6 +142,8 @@ func (p *pacer) arm() {
 
 // set sets GOGC from the live heap.
 func (p *pacer) set() {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
 	if p.stopped.Load() {
 		return
 	}
