@@ -67,7 +67,7 @@ baseline rollback' does. Prints one JSON line per phase:
 	c.Flags().IntVar(&o.regions, "regions", 17, "regions enabled per account")
 	c.Flags().StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
 	c.Flags().IntVar(&o.concurrency, "concurrency", 256, "tasks at once")
-	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured phases to this file")
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of each measured phase to this file name plus .apply and .rollback")
 	_ = c.Flags().MarkHidden("cpuprofile")
 	return c
 }
@@ -95,8 +95,10 @@ type benchBaselineLine struct {
 }
 
 // runBenchBaseline measures an apply and its rollback; cpuProfile, when
-// set, receives a CPU profile of both phases, each labelled with its
-// phase (pprof -tagfocus phase=rollback).
+// set, names the CPU profiles of the phases: cpuProfile.apply and
+// cpuProfile.rollback. One file per phase, not one labelled profile: the
+// HTTP client's connection goroutines, made in the apply, serve the
+// rollback too and would carry the apply's label.
 func runBenchBaseline(ctx context.Context, o benchOptions, cpuProfile string, w, stderr io.Writer) error {
 	cfg, url, pid, stop, err := startBenchSim(ctx, o)
 	if err != nil {
@@ -119,28 +121,23 @@ func runBenchBaseline(ctx context.Context, o benchOptions, cpuProfile string, w,
 	}
 	bo := baseline.Options{Spec: spec.Default(), Journal: st, Concurrency: o.concurrency,
 		Discover: org.Options{Concurrency: min(o.concurrency, 16)}}
-	if cpuProfile != "" {
-		pf, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	enc := json.NewEncoder(w)
 	measure := func(phase string, run func() (*baseline.Report, error)) (*baseline.Report, error) {
 		if err := resetStats(url); err != nil {
 			return nil, err
 		}
+		stopProfile, err := startCPUProfile(cpuProfile, phase)
+		if err != nil {
+			return nil, err
+		}
 		cpu0, simCPU0 := selfCPU(), procCPU(pid)
 		start := time.Now()
 		var rep *baseline.Report
-		var err error
 		pprof.Do(ctx, pprof.Labels("phase", phase), func(context.Context) { rep, err = run() })
 		cpu, simCPU := selfCPU()-cpu0, procCPU(pid)-simCPU0
+		if perr := stopProfile(); perr != nil && err == nil {
+			err = perr
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", phase, err)
 		}
@@ -183,4 +180,24 @@ func resetStats(url string) error {
 		return fmt.Errorf("DELETE %s/_sim/stats: %s", url, resp.Status)
 	}
 	return nil
+}
+
+// startCPUProfile starts a CPU profile written to file.phase (nothing
+// when file is empty) and returns what stops it and closes the file.
+func startCPUProfile(file, phase string) (stop func() error, err error) {
+	if file == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(file + "." + phase)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }

@@ -124,6 +124,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	stopPacing()
 	if err != nil {
 		fmt.Fprintf(stderr, "guardrail: %v\n", err)
 	}
@@ -197,7 +198,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (default $AWS_ENDPOINT_URL)")
 	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { paceGC(c); return g.check() }
 	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newSCPCmd(g), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newIACCmd(g), newNotifyCmd(g), newDeployCmd(), newVersionCmd())
 	attachNotifyOutbox(root, g)
 	usageArgs(root)
