@@ -47,7 +47,9 @@ func TestCatalog(t *testing.T) {
 func restARN(api, stage string) string {
 	return "arn:aws:apigateway:us-east-1::/restapis/" + api + "/stages/" + stage
 }
-func v2ARN(api, stage string) string { return "arn:aws:apigateway:us-east-1::/apis/" + api + "/stages/" + stage }
+func v2ARN(api, stage string) string {
+	return "arn:aws:apigateway:us-east-1::/apis/" + api + "/stages/" + stage
+}
 func routeARN(api, route string) string {
 	return "arn:aws:apigateway:us-east-1::/apis/" + api + "/routes/" + route
 }
