@@ -239,6 +239,17 @@ func TestV2APIs(t *testing.T) {
 		len(aws.ToString(rs.Items[0].RouteId)) != 7 {
 		t.Errorf("routes = %+v %v", rs, err)
 	}
+	r1, err := c.GetRoutes(ctx, &gw2api.GetRoutesInput{ApiId: h.ApiId, MaxResults: aws.String("1")})
+	if err != nil || len(r1.Items) != 1 || r1.NextToken == nil {
+		t.Fatalf("routes page 1: %+v %v", r1, err)
+	}
+	if r2, err := c.GetRoutes(ctx, &gw2api.GetRoutesInput{ApiId: h.ApiId, MaxResults: aws.String("1"), NextToken: r1.NextToken}); err != nil ||
+		len(r2.Items) != 1 || r2.NextToken != nil || aws.ToString(r2.Items[0].RouteKey) != "$default" {
+		t.Errorf("routes page 2: %+v %v", r2, err)
+	}
+	if _, err := c.GetRoutes(ctx, &gw2api.GetRoutesInput{ApiId: h.ApiId, NextToken: aws.String("forged")}); !errors.As(err, &bad) {
+		t.Errorf("forged token: %v", err)
+	}
 	st, err := c.GetStages(ctx, &gw2api.GetStagesInput{ApiId: ws.ApiId})
 	if err != nil || len(st.Items) != 1 {
 		t.Fatalf("%+v %v", st, err)
