@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guardrail-sec/guardrail/internal/awsx/ratelimit"
 	"github.com/guardrail-sec/guardrail/internal/clock"
 	"github.com/guardrail-sec/guardrail/internal/collect/apigateway"
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
@@ -134,5 +135,18 @@ func TestDemoMix(t *testing.T) {
 		if seen[c.ID][control.Passed] == 0 || seen[c.ID][control.Failed] == 0 {
 			t.Errorf("%s: demo results %v, want both PASSED and FAILED", c.ID, seen[c.ID])
 		}
+	}
+}
+
+// TestOneRateLimit: the REST and v2 clients draw from the one bucket of
+// API Gateway's management API quota, as AWS counts them together.
+func TestOneRateLimit(t *testing.T) {
+	for _, id := range []string{"API Gateway", "ApiGatewayV2"} {
+		if got := ratelimit.Service(id); got != "apigateway" {
+			t.Errorf("%s signs as %q", id, got)
+		}
+	}
+	if l := ratelimit.DefaultLimits["apigateway"]; l.Rate != 10 || l.Burst != 40 {
+		t.Errorf("limit = %+v", l)
 	}
 }
