@@ -122,6 +122,8 @@ type Limit struct {
 //     others; the control plane (PutRule, PutTargets) 50 TPS
 //     https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
 //     One bucket per service, so the smaller PutEvents figure.
+//   - apigateway: the management API, REST and v2 together: 10 requests
+//     per second, burst 40 (API Gateway quotas, "Total operations").
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
 var DefaultLimits = map[string]Limit{
@@ -132,6 +134,7 @@ var DefaultLimits = map[string]Limit{
 	"s3":            {Rate: 100, Burst: 200},
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
+	"apigateway":    {Rate: 10, Burst: 40},
 	"sqs":           {Rate: 100000, Burst: 100000},
 	"events":        {Rate: 400, Burst: 800},
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/apigateway"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
@@ -86,5 +87,6 @@ func Services() []*svc.Service {
 		autoscaling.Service(),
 		ssm.Service(),
 		sfn.Service(),
+		apigateway.Service(),
 	}
 }

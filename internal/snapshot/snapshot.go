@@ -18,6 +18,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/accessanalyzer"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/apigateway"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/autoscaling"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
@@ -131,6 +132,7 @@ type Region struct {
 	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
 	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
 	StepFunctions  *sfn.StepFunctions             `json:"stepfunctions,omitempty"`
+	APIGateway     *apigateway.APIGateway         `json:"apigateway,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

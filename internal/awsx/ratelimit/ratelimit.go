@@ -42,6 +42,10 @@ type Limit struct {
 //     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
 //   - config: 12/s for Describe* (AWS Config service limits).
 //   - s3: bucket-configuration reads are not published; generous.
+//   - apigateway: the management API (REST and v2 alike) allows 10
+//     requests per second with a burst of 40 per account, all
+//     operations together ("Total operations" in the API Gateway
+//     quotas) https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas.
 //
@@ -60,6 +64,7 @@ var DefaultLimits = map[string]Limit{
 	"s3":            {Rate: 100, Burst: 200},
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
+	"apigateway":    {Rate: 10, Burst: 40},
 
 	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
 }
@@ -75,6 +80,7 @@ var signingNames = map[string]string{
 	"AccessAnalyzer":  "access-analyzer",
 	"CloudWatch Logs": "logs",
 	"CloudWatch":      "monitoring",
+	"ApiGatewayV2":    "apigateway",
 }
 
 // globalServices sign every call in the partition's global region.

@@ -6,6 +6,7 @@ package collecttest
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ var prefixes = map[string]string{
 	"EventBridge": "events",
 	"ECS":         "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
 	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
+	"API Gateway": "apigateway", "ApiGatewayV2": "apigateway",
 }
 
 // renamed maps operations whose IAM action has another name.
@@ -67,6 +69,9 @@ func Action(serviceID, operation string) string {
 	if p == "" {
 		p = "unknown(" + serviceID + ")"
 	}
+	if p == "apigateway" {
+		return apigatewayAction(operation)
+	}
 	key := p + ":" + operation
 	if serviceID == "S3 Control" {
 		key = "s3control:" + operation
@@ -78,6 +83,19 @@ func Action(serviceID, operation string) string {
 		return "s3:" + operation
 	}
 	return key
+}
+
+// apigatewayAction: API Gateway authorizes its management API by HTTP
+// verb (apigateway:GET, POST, PATCH, PUT, DELETE) on resource paths.
+func apigatewayAction(operation string) string {
+	for _, v := range []struct{ prefix, verb string }{
+		{"Get", "GET"}, {"Create", "POST"}, {"Update", "PATCH"}, {"Put", "PUT"}, {"Import", "PUT"}, {"Delete", "DELETE"},
+	} {
+		if strings.HasPrefix(operation, v.prefix) {
+			return "apigateway:" + v.verb
+		}
+	}
+	return "apigateway:" + operation
 }
 
 // Recorder records the IAM actions of the calls made through configs it

@@ -7,6 +7,7 @@ import (
 	accessanalyzercollect "github.com/guardrail-sec/guardrail/internal/collect/accessanalyzer"
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
 	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
+	apigatewaycollect "github.com/guardrail-sec/guardrail/internal/collect/apigateway"
 	autoscalingcollect "github.com/guardrail-sec/guardrail/internal/collect/autoscaling"
 	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
@@ -81,6 +82,7 @@ func All() []collect.Collector {
 		acmcollect.Collector(),
 		maciecollect.Collector(),
 		eventbridgecollect.Collector(),
+		apigatewaycollect.Collector(),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	accessanalyzercontrol "github.com/guardrail-sec/guardrail/internal/control/accessanalyzer"
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
 	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
+	apigatewaycontrol "github.com/guardrail-sec/guardrail/internal/control/apigateway"
 	autoscalingcontrol "github.com/guardrail-sec/guardrail/internal/control/autoscaling"
 	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
@@ -81,6 +82,7 @@ func Controls() []*control.Control {
 		acmcontrol.Controls(),
 		maciecontrol.Controls(),
 		eventbridgecontrol.Controls(),
+		apigatewaycontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -234,6 +234,7 @@ type Region struct {
 	AutoScaling   AutoScaling     `yaml:"autoscaling"`
 	SSM           SSM             `yaml:"ssm"`
 	StepFunctions StepFunctions   `yaml:"stepfunctions"`
+	APIGateway    APIGateway      `yaml:"apigateway"`
 }
 
 // ARN builds an ARN in the simulated partition.

@@ -61,12 +61,19 @@ func scopeOf(a *world.WebACL) string {
 	return a.Scope
 }
 
-func arn(c *svc.Ctx, a *world.WebACL) string {
+func arn(c *svc.Ctx, a *world.WebACL) string { return WebACLARN(c.Account.ID, c.Region, a) }
+
+// WebACLARN returns the ARN of account's web ACL a in region, deriving
+// its ID as the WAFv2 handlers do (API Gateway's stages name theirs).
+func WebACLARN(account, region string, a *world.WebACL) string {
+	if a.ID == "" {
+		a.ID = UUID(account, region, a.Name)
+	}
 	kind := "regional"
 	if scopeOf(a) == "CLOUDFRONT" {
 		kind = "global"
 	}
-	return c.ARN("wafv2", kind+"/webacl/"+a.Name+"/"+id(c, a))
+	return world.ARN("wafv2", region, account, kind+"/webacl/"+a.Name+"/"+a.ID)
 }
 
 // scope checks the request's Scope: REGIONAL anywhere, CLOUDFRONT only in
