@@ -271,4 +271,3 @@ func stagedRows(t testing.TB, s store.Store, scan string) int {
 	}
 	return n
 }
-
