@@ -279,7 +279,15 @@ results as JSON, CSV, ASFF (Security Hub), OCSF or a self-contained HTML
 report. --fail-on makes the exit code 1 when a control fails at or above a
 severity, for pipelines, and 4 when none does but some target in scope
 (an account, or an account in one region) could not be assessed: a scan
-that saw nothing never passes; --allow-partial accepts that.`,
+that saw nothing never passes; --allow-partial accepts that.
+
+--shard I/N --scan-id ID assesses a stable share of the accounts: N
+processes, each with its shard and the same --scan-id, --db, selection and
+controls, write one scan into one store. The scan is incomplete, and no
+finding changes, until all N have reported; the last applies the
+lifecycle once over the union. A shard that dies leaves the scan
+incomplete: run it again with the same --scan-id to complete it. Use
+PostgreSQL across machines; a SQLite file works for shards on one machine.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			j, err := s.job(c.ErrOrStderr())
