@@ -18,10 +18,17 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/store/storetest"
 )
 
+// storeMain runs the tests, then stops the PostgreSQL cluster that
+// storetest.Postgres may have started.
+type storeMain struct{ m *testing.M }
+
+func (s storeMain) Run() int { return storetest.Main(s.m) }
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(storeMain{m}, map[string]func(){
 		"guardrail": func() { os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
@@ -109,6 +116,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"scan", "--rules", badRules}, ExitUsage, `rules.yaml:3:26: rules[0].criteria.control[0]: no control "EC2.999"`, ""},
 		{[]string{"scan", "--db", "host=db user=alice password=s3cret"}, ExitUsage, "a libpq keyword/value string is not supported", ""},
 		{[]string{"scan", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"scan", "--shard", "1/3"}, ExitUsage, "--shard needs --scan-id", ""},
+		{[]string{"scan", "--shard", "4/3", "--scan-id", "nightly"}, ExitUsage, `--shard: shard "4/3": the index must be between 1 and 3`, ""},
+		{[]string{"scan", "--shard", "1/3", "--scan-id", "nightly", "--no-store"}, ExitUsage, "it cannot go with --no-store", ""},
 		{[]string{"baseline", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail baseline"`, ""},
 		{[]string{"baseline", "plan", "--items", "bogus"}, ExitUsage, `--items: unknown item "bogus"`, ""},
 		{[]string{"baseline", "apply", "--yes", "--run", "nope", "--db", db}, ExitUsage, `--run "nope": no unfinished apply run of that name (see 'guardrail baseline runs --db `, ""},
