@@ -226,10 +226,11 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if err != nil {
 		return nil, err
 	}
-	// A region enabled in no account of the scope is a mistake; of a
-	// listing handed on (one account of a queued scan), a region that
-	// account lacks is only skipped there.
-	if o.Listed == nil {
+	// A region enabled in no account of the scope is a mistake. A shard,
+	// or a listing handed on (one account of a queued scan), sees only
+	// part of the scope: a region its accounts lack may be enabled in
+	// the others', so it is only skipped in each of its accounts.
+	if o.Listed == nil && o.Shard.All() {
 		if err := checkRegions(out.Accounts, o.Regions); err != nil {
 			return nil, err
 		}
