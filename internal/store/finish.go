@@ -210,6 +210,31 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if rep == nil {
 		return Changes{}, s.errorf("finish scan: no report")
 	}
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	defer conn.Close()
+	tx, err := s.beginWriteOn(ctx, conn)
+	if err != nil {
+		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
+	}
+	defer tx.Rollback()
+	ch, err := s.finishIn(ctx, conn, tx, rep, rules)
+	if err != nil {
+		return Changes{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
+	}
+	return ch, nil
+}
+
+// finishIn stores rep in tx, a write transaction on conn, without
+// committing it: FinishScan, and the completion of a staged scan by its
+// last part (ReportPart), which deletes the staged rows in the same
+// transaction.
+func (s *sqlStore) finishIn(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rep *report.Report, rules *rule.Set) (Changes, error) {
 	at := rep.Started
 	if at.IsZero() {
 		at = s.now()
@@ -221,16 +246,6 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	}
 	p := newPlan(rep)
 
-	conn, err := s.w.Conn(ctx)
-	if err != nil {
-		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
-	}
-	defer conn.Close()
-	tx, err := s.beginWriteOn(ctx, conn)
-	if err != nil {
-		return Changes{}, s.errorf("finish scan %s: %w", rep.ID, err)
-	}
-	defer tx.Rollback()
 	var copy copier
 	if s.d.copy != nil {
 		copy = func(ctx context.Context, table string, columns []string, rows [][]any) (int64, error) {
@@ -330,9 +345,6 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	}
 	if testHookFlush != nil {
 		testHookFlush("scans", 1)
-	}
-	if err := tx.Commit(); err != nil {
-		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
 	}
 	return fin.changes, nil
 }

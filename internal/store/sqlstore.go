@@ -151,7 +151,8 @@ func (s *sqlStore) StartScan(ctx context.Context, sc Scan) error {
 	return nil
 }
 
-const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes, accounts, kind`
+const scanColumns = `seq, id, started, finished, status, actor, owner, scope, stats, passed, failed, not_applicable, errors, scores, gaps, not_assessed, changes, accounts, kind, parts,
+  (SELECT COUNT(*) FROM scan_parts sp WHERE sp.scan = scans.id AND sp.reported <> 0)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -166,7 +167,7 @@ func scanScan(row rowScanner) (Scan, int64, error) {
 	)
 	if err := row.Scan(&seq, &sc.ID, &started, &finished, &sc.Status, &sc.By, &owner, &scope, &stats,
 		&sc.Counts.Passed, &sc.Counts.Failed, &sc.Counts.NotApplicable, &sc.Counts.Error,
-		&scores, &gaps, &notAssessed, &chg, &accounts, &sc.Kind); err != nil {
+		&scores, &gaps, &notAssessed, &chg, &accounts, &sc.Kind, &sc.Parts, &sc.Reported); err != nil {
 		return Scan{}, 0, err
 	}
 	sc.Started = fromNanos(started)

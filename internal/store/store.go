@@ -54,6 +54,7 @@ type Store interface {
 	// account and region, and is not a point of the organization's
 	// history.
 	ScoreHistory(ctx context.Context, n int) ([]ScoreAt, error)
+	Staged
 	Dashboard
 	Inventory
 	Watch
@@ -88,6 +89,12 @@ type Scan struct {
 	Changes     Changes           `json:"changes"`
 	// Accounts are the accounts in scope, by ID.
 	Accounts []ScanAccount `json:"accounts,omitempty"`
+	// Parts is how many parts a staged scan waits for (shards, or a
+	// queue's accounts; 0 for a scan stored at once), Reported how many
+	// have reported: a RUNNING staged scan with Reported < Parts is
+	// incomplete, and has changed no finding (see Staged).
+	Parts    int `json:"parts,omitempty"`
+	Reported int `json:"parts_reported,omitempty"`
 }
 
 // ScanAccount is an account in a scan's scope.

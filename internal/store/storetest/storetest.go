@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Scope", func(t *testing.T) { testScope(t, open(t)) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, open(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, open(t)) })
+	t.Run("Staged", func(t *testing.T) { testStaged(t, open) })
 }
 
 // now is where the suite's stores' clock is stopped: no result of the
