@@ -37,8 +37,10 @@ type Message struct {
 	Session string `json:"session,omitempty"`
 	// Home is the region of the account-wide services.
 	Home string `json:"home"`
-	// Controls are the controls the scan evaluates, by ID.
-	Controls []string `json:"controls"`
+	// Controls are the controls the scan evaluates, by ID; Standards
+	// the standards it scores, by ID.
+	Controls  []string `json:"controls"`
+	Standards []string `json:"standards,omitempty"`
 	// TaskTimeout bounds each collection task (Go duration).
 	TaskTimeout string `json:"task_timeout,omitempty"`
 }

@@ -88,7 +88,11 @@ type Worker struct {
 	attrs   func(context.Context, *sqsapi.GetQueueAttributesInput, ...func(*sqsapi.Options)) (*sqsapi.GetQueueAttributesOutput, error)
 
 	done, failed, gaveUp, malformed, released atomic.Int64
+	inProgress                                atomic.Int64
 }
+
+// InProgress is how many messages the worker is working on now.
+func (w *Worker) InProgress() int { return int(w.inProgress.Load()) }
 
 // New returns a worker of o.Queue that calls SQS with client.
 func New(client *sqsapi.Client, o Options) (*Worker, error) {
@@ -248,6 +252,8 @@ func (w *Worker) Run(ctx context.Context) error {
 // process works on one message, from its receipt to its deletion or
 // release.
 func (w *Worker) process(ctx context.Context, m sqstypes.Message) {
+	w.inProgress.Add(1)
+	defer w.inProgress.Add(-1)
 	id, handle := aws.ToString(m.MessageId), aws.ToString(m.ReceiptHandle)
 	receives, _ := strconv.Atoi(m.Attributes[string(sqstypes.MessageSystemAttributeNameApproximateReceiveCount)])
 	log := w.o.Log.With("message", id, "receives", receives)
