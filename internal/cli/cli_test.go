@@ -18,10 +18,17 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
+	"github.com/guardrail-sec/guardrail/internal/store/storetest"
 )
 
+// storeMain runs the tests, then stops the PostgreSQL cluster that
+// storetest.Postgres may have started.
+type storeMain struct{ m *testing.M }
+
+func (s storeMain) Run() int { return storetest.Main(s.m) }
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(storeMain{m}, map[string]func(){
 		"guardrail": func() { os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }

@@ -58,6 +58,8 @@ func (d *dispatchFlags) check(s *scanFlags) error {
 		why  string
 	}{
 		{s.noStore, "--no-store", "the workers store the scan: it needs a store they share"},
+		{s.shard != "", "--shard", "the queue shares the accounts among the workers, as many as you run"},
+		{s.scanID != "", "--scan-id", "a dispatched scan gets a new ID, which the dispatch prints"},
 		{s.output != "", "--output", "the dispatcher writes no report; read the stored scan ('guardrail scans show', 'guardrail findings export')"},
 		{s.failOn != "", "--fail-on", "the dispatcher judges nothing; read the stored scan"},
 		{s.rules != "", "--rules", "the worker that stores the last account applies the rules: give --rules to 'guardrail worker'"},

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/report"
 	"github.com/guardrail-sec/guardrail/internal/rule"
 	"github.com/guardrail-sec/guardrail/internal/scan"
+	"github.com/guardrail-sec/guardrail/internal/shard"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -54,6 +56,17 @@ type scanFlags struct {
 	// allowPartial: with --fail-on, targets not assessed do not fail the
 	// run (exit 4).
 	allowPartial bool
+
+	// shard and scanID: scan only (registerShard).
+	shard  string
+	scanID string
+}
+
+// registerShard adds --shard and --scan-id (scan only).
+func (s *scanFlags) registerShard(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&s.shard, "shard", "", "assess only shard I of N of the accounts (I/N, as 2/4): N processes, each with its shard and the same --scan-id, --db and selection, write one scan; it completes, and findings change, when all N have reported (see 'Sharded scans' in the README)")
+	f.StringVar(&s.scanID, "scan-id", "", "the scan's ID (default scan-<start time>); with --shard, the ID every shard of the scan joins")
 }
 
 func (s *scanFlags) register(c *cobra.Command) {
@@ -87,6 +100,9 @@ type scanJob struct {
 	rules        *rule.Set
 	allowPartial bool
 	notify       *notifyFlag // nil: no --notify
+	// shard is this process's share of a sharded scan (the zero Spec:
+	// the whole organization).
+	shard shard.Spec
 }
 
 func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
@@ -109,6 +125,22 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 	}
 	j := &scanJob{format: s.format, output: s.output, quiet: s.quiet, progress: stderr}
 	j.allowPartial = s.allowPartial
+	if j.shard, err = shard.Parse(s.shard); err != nil {
+		return nil, usageErr("--shard: %v", err)
+	}
+	if s.shard != "" {
+		switch {
+		case s.scanID == "":
+			return nil, usageErr("--shard needs --scan-id: every shard of a scan joins it by the same ID")
+		case s.noStore:
+			return nil, usageErr("--shard writes its share into the store, where the shards meet: it cannot go with --no-store")
+		case s.notify.path != "":
+			return nil, usageErr("--notify cannot go with --shard: the shard that completes the scan is not known in advance; run the scan whole to notify")
+		}
+	}
+	if s.scanID != "" && s.noStore {
+		return nil, usageErr("--scan-id names the stored scan: it cannot go with --no-store")
+	}
 	if !s.noStore {
 		if err := s.db.check(); err != nil {
 			return nil, err
@@ -160,6 +192,10 @@ func (s *scanFlags) job(stderr io.Writer) (*scanJob, error) {
 		Concurrency: s.concurrency,
 		Now:         clock.Real, // demo --now replaces it
 		TaskTimeout: s.taskTimeout,
+		ID:          s.scanID,
+	}
+	if !j.shard.All() {
+		j.opts.Share = j.shard.Contains
 	}
 	return j, nil
 }
@@ -270,6 +306,7 @@ the last one is stored.`,
 		},
 	}
 	s.register(c)
+	s.registerShard(c)
 	d.register(c)
 	return c
 }
@@ -289,7 +326,9 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		}
 		defer st.Close()
 		started := j.opts.Now().UTC()
-		j.opts.ID = scan.NewID(started)
+		if j.opts.ID == "" {
+			j.opts.ID = scan.NewID(started)
+		}
 		// The scan is recorded once discovery has found its selection
 		// sound: a selector, a region or a rule that names nothing of the
 		// organization is a usage error, not a scan. Who ran it: the local
@@ -298,6 +337,9 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		j.opts.Discover.Discovered = func(o *org.Organization) error {
 			if err := j.rules.CheckOUs(o.HasOU); err != nil {
 				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
+			}
+			if j.shard.Count > 0 {
+				return nil // the shard joins the scan once it has its results
 			}
 			if err := st.StartScan(ctx, store.Scan{ID: j.opts.ID, Started: started, Status: store.Running, By: localUser()}); err != nil {
 				return fmt.Errorf("record scan: %w", err)
@@ -313,7 +355,12 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		return err
 	}
 	var stored string
-	if st != nil {
+	complete := true
+	if st != nil && j.shard.Count > 0 {
+		if stored, complete, err = reportShard(ctx, st, j, rep); err != nil {
+			return err
+		}
+	} else if st != nil {
 		if j.notify != nil {
 			st.SetRouter(j.notify.router(rep))
 		}
@@ -343,7 +390,7 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 	} else if err := report.Write(w, rep, j.format); err != nil {
 		return err
 	}
-	if st != nil {
+	if st != nil && complete {
 		if err := autoRemediate(ctx, cfg, st, j, rep.ID, w); err != nil {
 			return err
 		}
@@ -354,6 +401,47 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		}
 	}
 	return failOn(rep, j.failOn, j.allowPartial)
+}
+
+// stageBatch is how many accounts a shard stages per transaction.
+const stageBatch = 32
+
+// reportShard stores rep, one shard's share of a scan, into the scan the
+// shards write together: it starts or joins the scan, stages its
+// accounts, and reports the shard; the last shard to report completes
+// the scan. It returns what to print and whether the scan is complete.
+func reportShard(ctx context.Context, st store.Store, j *scanJob, rep *report.Report) (string, bool, error) {
+	header := &report.Report{ID: rep.ID, Started: rep.Started, Scope: rep.Scope, Controls: rep.Controls, Standards: rep.Standards, Collectors: rep.Collectors}
+	parts := make([]string, j.shard.Count)
+	for i := range parts {
+		parts[i] = shard.Spec{Index: i + 1, Count: j.shard.Count}.String()
+	}
+	part := j.shard.String()
+	if _, err := st.BeginPart(ctx, store.StagedScan{Header: header, By: localUser(), Parts: parts}, part); err != nil {
+		if errors.Is(err, store.ErrScanMismatch) {
+			return "", false, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--scan-id %s: %w", rep.ID, err)}
+		}
+		return "", false, fmt.Errorf("shard %s of scan %s: %w", part, rep.ID, err)
+	}
+	split := rep.Split()
+	for len(split) > 0 {
+		n := min(len(split), stageBatch)
+		if err := st.StageAccounts(ctx, rep.ID, part, split[:n]); err != nil {
+			return "", false, fmt.Errorf("shard %s of scan %s: %w", part, rep.ID, err)
+		}
+		split = split[n:]
+	}
+	c, err := st.ReportPart(ctx, header, part, rep.Stats, j.rules)
+	if err != nil {
+		return "", false, fmt.Errorf("shard %s of scan %s: %w", part, rep.ID, err)
+	}
+	if !c.Complete {
+		return fmt.Sprintf("Shard %s of scan %s stored: %d of %d shards reported; no finding changes until all have.\nSee 'guardrail scans show %s%s'.\n",
+			part, rep.ID, c.Reported, c.Parts, rep.ID, j.db.flag()), false, nil
+	}
+	ch := c.Changes
+	return fmt.Sprintf("Shard %s of scan %s stored, the last of %d: the scan is complete: %d new, %d reopened, %d resolved, %d unchanged findings, %d changes by rules.\nSee 'guardrail findings list%s' and 'guardrail scans show %s%s'.\n",
+		part, rep.ID, c.Parts, ch.New, ch.Reopened, ch.Resolved, ch.Unchanged, ch.RuleEvents, j.db.flag(), rep.ID, j.db.flag()), true, nil
 }
 
 // failOn returns, when sev is set, exit code 1 when a result at or over

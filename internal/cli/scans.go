@@ -173,7 +173,7 @@ func writeScans(w io.Writer, scans []store.Scan) error {
 	fmt.Fprintln(tw, "SCAN\tSTARTED\tSTATUS\tBY\tACCOUNTS\tTARGETS\tSCORE\tFAILED\tERROR\tNEW\tRESOLVED")
 	for _, s := range scans {
 		if s.Status != store.Complete {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n", s.ID, s.Started.Format(time.RFC3339), s.Status, dash(s.By))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\n", s.ID, s.Started.Format(time.RFC3339), statusText(s), dash(s.By))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t%d\n", s.ID, s.Started.Format(time.RFC3339), s.Status, dash(s.By),
@@ -182,11 +182,20 @@ func writeScans(w io.Writer, scans []store.Scan) error {
 	return tw.Flush()
 }
 
+// statusText is a scan's status, with how many shards of a sharded scan
+// that is not complete have reported.
+func statusText(s store.Scan) string {
+	if s.Status == store.Running && s.Parts > 0 {
+		return fmt.Sprintf("%s (%d of %d shards reported)", s.Status, s.Reported, s.Parts)
+	}
+	return s.Status
+}
+
 // writeScan writes one scan: who ran it (the local user, and the AWS
 // principal the scan ran as), when, and, once it completed, what it
 // found.
 func writeScan(w io.Writer, s store.Scan) error {
-	fmt.Fprintf(w, "%s  %s  by %s", s.ID, s.Status, dash(s.By))
+	fmt.Fprintf(w, "%s  %s  by %s", s.ID, statusText(s), dash(s.By))
 	if s.Scope.Caller != "" {
 		fmt.Fprintf(w, " as %s", s.Scope.Caller)
 	}
@@ -195,6 +204,11 @@ func writeScan(w io.Writer, s store.Scan) error {
 	case store.Complete:
 		fmt.Fprintf(w, "  started %s, finished %s\n", s.Started.Format(time.RFC3339), s.Finished.Format(time.RFC3339))
 	case store.Running:
+		if s.Parts > 0 {
+			fmt.Fprintf(w, "  started %s, incomplete: %d of %d shards reported; no finding changes until all have (run a missing shard again, with the same --scan-id, to complete it)\n",
+				s.Started.Format(time.RFC3339), s.Reported, s.Parts)
+			return nil
+		}
 		fmt.Fprintf(w, "  started %s, still running\n", s.Started.Format(time.RFC3339))
 		return nil
 	default:

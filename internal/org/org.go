@@ -130,6 +130,8 @@ type Account struct {
 	RegionSource string `json:"region_source,omitempty"`
 	// Skipped lists requested regions that are not enabled, with why.
 	Skipped map[string]string `json:"skipped_regions,omitempty"`
+	// Management is set on the organization's management account.
+	Management bool `json:"-"`
 	// Err says why the account cannot be assessed (role not assumable).
 	Err error `json:"-"`
 	// Error is Err as text, for reports.
@@ -356,6 +358,7 @@ func listOrganization(ctx context.Context, cfg aws.Config, out *Organization) er
 				out.Accounts = append(out.Accounts, Account{
 					ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
 					Status: accountStatus(a), OUID: p.id, Path: p.path,
+					Management: aws.ToString(a.Id) == out.ManagementAccount,
 				})
 			}
 			return page.NextToken, nil

@@ -61,6 +61,15 @@ type Options struct {
 	// Snapshot, when set, receives the collected snapshot before the
 	// controls run (to keep it for search, or to benchmark evaluation).
 	Snapshot func(*snapshot.Snapshot)
+	// Share, when set, keeps the accounts this run assesses (one shard's
+	// share, see package shard): the whole organization is discovered,
+	// so selectors are checked against all of it, and only the accounts
+	// Share keeps are evaluated and reported. The management account, when
+	// in the selection, is collected by every share as context, not
+	// evaluated: its organization trails and their log groups are what
+	// the members' CloudTrail and CloudWatch controls judge, as in a scan
+	// of the whole organization.
+	Share func(account string) bool
 	// Chain, when set, receives the number of calls of the run that had
 	// to follow one another: discovery's (org.Organization.Chain), then
 	// the longest chain of calls of one task (ratelimit.Chain). Times the
@@ -119,7 +128,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if home == "" {
 		home = "us-east-1"
 	}
-	r := &run{o: o, snap: snap, collectors: collectors, byName: byName, queue: exec.NewQueue(), home: home, started: time.Now(), configs: map[string]aws.Config{}}
+	r := &run{o: o, snap: snap, collectors: collectors, byName: byName, queue: exec.NewQueue(), home: home, started: time.Now(), configs: map[string]aws.Config{}, context: map[string]bool{}}
 	r.discovering.Store(true)
 
 	dopts := o.Discover
@@ -145,6 +154,11 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if perr != nil {
 		return nil, perr
 	}
+	if o.Share != nil {
+		if err := r.trailBuckets(ctx, pool); err != nil {
+			return nil, err
+		}
+	}
 
 	if o.Snapshot != nil {
 		o.Snapshot(snap)
@@ -152,7 +166,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if o.Chain != nil {
 		o.Chain(organization.Chain() + int(r.chain.Load()))
 	}
-	res := Evaluate(snap, o.Controls, o.Collectors, started)
+	res := evaluate(snap, o.Controls, o.Collectors, started, func(a *snapshot.Account) bool { return !r.context[a.ID] })
 	rep := &report.Report{
 		ID:        o.ID,
 		Started:   started,
@@ -163,7 +177,17 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	}
 	rep.Results = res
 	rep.Inventory = inventory.Build(snap)
+	if len(r.context) > 0 {
+		rep.Gaps = slices.DeleteFunc(rep.Gaps, func(g snapshot.Gap) bool { return r.context[g.Account] })
+		inv := rep.Inventory
+		inv.Resources = slices.DeleteFunc(inv.Resources, func(x inventory.Resource) bool { return r.context[x.Account] })
+		inv.Collected = slices.DeleteFunc(inv.Collected, func(x inventory.Scope) bool { return r.context[x.Account] })
+		rep.Inventory = &inventory.Inventory{Taken: inv.Taken, Resources: inv.Resources, Collected: inv.Collected}
+	}
 	for _, a := range organization.Accounts {
+		if o.Share != nil && !o.Share(a.ID) {
+			continue
+		}
 		acct := report.Account{ID: a.ID, Name: a.Name, OUPath: a.Path, Status: a.Status, Tags: a.Tags, Regions: a.Regions, Skipped: a.Skipped, Error: a.Error}
 		if a.RegionSource != org.RegionsByAccountAPI {
 			acct.RegionSource = a.RegionSource
@@ -255,6 +279,11 @@ func NewID(t time.Time) string { return "scan-" + t.UTC().Format("20060102T15040
 // parallel; collectors say which of the controls' needs are global.
 // Results are sorted by account, region, control and resource.
 func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors []collect.Collector, now time.Time) []control.Result {
+	return evaluate(snap, controls, collectors, now, nil)
+}
+
+// evaluate is Evaluate over the accounts keep keeps (all when nil).
+func evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors []collect.Collector, now time.Time, keep func(*snapshot.Account) bool) []control.Result {
 	isGlobal := map[string]bool{}
 	for _, c := range collectors {
 		isGlobal[c.Name] = c.Global
@@ -264,6 +293,9 @@ func Evaluate(snap *snapshot.Snapshot, controls []*control.Control, collectors [
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, a := range snap.Accounts {
+		if keep != nil && !keep(a) {
+			continue
+		}
 		g.Go(func() error {
 			results[i] = control.EvaluateAccount(controls, snap, a, global, now)
 			return nil
@@ -295,6 +327,12 @@ type run struct {
 
 	mu      sync.Mutex
 	configs map[string]aws.Config
+	// context are accounts collected for the controls of others, not
+	// evaluated nor reported (Options.Share).
+	context map[string]bool
+	// others are the reachable accounts of the selection outside the
+	// share, that trailBuckets may read the buckets of.
+	others []*org.Account
 
 	discovering atomic.Bool
 	accounts    atomic.Int64
@@ -306,6 +344,20 @@ type run struct {
 
 // ready turns a discovered account into a snapshot account and tasks.
 func (r *run) ready(a *org.Account) {
+	isContext := r.o.Share != nil && !r.o.Share(a.ID)
+	if isContext {
+		if !a.Management {
+			if a.Err == nil {
+				r.mu.Lock()
+				r.others = append(r.others, a)
+				r.mu.Unlock()
+			}
+			return
+		}
+		r.mu.Lock()
+		r.context[a.ID] = true
+		r.mu.Unlock()
+	}
 	// Global services are called in the home region of the scan's own
 	// configuration (us-east-1 in the commercial partition), whatever
 	// regions are assessed.
@@ -340,8 +392,10 @@ func (r *run) ready(a *org.Account) {
 			}
 		}
 	}
-	r.targets.Add(int64(len(a.Regions)))
-	r.accounts.Add(1)
+	if !isContext {
+		r.targets.Add(int64(len(a.Regions)))
+		r.accounts.Add(1)
+	}
 	r.queue.Push(tasks...)
 }
 
@@ -392,6 +446,60 @@ func (r *run) do(ctx context.Context, t exec.Task) error {
 	}
 	r.snap.AddGap(gap)
 	return err
+}
+
+// trailBuckets reads, for a share of the organization (Options.Share),
+// the S3 state of the selection's other accounts when a trail of the
+// share delivers to a bucket the share did not read: the controls that
+// judge a trail's bucket find it in whatever account of the organization
+// holds it (a log archive account), as in a scan of the whole
+// organization. Those accounts are context: not evaluated nor reported.
+func (r *run) trailBuckets(ctx context.Context, pool exec.Local) error {
+	s3 := r.byName["s3"]
+	if s3.Name == "" || len(r.others) == 0 {
+		return nil
+	}
+	missing := false
+	have := func(name string) bool {
+		for _, a := range r.snap.Accounts {
+			if a.S3 != nil && a.S3.Bucket(name) != nil {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range r.snap.Accounts {
+		for _, reg := range a.Regions {
+			if reg == nil || reg.CloudTrail == nil {
+				continue
+			}
+			for _, t := range reg.CloudTrail.Trails {
+				if t.S3BucketName != "" && !have(t.S3BucketName) {
+					missing = true
+				}
+			}
+		}
+	}
+	if !missing {
+		return nil
+	}
+	q := exec.NewQueue()
+	for _, a := range r.others {
+		sa := &snapshot.Account{ID: a.ID, Name: a.Name, Status: a.Status, OUID: a.OUID, OUPath: a.Path,
+			Partition: target.PartitionOf(r.home), HomeRegion: r.home, Regions: map[string]*snapshot.Region{}}
+		r.snap.Add(sa)
+		r.mu.Lock()
+		r.context[a.ID] = true
+		r.configs[a.ID] = a.Config()
+		r.mu.Unlock()
+		q.Push(exec.Task{Target: target.Target{Partition: sa.Partition, Account: a.ID, Region: r.home, Global: true}, Collector: s3.Name})
+	}
+	q.Close()
+	// What could not be read is a gap of a context account, dropped with
+	// it: the trail's control then reports that it could not examine
+	// the bucket, as a whole scan would have for a bucket it could not
+	// read.
+	return pool.Run(ctx, q, r.do, func(exec.Task, error) {})
 }
 
 // done counts a finished task and reports progress.
