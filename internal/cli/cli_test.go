@@ -6,8 +6,10 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,7 +31,13 @@ func (s storeMain) Run() int { return storetest.Main(s.m) }
 
 func TestMain(m *testing.M) {
 	testscript.Main(storeMain{m}, map[string]func(){
-		"guardrail": func() { os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		// As cmd/guardrail: SIGINT and SIGTERM end the context.
+		"guardrail": func() {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
+		},
 	})
 }
 
