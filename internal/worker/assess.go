@@ -104,9 +104,9 @@ func (a *Assessor) GiveUp(ctx context.Context, j Job, reason error) error {
 	}
 	controls, standards, err := a.resolve(m)
 	if err != nil {
-		// Nothing can be judged by this build: the account is recorded
-		// against no control, with the reason.
-		controls = nil
+		// This build cannot judge the scan's controls, nor complete the
+		// scan: a worker of the dispatcher's release must.
+		return err
 	}
 	why := "assessment failed: " + reason.Error()
 	home := m.Home
@@ -234,7 +234,13 @@ func (a *Assessor) stage(ctx context.Context, m Message, rep *report.Report) err
 	if err := a.Store.StageAccounts(ctx, m.Scan, part, rep.Split()); err != nil {
 		return err
 	}
-	header := &report.Report{ID: m.Scan, Started: m.Started, Controls: rep.Controls, Standards: rep.Standards}
+	// The header the last part completes the scan with: the message's
+	// controls and standards, whatever this account's report holds.
+	controls, standards, err := a.resolve(m)
+	if err != nil {
+		return err
+	}
+	header := &report.Report{ID: m.Scan, Started: m.Started, Controls: controls, Standards: standards}
 	for _, c := range a.Collectors {
 		header.Collectors = append(header.Collectors, report.Collector{Name: c.Name, Global: c.Global})
 	}
