@@ -58,7 +58,14 @@ the same code as 'guardrail scan', and print one JSON line:
   sim_cpu_s      the simulator's CPU seconds during the scan (it shares
                  the machine's cores)
 
---concurrency 1 runs one task at a time, as teams did by hand.`,
+--concurrency 1 runs one task at a time, as teams did by hand.
+
+--shards N runs N 'guardrail scan --shard I/N' processes of this binary at
+once against the one simulator and one store (--db: a PostgreSQL URL, or
+by default a SQLite file in a temporary directory), and prints the wall
+time until the last has reported, the lower bound (the throttles' alone:
+the shards' call chains are not known here), the ratio, and each shard's
+peak resident memory (shard_peak_rss_mb).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if o.accounts < 1 || o.regions < 1 || o.regions > len(world.DefaultRegions()) {
@@ -66,6 +73,12 @@ the same code as 'guardrail scan', and print one JSON line:
 			}
 			if o.concurrency < 1 {
 				return usageErr("--concurrency must be at least 1, got %d", o.concurrency)
+			}
+			if o.shards < 0 {
+				return usageErr("--shards must be at least 1, got %d", o.shards)
+			}
+			if o.shards > 0 {
+				return runBenchShards(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 			}
 			return runBenchScan(c.Context(), o, c.OutOrStdout(), c.ErrOrStderr())
 		},
@@ -75,6 +88,8 @@ the same code as 'guardrail scan', and print one JSON line:
 	f.IntVar(&o.regions, "regions", 17, "regions enabled per account")
 	f.StringVar(&o.latency, "latency", "20ms-50ms", "latency of every call: a duration or a range")
 	f.IntVar(&o.concurrency, "concurrency", 256, "collection tasks at once")
+	f.IntVar(&o.shards, "shards", 0, "run the scan as this many shard processes writing one scan into one store")
+	f.StringVar(&o.db, "db", "", "with --shards: the store the shards write (a postgres:// URL or a SQLite file; default a SQLite file in a temporary directory)")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to this file")
 	f.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken when the scan's results are ready, to this file")
 	_ = f.MarkHidden("cpuprofile")
@@ -94,6 +109,9 @@ type benchOptions struct {
 type benchScanOptions struct {
 	benchOptions
 	cpuProfile, memProfile string
+	// shards and db: bench scan --shards (runBenchShards).
+	shards int
+	db     string
 }
 
 // benchLine is what bench scan prints.

@@ -285,7 +285,15 @@ that saw nothing never passes; --allow-partial accepts that.
 --dispatch QUEUE_URL scans on workers instead ('guardrail worker'): the
 scan is recorded, one message per account goes to the SQS queue, and the
 workers store the accounts' results into the scan, which completes when
-the last one is stored.`,
+the last one is stored.
+
+--shard I/N --scan-id ID assesses a stable share of the accounts: N
+processes, each with its shard and the same --scan-id, --db, selection and
+controls, write one scan into one store. The scan is incomplete, and no
+finding changes, until all N have reported; the last applies the
+lifecycle once over the union. A shard that dies leaves the scan
+incomplete: run it again with the same --scan-id to complete it. Use
+PostgreSQL across machines; a SQLite file works for shards on one machine.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			j, err := s.job(c.ErrOrStderr())

@@ -286,3 +286,44 @@ func lineDiff(got, want string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestShardedScanSQLite: shards on one machine may share a SQLite file;
+// its writers wait for one another.
+func TestShardedScanSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs three scans of the demo organization")
+	}
+	w, err := demo.Load(clock.Fixed(simtest.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := simtest.Start(t, w)
+	exe := guardrailExe(t)
+	env := simEnv(t, sim.URL)
+	dir := t.TempDir()
+	single, sharded := filepath.Join(dir, "single.db"), filepath.Join(dir, "sharded.db")
+	scanOnce := func(dsn string, args ...string) error {
+		var errb bytes.Buffer
+		cmd := exec.Command(exe, append([]string{"scan", "--quiet", "--db", dsn, "--scan-id", "scan-1"}, args...)...)
+		cmd.Env, cmd.Stderr, cmd.Stdout = env, &errb, &bytes.Buffer{}
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("scan %v: %w\n%s", args, err, errb.String())
+		}
+		return nil
+	}
+	if err := scanOnce(single); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, s := range []string{"1/2", "2/2"} {
+		go func() { errs <- scanOnce(sharded, "--shard", s) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := storedScan(t, sharded, "scan-1"), storedScan(t, single, "scan-1"); got != want {
+		t.Fatalf("2 shards on SQLite stored other findings than one process:\n%s", lineDiff(got, want))
+	}
+}

@@ -74,6 +74,11 @@ type Options struct {
 	// account's Tags (when Options.Tags asks for them) may still be
 	// filled in until Discover returns.
 	Ready func(*Account)
+	// Examine, when set, keeps the accounts discovery examines (assumes
+	// the role in and lists the regions of) and hands to Ready: one
+	// shard's share. The others stay in the Organization, unexamined,
+	// without regions, and --regions is not checked against them.
+	Examine func(*Account) bool
 	// Discovered, when set, is called once discovery is complete and the
 	// selection checked (every account's regions known, Tags filled in
 	// when fetched),
@@ -132,6 +137,8 @@ type Account struct {
 	Skipped map[string]string `json:"skipped_regions,omitempty"`
 	// Management is set on the organization's management account.
 	Management bool `json:"-"`
+	// Unexamined is set on an account Options.Examine left out.
+	Unexamined bool `json:"-"`
 	// Err says why the account cannot be assessed (role not assumable).
 	Err error `json:"-"`
 	// Error is Err as text, for reports.
@@ -201,6 +208,10 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 			a.cfg = awsx.AssumeRole(cfg, "arn:aws:iam::"+a.ID+":role/"+o.Role, o.SessionName)
 		}
 		a.cfg = o.Configure(a.ID, a.cfg)
+		if o.Examine != nil && !o.Examine(a) {
+			a.Unexamined = true
+			continue
+		}
 		if a.Status != "ACTIVE" {
 			a.Err = fmt.Errorf("account status is %s", a.Status)
 			a.Error = a.Err.Error()

@@ -147,12 +147,12 @@ func checkRegions(accounts []Account, want []string) error {
 	for _, r := range want {
 		known, enabled := false, false
 		for _, a := range accounts {
-			if a.Err == nil {
+			if a.Err == nil && !a.Unexamined {
 				known = true
 				enabled = enabled || slices.Contains(a.Regions, r)
 			}
 		}
-		if known && !enabled {
+		if known && !enabled && !anyUnexamined(accounts) {
 			errs = append(errs, &SelectorError{Flag: "--regions", Selector: r, Msg: "not enabled in any account in scope (or not a region)"})
 		}
 	}
@@ -201,3 +201,15 @@ func lastElem(p string) string {
 // account a. OU IDs above the account's own OU do not match: pass its
 // path instead.
 func Matches(a Account, s string) bool { return matchAny(a, []string{s}) }
+
+// anyUnexamined reports whether discovery left accounts unexamined
+// (Options.Examine): a region none of the examined accounts has enabled
+// may be enabled in those, so it is not an error here.
+func anyUnexamined(accounts []Account) bool {
+	for _, a := range accounts {
+		if a.Unexamined {
+			return true
+		}
+	}
+	return false
+}

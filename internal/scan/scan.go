@@ -134,6 +134,11 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	dopts := o.Discover
 	dopts.Configure = func(account string, c aws.Config) aws.Config { return o.Limiter.Instrument(c, account) }
 	dopts.Ready = r.ready
+	if o.Share != nil {
+		// Only the share, and the management account as context, are
+		// examined: the other shards assume roles in the others.
+		dopts.Examine = func(a *org.Account) bool { return o.Share(a.ID) || a.Management }
+	}
 	base := o.Limiter.Instrument(cfg, "caller")
 
 	pool := exec.Local{Concurrency: o.Concurrency}
@@ -155,6 +160,11 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		return nil, perr
 	}
 	if o.Share != nil {
+		for i := range organization.Accounts {
+			if a := &organization.Accounts[i]; a.Unexamined && a.Status == "ACTIVE" {
+				r.others = append(r.others, a)
+			}
+		}
 		if err := r.trailBuckets(ctx, pool); err != nil {
 			return nil, err
 		}
@@ -347,11 +357,6 @@ func (r *run) ready(a *org.Account) {
 	isContext := r.o.Share != nil && !r.o.Share(a.ID)
 	if isContext {
 		if !a.Management {
-			if a.Err == nil {
-				r.mu.Lock()
-				r.others = append(r.others, a)
-				r.mu.Unlock()
-			}
 			return
 		}
 		r.mu.Lock()

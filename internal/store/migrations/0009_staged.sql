@@ -12,8 +12,10 @@
 -- staged_accounts: each account's results as its part stages them,
 -- until the last part reports and the store applies the lifecycle once
 -- over all of them; then the rows are deleted. One row per (scan,
--- account): a part that runs again replaces its rows. Each column is
--- JSON: the account's record, results, gaps and inventory.
+-- part, account): a part that runs again replaces its rows. Each column
+-- is JSON: the account's record (in the part that assessed the account;
+-- '' in a part holding only results about a resource the account owns),
+-- results, gaps and inventory.
 
 ALTER TABLE scans ADD COLUMN parts BIGINT {{notnull}} DEFAULT 0;
 ALTER TABLE scans ADD COLUMN staged TEXT {{notnull}} DEFAULT '';
@@ -34,6 +36,5 @@ CREATE TABLE staged_accounts (
     results   TEXT {{notnull}} DEFAULT '',
     gaps      TEXT {{notnull}} DEFAULT '',
     inventory TEXT {{notnull}} DEFAULT '',
-    PRIMARY KEY (scan, account)
+    PRIMARY KEY (scan, part, account)
 ) {{without_rowid}};
-CREATE INDEX staged_accounts_part ON staged_accounts (scan, part);

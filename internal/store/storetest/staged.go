@@ -222,6 +222,11 @@ func testStaged(t *testing.T, open func(t *testing.T) store.Store) {
 	record(t, whole, s3)
 	stage(t, staged, s3, "a")
 	stage(t, staged, s3, "b")
+	// Part b also holds something about A1, part a's account (a result
+	// about a resource A1 owns): both rows live side by side.
+	if err := staged.StageAccounts(ctx, s3.ID, "b", []report.AccountPart{{ID: A1}}); err != nil {
+		t.Fatalf("part b staging about part a's account: %v", err)
+	}
 	var wg sync.WaitGroup
 	results := make([]store.Completion, 2)
 	errs := make([]error, 2)
