@@ -96,7 +96,7 @@ func converge(ctx context.Context, cfg aws.Config, o Options, kind string) (*Rep
 	if kind == store.RunApply {
 		id := o.Run
 		if id == "" {
-			id = NewRunID(o.Now())
+			id = NewRunID(o.Now()) + o.Discover.Shard.Suffix()
 		}
 		_, arn, err := awsx.CallerIdentity(ctx, cfg)
 		if err != nil {

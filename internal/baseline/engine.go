@@ -31,7 +31,11 @@ type Options struct {
 	// rollback uses the spec journaled with the run).
 	Spec *spec.Spec
 	// Discover selects accounts and regions (a rollback uses its Role
-	// and SessionName, and Include/Regions as filters).
+	// and SessionName, and Include/Regions as filters). With
+	// Discover.Shard, a plan, status or apply works on that share of the
+	// accounts only, and an apply's run is that shard's own (its ID ends
+	// in shard.Spec.Suffix): each shard is journaled, resumed and rolled
+	// back as a run of its own.
 	Discover org.Options
 	// Items keeps only these items, by name ("guardduty.detector") or
 	// service ("guardduty"); all when empty.

@@ -19,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/awsx"
 	"github.com/guardrail-sec/guardrail/internal/baseline"
 	"github.com/guardrail-sec/guardrail/internal/baseline/spec"
+	"github.com/guardrail-sec/guardrail/internal/shard"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -37,6 +38,7 @@ type baselineFlags struct {
 	resume      bool
 	failOnDrift bool
 	accounts    []string
+	shard       string
 }
 
 func (b *baselineFlags) register(c *cobra.Command, kind string) {
@@ -44,6 +46,7 @@ func (b *baselineFlags) register(c *cobra.Command, kind string) {
 	if kind != "rollback" {
 		b.discover.registerSelection(c)
 		f.StringVar(&b.spec, "spec", "", "baseline spec (YAML); the embedded default ('guardrail baseline spec') when empty")
+		f.StringVar(&b.shard, "shard", "", "only this share of the selected accounts, I/N (2/4: the second of four); N processes given 1/N to N/N cover every account once, each apply a run of its own")
 	} else {
 		f.StringVar(&b.discover.role, "role", "OrganizationAccountAccessRole", "role to assume in each member account")
 		f.StringSliceVar(&b.accounts, "accounts", nil, "only these accounts")
@@ -88,6 +91,9 @@ func (b *baselineFlags) options(kind string) (baseline.Options, error) {
 	}
 	if b.run != "" && b.resume {
 		return baseline.Options{}, usageErr("--run and --resume: give one (--resume is the latest unfinished run)")
+	}
+	if dopts.Shard, err = shard.Parse(b.shard); err != nil {
+		return baseline.Options{}, usageErr("--shard: %v", err)
 	}
 	o := baseline.Options{Discover: dopts, Items: b.items, Concurrency: b.concurrency, Run: b.run, Accounts: b.accounts, Regions: b.discover.regions}
 	if kind != "rollback" {

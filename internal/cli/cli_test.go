@@ -6,8 +6,10 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,7 +31,13 @@ func (s storeMain) Run() int { return storetest.Main(s.m) }
 
 func TestMain(m *testing.M) {
 	testscript.Main(storeMain{m}, map[string]func(){
-		"guardrail": func() { os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		// As cmd/guardrail: SIGINT and SIGTERM end the context.
+		"guardrail": func() {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
+		},
 	})
 }
 
@@ -189,6 +197,20 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"watch", "--source", "lookup", "--controls", "EC2.999"}, ExitUsage, `--controls: no control "EC2.999"`, ""},
 		{[]string{"watch", "--source", "lookup", "--regions", "Europe"}, ExitUsage, `--regions: "Europe" is not a region name`, ""},
 		{[]string{"watch", "--source", "lookup", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"worker"}, ExitUsage, "say which queue: --queue QUEUE_URL", ""},
+		{[]string{"worker", "extra"}, ExitUsage, `unknown command "extra" for "guardrail worker"`, ""},
+		{[]string{"worker", "--queue", "guardrail-scan"}, ExitUsage, `--queue "guardrail-scan": not a queue URL`, ""},
+		{[]string{"worker", "--queue", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--messages", "11"}, ExitUsage, "--messages must be from 1 to 10", ""},
+		{[]string{"worker", "--queue", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--visibility", "1500ms"}, ExitUsage, "--visibility 1.5s: want whole seconds from 1s to 12h", ""},
+		{[]string{"worker", "--queue", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--rules", badRules}, ExitUsage, `rules.yaml:3:26: rules[0].criteria.control[0]: no control "EC2.999"`, ""},
+		{[]string{"worker", "--queue", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--db", "mysql://alice:s3cret@db/guardrail"}, ExitUsage, `scheme "mysql" is not supported`, ""},
+		{[]string{"scan", "--dispatch", "guardrail-scan"}, ExitUsage, `--dispatch "guardrail-scan": not a queue URL`, ""},
+		{[]string{"scan", "--wait"}, ExitUsage, "--wait goes with --dispatch", ""},
+		{[]string{"scan", "--dispatch", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--no-store"}, ExitUsage, "--dispatch and --no-store: the workers store the scan", ""},
+		{[]string{"scan", "--dispatch", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--fail-on", "high"}, ExitUsage, "--dispatch and --fail-on", ""},
+		{[]string{"baseline", "apply", "--shard", "3/2", "--yes", "--db", db}, ExitUsage, "--shard: shard \"3/2\": the index must be between 1 and 2", ""},
+		{[]string{"baseline", "plan", "--shard", "2"}, ExitUsage, `--shard: shard "2": want I/N`, ""},
+		{[]string{"remediate", "plan", "--controls", "EC2.8", "--shard", "0/4", "--db", db}, ExitUsage, `--shard: shard "0/4": the index must be between 1 and 4`, ""},
 		{[]string{"iac", "bogus"}, ExitUsage, `unknown command "bogus" for "guardrail iac"`, ""},
 		{[]string{"iac", "scan"}, ExitUsage, "requires at least 1 arg(s), only received 0", ""},
 		{[]string{"iac", "scan", "--format", "yaml", badPlan}, ExitUsage, `--format "yaml": want one of text, json, sarif, junit`, ""},

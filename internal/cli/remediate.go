@@ -22,6 +22,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/scan"
+	"github.com/guardrail-sec/guardrail/internal/shard"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -56,6 +57,7 @@ type remediateFlags struct {
 	force    bool
 	out      string
 	plan     string
+	shard    string
 }
 
 func (r *remediateFlags) register(c *cobra.Command, kind string) {
@@ -86,6 +88,7 @@ func (r *remediateFlags) register(c *cobra.Command, kind string) {
 	f.StringVar(&r.scan, "scan", "", "work from this scan's findings (default: the latest complete scan in the store)")
 	f.BoolVar(&r.scanFirst, "scan-first", false, "scan the selected controls, accounts and regions first, store it, and work from it")
 	f.StringArrayVar(&r.params, "param", nil, "a value a playbook needs, name=value (repeat; see 'guardrail remediate playbooks')")
+	f.StringVar(&r.shard, "shard", "", "only the findings of this share of the selected accounts, I/N (2/4: the second of four); N processes given 1/N to N/N cover every account once, each apply a run of its own")
 	f.IntVar(&r.maxChanges, "max-changes", remediate.DefaultMaxChanges, "refuse a run that would change more resources than this (-1: no limit)")
 	f.StringVar(&r.canary, "canary", remediate.DefaultCanary, "first wave: a number of accounts, a percentage (10%), or a selector as --include takes (OU path, OU ID, account ID, tag key=value)")
 	f.Float64Var(&r.growth, "growth", remediate.DefaultGrowth, "each wave after the canary has this many times the accounts of the one before")
@@ -129,6 +132,12 @@ func (r *remediateFlags) options(kind string) (remediate.Options, error) {
 	}
 	if o.Discover, err = r.discover.options(); err != nil {
 		return o, err
+	}
+	if o.Discover.Shard, err = shard.Parse(r.shard); err != nil {
+		return o, usageErr("--shard: %v", err)
+	}
+	if r.plan != "" && r.shard != "" {
+		return o, usageErr("--plan and --shard: a saved plan says what to change (make it with 'remediate plan --shard')")
 	}
 	for _, s := range r.severities {
 		sev, err := control.ParseSeverity(s)

@@ -199,7 +199,7 @@ AWS_PROFILE, --region or AWS_REGION, and --endpoint-url or AWS_ENDPOINT_URL
 	pf.DurationVar(&g.connectTimeout, "connect-timeout", awsx.DefaultConnectTimeout, "give up connecting to an AWS endpoint (TLS handshake included) after this long")
 	pf.DurationVar(&g.attemptTimeout, "attempt-timeout", awsx.DefaultAttemptTimeout, "give up one attempt of an AWS call (request sent to answer read) after this long; a call that gets no answer is tried twice")
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { paceGC(c); return g.check() }
-	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newSCPCmd(g), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newIACCmd(g), newNotifyCmd(g), newDeployCmd(), newVersionCmd())
+	root.AddCommand(newScanCmd(g), newBaselineCmd(g), newRemediateCmd(g), newFindingsCmd(g), newScansCmd(), newSearchCmd(), newOrgCmd(g), newControlsCmd(), newIAMPolicyCmd(), newSCPCmd(g), newBenchCmd(g), newSimCmd(g), newDemoCmd(g), newServeCmd(g), newWatchCmd(g), newWorkerCmd(g), newIACCmd(g), newNotifyCmd(g), newDeployCmd(), newVersionCmd())
 	attachNotifyOutbox(root, g)
 	usageArgs(root)
 	return root

@@ -266,6 +266,7 @@ func standardNames(cat *control.Catalog) string {
 
 func newScanCmd(g *globals) *cobra.Command {
 	var s scanFlags
+	var d dispatchFlags
 	c := &cobra.Command{
 		Use:   "scan",
 		Short: "Assess every account and region of the organization against CIS, AWS FSBP and Well-Architected",
@@ -281,6 +282,11 @@ severity, for pipelines, and 4 when none does but some target in scope
 (an account, or an account in one region) could not be assessed: a scan
 that saw nothing never passes; --allow-partial accepts that.
 
+--dispatch QUEUE_URL scans on workers instead ('guardrail worker'): the
+scan is recorded, one message per account goes to the SQS queue, and the
+workers store the accounts' results into the scan, which completes when
+the last one is stored.
+
 --shard I/N --scan-id ID assesses a stable share of the accounts: N
 processes, each with its shard and the same --scan-id, --db, selection and
 controls, write one scan into one store. The scan is incomplete, and no
@@ -294,15 +300,22 @@ PostgreSQL across machines; a SQLite file works for shards on one machine.`,
 			if err != nil {
 				return err
 			}
+			if err := d.check(&s); err != nil {
+				return err
+			}
 			cfg, err := awsx.Load(c.Context(), g.awsOptions())
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if d.queue != "" {
+				return runDispatch(c.Context(), cfg, j, &d, c.OutOrStdout(), c.ErrOrStderr())
 			}
 			return runScan(c.Context(), cfg, j, c.OutOrStdout())
 		},
 	}
 	s.register(c)
 	s.registerShard(c)
+	d.register(c)
 	return c
 }
 

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/shard"
 )
 
 // DefaultRole is the role Organizations creates in member accounts.
@@ -83,6 +85,16 @@ type Options struct {
 	// before Discover returns; an error it returns is Discover's. Work
 	// started by Ready may be under way.
 	Discovered func(*Organization) error
+	// Shard keeps only the accounts of one share of the selection
+	// (shard.Spec.Contains), after Include and Exclude: N processes
+	// given 1/N..N/N cover the selection exactly once. A shard left with
+	// no account is a *SelectorError. The zero Spec keeps every account.
+	Shard shard.Spec
+	// Listed, when set, is the organization as List returned it (in
+	// another process: a queue worker gets it in a message): Discover
+	// does not list the organization again nor apply the selectors; it
+	// reaches each listed account (assumes its role, lists its regions).
+	Listed *Organization
 }
 
 // Organization is what Discover found.
@@ -93,7 +105,8 @@ type Organization struct {
 	OUs               []OU      `json:"ous"`
 	Accounts          []Account `json:"accounts"`
 
-	tagsFirst bool // tags were listed before the accounts' regions
+	tagsFirst     bool   // tags were listed before the accounts' regions
+	callerAccount string // the account of the credentials that listed it
 }
 
 // OU is an organizational unit with its path from the root.
@@ -149,53 +162,42 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if o.Concurrency <= 0 {
 		o.Concurrency = 16
 	}
-	caller, arn, err := awsx.CallerIdentity(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("discover: who am I: %w", err)
+	var (
+		out      *Organization
+		caller   string
+		tagsDone func() error
+	)
+	if o.Listed != nil {
+		id, arn, err := awsx.CallerIdentity(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("discover: who am I: %w", err)
+		}
+		l := *o.Listed
+		l.Caller, l.callerAccount = arn, id
+		l.Accounts = slices.Clone(l.Accounts)
+		for i := range l.Accounts {
+			a := &l.Accounts[i]
+			a.Regions, a.Skipped, a.RegionSource, a.Err, a.Error = nil, nil, "", nil, ""
+		}
+		out, caller = &l, id
+	} else {
+		var err error
+		if out, err = List(ctx, cfg, o); err != nil {
+			return nil, err
+		}
+		caller = out.callerAccount
+		if out.ID != "" && !out.tagsFirst && o.Tags {
+			client := orgapi.NewFromConfig(cfg)
+			tg, tctx := errgroup.WithContext(ctx)
+			tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
+			tagsDone = tg.Wait
+		}
 	}
 	if o.Configure == nil {
 		o.Configure = func(_ string, c aws.Config) aws.Config { return c }
 	}
 	if o.Ready == nil {
 		o.Ready = func(*Account) {}
-	}
-	out := &Organization{ManagementAccount: caller, Caller: arn}
-	var tagsDone func() error
-	if !o.SingleAccount {
-		err = listOrganization(ctx, cfg, out)
-		switch {
-		case err == nil:
-		case awsx.Code(err) == "AWSOrganizationsNotInUseException":
-			out.ID, out.OUs, out.Accounts = "", nil, nil // fall back to the single account
-		default:
-			return nil, err
-		}
-	}
-	if len(out.Accounts) == 0 {
-		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
-	}
-	// Tags cost one throttled Organizations call per account: fetch them
-	// first only when selectors need them, alongside the rest of
-	// discovery when asked for, else not at all.
-	tagsFirst := out.ID != "" && tagSelectors(o.Include, o.Exclude)
-	if tagsFirst {
-		out.tagsFirst = true
-		if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
-			return nil, err
-		}
-	}
-	if err := out.checkSelectors(o.Include, o.Exclude); err != nil {
-		return nil, err
-	}
-	out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
-	if len(out.Accounts) == 0 {
-		return nil, emptySelection(o.Include, o.Exclude)
-	}
-	if out.ID != "" && !tagsFirst && o.Tags {
-		client := orgapi.NewFromConfig(cfg)
-		tg, tctx := errgroup.WithContext(ctx)
-		tg.Go(func() error { return listTags(tctx, client, out.Accounts) })
-		tagsDone = tg.Wait
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Concurrency)
@@ -228,7 +230,7 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 			return nil
 		})
 	}
-	err = g.Wait()
+	err := g.Wait()
 	if tagsDone != nil {
 		if terr := tagsDone(); err == nil {
 			err = terr
@@ -237,13 +239,80 @@ func Discover(ctx context.Context, cfg aws.Config, o Options) (*Organization, er
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRegions(out.Accounts, o.Regions); err != nil {
-		return nil, err
+	// A region enabled in no account of the scope is a mistake. A shard,
+	// or a listing handed on (one account of a queued scan), sees only
+	// part of the scope: a region its accounts lack may be enabled in
+	// the others', so it is only skipped in each of its accounts.
+	if o.Listed == nil && o.Shard.All() {
+		if err := checkRegions(out.Accounts, o.Regions); err != nil {
+			return nil, err
+		}
 	}
 	if o.Discovered != nil {
 		if err := o.Discovered(out); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// List lists and selects the organization's accounts (Include,
+// Exclude, Shard) without reaching any of them: no role is assumed, no
+// region listed, so Account.Regions is empty and Config unset. Tags are
+// filled in when a selector needs them or o.Tags asks for them. The
+// result, given back as Options.Listed (in this process or another),
+// lets Discover reach the accounts later.
+func List(ctx context.Context, cfg aws.Config, o Options) (*Organization, error) {
+	caller, arn, err := awsx.CallerIdentity(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discover: who am I: %w", err)
+	}
+	out := &Organization{ManagementAccount: caller, Caller: arn, callerAccount: caller}
+	if !o.SingleAccount {
+		err = listOrganization(ctx, cfg, out)
+		switch {
+		case err == nil:
+		case awsx.Code(err) == "AWSOrganizationsNotInUseException":
+			out.ID, out.OUs, out.Accounts = "", nil, nil // fall back to the single account
+		default:
+			return nil, err
+		}
+	}
+	if len(out.Accounts) == 0 {
+		out.Accounts = []Account{{ID: caller, Name: caller, Status: "ACTIVE"}}
+	}
+	// Tags cost one throttled Organizations call per account: fetch them
+	// first only when selectors need them (Discover fetches them
+	// alongside the rest when asked for).
+	tagsFirst := out.ID != "" && tagSelectors(o.Include, o.Exclude)
+	if tagsFirst {
+		out.tagsFirst = true
+		if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
+			return nil, err
+		}
+	}
+	if err := out.checkSelectors(o.Include, o.Exclude); err != nil {
+		return nil, err
+	}
+	out.Accounts = selectAccounts(out.Accounts, o.Include, o.Exclude)
+	if len(out.Accounts) == 0 {
+		return nil, emptySelection(o.Include, o.Exclude)
+	}
+	if err := out.keepShard(o.Include, o.Exclude, o.Shard); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListTagged is List with every account's tags (o.Tags), fetched before
+// it returns: for a caller that hands the listing on.
+func ListTagged(ctx context.Context, cfg aws.Config, o Options) (*Organization, error) {
+	out, err := List(ctx, cfg, o)
+	if err != nil || !o.Tags || out.ID == "" || out.tagsFirst {
+		return out, err
+	}
+	if err := listTags(ctx, orgapi.NewFromConfig(cfg), out.Accounts); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

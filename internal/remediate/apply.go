@@ -21,10 +21,11 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/target"
 )
 
-// newRunID names a run started at t, "remediate-20261123T101500.042Z",
-// with a suffix if the journal has that name already.
-func newRunID(ctx context.Context, j store.Journal, t time.Time) (string, error) {
-	base := "remediate-" + t.UTC().Format("20060102T150405.000Z")
+// newRunID names a run started at t, "remediate-20261123T101500.042Z"
+// then shard (a shard's run: "-shard2of4"), with a number if the
+// journal has that name already.
+func newRunID(ctx context.Context, j store.Journal, t time.Time, shard string) (string, error) {
+	base := "remediate-" + t.UTC().Format("20060102T150405.000Z") + shard
 	for i := 1; ; i++ {
 		id := base
 		if i > 1 {
@@ -94,7 +95,7 @@ func Apply(ctx context.Context, cfg aws.Config, o Options) (*Report, error) {
 		return nil, fmt.Errorf("remediate apply: who am I: %w", err)
 	}
 	j := e.o.Store
-	id, err := newRunID(ctx, j, e.o.Now())
+	id, err := newRunID(ctx, j, e.o.Now(), e.o.Discover.Shard.Suffix())
 	if err != nil {
 		return nil, err
 	}

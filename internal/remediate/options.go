@@ -37,8 +37,11 @@ const (
 type Options struct {
 	// Store holds the findings and the journal.
 	Store store.Store
-	// Discover selects accounts (Include, Exclude) and regions, and says
-	// which role to assume in member accounts.
+	// Discover selects accounts (Include, Exclude, Shard) and regions,
+	// and says which role to assume in member accounts. With
+	// Discover.Shard a plan or apply fixes only the findings of that
+	// share of the accounts, and an apply is a run of its own (its ID
+	// ends in shard.Spec.Suffix), rolled back on its own.
 	Discover org.Options
 	// Controls, Findings (IDs or unique prefixes) and Severities select
 	// the failing findings to fix; Controls or Findings is required for

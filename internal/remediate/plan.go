@@ -279,6 +279,9 @@ func (e *engine) select_(items []*Item, bad []string) error {
 	if len(why) > 0 {
 		return inputErr("exemption tags that cannot be read; nothing was changed:\n  %s", strings.Join(why, "\n  "))
 	}
+	if len(e.items) == 0 && !e.o.Discover.Shard.All() {
+		return inputErr("no failing finding of the selection is in the accounts and regions selected and in shard %s: nothing to fix", e.o.Discover.Shard)
+	}
 	if len(e.items) == 0 {
 		return inputErr("no failing finding of the selection is in the accounts and regions selected: nothing to fix")
 	}

@@ -110,7 +110,7 @@ func (e *engine) rollback(ctx context.Context, cfg aws.Config, undo store.Baseli
 		e.items = append(e.items, it)
 		byItem[it] = s
 	}
-	id, err := newRunID(ctx, j, e.o.Now())
+	id, err := newRunID(ctx, j, e.o.Now(), "")
 	if err != nil {
 		return nil, err
 	}

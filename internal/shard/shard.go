@@ -73,3 +73,13 @@ func Of(account string, n int) int {
 func (s Spec) Contains(account string) bool {
 	return s.All() || Of(account, s.Count) == s.Index
 }
+
+// Suffix is what a run of shard s adds to its generated ID, "-shard2of4"
+// ("" for the whole organization): shards started at the same instant
+// get distinct runs, and a run's ID says which share it worked on.
+func (s Spec) Suffix() string {
+	if s.All() {
+		return ""
+	}
+	return fmt.Sprintf("-shard%dof%d", s.Index, s.Count)
+}

@@ -695,3 +695,78 @@ func TestServiceDelivery(t *testing.T) {
 		t.Errorf("delivered = %+v", msgs)
 	}
 }
+
+// TestWorkerContract: what a queue worker relies on. The last receive
+// a redrive policy allows reports ApproximateReceiveCount equal to
+// maxReceiveCount; a message released at once (ChangeMessageVisibility
+// 0) counts its receive, and the receive after the last moves it to the
+// dead-letter queue, a long poll included, which then ends empty at its
+// WaitTimeSeconds; a handle whose visibility timeout ended cannot extend
+// it any more (the heartbeat learns it lost the message); a long poll
+// wakes when a visibility timeout ends on the SQS clock.
+func TestWorkerContract(t *testing.T) {
+	f := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dlq := f.create(t, "work-dlq", nil)
+	src := f.create(t, "work", map[string]string{"VisibilityTimeout": "30",
+		"RedrivePolicy": `{"deadLetterTargetArn":"` + f.attrs(t, dlq)["QueueArn"] + `","maxReceiveCount":3}`})
+	if got := f.attrs(t, src)["RedrivePolicy"]; !strings.Contains(got, `"maxReceiveCount":3`) {
+		t.Errorf("RedrivePolicy = %s", got)
+	}
+	id := f.send(t, src, `{"version":1}`)
+	count := []types.MessageSystemAttributeName{types.MessageSystemAttributeNameApproximateReceiveCount}
+	for i := 1; i <= 3; i++ {
+		got := f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src), WaitTimeSeconds: 1, MessageSystemAttributeNames: count})
+		if len(got) != 1 || got[0].Attributes["ApproximateReceiveCount"] != strconv.Itoa(i) {
+			t.Fatalf("receive %d = %+v", i, got)
+		}
+		must[*sqssdk.ChangeMessageVisibilityOutput](t, "release")(f.c.ChangeMessageVisibility(ctx, &sqssdk.ChangeMessageVisibilityInput{QueueUrl: aws.String(src), ReceiptHandle: got[0].ReceiptHandle, VisibilityTimeout: 0}))
+	}
+	if got := f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src), WaitTimeSeconds: 1}); len(got) != 0 {
+		t.Fatalf("a fourth receive got %+v", got)
+	}
+	got := f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(dlq)})
+	if len(got) != 1 || aws.ToString(got[0].MessageId) != id {
+		t.Fatalf("dead-letter queue = %+v", got)
+	}
+
+	// The heartbeat: extend while in flight; once the timeout ended,
+	// the same handle is refused.
+	f.send(t, src, "slow")
+	m := f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src), VisibilityTimeout: 2})
+	if len(m) != 1 {
+		t.Fatalf("receive = %+v", m)
+	}
+	f.clock.Advance(time.Second)
+	must[*sqssdk.ChangeMessageVisibilityOutput](t, "extend")(f.c.ChangeMessageVisibility(ctx, &sqssdk.ChangeMessageVisibilityInput{QueueUrl: aws.String(src), ReceiptHandle: m[0].ReceiptHandle, VisibilityTimeout: 2}))
+	f.clock.Advance(1500 * time.Millisecond)
+	if got := f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src)}); len(got) != 0 {
+		t.Fatalf("an extended message was received: %+v", got)
+	}
+	f.clock.Advance(time.Second)
+	_, err := f.c.ChangeMessageVisibility(ctx, &sqssdk.ChangeMessageVisibilityInput{QueueUrl: aws.String(src), ReceiptHandle: m[0].ReceiptHandle, VisibilityTimeout: 2})
+	if code(err) != "AWS.SimpleQueueService.MessageNotInflight" {
+		t.Errorf("extend after the timeout ended: %v", err)
+	}
+
+	// A long poll wakes when a visibility timeout ends on the SQS clock.
+	m = f.receive(t, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src), VisibilityTimeout: 5})
+	if len(m) != 1 {
+		t.Fatalf("receive = %+v", m)
+	}
+	type result struct {
+		out *sqssdk.ReceiveMessageOutput
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := f.c.ReceiveMessage(ctx, &sqssdk.ReceiveMessageInput{QueueUrl: aws.String(src), WaitTimeSeconds: 20})
+		done <- result{out, err}
+	}()
+	f.waitForLongPoll(t)
+	f.clock.Advance(5 * time.Second)
+	if r := <-done; r.err != nil || len(r.out.Messages) != 1 || aws.ToString(r.out.Messages[0].Body) != "slow" {
+		t.Fatalf("long poll over a visibility timeout = %+v, %v", r.out, r.err)
+	}
+}
