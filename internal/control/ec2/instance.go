@@ -27,7 +27,7 @@ func instanceControl(judge func(in *control.Input, i *ec2.Instance)) func(*contr
 func ec2_8() *control.Control {
 	return &control.Control{
 		ID:           "EC2.8",
-		Title:        "Amazon EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)",
+		Title:        "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)",
 		Service:      "EC2",
 		Severity:     control.High,
 		ResourceType: typeInstance,

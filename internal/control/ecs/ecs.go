@@ -134,7 +134,7 @@ func rootUser(user string) bool {
 func ecs1() *control.Control {
 	return taskDefinitionControl(control.Control{
 		ID:       "ECS.1",
-		Title:    "Amazon ECS task definitions should have secure networking modes and user definitions.",
+		Title:    "Amazon ECS task definitions should have secure networking modes and user definitions",
 		Severity: control.High,
 		Rationale: "A task in host network mode shares the instance's network stack; a container in it that runs as root " +
 			"without having been made privileged on purpose is an unplanned escalation: it can bind any host port and " +

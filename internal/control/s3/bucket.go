@@ -12,7 +12,7 @@ import (
 func tlsOnly() *control.Control {
 	return &control.Control{
 		ID:           "S3.5",
-		Title:        "S3 buckets should require requests to use Secure Socket Layer",
+		Title:        "S3 general purpose buckets should require requests to use SSL",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
@@ -53,7 +53,7 @@ var blockedActions = []string{"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:Pu
 func crossAccountActions() *control.Control {
 	return &control.Control{
 		ID:           "S3.6",
-		Title:        "S3 permissions granted to other AWS accounts in bucket policies should be restricted",
+		Title:        "S3 general purpose bucket policies should restrict access to other AWS accounts",
 		Service:      "S3",
 		Severity:     control.High,
 		ResourceType: typeBucket,
@@ -92,7 +92,7 @@ func crossAccountActions() *control.Control {
 func accessLogging() *control.Control {
 	return &control.Control{
 		ID:           "S3.9",
-		Title:        "S3 bucket server access logging should be enabled",
+		Title:        "S3 general purpose buckets should have server access logging enabled",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
@@ -129,7 +129,7 @@ func logTarget(l *s3snap.Logging) string {
 func noACLs() *control.Control {
 	return &control.Control{
 		ID:           "S3.12",
-		Title:        "S3 access control lists (ACLs) should not be used to manage user access to buckets",
+		Title:        "ACLs should not be used to manage user access to S3 general purpose buckets",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
