@@ -99,8 +99,11 @@ func configRecorder() Item {
 			s := env.Settings.Config
 			w := configState{Recording: true}
 			r := recorder{Name: "default", RoleARN: "arn:aws:iam::" + env.Target.Account + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"}
+			// An existing recorder keeps its name but moves to the
+			// service-linked role: Security Hub's Config.1 fails a
+			// recorder under any other role unless the spec names one.
 			if cur.Recorder != nil {
-				r.Name, r.RoleARN = cur.Recorder.Name, cur.Recorder.RoleARN
+				r.Name = cur.Recorder.Name
 			}
 			if s.Role != nil {
 				r.RoleARN = *s.Role

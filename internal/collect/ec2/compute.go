@@ -26,6 +26,7 @@ func readInstances(ctx context.Context, r *reader, e *ec2.EC2) error {
 					Platform: string(i.Platform), KeyName: aws.ToString(i.KeyName), VPCID: aws.ToString(i.VpcId),
 					SubnetID: aws.ToString(i.SubnetId), PrivateIP: aws.ToString(i.PrivateIpAddress),
 					PublicIP: aws.ToString(i.PublicIpAddress), LaunchTime: aws.ToTime(i.LaunchTime), Tags: tags(i.Tags),
+					StateReason: aws.ToString(i.StateTransitionReason), Virtualization: string(i.VirtualizationType),
 				}
 				if s := i.State; s != nil {
 					x.State = string(s.Name)

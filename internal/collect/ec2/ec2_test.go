@@ -224,8 +224,12 @@ func TestNeglected(t *testing.T) {
 	if i.PublicIP != "52.31.0.99" || i.Metadata.HTTPTokens != "optional" || i.Metadata.HTTPPutResponseHopLimit != 5 {
 		t.Errorf("instance = %+v", i)
 	}
-	if stopped := instance(t, e, "i-0de700000001c0d03"); stopped.State != "stopped" || stopped.InstanceProfileARN != "" {
+	if stopped := instance(t, e, "i-0de700000001c0d03"); stopped.State != "stopped" || stopped.InstanceProfileARN != "" ||
+		!strings.HasPrefix(stopped.StateReason, "User initiated (") || stopped.Virtualization != "paravirtual" {
 		t.Errorf("stopped instance = %+v", stopped)
+	}
+	if i.Virtualization != "hvm" || i.StateReason != "" {
+		t.Errorf("running instance: virtualization %q, state reason %q", i.Virtualization, i.StateReason)
 	}
 	data := find(t, e.Volumes, "vol-0de700000001f0005", func(v ec2.Volume) string { return v.ID })
 	if data.Encrypted || len(data.Attachments) != 0 || data.State != "available" || data.Type != "gp2" || data.Size != 500 {

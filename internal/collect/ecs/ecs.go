@@ -192,6 +192,9 @@ func taskDefinitions(ctx context.Context, c *ecsapi.Client, families []string) (
 func taskDefinition(td *ecstypes.TaskDefinition) *ecs.TaskDefinition {
 	v := &ecs.TaskDefinition{ARN: aws.ToString(td.TaskDefinitionArn), Family: aws.ToString(td.Family), Revision: int(td.Revision),
 		NetworkMode: string(td.NetworkMode), PidMode: string(td.PidMode), Containers: []*ecs.Container{}}
+	if p := td.RuntimePlatform; p != nil {
+		v.OSFamily = string(p.OperatingSystemFamily)
+	}
 	for _, cd := range td.ContainerDefinitions {
 		ct := &ecs.Container{Name: aws.ToString(cd.Name), User: aws.ToString(cd.User), Privileged: cd.Privileged,
 			ReadonlyRootFilesystem: cd.ReadonlyRootFilesystem}

@@ -43,7 +43,7 @@ func TestProduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Clusters) != 2 || len(e.TaskDefinitions) != 3 {
+	if len(e.Clusters) != 2 || len(e.TaskDefinitions) != 4 {
 		t.Fatalf("ecs = %+v", e)
 	}
 	byName := map[string]*snapecs.TaskDefinition{}
@@ -56,6 +56,9 @@ func TestProduction(t *testing.T) {
 		fmt.Sprint(co.Containers[0].Environment) != "[PAYMENTS_ENV]" || co.Containers[0].LogDriver != "awslogs" ||
 		co.Containers[0].ReadonlyRootFilesystem == nil || !*co.Containers[0].ReadonlyRootFilesystem || co.Containers[0].Privileged != nil {
 		t.Errorf("checkout-api = %+v %+v", co, co.Containers[0])
+	}
+	if win := byName["invoice-renderer"]; win.OSFamily != "WINDOWS_SERVER_2022_CORE" || byName["log-shipper"].OSFamily != "" {
+		t.Errorf("OS families: invoice-renderer %q, log-shipper %q", win.OSFamily, byName["log-shipper"].OSFamily)
 	}
 	ls := byName["log-shipper"]
 	if ls.NetworkMode != "host" || ls.PidMode != "host" || ls.Containers[0].User != "root" || !*ls.Containers[0].Privileged {
@@ -124,7 +127,7 @@ func TestDetailDenied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.TaskDefinitions) != 3 {
+	if len(e.TaskDefinitions) != 4 {
 		t.Fatalf("task definitions = %+v", e.TaskDefinitions)
 	}
 	for _, td := range e.TaskDefinitions {

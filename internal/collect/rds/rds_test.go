@@ -180,7 +180,7 @@ func TestClustersAndSubscriptions(t *testing.T) {
 	if i := instance(t, r, "findings-db"); i.MasterUsername != "findings_admin" {
 		t.Errorf("master username = %q", i.MasterUsername)
 	}
-	if len(r.EventSubscriptions) != 2 {
+	if len(r.EventSubscriptions) != 4 {
 		t.Fatalf("subscriptions = %+v", r.EventSubscriptions)
 	}
 	e := r.EventSubscriptions[1]

@@ -37,6 +37,7 @@ const (
 	codeNoOwnership  = "OwnershipControlsNotFoundError"
 	codeNoEncryption = "ServerSideEncryptionConfigurationNotFoundError"
 	codeNoTags       = "NoSuchTagSet"
+	codeNoLifecycle  = "NoSuchLifecycleConfiguration"
 )
 
 // Collector returns the s3 collector.
@@ -55,6 +56,7 @@ func Collector() collect.Collector {
 			"s3:GetBucketLogging",
 			"s3:GetBucketVersioning",
 			"s3:GetEncryptionConfiguration",
+			"s3:GetLifecycleConfiguration",
 			"s3:GetBucketTagging",
 			"s3:GetAccountPublicAccessBlock",
 			"s3:ListAccessPoints",
@@ -217,6 +219,15 @@ func (c *collector) bucket(ctx context.Context, b *s3snap.Bucket) error {
 		b.Encryption = encryption(out.ServerSideEncryptionConfiguration)
 	} else if awsx.Code(err) != codeNoEncryption {
 		fail(s3snap.DetailEncryption, err)
+	}
+
+	if out, err := c.s3.GetBucketLifecycleConfiguration(ctx, &s3api.GetBucketLifecycleConfigurationInput{Bucket: name}, opt); err == nil {
+		b.Lifecycle = []s3snap.LifecycleRule{}
+		for _, r := range out.Rules {
+			b.Lifecycle = append(b.Lifecycle, s3snap.LifecycleRule{ID: aws.ToString(r.ID), Enabled: r.Status == s3types.ExpirationStatusEnabled})
+		}
+	} else if awsx.Code(err) != codeNoLifecycle {
+		fail(s3snap.DetailLifecycle, err)
 	}
 
 	if out, err := c.s3.GetBucketTagging(ctx, &s3api.GetBucketTaggingInput{Bucket: name}, opt); err == nil {

@@ -111,6 +111,12 @@ func TestHardened(t *testing.T) {
 	if access := bucket(t, st, "s3-access-logs-"+logArchive+"-us-east-1"); access.MFADelete != "" || access.Encryption.Algorithm != "AES256" {
 		t.Errorf("access-log bucket: MFA delete %q, encryption %+v", access.MFADelete, access.Encryption)
 	}
+	if l := b.Lifecycle; len(l) != 1 || l[0].ID != "archive-then-expire" || !l[0].Enabled {
+		t.Errorf("lifecycle = %+v", l)
+	}
+	if art := bucket(t, st, "security-artifacts-"+logArchive); art.Lifecycle != nil || len(art.Errors) != 0 {
+		t.Errorf("bucket without a lifecycle configuration: lifecycle %+v, errors %v", art.Lifecycle, art.Errors)
+	}
 
 	// The VPC-only access point in the home region.
 	if len(st.AccessPoints) != 1 {
@@ -215,6 +221,7 @@ func TestDetailDenied(t *testing.T) {
 	s.SetFaults(sim.Faults{Deny: []sim.DenyRule{
 		{Account: paymentsDv, Region: "us-west-2", Service: "s3", Action: "GetBucketPolicy"},
 		{Account: paymentsDv, Service: "s3", Action: "GetBucketEncryption"},
+		{Account: paymentsDv, Service: "s3", Action: "GetBucketLifecycleConfiguration"},
 	}})
 	st := collectS3(t, s, paymentsDv)
 	ci := bucket(t, st, "payments-dev-ci-artifacts-"+paymentsDv)
@@ -231,6 +238,9 @@ func TestDetailDenied(t *testing.T) {
 	for _, b := range st.Buckets {
 		if _, ok := b.Err(s3snap.DetailEncryption); !ok || b.Encryption != nil {
 			t.Errorf("%s: encryption error missing (%v), encryption %+v", b.Name, b.Errors, b.Encryption)
+		}
+		if e, ok := b.Err(s3snap.DetailLifecycle); !ok || !strings.HasPrefix(e, "AccessDenied") || b.Lifecycle != nil {
+			t.Errorf("%s: lifecycle error missing (%v), lifecycle %+v", b.Name, b.Errors, b.Lifecycle)
 		}
 	}
 }

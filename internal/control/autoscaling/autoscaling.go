@@ -64,7 +64,7 @@ func launchConfigControl(c control.Control, judge func(in *control.Input, m snap
 func as1() *control.Control {
 	return groupControl(control.Control{
 		ID:       "AutoScaling.1",
-		Title:    "Auto Scaling groups associated with a load balancer should use ELB health checks",
+		Title:    "Amazon EC2 Auto Scaling groups associated with a load balancer should use ELB health checks",
 		Severity: control.Low,
 		Rationale: "With EC2 health checks only, an instance whose application has stopped answering stays in " +
 			"service as long as the instance runs; the load balancer's checks let the group replace it.",
@@ -113,7 +113,7 @@ func plural(n int, what string) string {
 func as3() *control.Control {
 	return launchConfigControl(control.Control{
 		ID:       "AutoScaling.3",
-		Title:    "Auto Scaling group launch configurations should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)",
+		Title:    "Amazon EC2 Auto Scaling group launch configurations should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)",
 		Severity: control.High,
 		Rationale: "IMDSv1 answers any GET request, so a server-side request forgery in an application hands out the " +
 			"instance role's credentials; IMDSv2's session tokens stop that.",
@@ -140,7 +140,7 @@ func as3() *control.Control {
 func as5() *control.Control {
 	return launchConfigControl(control.Control{
 		ID:       "AutoScaling.5",
-		Title:    "Amazon EC2 instances launched using Auto Scaling group launch configurations should not have Public IP addresses",
+		Title:    "Amazon EC2 instances launched using Amazon EC2 Auto Scaling group launch configurations should not have Public IP addresses",
 		Severity: control.High,
 		Rationale: "Instances with public IP addresses are reachable from the internet wherever their security " +
 			"groups allow it; a group's instances belong in private subnets behind a load balancer.",
@@ -158,7 +158,7 @@ func as5() *control.Control {
 func as6() *control.Control {
 	return groupControl(control.Control{
 		ID:       "AutoScaling.6",
-		Title:    "Auto Scaling groups should use multiple instance types in multiple Availability Zones",
+		Title:    "Amazon EC2 Auto Scaling groups should use multiple instance types in multiple Availability Zones",
 		Severity: control.Medium,
 		Rationale: "A group tied to one instance type cannot launch when that type runs out of capacity in a zone; " +
 			"several types keep it scaling.",

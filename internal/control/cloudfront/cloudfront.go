@@ -210,7 +210,7 @@ func cf6() *control.Control {
 
 func cf7() *control.Control {
 	return distributionControl(control.Control{
-		ID: "CloudFront.7", Title: "CloudFront distributions should use custom SSL/TLS certificates", Severity: control.Low,
+		ID: "CloudFront.7", Title: "CloudFront distributions should use custom SSL/TLS certificates", Severity: control.Medium,
 		Rationale: "With the default *.cloudfront.net certificate, viewers reach the site under a CloudFront host name rather than " +
 			"the organization's own domain, and the minimum TLS version cannot be raised above TLSv1.",
 		Remediation: "Request or import a certificate for the distribution's alternate domain names in AWS Certificate Manager in " +

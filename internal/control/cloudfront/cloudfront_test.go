@@ -30,7 +30,7 @@ func byID(t *testing.T, id string) *control.Control {
 
 func TestCatalog(t *testing.T) {
 	want := map[string]control.Severity{"CloudFront.1": control.High, "CloudFront.3": control.Medium, "CloudFront.4": control.Low,
-		"CloudFront.5": control.Medium, "CloudFront.6": control.Medium, "CloudFront.7": control.Low, "CloudFront.8": control.Low,
+		"CloudFront.5": control.Medium, "CloudFront.6": control.Medium, "CloudFront.7": control.Medium, "CloudFront.8": control.Low,
 		"CloudFront.9": control.Medium, "CloudFront.10": control.Medium, "CloudFront.12": control.High, "CloudFront.13": control.Medium}
 	cs := cloudfront.Controls()
 	if len(cs) != len(want) {

@@ -155,7 +155,9 @@ func codebuild5() *control.Control {
 		Title:    "CodeBuild project environments should not have privileged mode enabled",
 		Severity: control.High,
 		Rationale: "Privileged mode gives the build container root access to the build host's devices (it exists to " +
-			"run a Docker daemon): code from the repository, or a dependency it pulls, gets that power.",
+			"run a Docker daemon): code from the repository, or a dependency it pulls, gets that power. Security Hub " +
+			"retired this control in April 2024 and it is no longer part of FSBP; Guardrail keeps the check, outside " +
+			"the FSBP score.",
 		Remediation: "Turn privileged mode off unless the project builds Docker images; for those, keep the project " +
 			"apart, limit who may change its source and buildspec.\n" +
 			update + "--environment 'type=LINUX_CONTAINER,image=<image>,computeType=<type>,privilegedMode=false'",

@@ -18,15 +18,17 @@ func Controls() []*control.Control {
 func config1() *control.Control {
 	return &control.Control{
 		ID:           "Config.1",
-		Title:        "AWS Config should be enabled",
+		Title:        "AWS Config should be enabled and use the service-linked role for resource recording",
 		Service:      "Config",
-		Severity:     control.Medium,
+		Severity:     control.Critical,
 		ResourceType: "AwsAccount",
 		Needs:        []string{"config"},
 		Check:        checkEnabled,
 		Rationale: "AWS Config records how every resource is configured and how that changes, which security " +
 			"investigations, change tracking and compliance audits depend on. A region without a running recorder " +
-			"is a region where changes leave no history.",
+			"is a region where changes leave no history. Security Hub also requires the recorder to use the " +
+			"service-linked role AWSServiceRoleForConfig: a customer role can lack the permissions AWS Config needs " +
+			"and lets whoever controls it stop or narrow the recording.",
 		Remediation: "Console: AWS Config > Settings (or Get started) in the region; choose \"Record all resources " +
 			"supported in this region\", include global resources (IAM) in the home region, choose the delivery " +
 			"bucket, and start recording.\n" +
@@ -39,9 +41,13 @@ func config1() *control.Control {
 	}
 }
 
+// configSLR ends the ARN of AWS Config's service-linked role.
+const configSLR = ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+
 // checkEnabled passes a region whose customer-managed recorder records
 // every supported resource type, is running, last delivered without
-// failure, and has a delivery channel. In the account's home region the
+// failure, uses the service-linked role (Security Hub's default,
+// includeConfigServiceLinkedRoleCheck=true), and has a delivery channel. In the account's home region the
 // recorder must also record global resource types: CIS 3.3 requires them
 // in one region, and Guardrail expects that region to be the home region.
 func checkEnabled(in *control.Input) {
@@ -77,6 +83,12 @@ func checkEnabled(in *control.Input) {
 			why = " (" + why + ")"
 		}
 		bad = append(bad, fmt.Sprintf("recorder %s last failed to record%s", r.Name, why))
+	}
+	switch {
+	case r.RoleARN == "":
+		unknown = append(unknown, "the IAM role of recorder "+r.Name+" (not reported)")
+	case !strings.HasSuffix(r.RoleARN, configSLR):
+		bad = append(bad, fmt.Sprintf("recorder %s uses the role %s, not the service-linked role AWSServiceRoleForConfig", r.Name, r.RoleARN))
 	}
 	if !r.AllSupported {
 		switch {

@@ -15,7 +15,8 @@ const home, other = "us-east-1", "eu-west-1"
 
 func recording(name string, global bool) config.Recorder {
 	return config.Recorder{Name: name, AllSupported: true, IncludeGlobalResourceTypes: global,
-		Status: &config.RecorderStatus{Recording: true, LastStatus: "Success"}}
+		RoleARN: "arn:aws:iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+		Status:  &config.RecorderStatus{Recording: true, LastStatus: "Success"}}
 }
 
 func channel() []config.DeliveryChannel {
@@ -24,7 +25,7 @@ func channel() []config.DeliveryChannel {
 
 func TestConfig1(t *testing.T) {
 	c := ctl.Controls()[0]
-	if c.ID != "Config.1" || c.Severity != control.Medium || c.Global || c.ResourceType != "AwsAccount" {
+	if c.ID != "Config.1" || c.Severity != control.Critical || c.Global || c.ResourceType != "AwsAccount" {
 		t.Fatalf("control = %+v", c)
 	}
 	stopped := recording("default", true)
@@ -35,6 +36,10 @@ func TestConfig1(t *testing.T) {
 	some.AllSupported, some.IncludeGlobalResourceTypes, some.ResourceTypes = false, false, []string{"AWS::EC2::Instance"}
 	excl := recording("default", false)
 	excl.AllSupported, excl.ExcludedResourceTypes = false, []string{"AWS::EC2::NetworkInterface"}
+	customRole := recording("default", false)
+	customRole.RoleARN = "arn:aws:iam::111111111111:role/config-recorder"
+	noRole := recording("default", false)
+	noRole.RoleARN = ""
 	noStatus := recording("default", true)
 	noStatus.Status = nil
 	linked := config.Recorder{Name: "AWSConfigurationRecorderForSecurityHub", ServicePrincipal: "securityhub.amazonaws.com",
@@ -56,6 +61,8 @@ func TestConfig1(t *testing.T) {
 		{"failing", other, &config.Config{Recorders: []config.Recorder{failing}, Channels: channel()}, control.Failed, "AccessDenied: bucket policy"},
 		{"selected types only", other, &config.Config{Recorders: []config.Recorder{some}, Channels: channel()}, control.Failed, "only 1 selected"},
 		{"exclusions", other, &config.Config{Recorders: []config.Recorder{excl}, Channels: channel()}, control.Failed, "excludes 1"},
+		{"customer-managed role", other, &config.Config{Recorders: []config.Recorder{customRole}, Channels: channel()}, control.Failed, "not the service-linked role AWSServiceRoleForConfig"},
+		{"role not reported", other, &config.Config{Recorders: []config.Recorder{noRole}, Channels: channel()}, control.Error, "IAM role of recorder default"},
 		{"no delivery channel", other, &config.Config{Recorders: []config.Recorder{recording("default", false)}}, control.Failed, "no delivery channel"},
 		{"customer recorder beside a linked one", other, &config.Config{Recorders: []config.Recorder{linked, recording("default", false)}, Channels: channel()}, control.Passed, ""},
 		{"status unknown", other, &config.Config{Recorders: []config.Recorder{noStatus}, Channels: channel(),

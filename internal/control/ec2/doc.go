@@ -1,5 +1,6 @@
 // Package ec2 holds the controls on EC2, VPC and EBS state: instance
-// metadata, exposure and roles; launch templates; security groups and
+// metadata, exposure and roles, how long a stopped instance has been
+// stopped (EC2.4) and paravirtual instances (EC2.24); launch templates; security groups and
 // network ACLs; flow logs, subnets, endpoints and transit gateways; EBS
 // encryption and snapshot sharing. They read snapshot/ec2 only; this
 // package must not import the AWS SDK.

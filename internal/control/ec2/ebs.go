@@ -92,7 +92,7 @@ func ec2_3() *control.Control {
 func ec2_7() *control.Control {
 	return &control.Control{
 		ID:           "EC2.7",
-		Title:        "Amazon EBS default encryption should be enabled",
+		Title:        "EBS default encryption should be enabled",
 		Service:      "EC2",
 		Severity:     control.Medium,
 		ResourceType: typeAccount,

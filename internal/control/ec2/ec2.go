@@ -29,8 +29,8 @@ const (
 // Controls returns the EC2 controls.
 func Controls() []*control.Control {
 	return []*control.Control{
-		ec2_1(), ec2_2(), ec2_3(), ec2_6(), ec2_7(), ec2_8(), ec2_9(), ec2_10(), ec2_15(),
-		ec2_18(), ec2_19(), ec2_21(), ec2_23(), ec2_25(), ec2_53(), ec2_54(), ec2_170(), grEC2_1(),
+		ec2_1(), ec2_2(), ec2_3(), ec2_4(), ec2_6(), ec2_7(), ec2_8(), ec2_9(), ec2_10(), ec2_15(),
+		ec2_18(), ec2_19(), ec2_21(), ec2_23(), ec2_24(), ec2_25(), ec2_53(), ec2_54(), ec2_170(), grEC2_1(),
 	}
 }
 

@@ -231,6 +231,44 @@ func TestEC2_8(t *testing.T) {
 	))
 }
 
+func TestEC2_4(t *testing.T) {
+	// controltest.Now is 2026-06-01 12:00 UTC.
+	stop := func(reason string) func(*ec2.Instance) { return func(i *ec2.Instance) { i.StateReason = reason } }
+	run(t, ec2_4(), append(common(ec2.PartInstances),
+		tc{name: "instances", e: &ec2.EC2{Instances: []ec2.Instance{
+			inst("i-run", "running", nil),
+			inst("i-recent", "stopped", stop("User initiated (2026-05-20 08:00:00 GMT)")),
+			inst("i-edge", "stopped", stop("User initiated (2026-05-02 12:00:00 GMT)")),
+			inst("i-old", "stopped", stop("User initiated (2025-07-16 09:30:00 GMT)")),
+			inst("i-why", "stopped", stop("Server.InternalError")),
+			inst("i-none", "stopped", nil),
+			inst("i-gone", "terminated", stop("User initiated (2024-01-01 00:00:00 GMT)")),
+		}}, want: map[string]control.Status{
+			arn("instance/i-run"): P, arn("instance/i-recent"): P, arn("instance/i-edge"): P,
+			arn("instance/i-old"): F, arn("instance/i-why"): E, arn("instance/i-none"): E,
+		}, reasons: map[string]string{
+			arn("instance/i-recent"): "stopped 12 days ago", arn("instance/i-edge"): "stopped 30 days ago",
+			arn("instance/i-old"): "320 days ago, on 2025-07-16", arn("instance/i-why"): "Server.InternalError",
+		}},
+	))
+}
+
+func TestEC2_24(t *testing.T) {
+	virt := func(v string) func(*ec2.Instance) {
+		return func(i *ec2.Instance) { i.Virtualization, i.Type = v, "m1.small" }
+	}
+	run(t, ec2_24(), append(common(ec2.PartInstances),
+		tc{name: "instances", e: &ec2.EC2{Instances: []ec2.Instance{
+			inst("i-hvm", "running", virt("hvm")),
+			inst("i-pv", "stopped", virt("paravirtual")),
+			inst("i-unk", "running", nil),
+			inst("i-gone", "terminated", virt("paravirtual")),
+		}}, want: map[string]control.Status{
+			arn("instance/i-hvm"): P, arn("instance/i-pv"): F, arn("instance/i-unk"): E,
+		}, reasons: map[string]string{arn("instance/i-pv"): "paravirtual .*m1.small"}},
+	))
+}
+
 func TestEC2_9(t *testing.T) {
 	run(t, ec2_9(), append(common(ec2.PartInstances),
 		tc{name: "instances", e: &ec2.EC2{Instances: []ec2.Instance{
@@ -473,14 +511,15 @@ func TestEC2_23(t *testing.T) {
 }
 
 func TestControls(t *testing.T) {
-	want := []string{"EC2.1", "EC2.2", "EC2.3", "EC2.6", "EC2.7", "EC2.8", "EC2.9", "EC2.10", "EC2.15",
-		"EC2.18", "EC2.19", "EC2.21", "EC2.23", "EC2.25", "EC2.53", "EC2.54", "EC2.170", "GR.EC2.1"}
+	want := []string{"EC2.1", "EC2.2", "EC2.3", "EC2.4", "EC2.6", "EC2.7", "EC2.8", "EC2.9", "EC2.10", "EC2.15",
+		"EC2.18", "EC2.19", "EC2.21", "EC2.23", "EC2.24", "EC2.25", "EC2.53", "EC2.54", "EC2.170", "GR.EC2.1"}
 	var got []string
 	severities := map[string]control.Severity{
 		"EC2.1": control.Critical, "EC2.2": control.High, "EC2.3": control.Medium, "EC2.6": control.Medium,
 		"EC2.7": control.Medium, "EC2.8": control.High, "EC2.9": control.High, "EC2.10": control.Medium,
 		"EC2.15": control.Medium, "EC2.18": control.High, "EC2.19": control.Critical, "EC2.21": control.Medium,
 		"EC2.23": control.High, "EC2.25": control.High, "EC2.170": control.Low,
+		"EC2.4": control.Medium, "EC2.24": control.Medium,
 		"EC2.53": control.High, "EC2.54": control.High, "GR.EC2.1": control.Medium,
 	}
 	cs := Controls()

@@ -65,7 +65,7 @@ func or(sources []string) string {
 func ec2_2() *control.Control {
 	return &control.Control{
 		ID:           "EC2.2",
-		Title:        "The VPC default security group should not allow inbound and outbound traffic",
+		Title:        "VPC default security groups should not allow inbound or outbound traffic",
 		Service:      "EC2",
 		Severity:     control.High,
 		ResourceType: typeSecurityGroup,

@@ -78,7 +78,13 @@ func taskDefinitionControl(c control.Control, judge func(in *control.Input, m sn
 // containerControl judges every container of a task definition with bad,
 // which says what is wrong with one ("" when nothing).
 func containerControl(c control.Control, pass string, bad func(ct *ecs.Container) string) *control.Control {
-	return taskDefinitionControl(c, func(in *control.Input, m snapshot.Meta, td *ecs.TaskDefinition) {
+	return taskDefinitionControl(c, containerJudge(pass, bad))
+}
+
+// containerJudge fails a task definition with a container bad finds
+// wrong, and passes it otherwise.
+func containerJudge(pass string, bad func(ct *ecs.Container) string) func(in *control.Input, m snapshot.Meta, td *ecs.TaskDefinition) {
+	return func(in *control.Input, m snapshot.Meta, td *ecs.TaskDefinition) {
 		var wrong []string
 		for _, ct := range td.Containers {
 			if why := bad(ct); why != "" {
@@ -90,7 +96,7 @@ func containerControl(c control.Control, pass string, bad func(ct *ecs.Container
 			return
 		}
 		in.Pass(m, "%s", pass)
-	})
+	}
 }
 
 func clusterMeta(in *control.Input, cl *ecs.Cluster) snapshot.Meta {
@@ -134,7 +140,7 @@ func rootUser(user string) bool {
 func ecs1() *control.Control {
 	return taskDefinitionControl(control.Control{
 		ID:       "ECS.1",
-		Title:    "Amazon ECS task definitions should have secure networking modes and user definitions.",
+		Title:    "Amazon ECS task definitions should have secure networking modes and user definitions",
 		Severity: control.High,
 		Rationale: "A task in host network mode shares the instance's network stack; a container in it that runs as root " +
 			"without having been made privileged on purpose is an unplanned escalation: it can bind any host port and " +
@@ -202,9 +208,18 @@ func ecs4() *control.Control {
 }
 
 func ecs5() *control.Control {
-	return containerControl(control.Control{
+	readOnly := containerJudge("every container has a read-only root filesystem", func(ct *ecs.Container) string {
+		switch {
+		case ct.ReadonlyRootFilesystem == nil:
+			return "readonlyRootFilesystem is not set (writable)"
+		case !*ct.ReadonlyRootFilesystem:
+			return "readonlyRootFilesystem is false"
+		}
+		return ""
+	})
+	return taskDefinitionControl(control.Control{
 		ID:       "ECS.5",
-		Title:    "ECS containers should be limited to read-only access to root filesystems",
+		Title:    "ECS task definitions should configure containers to be limited to read-only access to root filesystems",
 		Severity: control.High,
 		Rationale: "A writable root filesystem lets an intruder change the container's binaries and configuration " +
 			"and keep tools there; a read-only one limits writes to the volumes declared for them.",
@@ -213,14 +228,14 @@ func ecs5() *control.Control {
 			"CLI: aws ecs register-task-definition --cli-input-json file://taskdef.json; " +
 			"aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>:<revision>",
 		WellArchitected: []string{"SEC06"},
-	}, "every container has a read-only root filesystem", func(ct *ecs.Container) string {
-		switch {
-		case ct.ReadonlyRootFilesystem == nil:
-			return "readonlyRootFilesystem is not set (writable)"
-		case !*ct.ReadonlyRootFilesystem:
-			return "readonlyRootFilesystem is false"
+	}, func(in *control.Input, m snapshot.Meta, td *ecs.TaskDefinition) {
+		// Windows containers do not support readonlyRootFilesystem:
+		// Security Hub marks WINDOWS_SERVER task definitions not applicable.
+		if strings.HasPrefix(td.OSFamily, "WINDOWS_SERVER") {
+			in.NotApplicable(m, "Windows task definition (%s): readonlyRootFilesystem is not supported", td.OSFamily)
+			return
 		}
-		return ""
+		readOnly(in, m, td)
 	})
 }
 

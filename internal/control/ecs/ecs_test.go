@@ -120,7 +120,10 @@ func TestTaskDefinitionControls(t *testing.T) {
 		{"ECS.5", []*snapecs.TaskDefinition{
 			td("readonly", nil), td("unset", nil, ct("a", func(c *snapecs.Container) { c.ReadonlyRootFilesystem = nil })),
 			td("writable", nil, ct("a", func(c *snapecs.Container) { c.ReadonlyRootFilesystem = &no })), unreadable,
-		}, map[string]control.Status{tdARN("readonly"): P, tdARN("unset"): F, tdARN("writable"): F, unreadableARN: E}},
+			td("windows", func(d *snapecs.TaskDefinition) { d.OSFamily = "WINDOWS_SERVER_2022_CORE" }, ct("a", func(c *snapecs.Container) { c.ReadonlyRootFilesystem = nil })),
+			td("linux", func(d *snapecs.TaskDefinition) { d.OSFamily = "LINUX" }, ct("a", func(c *snapecs.Container) { c.ReadonlyRootFilesystem = nil })),
+		}, map[string]control.Status{tdARN("readonly"): P, tdARN("unset"): F, tdARN("writable"): F, unreadableARN: E,
+			tdARN("windows"): control.NotApplicable, tdARN("linux"): F}},
 		{"ECS.8", []*snapecs.TaskDefinition{
 			td("clean", nil),
 			td("key", nil, ct("a", func(c *snapecs.Container) { c.Environment = []string{"DB_HOST", "AWS_SECRET_ACCESS_KEY"} })),

@@ -13,7 +13,6 @@ package opensearch
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/snapshot"
@@ -169,13 +168,18 @@ func os7() *control.Control {
 	})
 }
 
+// LatestTLSPolicy is the one TLS security policy Opensearch.8 accepts:
+// Security Hub's tlsPolicies parameter, not customizable. The older
+// Policy-Min-TLS-1-2-2019-07 still allows ciphers without forward secrecy.
+const LatestTLSPolicy = "Policy-Min-TLS-1-2-PFS-2023-10"
+
 func os8() *control.Control {
 	return domainControl(control.Control{
 		ID:       "Opensearch.8",
 		Title:    "Connections to OpenSearch domains should be encrypted using the latest TLS security policy",
 		Severity: control.Medium,
-		Rationale: "Requiring HTTPS with a TLS 1.2 minimum policy keeps clients off TLS 1.0 and 1.1, whose " +
-			"weaknesses let traffic be downgraded or decrypted.",
+		Rationale: "Requiring HTTPS with the latest policy (TLS 1.2 minimum, forward-secret ciphers only) keeps " +
+			"clients off TLS 1.0 and 1.1 and off key exchanges whose recorded traffic a stolen key would decrypt.",
 		Remediation: "Console: the domain > Actions > Edit security configuration > Require HTTPS, TLS security policy " +
 			"Policy-Min-TLS-1-2-PFS-2023-10.\n" +
 			"CLI: aws opensearch update-domain-config --domain-name <name> --domain-endpoint-options " +
@@ -185,8 +189,8 @@ func os8() *control.Control {
 		switch {
 		case !d.EnforceHTTPS:
 			in.Fail(m, "HTTPS not required")
-		case !strings.HasPrefix(d.TLSPolicy, "Policy-Min-TLS-1-2-"):
-			in.Fail(m, "TLS security policy %s allows TLS before 1.2", orNone(d.TLSPolicy))
+		case d.TLSPolicy != LatestTLSPolicy:
+			in.Fail(m, "TLS security policy %s, not the latest (%s)", orNone(d.TLSPolicy), LatestTLSPolicy)
 		default:
 			in.Pass(m, "HTTPS required with %s", d.TLSPolicy)
 		}

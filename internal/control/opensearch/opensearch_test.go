@@ -79,7 +79,7 @@ func TestControls(t *testing.T) {
 		{"Opensearch.8", []*snapos.Domain{good("ok", nil), good("tls12", func(d *snapos.Domain) { d.TLSPolicy = "Policy-Min-TLS-1-2-2019-07" }),
 			good("tls10", func(d *snapos.Domain) { d.TLSPolicy = "Policy-Min-TLS-1-0-2019-07" }),
 			good("http", func(d *snapos.Domain) { d.EnforceHTTPS = false })},
-			map[string]control.Status{arn("ok"): P, arn("tls12"): P, arn("tls10"): F, arn("http"): F}},
+			map[string]control.Status{arn("ok"): P, arn("tls12"): F, arn("tls10"): F, arn("http"): F}},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
 			a := controltest.Account(region)

@@ -122,7 +122,7 @@ func rds15() *control.Control {
 func rds16() *control.Control {
 	return clusterControl(control.Control{
 		ID:       "RDS.16",
-		Title:    "RDS DB clusters should be configured to copy tags to snapshots",
+		Title:    "Aurora DB clusters should be configured to copy tags to DB snapshots",
 		Severity: control.Low,
 		Rationale: "Cluster snapshots that inherit the cluster's tags stay attributable to an owner and a data " +
 			"classification, so they are found, governed and cleaned up like the cluster.",

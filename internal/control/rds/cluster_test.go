@@ -102,17 +102,30 @@ func TestEventSubscriptions(t *testing.T) {
 		{ARN: esARN("everything"), Name: "everything", Enabled: true},
 		{ARN: esARN("off"), Name: "off", SourceType: "db-instance", Enabled: false},
 		{ARN: esARN("params"), Name: "params", SourceType: "db-parameter-group", Enabled: true},
+		{ARN: esARN("params-fail"), Name: "params-fail", SourceType: "db-parameter-group", Categories: []string{"failure"}, Enabled: true},
+		{ARN: esARN("sgs"), Name: "sgs", SourceType: "db-security-group", Categories: []string{"configuration change", "failure"}, Enabled: true},
+		{ARN: esARN("sgs-change"), Name: "sgs-change", SourceType: "db-security-group", Categories: []string{"configuration change"}, Enabled: true},
 	}
 	r := &snaprds.RDS{EventSubscriptions: subs}
 	check(t, "RDS.19", eval(t, byID(t, "RDS.19"), r), map[string]control.Status{
 		esARN("clusters"): P, esARN("cluster-failover"): F, esARN("instances"): N, esARN("instance-failures"): N,
-		esARN("everything"): P, esARN("off"): N, esARN("params"): N})
+		esARN("everything"): P, esARN("off"): N, esARN("params"): N,
+		esARN("params-fail"): N, esARN("sgs"): N, esARN("sgs-change"): N})
 	check(t, "RDS.20", eval(t, byID(t, "RDS.20"), r), map[string]control.Status{
 		esARN("clusters"): N, esARN("cluster-failover"): N, esARN("instances"): P, esARN("instance-failures"): F,
-		esARN("everything"): P, esARN("off"): F, esARN("params"): N})
+		esARN("everything"): P, esARN("off"): F, esARN("params"): N,
+		esARN("params-fail"): N, esARN("sgs"): N, esARN("sgs-change"): N})
+	check(t, "RDS.21", eval(t, byID(t, "RDS.21"), r), map[string]control.Status{
+		esARN("clusters"): N, esARN("cluster-failover"): N, esARN("instances"): N, esARN("instance-failures"): N,
+		esARN("everything"): P, esARN("off"): N, esARN("params"): P,
+		esARN("params-fail"): F, esARN("sgs"): N, esARN("sgs-change"): N})
+	check(t, "RDS.22", eval(t, byID(t, "RDS.22"), r), map[string]control.Status{
+		esARN("clusters"): N, esARN("cluster-failover"): N, esARN("instances"): N, esARN("instance-failures"): N,
+		esARN("everything"): P, esARN("off"): N, esARN("params"): N,
+		esARN("params-fail"): N, esARN("sgs"): P, esARN("sgs-change"): F})
 	// An unread list is one ERROR, never a pass.
 	r.Errors = map[string]string{"event_subscriptions": "AccessDenied: no"}
-	for _, id := range []string{"RDS.19", "RDS.20"} {
+	for _, id := range []string{"RDS.19", "RDS.20", "RDS.21", "RDS.22"} {
 		got := controltest.Statuses(t, controltest.Eval(byID(t, id), snapshotOf(r)))
 		check(t, id, got, map[string]control.Status{"AWS::::Account:111122223333@us-east-1": control.Error})
 	}

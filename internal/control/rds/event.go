@@ -82,3 +82,33 @@ func rds20() *control.Control {
 		WellArchitected: []string{"SEC04"},
 	}, "db-instance", []string{"maintenance", "configuration change", "failure"})
 }
+
+func rds21() *control.Control {
+	return subscriptionControl(control.Control{
+		ID:       "RDS.21",
+		Title:    "An RDS event notifications subscription should be configured for critical database parameter group events",
+		Severity: control.Low,
+		Rationale: "A parameter group change can turn off TLS enforcement, audit logging or other settings of " +
+			"every database that uses the group; a notification tells the team when it happens.",
+		Remediation: "Console: RDS > Event subscriptions > the subscription > Edit > Source type: Parameter groups; " +
+			"event categories: configuration change (or all) > Save.\n" +
+			"CLI: aws rds modify-event-subscription --subscription-name <name> --source-type db-parameter-group " +
+			"--event-categories \"configuration change\" --enabled",
+		WellArchitected: []string{"SEC04"},
+	}, "db-parameter-group", []string{"configuration change"})
+}
+
+func rds22() *control.Control {
+	return subscriptionControl(control.Control{
+		ID:       "RDS.22",
+		Title:    "An RDS event notifications subscription should be configured for critical database security group events",
+		Severity: control.Low,
+		Rationale: "A change to a DB security group changes who can reach the databases behind it, and a failure " +
+			"can cut them off; a notification tells the team when either happens.",
+		Remediation: "Console: RDS > Event subscriptions > the subscription > Edit > Source type: Security groups; " +
+			"event categories: configuration change and failure (or all) > Save.\n" +
+			"CLI: aws rds modify-event-subscription --subscription-name <name> --source-type db-security-group " +
+			"--event-categories \"configuration change\" failure --enabled",
+		WellArchitected: []string{"SEC04"},
+	}, "db-security-group", []string{"configuration change", "failure"})
+}

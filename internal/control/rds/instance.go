@@ -19,7 +19,7 @@ func clustered(engine string) bool {
 func rds2() *control.Control {
 	return instanceControl(control.Control{
 		ID:       "RDS.2",
-		Title:    "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible AWS Configuration",
+		Title:    "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
 		Severity: control.Critical,
 		Rationale: "A publicly accessible DB instance has a DNS name that resolves to a public IP address, so only " +
 			"its security groups stand between the database and the internet.",

@@ -24,7 +24,7 @@ func Controls() []*control.Control {
 	return []*control.Control{
 		rds1(), rds2(), rds3(), rds4(), rds5(), rds6(), rds8(), rds9(),
 		rds10(), rds11(), rds13(), rds17(), rds18(), rds23(),
-		rds7(), rds12(), rds14(), rds15(), rds16(), rds19(), rds20(), rds24(), rds25(), rds27(), rds34(), rds35(),
+		rds7(), rds12(), rds14(), rds15(), rds16(), rds19(), rds20(), rds21(), rds22(), rds24(), rds25(), rds27(), rds34(), rds35(),
 	}
 }
 

@@ -33,6 +33,7 @@ func TestCatalog(t *testing.T) {
 		"RDS.18": control.High, "RDS.23": control.Low,
 		"RDS.7": control.Low, "RDS.12": control.Medium, "RDS.14": control.Medium, "RDS.15": control.Medium,
 		"RDS.16": control.Low, "RDS.19": control.Low, "RDS.20": control.Low, "RDS.24": control.Medium,
+		"RDS.21": control.Low, "RDS.22": control.Low,
 		"RDS.25": control.Medium, "RDS.27": control.Medium, "RDS.34": control.Medium, "RDS.35": control.Medium,
 	}
 	cs := rds.Controls()

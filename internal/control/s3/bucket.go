@@ -12,7 +12,7 @@ import (
 func tlsOnly() *control.Control {
 	return &control.Control{
 		ID:           "S3.5",
-		Title:        "S3 buckets should require requests to use Secure Socket Layer",
+		Title:        "S3 general purpose buckets should require requests to use SSL",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
@@ -53,7 +53,7 @@ var blockedActions = []string{"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:Pu
 func crossAccountActions() *control.Control {
 	return &control.Control{
 		ID:           "S3.6",
-		Title:        "S3 permissions granted to other AWS accounts in bucket policies should be restricted",
+		Title:        "S3 general purpose bucket policies should restrict access to other AWS accounts",
 		Service:      "S3",
 		Severity:     control.High,
 		ResourceType: typeBucket,
@@ -92,7 +92,7 @@ func crossAccountActions() *control.Control {
 func accessLogging() *control.Control {
 	return &control.Control{
 		ID:           "S3.9",
-		Title:        "S3 bucket server access logging should be enabled",
+		Title:        "S3 general purpose buckets should have server access logging enabled",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
@@ -129,7 +129,7 @@ func logTarget(l *s3snap.Logging) string {
 func noACLs() *control.Control {
 	return &control.Control{
 		ID:           "S3.12",
-		Title:        "S3 access control lists (ACLs) should not be used to manage user access to buckets",
+		Title:        "ACLs should not be used to manage user access to S3 general purpose buckets",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: typeBucket,
@@ -256,10 +256,14 @@ func mfaDelete() *control.Control {
 		WellArchitected: []string{"SEC08"},
 		Check: func(in *control.Input) {
 			eachBucket(in, func(m snapshot.Meta, b *s3snap.Bucket) {
-				if unread(in, m, b, s3snap.DetailVersioning) {
+				if unread(in, m, b, s3snap.DetailVersioning, s3snap.DetailLifecycle) {
 					return
 				}
 				switch {
+				case b.Lifecycle != nil:
+					// S3 refuses MFA delete on a bucket with a lifecycle
+					// configuration; Security Hub reports no finding for it.
+					in.NotApplicable(m, "the bucket has a lifecycle configuration, which MFA delete cannot be used with")
 				case b.MFADelete == "Enabled":
 					in.Pass(m, "MFA delete is enabled")
 				case b.Versioning != "Enabled":
@@ -307,4 +311,47 @@ func versioning(v string) string {
 		return "never enabled"
 	}
 	return strings.ToLower(v)
+}
+
+// lifecycleConfigured is S3.13: a bucket without a lifecycle
+// configuration, or whose rules are all disabled, fails (Security Hub's
+// defaults: no storage class or day count is required).
+func lifecycleConfigured() *control.Control {
+	return &control.Control{
+		ID:           "S3.13",
+		Title:        "S3 general purpose buckets should have Lifecycle configurations",
+		Service:      "S3",
+		Severity:     control.Low,
+		ResourceType: typeBucket,
+		Global:       true,
+		Needs:        []string{"s3"},
+		Rationale: "Without lifecycle rules every object and every noncurrent version is kept forever: data past " +
+			"its retention stays exposed to whoever can read the bucket, and incomplete multipart uploads and old " +
+			"versions pile up unseen.",
+		Remediation: "Console: S3 > the bucket > Management > Create lifecycle rule (transition or expire current " +
+			"and noncurrent versions, abort incomplete multipart uploads).\n" +
+			"CLI: aws s3api put-bucket-lifecycle-configuration --bucket <bucket> --lifecycle-configuration file://lifecycle.json",
+		WellArchitected: []string{"SEC07"},
+		Check: func(in *control.Input) {
+			eachBucket(in, func(m snapshot.Meta, b *s3snap.Bucket) {
+				if unread(in, m, b, s3snap.DetailLifecycle) {
+					return
+				}
+				enabled := 0
+				for _, r := range b.Lifecycle {
+					if r.Enabled {
+						enabled++
+					}
+				}
+				switch {
+				case b.Lifecycle == nil:
+					in.Fail(m, "no lifecycle configuration")
+				case enabled == 0:
+					in.Fail(m, "every lifecycle rule (%d) is disabled", len(b.Lifecycle))
+				default:
+					in.Pass(m, "%d enabled lifecycle rule(s)", enabled)
+				}
+			})
+		},
+	}
 }

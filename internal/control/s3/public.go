@@ -14,7 +14,7 @@ const cliBPA = "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=tru
 func accountBlockPublicAccess() *control.Control {
 	return &control.Control{
 		ID:           "S3.1",
-		Title:        "S3 Block Public Access setting should be enabled (account level)",
+		Title:        "S3 general purpose buckets should have block public access settings enabled",
 		Service:      "S3",
 		Severity:     control.Medium,
 		ResourceType: "AwsAccount",
@@ -51,7 +51,7 @@ func accountBlockPublicAccess() *control.Control {
 func publicRead() *control.Control {
 	return &control.Control{
 		ID:           "S3.2",
-		Title:        "S3 buckets should prohibit public read access",
+		Title:        "S3 general purpose buckets should block public read access",
 		Service:      "S3",
 		Severity:     control.Critical,
 		ResourceType: typeBucket,
@@ -70,7 +70,7 @@ func publicRead() *control.Control {
 func publicWrite() *control.Control {
 	return &control.Control{
 		ID:           "S3.3",
-		Title:        "S3 buckets should prohibit public write access",
+		Title:        "S3 general purpose buckets should block public write access",
 		Service:      "S3",
 		Severity:     control.Critical,
 		ResourceType: typeBucket,
@@ -117,7 +117,7 @@ func verb(f family) string {
 func bucketBlockPublicAccess() *control.Control {
 	return &control.Control{
 		ID:           "S3.8",
-		Title:        "S3 Block Public Access setting should be enabled at the bucket-level",
+		Title:        "S3 general purpose buckets should block public access",
 		Service:      "S3",
 		Severity:     control.High,
 		ResourceType: typeBucket,

@@ -19,6 +19,7 @@ func Controls() []*control.Control {
 		bucketBlockPublicAccess(),
 		accessLogging(),
 		noACLs(),
+		lifecycleConfigured(),
 		kmsEncryption(),
 		accessPointBlockPublicAccess(),
 		mfaDelete(),

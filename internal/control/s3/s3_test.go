@@ -128,6 +128,7 @@ func TestControlsAreWellFormed(t *testing.T) {
 		"S3.1": control.Medium, "S3.2": control.Critical, "S3.3": control.Critical, "S3.5": control.Medium,
 		"S3.6": control.High, "S3.8": control.High, "S3.9": control.Medium, "S3.12": control.Medium,
 		"S3.17": control.Medium, "S3.19": control.Critical, "S3.20": control.Low, "S3.14": control.Low,
+		"S3.13":        control.Low,
 		"CloudTrail.6": control.Critical, "CloudTrail.7": control.Low,
 	}
 	cs := s3control.Controls()
@@ -339,6 +340,18 @@ func TestMFADelete(t *testing.T) {
 		{name: "suspended", b: s3snap.Bucket{Versioning: "Suspended"}, want: fail, reason: "suspended"},
 		{name: "never versioned", b: s3snap.Bucket{}, want: fail, reason: "never enabled"},
 		{name: "unknown", b: s3snap.Bucket{Errors: errs(s3snap.DetailVersioning)}, want: erro},
+		// S3 refuses MFA delete beside a lifecycle configuration: no finding in Security Hub.
+		{name: "lifecycle configured", b: s3snap.Bucket{Versioning: "Enabled", Lifecycle: []s3snap.LifecycleRule{{ID: "x", Enabled: true}}}, want: na, reason: "lifecycle configuration"},
+		{name: "lifecycle unknown", b: s3snap.Bucket{Versioning: "Enabled", Errors: errs(s3snap.DetailLifecycle)}, want: erro},
+	})
+}
+
+func TestLifecycle(t *testing.T) {
+	runBuckets(t, "S3.13", []bucketCase{
+		{name: "enabled rule", b: s3snap.Bucket{Lifecycle: []s3snap.LifecycleRule{{ID: "off"}, {ID: "expire", Enabled: true}}}, want: pass, reason: "1 enabled"},
+		{name: "rules all disabled", b: s3snap.Bucket{Lifecycle: []s3snap.LifecycleRule{{ID: "off"}}}, want: fail, reason: "disabled"},
+		{name: "none", b: s3snap.Bucket{}, want: fail, reason: "no lifecycle configuration"},
+		{name: "unknown", b: s3snap.Bucket{Errors: errs(s3snap.DetailLifecycle)}, want: erro, reason: "lifecycle"},
 	})
 }
 

@@ -216,24 +216,30 @@ type NetworkInterface struct {
 
 // Instance is an EC2 instance.
 type Instance struct {
-	ID              string            `yaml:"id"`
-	ReservationID   string            `yaml:"reservation_id,omitempty"`
-	ImageID         string            `yaml:"image_id"`
-	InstanceType    string            `yaml:"instance_type"`
-	State           string            `yaml:"state"` // pending running stopping stopped shutting-down terminated
-	AZ              string            `yaml:"az"`
-	VPCID           string            `yaml:"vpc_id"`
-	SubnetID        string            `yaml:"subnet_id"`
-	PrivateIP       string            `yaml:"private_ip"`
-	PublicIP        string            `yaml:"public_ip,omitempty"`
-	KeyName         string            `yaml:"key_name,omitempty"`
-	Platform        string            `yaml:"platform,omitempty"`         // windows or empty
-	SecurityGroups  []string          `yaml:"security_groups,omitempty"`  // group IDs
-	InstanceProfile string            `yaml:"instance_profile,omitempty"` // ARN
-	Metadata        InstanceMetadata  `yaml:"metadata"`
-	LaunchTime      time.Time         `yaml:"launch_time"`
-	RootDevice      string            `yaml:"root_device,omitempty"` // /dev/xvda
-	Tags            map[string]string `yaml:"tags,omitempty"`
+	ID              string           `yaml:"id"`
+	ReservationID   string           `yaml:"reservation_id,omitempty"`
+	ImageID         string           `yaml:"image_id"`
+	InstanceType    string           `yaml:"instance_type"`
+	State           string           `yaml:"state"` // pending running stopping stopped shutting-down terminated
+	AZ              string           `yaml:"az"`
+	VPCID           string           `yaml:"vpc_id"`
+	SubnetID        string           `yaml:"subnet_id"`
+	PrivateIP       string           `yaml:"private_ip"`
+	PublicIP        string           `yaml:"public_ip,omitempty"`
+	KeyName         string           `yaml:"key_name,omitempty"`
+	Platform        string           `yaml:"platform,omitempty"`         // windows or empty
+	SecurityGroups  []string         `yaml:"security_groups,omitempty"`  // group IDs
+	InstanceProfile string           `yaml:"instance_profile,omitempty"` // ARN
+	Metadata        InstanceMetadata `yaml:"metadata"`
+	LaunchTime      time.Time        `yaml:"launch_time"`
+	// StateTransitionTime is when a user last stopped (or terminated)
+	// the instance; DescribeInstances reports it in the reason "User
+	// initiated (<time> GMT)". Zero for an instance never stopped.
+	StateTransitionTime time.Time `yaml:"state_transition_time,omitempty"`
+	// VirtualizationType is hvm (the default) or paravirtual, from the AMI.
+	VirtualizationType string            `yaml:"virtualization_type,omitempty"`
+	RootDevice         string            `yaml:"root_device,omitempty"` // /dev/xvda
+	Tags               map[string]string `yaml:"tags,omitempty"`
 	// LegacyIMDSv1: the instance runs an application that reads instance
 	// metadata without a session token, and fails when IMDSv1 is turned
 	// off (see Health).

@@ -47,12 +47,15 @@ type ECSTaskDefinition struct {
 	Family   string `yaml:"family"`
 	Revision int    `yaml:"revision"`
 	// Status is ACTIVE or INACTIVE ("" reads as ACTIVE).
-	Status                  string          `yaml:"status"`
-	NetworkMode             string          `yaml:"network_mode"` // "" is bridge on EC2
-	PidMode                 string          `yaml:"pid_mode"`     // host, task or ""
-	RequiresCompatibilities []string        `yaml:"requires_compatibilities"`
-	Containers              []*ECSContainer `yaml:"containers"`
-	Registered              time.Time       `yaml:"registered"`
+	Status                  string   `yaml:"status"`
+	NetworkMode             string   `yaml:"network_mode"` // "" is bridge on EC2
+	PidMode                 string   `yaml:"pid_mode"`     // host, task or ""
+	RequiresCompatibilities []string `yaml:"requires_compatibilities"`
+	// OSFamily is runtimePlatform.operatingSystemFamily: LINUX,
+	// WINDOWS_SERVER_2022_CORE...; "" when not set.
+	OSFamily   string          `yaml:"os_family,omitempty"`
+	Containers []*ECSContainer `yaml:"containers"`
+	Registered time.Time       `yaml:"registered"`
 }
 
 // ECSContainer is a container definition.

@@ -112,6 +112,11 @@ type Instance struct {
 	Volumes    []string          `json:"volumes,omitempty"`
 	LaunchTime time.Time         `json:"launch_time"`
 	Tags       map[string]string `json:"tags,omitempty"`
+	// StateReason is DescribeInstances' StateTransitionReason: for an
+	// instance a user stopped, "User initiated (2006-01-02 15:04:05 GMT)".
+	StateReason string `json:"state_reason,omitempty"`
+	// Virtualization is hvm or paravirtual; "" when not reported.
+	Virtualization string `json:"virtualization,omitempty"`
 }
 
 // Live reports whether the instance exists and can run again (it is not

@@ -62,9 +62,12 @@ type TaskDefinition struct {
 	Revision int    `json:"revision"`
 	// NetworkMode is bridge, host, awsvpc or none ("" is the default,
 	// bridge).
-	NetworkMode string       `json:"network_mode,omitempty"`
-	PidMode     string       `json:"pid_mode,omitempty"`
-	Containers  []*Container `json:"containers"`
+	NetworkMode string `json:"network_mode,omitempty"`
+	PidMode     string `json:"pid_mode,omitempty"`
+	// OSFamily is the runtime platform's operating system family (LINUX,
+	// WINDOWS_SERVER_2022_CORE...); "" when the task definition sets none.
+	OSFamily   string       `json:"os_family,omitempty"`
+	Containers []*Container `json:"containers"`
 	// Error, when set, says why the revision could not be read; the
 	// other fields but ARN and Family are then empty.
 	Error string `json:"error,omitempty"`

@@ -14,6 +14,7 @@ const (
 	DetailVersioning        = "versioning"
 	DetailEncryption        = "encryption"
 	DetailTags              = "tags"
+	DetailLifecycle         = "lifecycle"
 )
 
 // DetailAccessPoints is the key of S3.Errors for the access points of a
@@ -114,6 +115,9 @@ type Bucket struct {
 	MFADelete  string `json:"mfa_delete,omitempty"`
 	// Encryption is the default encryption, nil when none is configured.
 	Encryption *Encryption `json:"encryption,omitempty"`
+	// Lifecycle are the bucket's lifecycle rules; nil when it has no
+	// lifecycle configuration.
+	Lifecycle []LifecycleRule `json:"lifecycle,omitempty"`
 
 	// Errors are the details that could not be read (Detail* keys), with
 	// the reason.
@@ -132,6 +136,12 @@ func (b *Bucket) SetErr(detail, reason string) {
 		b.Errors = map[string]string{}
 	}
 	b.Errors[detail] = reason
+}
+
+// LifecycleRule is one rule of a bucket's lifecycle configuration.
+type LifecycleRule struct {
+	ID      string `json:"id,omitempty"`
+	Enabled bool   `json:"enabled"`
 }
 
 // ACL is a bucket's access control list.

@@ -99,7 +99,8 @@ func seed() *world.World {
 				PrivateIP: "172.31.0.10", PublicIP: "34.1.1.1", SecurityGroups: []string{"sg-web"}, InstanceProfile: "arn:aws:iam::222222222222:instance-profile/web",
 				Metadata: world.InstanceMetadata{HTTPTokens: "optional"}, LaunchTime: t0, Tags: map[string]string{"Name": "web1", "env": "dev"}},
 			{ID: "i-app1", ImageID: "ami-own", InstanceType: "t3.small", State: "stopped", AZ: "eu-west-1b", VPCID: "vpc-app", SubnetID: "subnet-app",
-				PrivateIP: "10.0.1.10", SecurityGroups: []string{"sg-app"}, Metadata: world.InstanceMetadata{HTTPTokens: "required", HTTPPutHopLimit: 2}, LaunchTime: t0},
+				PrivateIP: "10.0.1.10", SecurityGroups: []string{"sg-app"}, Metadata: world.InstanceMetadata{HTTPTokens: "required", HTTPPutHopLimit: 2}, LaunchTime: t0,
+				StateTransitionTime: t0.Add(time.Hour), VirtualizationType: "paravirtual"},
 		},
 		Volumes: []*world.Volume{
 			{ID: "vol-root", Size: 8, AZ: "eu-west-1a", Created: t0, Attachments: []world.VolumeAttachment{{InstanceID: "i-web1", Device: "/dev/xvda", DeleteOnTermination: true}}},
@@ -561,10 +562,30 @@ func TestInstances(t *testing.T) {
 	_, err = c.RunInstances(ctx, &ec2sdk.RunInstancesInput{ImageId: aws.String("ami-own"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String("subnet-nope")})
 	wantCode(t, err, "InvalidSubnetID.NotFound")
 
+	app := must(c.DescribeInstances(ctx, &ec2sdk.DescribeInstancesInput{InstanceIds: []string{"i-app1"}})).Reservations[0].Instances[0]
+	if app.VirtualizationType != types.VirtualizationTypeParavirtual ||
+		aws.ToString(app.StateTransitionReason) != "User initiated ("+t0.Add(time.Hour).UTC().Format("2006-01-02 15:04:05")+" GMT)" {
+		t.Errorf("seeded stopped paravirtual instance = %q, %q", app.VirtualizationType, aws.ToString(app.StateTransitionReason))
+	}
 	st := must(c.StopInstances(ctx, &ec2sdk.StopInstancesInput{InstanceIds: []string{newID}}))
 	if st.StoppingInstances[0].CurrentState.Name != types.InstanceStateNameStopping || st.StoppingInstances[0].PreviousState.Name != types.InstanceStateNameRunning {
 		t.Errorf("stop = %+v", st.StoppingInstances[0])
 	}
+	stopped := must(c.DescribeInstances(ctx, &ec2sdk.DescribeInstancesInput{InstanceIds: []string{newID}})).Reservations[0].Instances[0]
+	if got, want := aws.ToString(stopped.StateTransitionReason), "User initiated ("+simtest.Now.Format("2006-01-02 15:04:05")+" GMT)"; got != want {
+		t.Errorf("stopped instance's reason %q, want %q", got, want)
+	}
+	if stopped.VirtualizationType != types.VirtualizationTypeHvm {
+		t.Errorf("virtualization type %q, want hvm (the default)", stopped.VirtualizationType)
+	}
+	if _, err := c.StartInstances(ctx, &ec2sdk.StartInstancesInput{InstanceIds: []string{newID}}); err != nil {
+		t.Fatal(err)
+	}
+	started := must(c.DescribeInstances(ctx, &ec2sdk.DescribeInstancesInput{InstanceIds: []string{newID}})).Reservations[0].Instances[0]
+	if r := aws.ToString(started.StateTransitionReason); r != "" {
+		t.Errorf("running instance's reason %q, want none", r)
+	}
+	must(c.StopInstances(ctx, &ec2sdk.StopInstancesInput{InstanceIds: []string{newID}}))
 	term := must(c.TerminateInstances(ctx, &ec2sdk.TerminateInstancesInput{InstanceIds: []string{newID}}))
 	if term.TerminatingInstances[0].CurrentState.Name != types.InstanceStateNameShuttingDown || term.TerminatingInstances[0].PreviousState.Name != types.InstanceStateNameStopped {
 		t.Errorf("terminate = %+v", term.TerminatingInstances[0])

@@ -1,10 +1,12 @@
 package ec2
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/sim/svc"
 	"github.com/guardrail-sec/guardrail/internal/sim/world"
@@ -192,11 +194,16 @@ func instanceOut(c *svc.Ctx, e *world.EC2, i *world.Instance, metaState string) 
 		InstanceID: i.ID, ImageID: i.ImageID, State: stateOf(i.State), KeyName: i.KeyName, InstanceType: i.InstanceType,
 		LaunchTime: ts(i.LaunchTime), Placement: placementXML{i.AZ, "", "default"}, Platform: i.Platform,
 		Monitoring: monitoringXML{"disabled"}, SourceDestCheck: true, Architecture: "x86_64", RootDeviceType: "ebs",
-		RootDeviceName: rootDevice(i), VirtualizationType: "hvm", Tags: tagSet(i.Tags), Hypervisor: "xen",
+		RootDeviceName: rootDevice(i), VirtualizationType: cmp.Or(i.VirtualizationType, "hvm"), Tags: tagSet(i.Tags), Hypervisor: "xen",
 		EbsOptimized: false, EnaSupport: true, MetadataOptions: metadataOut(metadata(i), metaState), PlatformDetails: "Linux/UNIX",
 	}
 	if i.Platform == "windows" {
 		x.PlatformDetails = "Windows"
+	}
+	// AWS reports when a user stopped or terminated an instance in its
+	// state transition reason; a running instance has none.
+	if (i.State == "stopped" || i.State == "terminated") && !i.StateTransitionTime.IsZero() {
+		x.Reason = "User initiated (" + i.StateTransitionTime.UTC().Format("2006-01-02 15:04:05") + " GMT)"
 	}
 	if live {
 		x.SubnetID, x.VpcID, x.PrivateIP, x.PublicIP = i.SubnetID, i.VPCID, i.PrivateIP, i.PublicIP
@@ -676,6 +683,12 @@ func changeState(target string) svc.Handler {
 			if target == "terminated" && prev != "terminated" {
 				i.PublicIP = ""
 				terminateVolumes(e, i.ID)
+			}
+			if prev != target {
+				i.StateTransitionTime = time.Time{}
+				if target != "running" {
+					i.StateTransitionTime = c.Now()
+				}
 			}
 			i.State = target
 			out = append(out, stateChangeXML{i.ID, stateOf(cur), stateOf(prev)})

@@ -560,15 +560,30 @@ type containerDef struct {
 }
 
 type taskDefOut struct {
-	TaskDefinitionArn       string         `json:"taskDefinitionArn"`
-	Family                  string         `json:"family"`
-	Revision                int            `json:"revision"`
-	Status                  string         `json:"status"`
-	NetworkMode             string         `json:"networkMode,omitempty"`
-	PidMode                 string         `json:"pidMode,omitempty"`
-	RequiresCompatibilities []string       `json:"requiresCompatibilities,omitempty"`
-	ContainerDefinitions    []containerDef `json:"containerDefinitions"`
-	RegisteredAt            float64        `json:"registeredAt,omitempty"`
+	TaskDefinitionArn       string           `json:"taskDefinitionArn"`
+	Family                  string           `json:"family"`
+	Revision                int              `json:"revision"`
+	Status                  string           `json:"status"`
+	NetworkMode             string           `json:"networkMode,omitempty"`
+	PidMode                 string           `json:"pidMode,omitempty"`
+	RequiresCompatibilities []string         `json:"requiresCompatibilities,omitempty"`
+	RuntimePlatform         *runtimePlatform `json:"runtimePlatform,omitempty"`
+	ContainerDefinitions    []containerDef   `json:"containerDefinitions"`
+	RegisteredAt            float64          `json:"registeredAt,omitempty"`
+}
+
+// runtimePlatform is a task definition's operating system (AWS answers
+// it only when it was set at registration).
+type runtimePlatform struct {
+	OperatingSystemFamily string `json:"operatingSystemFamily,omitempty"`
+	CPUArchitecture       string `json:"cpuArchitecture,omitempty"`
+}
+
+// osFamilies are the operatingSystemFamily values ECS accepts.
+var osFamilies = map[string]bool{
+	"LINUX": true, "WINDOWS_SERVER_2016_FULL": true, "WINDOWS_SERVER_2019_FULL": true, "WINDOWS_SERVER_2019_CORE": true,
+	"WINDOWS_SERVER_2022_FULL": true, "WINDOWS_SERVER_2022_CORE": true, "WINDOWS_SERVER_2025_FULL": true,
+	"WINDOWS_SERVER_2025_CORE": true, "WINDOWS_SERVER_2004_CORE": true, "WINDOWS_SERVER_20H2_CORE": true,
 }
 
 func renderTaskDefinition(c *svc.Ctx, td *world.ECSTaskDefinition) taskDefOut {
@@ -579,6 +594,9 @@ func renderTaskDefinition(c *svc.Ctx, td *world.ECSTaskDefinition) taskDefOut {
 	}
 	if !td.Registered.IsZero() {
 		o.RegisteredAt = epoch(td.Registered)
+	}
+	if td.OSFamily != "" {
+		o.RuntimePlatform = &runtimePlatform{OperatingSystemFamily: td.OSFamily}
 	}
 	for _, ct := range td.Containers {
 		d := containerDef{Name: ct.Name, Image: ct.Image, User: ct.User, Privileged: ct.Privileged,
@@ -615,11 +633,12 @@ func describeTaskDefinition(c *svc.Ctx) (any, error) {
 
 func registerTaskDefinition(c *svc.Ctx) (any, error) {
 	var in struct {
-		Family                  string         `json:"family"`
-		NetworkMode             string         `json:"networkMode"`
-		PidMode                 string         `json:"pidMode"`
-		RequiresCompatibilities []string       `json:"requiresCompatibilities"`
-		ContainerDefinitions    []containerDef `json:"containerDefinitions"`
+		Family                  string           `json:"family"`
+		NetworkMode             string           `json:"networkMode"`
+		PidMode                 string           `json:"pidMode"`
+		RequiresCompatibilities []string         `json:"requiresCompatibilities"`
+		RuntimePlatform         *runtimePlatform `json:"runtimePlatform"`
+		ContainerDefinitions    []containerDef   `json:"containerDefinitions"`
 	}
 	if err := c.DecodeJSON(&in); err != nil {
 		return nil, err
@@ -640,6 +659,13 @@ func registerTaskDefinition(c *svc.Ctx) (any, error) {
 	default:
 		return nil, clientErr("Invalid pidMode %q", in.PidMode)
 	}
+	osFamily := ""
+	if p := in.RuntimePlatform; p != nil {
+		if p.OperatingSystemFamily != "" && !osFamilies[p.OperatingSystemFamily] {
+			return nil, clientErr("Invalid operatingSystemFamily %q", p.OperatingSystemFamily)
+		}
+		osFamily = p.OperatingSystemFamily
+	}
 	r := c.Regional()
 	rev := 0
 	for _, td := range r.ECS.TaskDefinitions {
@@ -648,7 +674,7 @@ func registerTaskDefinition(c *svc.Ctx) (any, error) {
 		}
 	}
 	td := &world.ECSTaskDefinition{Family: in.Family, Revision: rev + 1, NetworkMode: in.NetworkMode, PidMode: in.PidMode,
-		RequiresCompatibilities: in.RequiresCompatibilities, Registered: c.Now()}
+		RequiresCompatibilities: in.RequiresCompatibilities, OSFamily: osFamily, Registered: c.Now()}
 	for _, d := range in.ContainerDefinitions {
 		if d.Name == "" {
 			return nil, clientErr("Container.name should not be null or empty.")

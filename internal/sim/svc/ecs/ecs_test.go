@@ -138,6 +138,25 @@ func TestWriteThenReadServicesAndTaskDefinitions(t *testing.T) {
 	if _, err := c.DescribeTaskDefinition(ctx, &ecssdk.DescribeTaskDefinitionInput{TaskDefinition: aws.String("nope")}); code(err) != "ClientException" {
 		t.Errorf("unknown family: %v", err)
 	}
+	// runtimePlatform round-trips; a task definition registered without
+	// one has none; an unknown OS family is refused.
+	if _, err := c.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{Family: aws.String("win"),
+		RuntimePlatform:      &types.RuntimePlatform{OperatingSystemFamily: types.OSFamilyWindowsServer2022Core},
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("iis"), Image: aws.String("iis")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if win, err := c.DescribeTaskDefinition(ctx, &ecssdk.DescribeTaskDefinitionInput{TaskDefinition: aws.String("win")}); err != nil ||
+		win.TaskDefinition.RuntimePlatform == nil || win.TaskDefinition.RuntimePlatform.OperatingSystemFamily != types.OSFamilyWindowsServer2022Core {
+		t.Errorf("windows task definition = %+v %v", win, err)
+	}
+	if d.RuntimePlatform != nil {
+		t.Errorf("runtime platform %+v on a task definition registered without one", d.RuntimePlatform)
+	}
+	if _, err := c.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{Family: aws.String("bad"),
+		RuntimePlatform:      &types.RuntimePlatform{OperatingSystemFamily: "BEOS"},
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("x"), Image: aws.String("x")}}}); code(err) != "ClientException" {
+		t.Errorf("unknown OS family: %v", err)
+	}
 	if _, err := c.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{Family: aws.String("only-old"),
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("x"), Image: aws.String("x")}}}); err != nil {
 		t.Fatal(err)
@@ -146,7 +165,7 @@ func TestWriteThenReadServicesAndTaskDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for st, want := range map[types.TaskDefinitionFamilyStatus]string{
-		types.TaskDefinitionFamilyStatusActive: "[web]", types.TaskDefinitionFamilyStatusInactive: "[only-old]", "": "[only-old web]"} {
+		types.TaskDefinitionFamilyStatusActive: "[web win]", types.TaskDefinitionFamilyStatusInactive: "[only-old]", "": "[only-old web win]"} {
 		out, err := c.ListTaskDefinitionFamilies(ctx, &ecssdk.ListTaskDefinitionFamiliesInput{Status: st})
 		if err != nil || fmt.Sprint(out.Families) != want {
 			t.Errorf("families %q = %v %v, want %s", st, out.Families, err, want)
