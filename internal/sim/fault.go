@@ -122,6 +122,8 @@ type Limit struct {
 //     others; the control plane (PutRule, PutTargets) 50 TPS
 //     https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
 //     One bucket per service, so the smaller PutEvents figure.
+//   - kinesis: DescribeStreamSummary 20/s per account (ListStreams 5/s,
+//     an action limit below), from the Kinesis API reference.
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
 var DefaultLimits = map[string]Limit{
@@ -134,6 +136,7 @@ var DefaultLimits = map[string]Limit{
 	"config":        {Rate: 12, Burst: 24},
 	"sqs":           {Rate: 100000, Burst: 100000},
 	"events":        {Rate: 400, Burst: 800},
+	"kinesis":       {Rate: 20, Burst: 20},
 }
 
 // DefaultActionLimits are the actions AWS limits on their own, per
@@ -144,6 +147,7 @@ var DefaultLimits = map[string]Limit{
 //     region (LookupEvents API reference).
 var DefaultActionLimits = map[string]Limit{
 	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
+	"kinesis:ListStreams":     {Rate: 5, Burst: 5},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.

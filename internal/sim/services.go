@@ -24,6 +24,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/inspector2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/kinesis"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
@@ -86,5 +87,6 @@ func Services() []*svc.Service {
 		autoscaling.Service(),
 		ssm.Service(),
 		sfn.Service(),
+		kinesis.Service(),
 	}
 }

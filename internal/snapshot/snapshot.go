@@ -36,6 +36,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/kinesis"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
@@ -119,6 +120,7 @@ type Region struct {
 	EFS            *efs.EFS                       `json:"efs,omitempty"`
 	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
 	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
+	Kinesis        *kinesis.Kinesis               `json:"kinesis,omitempty"`
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 	ACM            *acm.ACM                       `json:"acm,omitempty"`

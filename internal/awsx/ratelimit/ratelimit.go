@@ -42,6 +42,8 @@ type Limit struct {
 //     https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html
 //   - config: 12/s for Describe* (AWS Config service limits).
 //   - s3: bucket-configuration reads are not published; generous.
+//   - kinesis: DescribeStreamSummary 20/s per account, ListStreams 5/s
+//     (the Kinesis API reference of each operation).
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas.
 //
@@ -60,8 +62,10 @@ var DefaultLimits = map[string]Limit{
 	"s3":            {Rate: 100, Burst: 200},
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
+	"kinesis":       {Rate: 20, Burst: 20},
 
 	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
+	"kinesis:ListStreams":     {Rate: 5, Burst: 5},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.

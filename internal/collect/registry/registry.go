@@ -25,6 +25,7 @@ import (
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
+	kinesiscollect "github.com/guardrail-sec/guardrail/internal/collect/kinesis"
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
@@ -81,6 +82,7 @@ func All() []collect.Collector {
 		acmcollect.Collector(),
 		maciecollect.Collector(),
 		eventbridgecollect.Collector(),
+		kinesiscollect.Collector(),
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
+	kinesiscontrol "github.com/guardrail-sec/guardrail/internal/control/kinesis"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
 	maciecontrol "github.com/guardrail-sec/guardrail/internal/control/macie"
@@ -81,6 +82,7 @@ func Controls() []*control.Control {
 		acmcontrol.Controls(),
 		maciecontrol.Controls(),
 		eventbridgecontrol.Controls(),
+		kinesiscontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

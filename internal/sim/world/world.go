@@ -218,6 +218,7 @@ type Region struct {
 	EFS            EFS            `yaml:"efs"`
 	OpenSearch     OpenSearch     `yaml:"opensearch"`
 	DynamoDB       DynamoDB       `yaml:"dynamodb"`
+	Kinesis        Kinesis        `yaml:"kinesis"`
 	// SQS is the queues a world file declares here; they are created in
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
 	SQS            SQSSeed        `yaml:"sqs"`
