@@ -6,6 +6,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/account"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/autoscaling"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/backup"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
@@ -88,5 +89,6 @@ func Services() []*svc.Service {
 		ssm.Service(),
 		sfn.Service(),
 		kinesis.Service(),
+		backup.Service(),
 	}
 }

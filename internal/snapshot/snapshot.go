@@ -19,6 +19,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/account"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/autoscaling"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/backup"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
@@ -121,6 +122,7 @@ type Region struct {
 	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
 	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
 	Kinesis        *kinesis.Kinesis               `json:"kinesis,omitempty"`
+	Backup         *backup.Backup                 `json:"backup,omitempty"`
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 	ACM            *acm.ACM                       `json:"acm,omitempty"`

@@ -35,7 +35,7 @@ var prefixes = map[string]string{
 	"EventBridge": "events",
 	"ECS":         "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
 	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
-	"Kinesis": "kinesis",
+	"Kinesis": "kinesis", "Backup": "backup",
 }
 
 // renamed maps operations whose IAM action has another name.

@@ -8,6 +8,7 @@ import (
 	accountcollect "github.com/guardrail-sec/guardrail/internal/collect/account"
 	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
 	autoscalingcollect "github.com/guardrail-sec/guardrail/internal/collect/autoscaling"
+	backupcollect "github.com/guardrail-sec/guardrail/internal/collect/backup"
 	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
@@ -83,6 +84,7 @@ func All() []collect.Collector {
 		maciecollect.Collector(),
 		eventbridgecollect.Collector(),
 		kinesiscollect.Collector(),
+		backupcollect.Collector(),
 	}
 }
 

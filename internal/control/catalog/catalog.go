@@ -8,6 +8,7 @@ import (
 	accountcontrol "github.com/guardrail-sec/guardrail/internal/control/account"
 	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
 	autoscalingcontrol "github.com/guardrail-sec/guardrail/internal/control/autoscaling"
+	backupcontrol "github.com/guardrail-sec/guardrail/internal/control/backup"
 	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
@@ -83,6 +84,7 @@ func Controls() []*control.Control {
 		maciecontrol.Controls(),
 		eventbridgecontrol.Controls(),
 		kinesiscontrol.Controls(),
+		backupcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -219,6 +219,7 @@ type Region struct {
 	OpenSearch     OpenSearch     `yaml:"opensearch"`
 	DynamoDB       DynamoDB       `yaml:"dynamodb"`
 	Kinesis        Kinesis        `yaml:"kinesis"`
+	Backup         Backup         `yaml:"backup"`
 	// SQS is the queues a world file declares here; they are created in
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
 	SQS            SQSSeed        `yaml:"sqs"`
