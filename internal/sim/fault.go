@@ -124,6 +124,7 @@ type Limit struct {
 //     One bucket per service, so the smaller PutEvents figure.
 //   - kinesis: DescribeStreamSummary 20/s per account (ListStreams 5/s,
 //     an action limit below), from the Kinesis API reference.
+//   - route53: five requests per second per account (Route 53 quotas).
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
 var DefaultLimits = map[string]Limit{
@@ -137,6 +138,7 @@ var DefaultLimits = map[string]Limit{
 	"sqs":           {Rate: 100000, Burst: 100000},
 	"events":        {Rate: 400, Burst: 800},
 	"kinesis":       {Rate: 20, Burst: 20},
+	"route53":       {Rate: 5, Burst: 5},
 }
 
 // DefaultActionLimits are the actions AWS limits on their own, per

@@ -34,6 +34,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/route53"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
@@ -90,5 +91,6 @@ func Services() []*svc.Service {
 		sfn.Service(),
 		kinesis.Service(),
 		backup.Service(),
+		route53.Service(),
 	}
 }

@@ -45,6 +45,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/redshift"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/route53"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
@@ -93,6 +94,8 @@ type Account struct {
 	S3       *s3.S3            `json:"s3,omitempty"`
 	// CloudFront is global: read once per account, in its home region.
 	CloudFront *cloudfront.CloudFront `json:"cloudfront,omitempty"`
+	// Route53 is global: read once per account, in its home region.
+	Route53 *route53.Route53 `json:"route53,omitempty"`
 
 	// Regions holds the regional state of each assessed region.
 	Regions map[string]*Region `json:"regions"`

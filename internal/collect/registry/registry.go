@@ -34,6 +34,7 @@ import (
 	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
+	route53collect "github.com/guardrail-sec/guardrail/internal/collect/route53"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
@@ -85,6 +86,7 @@ func All() []collect.Collector {
 		eventbridgecollect.Collector(),
 		kinesiscollect.Collector(),
 		backupcollect.Collector(),
+		route53collect.Collector(),
 	}
 }
 

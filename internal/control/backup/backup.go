@@ -37,7 +37,7 @@ func backup1() *control.Control {
 			"aws backup start-copy-job --recovery-point-arn <arn> --source-backup-vault-name <vault> " +
 			"--destination-backup-vault-arn <arn of a vault with a KMS key> --iam-role-arn <role>. " +
 			"Then delete the unencrypted recovery point once the encrypted copy completes.",
-		WellArchitected: []string{"SEC08", "SEC10"},
+		WellArchitected: []string{"SEC08"},
 		Check: func(in *control.Input) {
 			if in.Region == nil || in.Region.Backup == nil {
 				in.Error(in.AccountMeta(), "AWS Backup state was not collected in %s", in.RegionName())

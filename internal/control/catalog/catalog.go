@@ -33,6 +33,7 @@ import (
 	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
+	route53control "github.com/guardrail-sec/guardrail/internal/control/route53"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
@@ -85,6 +86,7 @@ func Controls() []*control.Control {
 		eventbridgecontrol.Controls(),
 		kinesiscontrol.Controls(),
 		backupcontrol.Controls(),
+		route53control.Controls(),
 	} {
 		out = append(out, cs...)
 	}

@@ -161,6 +161,8 @@ type Account struct {
 	Contact Contact `yaml:"contact"`
 	// CloudFront is global: its distributions belong to the account.
 	CloudFront CloudFront `yaml:"cloudfront"`
+	// Route53 is global: its hosted zones belong to the account.
+	Route53 Route53 `yaml:"route53"`
 }
 
 // Contact is the account's alternate contacts (Account API).
