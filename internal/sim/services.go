@@ -30,6 +30,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/macie2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/networkfirewall"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
@@ -92,5 +93,6 @@ func Services() []*svc.Service {
 		kinesis.Service(),
 		backup.Service(),
 		route53.Service(),
+		networkfirewall.Service(),
 	}
 }

@@ -35,7 +35,7 @@ var prefixes = map[string]string{
 	"EventBridge": "events",
 	"ECS":         "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
 	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
-	"Kinesis": "kinesis", "Backup": "backup", "Route 53": "route53",
+	"Kinesis": "kinesis", "Backup": "backup", "Route 53": "route53", "Network Firewall": "network-firewall",
 }
 
 // renamed maps operations whose IAM action has another name.

@@ -31,6 +31,7 @@ import (
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
 	maciecollect "github.com/guardrail-sec/guardrail/internal/collect/macie"
+	networkfirewallcollect "github.com/guardrail-sec/guardrail/internal/collect/networkfirewall"
 	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
@@ -87,6 +88,7 @@ func All() []collect.Collector {
 		kinesiscollect.Collector(),
 		backupcollect.Collector(),
 		route53collect.Collector(),
+		networkfirewallcollect.Collector(),
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
 	maciecontrol "github.com/guardrail-sec/guardrail/internal/control/macie"
+	networkfirewallcontrol "github.com/guardrail-sec/guardrail/internal/control/networkfirewall"
 	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
@@ -87,6 +88,7 @@ func Controls() []*control.Control {
 		kinesiscontrol.Controls(),
 		backupcontrol.Controls(),
 		route53control.Controls(),
+		networkfirewallcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}
