@@ -104,42 +104,44 @@ type Account struct {
 
 // Region is the regional state of one account in one region.
 type Region struct {
-	Name            string                           `json:"name"`
-	EC2             *ec2.EC2                         `json:"ec2,omitempty"`
-	CloudTrail      *cloudtrail.CloudTrail           `json:"cloudtrail,omitempty"`
-	Config          *config.Config                   `json:"config,omitempty"`
-	GuardDuty       *guardduty.GuardDuty             `json:"guardduty,omitempty"`
-	SecurityHub     *securityhub.SecurityHub         `json:"securityhub,omitempty"`
-	AccessAnalyzer  *accessanalyzer.AccessAnalyzer   `json:"accessanalyzer,omitempty"`
-	Inspector2      *inspector2.Inspector2           `json:"inspector2,omitempty"`
-	KMS             *kms.KMS                         `json:"kms,omitempty"`
-	Logs            *logs.Logs                       `json:"logs,omitempty"`
-	CloudWatch      *cloudwatch.CloudWatch           `json:"cloudwatch,omitempty"`
-	SNS             *sns.SNS                         `json:"sns,omitempty"`
-	RDS             *rds.RDS                         `json:"rds,omitempty"`
-	Lambda          *lambda.Lambda                   `json:"lambda,omitempty"`
-	ELB             *elb.ELB                         `json:"elb,omitempty"`
-	WAFv2           *wafv2.WAFv2                     `json:"wafv2,omitempty"`
-	ElastiCache     *elasticache.ElastiCache         `json:"elasticache,omitempty"`
-	Redshift        *redshift.Redshift               `json:"redshift,omitempty"`
-	EFS             *efs.EFS                         `json:"efs,omitempty"`
-	OpenSearch      *opensearch.OpenSearch           `json:"opensearch,omitempty"`
-	DynamoDB        *dynamodb.DynamoDB               `json:"dynamodb,omitempty"`
-	Kinesis         *kinesis.Kinesis                 `json:"kinesis,omitempty"`
-	Backup          *backup.Backup                   `json:"backup,omitempty"`
+	Name           string                         `json:"name"`
+	EC2            *ec2.EC2                       `json:"ec2,omitempty"`
+	CloudTrail     *cloudtrail.CloudTrail         `json:"cloudtrail,omitempty"`
+	Config         *config.Config                 `json:"config,omitempty"`
+	GuardDuty      *guardduty.GuardDuty           `json:"guardduty,omitempty"`
+	SecurityHub    *securityhub.SecurityHub       `json:"securityhub,omitempty"`
+	AccessAnalyzer *accessanalyzer.AccessAnalyzer `json:"accessanalyzer,omitempty"`
+	Inspector2     *inspector2.Inspector2         `json:"inspector2,omitempty"`
+	KMS            *kms.KMS                       `json:"kms,omitempty"`
+	Logs           *logs.Logs                     `json:"logs,omitempty"`
+	CloudWatch     *cloudwatch.CloudWatch         `json:"cloudwatch,omitempty"`
+	SNS            *sns.SNS                       `json:"sns,omitempty"`
+	RDS            *rds.RDS                       `json:"rds,omitempty"`
+	Lambda         *lambda.Lambda                 `json:"lambda,omitempty"`
+	ELB            *elb.ELB                       `json:"elb,omitempty"`
+	WAFv2          *wafv2.WAFv2                   `json:"wafv2,omitempty"`
+	ElastiCache    *elasticache.ElastiCache       `json:"elasticache,omitempty"`
+	Redshift       *redshift.Redshift             `json:"redshift,omitempty"`
+	EFS            *efs.EFS                       `json:"efs,omitempty"`
+	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
+	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
+	Kinesis        *kinesis.Kinesis               `json:"kinesis,omitempty"`
+	Backup         *backup.Backup                 `json:"backup,omitempty"`
+	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
+	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
+	ACM            *acm.ACM                       `json:"acm,omitempty"`
+	Macie          *macie.Macie                   `json:"macie,omitempty"`
+	EventBridge    *eventbridge.EventBridge       `json:"eventbridge,omitempty"`
+	ECS            *ecs.ECS                       `json:"ecs,omitempty"`
+	ECR            *ecr.ECR                       `json:"ecr,omitempty"`
+	EKS            *eks.EKS                       `json:"eks,omitempty"`
+	CodeBuild      *codebuild.CodeBuild           `json:"codebuild,omitempty"`
+	AutoScaling    *autoscaling.AutoScaling       `json:"autoscaling,omitempty"`
+	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
+	StepFunctions  *sfn.StepFunctions             `json:"stepfunctions,omitempty"`
+
+	// NetworkFirewall is kept apart so its long name does not realign the fields above.
 	NetworkFirewall *networkfirewall.NetworkFirewall `json:"networkfirewall,omitempty"`
-	SQS             *sqs.SQS                         `json:"sqs,omitempty"`
-	SecretsManager  *secretsmanager.SecretsManager   `json:"secretsmanager,omitempty"`
-	ACM             *acm.ACM                         `json:"acm,omitempty"`
-	Macie           *macie.Macie                     `json:"macie,omitempty"`
-	EventBridge     *eventbridge.EventBridge         `json:"eventbridge,omitempty"`
-	ECS             *ecs.ECS                         `json:"ecs,omitempty"`
-	ECR             *ecr.ECR                         `json:"ecr,omitempty"`
-	EKS             *eks.EKS                         `json:"eks,omitempty"`
-	CodeBuild       *codebuild.CodeBuild             `json:"codebuild,omitempty"`
-	AutoScaling     *autoscaling.AutoScaling         `json:"autoscaling,omitempty"`
-	SSM             *ssm.SSM                         `json:"ssm,omitempty"`
-	StepFunctions   *sfn.StepFunctions               `json:"stepfunctions,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

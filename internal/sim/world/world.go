@@ -199,30 +199,29 @@ func (a *Account) In(region string) *Region {
 
 // Region is one account's regional services in one region.
 type Region struct {
-	EC2             EC2             `yaml:"ec2"`
-	CloudTrail      CloudTrail      `yaml:"cloudtrail"`
-	Config          ConfigService   `yaml:"config"`
-	GuardDuty       GuardDuty       `yaml:"guardduty"`
-	SecurityHub     SecurityHub     `yaml:"securityhub"`
-	AccessAnalyzer  AccessAnalyzer  `yaml:"accessanalyzer"`
-	Inspector2      Inspector2      `yaml:"inspector2"`
-	Detective       Detective       `yaml:"detective"`
-	KMS             KMS             `yaml:"kms"`
-	Logs            Logs            `yaml:"logs"`
-	CloudWatch      CloudWatch      `yaml:"cloudwatch"`
-	SNS             SNS             `yaml:"sns"`
-	RDS             RDS             `yaml:"rds"`
-	Lambda          Lambda          `yaml:"lambda"`
-	ELB             ELB             `yaml:"elb"`
-	WAFv2           WAFv2           `yaml:"wafv2"`
-	ElastiCache     ElastiCache     `yaml:"elasticache"`
-	Redshift        Redshift        `yaml:"redshift"`
-	EFS             EFS             `yaml:"efs"`
-	OpenSearch      OpenSearch      `yaml:"opensearch"`
-	DynamoDB        DynamoDB        `yaml:"dynamodb"`
-	Kinesis         Kinesis         `yaml:"kinesis"`
-	Backup          Backup          `yaml:"backup"`
-	NetworkFirewall NetworkFirewall `yaml:"networkfirewall"`
+	EC2            EC2            `yaml:"ec2"`
+	CloudTrail     CloudTrail     `yaml:"cloudtrail"`
+	Config         ConfigService  `yaml:"config"`
+	GuardDuty      GuardDuty      `yaml:"guardduty"`
+	SecurityHub    SecurityHub    `yaml:"securityhub"`
+	AccessAnalyzer AccessAnalyzer `yaml:"accessanalyzer"`
+	Inspector2     Inspector2     `yaml:"inspector2"`
+	Detective      Detective      `yaml:"detective"`
+	KMS            KMS            `yaml:"kms"`
+	Logs           Logs           `yaml:"logs"`
+	CloudWatch     CloudWatch     `yaml:"cloudwatch"`
+	SNS            SNS            `yaml:"sns"`
+	RDS            RDS            `yaml:"rds"`
+	Lambda         Lambda         `yaml:"lambda"`
+	ELB            ELB            `yaml:"elb"`
+	WAFv2          WAFv2          `yaml:"wafv2"`
+	ElastiCache    ElastiCache    `yaml:"elasticache"`
+	Redshift       Redshift       `yaml:"redshift"`
+	EFS            EFS            `yaml:"efs"`
+	OpenSearch     OpenSearch     `yaml:"opensearch"`
+	DynamoDB       DynamoDB       `yaml:"dynamodb"`
+	Kinesis        Kinesis        `yaml:"kinesis"`
+	Backup         Backup         `yaml:"backup"`
 	// SQS is the queues a world file declares here; they are created in
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
 	SQS            SQSSeed        `yaml:"sqs"`
@@ -239,6 +238,9 @@ type Region struct {
 	AutoScaling   AutoScaling     `yaml:"autoscaling"`
 	SSM           SSM             `yaml:"ssm"`
 	StepFunctions StepFunctions   `yaml:"stepfunctions"`
+
+	// NetworkFirewall is kept apart so its long name does not realign the fields above.
+	NetworkFirewall NetworkFirewall `yaml:"networkfirewall"`
 }
 
 // ARN builds an ARN in the simulated partition.
