@@ -77,11 +77,12 @@ var DefaultLimit = Limit{Rate: 20, Burst: 40}
 // signingNames maps SDK service IDs to signing names, where they differ
 // from the lower-cased ID.
 var signingNames = map[string]string{
-	"S3 Control":       "s3",
-	"Config Service":   "config",
-	"AccessAnalyzer":   "access-analyzer",
-	"CloudWatch Logs":  "logs",
-	"CloudWatch":       "monitoring",
+	"S3 Control":      "s3",
+	"Config Service":  "config",
+	"AccessAnalyzer":  "access-analyzer",
+	"CloudWatch Logs": "logs",
+	"CloudWatch":      "monitoring",
+
 	"Network Firewall": "network-firewall",
 }
 
