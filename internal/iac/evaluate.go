@@ -211,7 +211,7 @@ func SelectControls(cat *control.Catalog, ids, standards []string) ([]*control.C
 // others once per region), as collect/registry declares them; a test
 // keeps the two the same. The package does not import the registry,
 // which would bring the AWS SDK in.
-var GlobalCollectors = map[string]bool{"iam": true, "account": true, "s3": true, "cloudfront": true}
+var GlobalCollectors = map[string]bool{"iam": true, "account": true, "s3": true, "cloudfront": true, "route53": true}
 
 // Evaluate runs the selected controls over src's snapshot and maps every
 // result back to the code's resource (see the package doc for UNKNOWN,

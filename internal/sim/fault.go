@@ -124,6 +124,9 @@ type Limit struct {
 //     One bucket per service, so the smaller PutEvents figure.
 //   - apigateway: the management API, REST and v2 together: 10 requests
 //     per second, burst 40 (API Gateway quotas, "Total operations").
+//   - kinesis: DescribeStreamSummary 20/s per account (ListStreams 5/s,
+//     an action limit below), from the Kinesis API reference.
+//   - route53: five requests per second per account (Route 53 quotas).
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas (CloudTrail 10 TPS for Describe*, Config 12).
 var DefaultLimits = map[string]Limit{
@@ -137,6 +140,8 @@ var DefaultLimits = map[string]Limit{
 	"apigateway":    {Rate: 10, Burst: 40},
 	"sqs":           {Rate: 100000, Burst: 100000},
 	"events":        {Rate: 400, Burst: 800},
+	"kinesis":       {Rate: 20, Burst: 20},
+	"route53":       {Rate: 5, Burst: 5},
 }
 
 // DefaultActionLimits are the actions AWS limits on their own, per
@@ -147,6 +152,7 @@ var DefaultLimits = map[string]Limit{
 //     region (LookupEvents API reference).
 var DefaultActionLimits = map[string]Limit{
 	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
+	"kinesis:ListStreams":     {Rate: 5, Burst: 5},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.

@@ -7,6 +7,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/acm"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/apigateway"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/autoscaling"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/backup"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/cloudwatch"
@@ -25,14 +26,17 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/iam"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/inspector2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/kinesis"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/kms"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/lambda"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/logs"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/macie2"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/networkfirewall"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/organizations"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/rds"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/redshift"
+	"github.com/guardrail-sec/guardrail/internal/sim/svc/route53"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/s3"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/sim/svc/securityhub"
@@ -88,5 +92,9 @@ func Services() []*svc.Service {
 		ssm.Service(),
 		sfn.Service(),
 		apigateway.Service(),
+		kinesis.Service(),
+		backup.Service(),
+		route53.Service(),
+		networkfirewall.Service(),
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/acm"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/apigateway"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/autoscaling"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/backup"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudfront"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudtrail"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/cloudwatch"
@@ -37,13 +38,16 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/snapshot/guardduty"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/iam"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/inspector2"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/kinesis"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/kms"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/lambda"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/logs"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/macie"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/networkfirewall"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/opensearch"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/rds"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/redshift"
+	"github.com/guardrail-sec/guardrail/internal/snapshot/route53"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/s3"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/secretsmanager"
 	"github.com/guardrail-sec/guardrail/internal/snapshot/securityhub"
@@ -92,6 +96,8 @@ type Account struct {
 	S3       *s3.S3            `json:"s3,omitempty"`
 	// CloudFront is global: read once per account, in its home region.
 	CloudFront *cloudfront.CloudFront `json:"cloudfront,omitempty"`
+	// Route53 is global: read once per account, in its home region.
+	Route53 *route53.Route53 `json:"route53,omitempty"`
 
 	// Regions holds the regional state of each assessed region.
 	Regions map[string]*Region `json:"regions"`
@@ -120,6 +126,8 @@ type Region struct {
 	EFS            *efs.EFS                       `json:"efs,omitempty"`
 	OpenSearch     *opensearch.OpenSearch         `json:"opensearch,omitempty"`
 	DynamoDB       *dynamodb.DynamoDB             `json:"dynamodb,omitempty"`
+	Kinesis        *kinesis.Kinesis               `json:"kinesis,omitempty"`
+	Backup         *backup.Backup                 `json:"backup,omitempty"`
 	SQS            *sqs.SQS                       `json:"sqs,omitempty"`
 	SecretsManager *secretsmanager.SecretsManager `json:"secretsmanager,omitempty"`
 	ACM            *acm.ACM                       `json:"acm,omitempty"`
@@ -133,6 +141,9 @@ type Region struct {
 	SSM            *ssm.SSM                       `json:"ssm,omitempty"`
 	StepFunctions  *sfn.StepFunctions             `json:"stepfunctions,omitempty"`
 	APIGateway     *apigateway.APIGateway         `json:"apigateway,omitempty"`
+
+	// NetworkFirewall is kept apart so its long name does not realign the fields above.
+	NetworkFirewall *networkfirewall.NetworkFirewall `json:"networkfirewall,omitempty"`
 }
 
 // RegionNames returns the assessed regions of a, sorted.

@@ -46,6 +46,10 @@ type Limit struct {
 //     requests per second with a burst of 40 per account, all
 //     operations together ("Total operations" in the API Gateway
 //     quotas) https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+//   - kinesis: DescribeStreamSummary 20/s per account, ListStreams 5/s
+//     (the Kinesis API reference of each operation).
+//   - route53: five requests per second per account, all operations
+//     (Route 53 quotas, "Number of requests to the Route 53 API").
 //   - everything else: 20/s, burst 40, the order of the documented
 //     control-plane quotas.
 //
@@ -65,8 +69,11 @@ var DefaultLimits = map[string]Limit{
 	"cloudtrail":    {Rate: 10, Burst: 20},
 	"config":        {Rate: 12, Burst: 24},
 	"apigateway":    {Rate: 10, Burst: 40},
+	"kinesis":       {Rate: 20, Burst: 20},
+	"route53":       {Rate: 5, Burst: 5},
 
 	"cloudtrail:LookupEvents": {Rate: 2, Burst: 2},
+	"kinesis:ListStreams":     {Rate: 5, Burst: 5},
 }
 
 // DefaultLimit applies to services not in DefaultLimits.
@@ -81,10 +88,12 @@ var signingNames = map[string]string{
 	"CloudWatch Logs": "logs",
 	"CloudWatch":      "monitoring",
 	"ApiGatewayV2":    "apigateway",
+
+	"Network Firewall": "network-firewall",
 }
 
 // globalServices sign every call in the partition's global region.
-var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true, "cloudfront": true}
+var globalServices = map[string]bool{"iam": true, "organizations": true, "account": true, "cloudfront": true, "route53": true}
 
 // serviceNames caches Service: it runs for every attempt.
 var serviceNames sync.Map // service ID → signing name

@@ -37,6 +37,7 @@ var prefixes = map[string]string{
 	"ECS":         "ecs", "ECR": "ecr", "EKS": "eks", "Auto Scaling": "autoscaling",
 	"CodeBuild": "codebuild", "SSM": "ssm", "SFN": "states",
 	"API Gateway": "apigateway", "ApiGatewayV2": "apigateway",
+	"Kinesis": "kinesis", "Backup": "backup", "Route 53": "route53", "Network Firewall": "network-firewall",
 }
 
 // renamed maps operations whose IAM action has another name.

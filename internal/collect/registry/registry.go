@@ -9,6 +9,7 @@ import (
 	acmcollect "github.com/guardrail-sec/guardrail/internal/collect/acm"
 	apigatewaycollect "github.com/guardrail-sec/guardrail/internal/collect/apigateway"
 	autoscalingcollect "github.com/guardrail-sec/guardrail/internal/collect/autoscaling"
+	backupcollect "github.com/guardrail-sec/guardrail/internal/collect/backup"
 	cloudfrontcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudfront"
 	cloudtrailcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudtrail"
 	cloudwatchcollect "github.com/guardrail-sec/guardrail/internal/collect/cloudwatch"
@@ -26,13 +27,16 @@ import (
 	guarddutycollect "github.com/guardrail-sec/guardrail/internal/collect/guardduty"
 	iamcollect "github.com/guardrail-sec/guardrail/internal/collect/iam"
 	inspector2collect "github.com/guardrail-sec/guardrail/internal/collect/inspector2"
+	kinesiscollect "github.com/guardrail-sec/guardrail/internal/collect/kinesis"
 	kmscollect "github.com/guardrail-sec/guardrail/internal/collect/kms"
 	lambdacollect "github.com/guardrail-sec/guardrail/internal/collect/lambda"
 	logscollect "github.com/guardrail-sec/guardrail/internal/collect/logs"
 	maciecollect "github.com/guardrail-sec/guardrail/internal/collect/macie"
+	networkfirewallcollect "github.com/guardrail-sec/guardrail/internal/collect/networkfirewall"
 	opensearchcollect "github.com/guardrail-sec/guardrail/internal/collect/opensearch"
 	rdscollect "github.com/guardrail-sec/guardrail/internal/collect/rds"
 	redshiftcollect "github.com/guardrail-sec/guardrail/internal/collect/redshift"
+	route53collect "github.com/guardrail-sec/guardrail/internal/collect/route53"
 	s3collect "github.com/guardrail-sec/guardrail/internal/collect/s3"
 	secretsmanagercollect "github.com/guardrail-sec/guardrail/internal/collect/secretsmanager"
 	securityhubcollect "github.com/guardrail-sec/guardrail/internal/collect/securityhub"
@@ -83,6 +87,10 @@ func All() []collect.Collector {
 		maciecollect.Collector(),
 		eventbridgecollect.Collector(),
 		apigatewaycollect.Collector(),
+		kinesiscollect.Collector(),
+		backupcollect.Collector(),
+		route53collect.Collector(),
+		networkfirewallcollect.Collector(),
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	acmcontrol "github.com/guardrail-sec/guardrail/internal/control/acm"
 	apigatewaycontrol "github.com/guardrail-sec/guardrail/internal/control/apigateway"
 	autoscalingcontrol "github.com/guardrail-sec/guardrail/internal/control/autoscaling"
+	backupcontrol "github.com/guardrail-sec/guardrail/internal/control/backup"
 	cloudfrontcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudfront"
 	cloudtrailcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudtrail"
 	cloudwatchcontrol "github.com/guardrail-sec/guardrail/internal/control/cloudwatch"
@@ -26,12 +27,15 @@ import (
 	guarddutycontrol "github.com/guardrail-sec/guardrail/internal/control/guardduty"
 	iamcontrol "github.com/guardrail-sec/guardrail/internal/control/iam"
 	inspectorcontrol "github.com/guardrail-sec/guardrail/internal/control/inspector"
+	kinesiscontrol "github.com/guardrail-sec/guardrail/internal/control/kinesis"
 	kmscontrol "github.com/guardrail-sec/guardrail/internal/control/kms"
 	lambdacontrol "github.com/guardrail-sec/guardrail/internal/control/lambda"
 	maciecontrol "github.com/guardrail-sec/guardrail/internal/control/macie"
+	networkfirewallcontrol "github.com/guardrail-sec/guardrail/internal/control/networkfirewall"
 	opensearchcontrol "github.com/guardrail-sec/guardrail/internal/control/opensearch"
 	rdscontrol "github.com/guardrail-sec/guardrail/internal/control/rds"
 	redshiftcontrol "github.com/guardrail-sec/guardrail/internal/control/redshift"
+	route53control "github.com/guardrail-sec/guardrail/internal/control/route53"
 	s3control "github.com/guardrail-sec/guardrail/internal/control/s3"
 	secretsmanagercontrol "github.com/guardrail-sec/guardrail/internal/control/secretsmanager"
 	securityhubcontrol "github.com/guardrail-sec/guardrail/internal/control/securityhub"
@@ -83,6 +87,10 @@ func Controls() []*control.Control {
 		maciecontrol.Controls(),
 		eventbridgecontrol.Controls(),
 		apigatewaycontrol.Controls(),
+		kinesiscontrol.Controls(),
+		backupcontrol.Controls(),
+		route53control.Controls(),
+		networkfirewallcontrol.Controls(),
 	} {
 		out = append(out, cs...)
 	}

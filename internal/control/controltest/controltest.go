@@ -36,7 +36,7 @@ func Snapshot(accounts ...*snapshot.Account) *snapshot.Snapshot {
 }
 
 // GlobalCollectors are the collectors whose gaps are per account.
-var GlobalCollectors = map[string]bool{"iam": true, "s3": true, "account": true, "cloudfront": true}
+var GlobalCollectors = map[string]bool{"iam": true, "s3": true, "account": true, "cloudfront": true, "route53": true}
 
 // Eval runs c over every account of s at Now.
 func Eval(c *control.Control, s *snapshot.Snapshot) []control.Result {

@@ -161,6 +161,8 @@ type Account struct {
 	Contact Contact `yaml:"contact"`
 	// CloudFront is global: its distributions belong to the account.
 	CloudFront CloudFront `yaml:"cloudfront"`
+	// Route53 is global: its hosted zones belong to the account.
+	Route53 Route53 `yaml:"route53"`
 }
 
 // Contact is the account's alternate contacts (Account API).
@@ -218,6 +220,8 @@ type Region struct {
 	EFS            EFS            `yaml:"efs"`
 	OpenSearch     OpenSearch     `yaml:"opensearch"`
 	DynamoDB       DynamoDB       `yaml:"dynamodb"`
+	Kinesis        Kinesis        `yaml:"kinesis"`
+	Backup         Backup         `yaml:"backup"`
 	// SQS is the queues a world file declares here; they are created in
 	// World.SQS by RegisterQueues (the SQS handlers read only World.SQS).
 	SQS            SQSSeed        `yaml:"sqs"`
@@ -235,6 +239,9 @@ type Region struct {
 	SSM           SSM             `yaml:"ssm"`
 	StepFunctions StepFunctions   `yaml:"stepfunctions"`
 	APIGateway    APIGateway      `yaml:"apigateway"`
+
+	// NetworkFirewall is kept apart so its long name does not realign the fields above.
+	NetworkFirewall NetworkFirewall `yaml:"networkfirewall"`
 }
 
 // ARN builds an ARN in the simulated partition.
