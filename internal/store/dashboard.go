@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -26,6 +27,27 @@ type Dashboard interface {
 	// ScanChanges returns the first n findings, by priority, that scan id
 	// opened and resolved.
 	ScanChanges(ctx context.Context, id string, n int) (ScanChanges, error)
+	// ScanHeads lists the scans of the organization (KindScan), newest
+	// first, as a list shows them: without their scope, scores, gaps and
+	// accounts, which Scan reads. limit <= 0 lists all.
+	ScanHeads(ctx context.Context, limit int) ([]ScanHead, error)
+}
+
+// ScanHead is a scan without its big columns (scope, stats, scores,
+// gaps, accounts, not assessed): what picks the scans an overview shows.
+type ScanHead struct {
+	ID string `json:"id"`
+	// Seq is the scan's row number: a scan started later has a greater
+	// one. A COMPLETE scan never changes, so its Seq names its contents.
+	Seq      int64     `json:"-"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	// Status is as Scan's: a RUNNING scan whose process is gone reads as
+	// INTERRUPTED.
+	Status  string  `json:"status"`
+	By      string  `json:"by"`
+	Counts  Counts  `json:"counts"`
+	Changes Changes `json:"changes"`
 }
 
 // OpenCount is the number of open findings of one control in one account
@@ -177,6 +199,42 @@ func (s *sqlStore) ScanChanges(ctx context.Context, id string, n int) (ScanChang
 			return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
 		}
 		*q.dst = fs
+	}
+	return out, nil
+}
+
+// ScanHeads lists the organization's scans, newest first, reading only
+// their small columns: a list of 50 scans of 3,400 targets each decodes
+// 50 changes, not 50 scores.
+func (s *sqlStore) ScanHeads(ctx context.Context, limit int) ([]ScanHead, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT seq, id, started, finished, status, actor, owner, passed, failed, not_applicable, errors, changes
+FROM scans WHERE kind = ? ORDER BY seq DESC LIMIT ?`), KindScan, limitArg(limit))
+	if err != nil {
+		return nil, s.errorf("scans: %w", err)
+	}
+	defer rows.Close()
+	var out []ScanHead
+	for rows.Next() {
+		var (
+			h                 ScanHead
+			started, finished int64
+			owner, chg        string
+		)
+		if err := rows.Scan(&h.Seq, &h.ID, &started, &finished, &h.Status, &h.By, &owner,
+			&h.Counts.Passed, &h.Counts.Failed, &h.Counts.NotApplicable, &h.Counts.Error, &chg); err != nil {
+			return nil, s.errorf("scans: %w", err)
+		}
+		h.Started, h.Finished = fromNanos(started), fromNanos(finished)
+		if h.Status == Running && !ownerAlive(owner) {
+			h.Status = Interrupted
+		}
+		if err := unmarshal(chg, &h.Changes); err != nil {
+			return nil, s.errorf("scans: scan %s: changes: %w", h.ID, err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("scans: %w", err)
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"sort"
@@ -16,9 +17,9 @@ import (
 // overview is the posture of the organization as of the latest complete
 // scan, with the findings as they are now.
 type overview struct {
-	Scan     *store.Scan `json:"scan"`
-	Previous *store.Scan `json:"previous,omitempty"`
-	Running  *store.Scan `json:"running,omitempty"`
+	Scan     *store.Scan     `json:"scan"`
+	Previous *store.ScanHead `json:"previous,omitempty"`
+	Running  *store.ScanHead `json:"running,omitempty"`
 
 	Overall   scoreCard       `json:"overall"`
 	Standards []scoreCard     `json:"standards"`
@@ -115,11 +116,35 @@ type changes struct {
 // errNoScan says the store has no complete scan yet.
 var errNoScan = errors.New("no complete scan in the store yet: run 'guardrail scan' (or 'guardrail demo')")
 
-// Forget empties the cache: the next page is built from the store.
+// Forget empties the caches: the next page is built from the store, as
+// after a new scan.
 func (s *Server) Forget() {
 	s.mu.Lock()
 	s.cached, s.cacheV = nil, ""
+	s.latest, s.latestSeq = nil, 0
 	s.mu.Unlock()
+}
+
+// scan returns the complete scan h whole: the one read last when it is
+// the same (a COMPLETE scan never changes), else from the store.
+func (s *Server) scan(ctx context.Context, h *store.ScanHead) (*store.Scan, error) {
+	s.mu.Lock()
+	sc, seq := s.latest, s.latestSeq
+	s.mu.Unlock()
+	if sc != nil && seq == h.Seq && sc.ID == h.ID {
+		return sc, nil
+	}
+	full, err := s.o.Store.Scan(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	if full.Status != store.Complete {
+		return nil, fmt.Errorf("scan %s: %s, was listed %s", h.ID, full.Status, h.Status)
+	}
+	s.mu.Lock()
+	s.latest, s.latestSeq = &full, h.Seq
+	s.mu.Unlock()
+	return &full, nil
 }
 
 // overview returns the overview, from cache while the store's version is
@@ -147,25 +172,31 @@ func (s *Server) overview(ctx context.Context) (*overview, error) {
 }
 
 func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
-	scans, err := s.o.Store.Scans(ctx, 50)
+	// The scans are picked from their heads; only the latest complete
+	// one is read whole (its scores, scope and accounts).
+	heads, err := s.o.Store.ScanHeads(ctx, 50)
 	if err != nil {
 		return nil, err
 	}
 	ov := &overview{}
-	for i := range scans {
-		sc := &scans[i]
+	var latest *store.ScanHead
+	for i := range heads {
+		h := &heads[i]
 		switch {
-		case sc.Status == store.Running && ov.Scan == nil && ov.Running == nil:
-			ov.Running = sc
-		case sc.Status != store.Complete:
-		case ov.Scan == nil:
-			ov.Scan = sc
+		case h.Status == store.Running && latest == nil && ov.Running == nil:
+			ov.Running = h
+		case h.Status != store.Complete:
+		case latest == nil:
+			latest = h
 		case ov.Previous == nil:
-			ov.Previous = sc
+			ov.Previous = h
 		}
 	}
-	if ov.Scan == nil {
+	if latest == nil {
 		return nil, errNoScan
+	}
+	if ov.Scan, err = s.scan(ctx, latest); err != nil {
+		return nil, err
 	}
 	counts, err := s.o.Store.OpenCounts(ctx)
 	if err != nil {
