@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -16,6 +17,12 @@ type Dashboard interface {
 	// OpenCounts counts the open findings (failing, workflow NEW or
 	// NOTIFIED) by account, control and severity.
 	OpenCounts(ctx context.Context) ([]OpenCount, error)
+	// AccountOpenCounts is OpenCounts of one account.
+	AccountOpenCounts(ctx context.Context, account string) ([]OpenCount, error)
+	// OpenSummary counts the open findings by account and severity, and
+	// by control (with their accounts): what an overview shows, read
+	// from tables of that size.
+	OpenSummary(ctx context.Context) (OpenSummary, error)
 	// Version changes when a scan starts or finishes, or a finding
 	// changes (every change of a finding is an event). Equal versions
 	// mean equal data, so a reader may cache what it derived.
@@ -58,6 +65,93 @@ type OpenCount struct {
 	Control  string           `json:"control"`
 	Severity control.Severity `json:"severity"`
 	Count    int              `json:"count"`
+}
+
+// OpenSummary is the open findings by account and by control.
+type OpenSummary struct {
+	// Accounts are the open findings by account and severity (Control
+	// is empty).
+	Accounts []OpenCount `json:"accounts"`
+	// Controls are the open findings by control.
+	Controls []ControlOpen `json:"controls"`
+}
+
+// ControlOpen is the open findings of one control, in how many accounts,
+// and the greatest severity among them (a finding's may be overridden).
+type ControlOpen struct {
+	Control  string           `json:"control"`
+	Severity control.Severity `json:"severity"`
+	Accounts int              `json:"accounts"`
+	Count    int              `json:"count"`
+}
+
+// OpenSummary reads open_by_account and open_by_control (0009).
+func (s *sqlStore) OpenSummary(ctx context.Context) (OpenSummary, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	defer tx.Rollback()
+	var out OpenSummary
+	// An account whose findings have more than one OU path (it moved)
+	// counts under the greatest, as in OpenCounts.
+	if out.Accounts, err = openCounts(ctx, tx, `SELECT account, MAX(ou_path), '', severity, CAST(SUM(n) AS BIGINT)
+FROM open_by_account GROUP BY account, severity`); err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT control, severity, accounts, n FROM open_by_control`)
+	if err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ControlOpen
+		var sev int64
+		if err := rows.Scan(&c.Control, &sev, &c.Accounts, &c.Count); err != nil {
+			return OpenSummary{}, s.errorf("open summary: %w", err)
+		}
+		c.Severity = control.Severity(sev)
+		out.Controls = append(out.Controls, c)
+	}
+	if err := rows.Err(); err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	return out, nil
+}
+
+// AccountOpenCounts counts the open findings of account by control and
+// severity.
+func (s *sqlStore) AccountOpenCounts(ctx context.Context, account string) ([]OpenCount, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, s.errorf("open counts of %s: %w", account, err)
+	}
+	defer tx.Rollback()
+	out, err := openCounts(ctx, tx, s.d.q(`SELECT account, MAX(ou_path), control, severity, CAST(SUM(n) AS BIGINT)
+FROM open_counts WHERE account = ? GROUP BY account, control, severity`), account)
+	if err != nil {
+		return nil, s.errorf("open counts of %s: %w", account, err)
+	}
+	return out, nil
+}
+
+func openCounts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]OpenCount, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OpenCount
+	for rows.Next() {
+		var c OpenCount
+		var sev int64
+		if err := rows.Scan(&c.Account, &c.OUPath, &c.Control, &sev, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Severity = control.Severity(sev)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // OpenCounts counts open findings by account, control and severity,

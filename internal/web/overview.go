@@ -30,9 +30,9 @@ type overview struct {
 	Trend     []store.ScoreAt `json:"trend"`
 	Changes   *changes        `json:"changes,omitempty"`
 
-	chart  template.HTML
-	counts []store.OpenCount
-	page   []byte // the rendered page, for its version
+	chart template.HTML
+	open  store.OpenSummary
+	page  []byte // the rendered page, for its version
 }
 
 type scoreCard struct {
@@ -198,7 +198,7 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 	if ov.Scan, err = s.scan(ctx, latest); err != nil {
 		return nil, err
 	}
-	counts, err := s.o.Store.OpenCounts(ctx)
+	open, err := s.o.Store.OpenSummary(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -229,11 +229,11 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 		}
 		ov.Standards = append(ov.Standards, c)
 	}
-	ov.Accounts, ov.Regions = accountRows(ov.Scan, counts)
-	for _, c := range counts {
+	ov.Accounts, ov.Regions = accountRows(ov.Scan, open.Accounts)
+	for _, c := range open.Accounts {
 		ov.Open.AddN(c.Severity, c.Count)
 	}
-	ov.Top = s.topControls(counts, 10)
+	ov.Top = s.topControls(open.Controls, 10)
 	ov.chart = trendChart(ov.Trend, charted)
 	if ov.Previous != nil {
 		ch, err := s.o.Store.ScanChanges(ctx, ov.Scan.ID, 5)
@@ -244,7 +244,7 @@ func (s *Server) buildOverview(ctx context.Context) (*overview, error) {
 		ov.Changes = &changes{From: ov.Previous.ID, To: ov.Scan.ID, Appeared: c.New + c.Reopened, Fixed: c.Resolved,
 			Delta: ov.Overall.Delta, TopNew: ch.Opened, TopFixed: ch.Resolved}
 	}
-	ov.counts = counts
+	ov.open = open
 	return ov, nil
 }
 
@@ -258,7 +258,7 @@ func head(fs []finding.Finding, n int) []finding.Finding {
 // accountRows are the accounts of the scan, worst score first, with their
 // open findings, their coverage and their score in each region (or why
 // there is none: not assessed, not enabled, no data).
-func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []string) {
+func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []string) { // counts: by account and severity
 	rows := map[string]*accountRow{}
 	get := func(id string) *accountRow {
 		if r := rows[id]; r != nil {
@@ -356,9 +356,8 @@ func accountRows(sc *store.Scan, counts []store.OpenCount) ([]accountRow, []stri
 }
 
 // topControls are the controls failing in the most accounts.
-func (s *Server) topControls(counts []store.OpenCount, n int) []topControl {
+func (s *Server) topControls(counts []store.ControlOpen, n int) []topControl {
 	by := map[string]*topControl{}
-	accts := map[string]map[string]bool{}
 	for _, c := range counts {
 		t := by[c.Control]
 		if t == nil {
@@ -367,14 +366,12 @@ func (s *Server) topControls(counts []store.OpenCount, n int) []topControl {
 				t.Title, t.Severity = ctl.Title, ctl.Severity
 			}
 			by[c.Control] = t
-			accts[c.Control] = map[string]bool{}
 		}
 		t.Findings += c.Count
-		accts[c.Control][c.Account] = true
+		t.Accounts += c.Accounts // one row per control
 	}
 	out := make([]topControl, 0, len(by))
-	for id, t := range by {
-		t.Accounts = len(accts[id])
+	for _, t := range by {
 		out = append(out, *t)
 	}
 	sort.Slice(out, func(i, j int) bool {
