@@ -334,8 +334,18 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	if err := tx.Commit(); err != nil {
 		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
 	}
+	if s.d.afterBigScan != "" && len(rep.Results) >= bigScan {
+		// The scan is stored: this only makes the pages that follow
+		// faster, and autovacuum does the same later, so its failure (a
+		// role that does not own the table) is not the scan's.
+		s.w.ExecContext(ctx, s.d.afterBigScan)
+	}
 	return fin.changes, nil
 }
+
+// bigScan is how many results make a scan big enough for the dialect's
+// afterBigScan.
+const bigScan = 10000
 
 // gone is the compliance scan_results records for a finding whose
 // resource the scan found gone.
