@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/awsx"
+	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/control/catalog"
@@ -25,6 +26,13 @@ import (
 // options ao.
 func scanWith(t testing.TB, s *simtest.Sim, ao awsx.Options, o scan.Options, ids ...string) *report.Report {
 	t.Helper()
+	return scanRecorded(t, s, ao, nil, o, ids...)
+}
+
+// scanRecorded is scanWith, recording the IAM action of every call in
+// rec when it is not nil.
+func scanRecorded(t testing.TB, s *simtest.Sim, ao awsx.Options, rec *collecttest.Recorder, o scan.Options, ids ...string) *report.Report {
+	t.Helper()
 	mgmt := simtest.Management
 	if s.World().Org != nil {
 		mgmt = s.World().Org.ManagementAccount
@@ -34,6 +42,9 @@ func scanWith(t testing.TB, s *simtest.Sim, ao awsx.Options, o scan.Options, ids
 	cfg, err := awsx.Load(context.Background(), ao)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rec != nil {
+		cfg = rec.Instrument(cfg)
 	}
 	cat, err := catalog.Default()
 	if err != nil {
@@ -62,6 +73,7 @@ func scanWith(t testing.TB, s *simtest.Sim, ao awsx.Options, o scan.Options, ids
 // it did not collect, and, once stored, leaves the inventory of every
 // other type as the full scan before it stored it.
 func TestControlsCollectOnlyWhatTheyNeed(t *testing.T) {
+	full, _ := cleanScan(t)
 	s := startDemo(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "guardrail.db"))
@@ -91,7 +103,7 @@ func TestControlsCollectOnlyWhatTheyNeed(t *testing.T) {
 		return n
 	}
 
-	record(scanWith(t, s, awsx.Options{}, scan.Options{ID: "scan-full"}))
+	record(full)
 	before := countByType()
 	for _, typ := range []string{inventory.TypeInstance, inventory.TypeSecurityGroup, inventory.TypeUser, inventory.TypeBucket} {
 		if before[typ] == 0 {

@@ -17,7 +17,6 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/collect/collecttest"
 	"github.com/guardrail-sec/guardrail/internal/collect/registry"
 	"github.com/guardrail-sec/guardrail/internal/control"
-	"github.com/guardrail-sec/guardrail/internal/control/catalog"
 	"github.com/guardrail-sec/guardrail/internal/inventory"
 	"github.com/guardrail-sec/guardrail/internal/org"
 	"github.com/guardrail-sec/guardrail/internal/report"
@@ -25,7 +24,6 @@ import (
 	"github.com/guardrail-sec/guardrail/internal/sim"
 	"github.com/guardrail-sec/guardrail/internal/sim/demo"
 	"github.com/guardrail-sec/guardrail/internal/sim/simtest"
-	"github.com/guardrail-sec/guardrail/internal/sim/world"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
 
@@ -36,6 +34,31 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 func demoScan(t testing.TB, s *simtest.Sim, o scan.Options, attempts int) *report.Report {
 	t.Helper()
 	return scanWith(t, s, awsx.Options{MaxAttempts: attempts}, o)
+}
+
+// cleanDemo is one fault-free scan of the demo organization on
+// simtest.Now with the whole catalog (ID scan-full), and the IAM action
+// of every call it made: the tests that only read such a scan share it
+// rather than scan the demo again each (it is the package's costliest
+// step). A test that scans on after it starts a demo of its own: the
+// world is the same.
+var cleanDemo struct {
+	once sync.Once
+	rep  *report.Report
+	rec  collecttest.Recorder
+}
+
+// cleanScan returns the shared fault-free scan, scanning it the first
+// time.
+func cleanScan(t *testing.T) (*report.Report, *collecttest.Recorder) {
+	t.Helper()
+	cleanDemo.once.Do(func() {
+		cleanDemo.rep = scanRecorded(t, startDemo(t), awsx.Options{}, &cleanDemo.rec, scan.Options{ID: "scan-full"})
+	})
+	if cleanDemo.rep == nil {
+		t.Fatal("the shared fault-free demo scan failed in the test that ran it first")
+	}
+	return cleanDemo.rep, &cleanDemo.rec
 }
 
 func startDemo(t testing.TB) *simtest.Sim {
@@ -259,7 +282,7 @@ func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans the demo organization several times")
 	}
-	clean := demoScan(t, startDemo(t), scan.Options{}, 0)
+	clean, _ := cleanScan(t)
 	passed := map[string]bool{}
 	for _, r := range clean.Results {
 		if r.Status == control.Passed {
@@ -334,22 +357,7 @@ func TestFaults(t *testing.T) {
 // (discovery, role assumption and every collector, in every account) and
 // checks each is an action of the policy 'guardrail iam-policy' prints.
 func TestPolicyCoversEveryCall(t *testing.T) {
-	s := startDemo(t)
-	mgmt := s.World().Org.ManagementAccount
-	cfg, err := awsx.Load(context.Background(), awsx.Options{Isolated: true, Region: "us-east-1", EndpointURL: s.URL,
-		AccessKeyID: world.RootKey(mgmt), SecretAccessKey: world.RootSecret(mgmt)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec collecttest.Recorder
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := scan.Run(context.Background(), rec.Instrument(cfg), scan.Options{
-		Collectors: registry.All(), Controls: cat.Controls(), Standards: cat.Standards(), Now: s.World().Now}); err != nil {
-		t.Fatal(err)
-	}
+	_, rec := cleanScan(t)
 	allowed := map[string]bool{}
 	for _, st := range registry.Policy().Statement {
 		for _, a := range st.Action {
@@ -379,6 +387,7 @@ func TestPartialScanScope(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans the demo organization four times")
 	}
+	full, _ := cleanScan(t)
 	s := startDemo(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "guardrail.db"))
@@ -386,7 +395,6 @@ func TestPartialScanScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	full := demoScan(t, s, scan.Options{ID: "scan-full"}, 0)
 	// What the full scan judged of each resource (an organization trail
 	// is judged in its owner's account, or, with the owner out of scope,
 	// in the accounts that see it: the resource, not the account, is

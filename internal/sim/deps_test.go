@@ -8,8 +8,9 @@ import (
 
 // TestDeps: the simulator is a test double, not the product. It imports
 // only neutral libraries of ours: eventpattern (EventBridge patterns),
-// policy (resource policies, SCPs), scpeval (the SCP rule it enforces)
-// and clock.
+// policy (resource policies, SCPs), scpeval (the SCP rule it enforces),
+// clock and httpstop (a shutdown that does not wait for unused
+// connections).
 func TestDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -19,7 +20,7 @@ func TestDeps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	neutral := map[string]bool{mod + "eventpattern": true, mod + "policy": true, mod + "scpeval": true, mod + "clock": true}
+	neutral := map[string]bool{mod + "eventpattern": true, mod + "policy": true, mod + "scpeval": true, mod + "clock": true, mod + "httpstop": true}
 	for _, dep := range strings.Fields(string(out)) {
 		if strings.HasPrefix(dep, mod) && !strings.HasPrefix(dep, mod+"sim") && !neutral[dep] {
 			t.Errorf("the simulator depends on the product's %s", dep)

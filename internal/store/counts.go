@@ -78,6 +78,22 @@ func (t *tally) apply(ctx context.Context, tx *sql.Tx, d dialect) error {
 			shrank = shrank || n < 0
 		}
 	}
+	// open_by_account moves with open_counts, summed over controls;
+	// open_by_control is recomputed for the controls that moved.
+	byAccount := map[[3]any]int64{}
+	controls := map[string]bool{}
+	for k, n := range t.open {
+		if n != 0 {
+			byAccount[[3]any{k.account, k.ouPath, k.severity}] += n
+			controls[k.control] = true
+		}
+	}
+	var accountRows [][]any
+	for k, n := range byAccount {
+		if n != 0 {
+			accountRows = append(accountRows, []any{k[0], k[1], k[2], n})
+		}
+	}
 	for _, tb := range []struct {
 		table, key string
 		cols       []string
@@ -85,6 +101,7 @@ func (t *tally) apply(ctx context.Context, tx *sql.Tx, d dialect) error {
 	}{
 		{"open_counts", "account, control, severity, ou_path", []string{"account", "ou_path", "control", "severity", "n"}, openRows},
 		{"total_counts", "severity, compliance, workflow", []string{"severity", "compliance", "workflow", "n"}, totalRows},
+		{"open_by_account", "account, severity, ou_path", []string{"account", "ou_path", "severity", "n"}, accountRows},
 	} {
 		for len(tb.rows) > 0 {
 			part := tb.rows[:min(countsBatch, len(tb.rows))]
@@ -102,25 +119,42 @@ func (t *tally) apply(ctx context.Context, tx *sql.Tx, d dialect) error {
 			}
 		}
 	}
-	if !shrank {
-		return nil
+	if shrank {
+		var negative bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM open_counts WHERE n < 0) OR EXISTS (SELECT 1 FROM total_counts WHERE n < 0)
+ OR EXISTS (SELECT 1 FROM open_by_account WHERE n < 0)`).Scan(&negative); err != nil {
+			return err
+		}
+		if negative {
+			return recount(ctx, tx)
+		}
+		for _, q := range []string{`DELETE FROM open_counts WHERE n = 0`, `DELETE FROM total_counts WHERE n = 0`, `DELETE FROM open_by_account WHERE n = 0`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
 	}
-	var negative bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM open_counts WHERE n < 0) OR EXISTS (SELECT 1 FROM total_counts WHERE n < 0)`).Scan(&negative); err != nil {
-		return err
+	names := make([]any, 0, len(controls))
+	for c := range controls {
+		names = append(names, c)
 	}
-	if negative {
-		return recount(ctx, tx)
-	}
-	for _, q := range []string{`DELETE FROM open_counts WHERE n = 0`, `DELETE FROM total_counts WHERE n = 0`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+	for len(names) > 0 {
+		part := names[:min(countsBatch, len(names))]
+		names = names[len(part):]
+		in := placeholders(len(part))
+		if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM open_by_control WHERE control IN `+in), part...); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO open_by_control (control, severity, accounts, n)
+SELECT control, MAX(severity), COUNT(DISTINCT account), SUM(n) FROM open_counts WHERE control IN `+in+` GROUP BY control`), part...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// recount computes the summary tables from the findings.
+// recount computes the summary tables from the findings (the overview's
+// from open_counts).
 func recount(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range []string{
 		`DELETE FROM open_counts`,
@@ -130,6 +164,12 @@ GROUP BY account, ou_path, control, severity`,
 		`DELETE FROM total_counts`,
 		`INSERT INTO total_counts (severity, compliance, workflow, n)
 SELECT severity, compliance, workflow, COUNT(*) FROM findings GROUP BY severity, compliance, workflow`,
+		`DELETE FROM open_by_account`,
+		`INSERT INTO open_by_account (account, ou_path, severity, n)
+SELECT account, ou_path, severity, SUM(n) FROM open_counts GROUP BY account, ou_path, severity`,
+		`DELETE FROM open_by_control`,
+		`INSERT INTO open_by_control (control, severity, accounts, n)
+SELECT control, MAX(severity), COUNT(DISTINCT account), SUM(n) FROM open_counts GROUP BY control`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
 	"github.com/guardrail-sec/guardrail/internal/finding"
@@ -15,6 +17,12 @@ type Dashboard interface {
 	// OpenCounts counts the open findings (failing, workflow NEW or
 	// NOTIFIED) by account, control and severity.
 	OpenCounts(ctx context.Context) ([]OpenCount, error)
+	// AccountOpenCounts is OpenCounts of one account.
+	AccountOpenCounts(ctx context.Context, account string) ([]OpenCount, error)
+	// OpenSummary counts the open findings by account and severity, and
+	// by control (with their accounts): what an overview shows, read
+	// from tables of that size.
+	OpenSummary(ctx context.Context) (OpenSummary, error)
 	// Version changes when a scan starts or finishes, or a finding
 	// changes (every change of a finding is an event). Equal versions
 	// mean equal data, so a reader may cache what it derived.
@@ -26,6 +34,27 @@ type Dashboard interface {
 	// ScanChanges returns the first n findings, by priority, that scan id
 	// opened and resolved.
 	ScanChanges(ctx context.Context, id string, n int) (ScanChanges, error)
+	// ScanHeads lists the scans of the organization (KindScan), newest
+	// first, as a list shows them: without their scope, scores, gaps and
+	// accounts, which Scan reads. limit <= 0 lists all.
+	ScanHeads(ctx context.Context, limit int) ([]ScanHead, error)
+}
+
+// ScanHead is a scan without its big columns (scope, stats, scores,
+// gaps, accounts, not assessed): what picks the scans an overview shows.
+type ScanHead struct {
+	ID string `json:"id"`
+	// Seq is the scan's row number: a scan started later has a greater
+	// one. A COMPLETE scan never changes, so its Seq names its contents.
+	Seq      int64     `json:"-"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	// Status is as Scan's: a RUNNING scan whose process is gone reads as
+	// INTERRUPTED.
+	Status  string  `json:"status"`
+	By      string  `json:"by"`
+	Counts  Counts  `json:"counts"`
+	Changes Changes `json:"changes"`
 }
 
 // OpenCount is the number of open findings of one control in one account
@@ -36,6 +65,93 @@ type OpenCount struct {
 	Control  string           `json:"control"`
 	Severity control.Severity `json:"severity"`
 	Count    int              `json:"count"`
+}
+
+// OpenSummary is the open findings by account and by control.
+type OpenSummary struct {
+	// Accounts are the open findings by account and severity (Control
+	// is empty).
+	Accounts []OpenCount `json:"accounts"`
+	// Controls are the open findings by control.
+	Controls []ControlOpen `json:"controls"`
+}
+
+// ControlOpen is the open findings of one control, in how many accounts,
+// and the greatest severity among them (a finding's may be overridden).
+type ControlOpen struct {
+	Control  string           `json:"control"`
+	Severity control.Severity `json:"severity"`
+	Accounts int              `json:"accounts"`
+	Count    int              `json:"count"`
+}
+
+// OpenSummary reads open_by_account and open_by_control (0010).
+func (s *sqlStore) OpenSummary(ctx context.Context) (OpenSummary, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	defer tx.Rollback()
+	var out OpenSummary
+	// An account whose findings have more than one OU path (it moved)
+	// counts under the greatest, as in OpenCounts.
+	if out.Accounts, err = openCounts(ctx, tx, `SELECT account, MAX(ou_path), '', severity, CAST(SUM(n) AS BIGINT)
+FROM open_by_account GROUP BY account, severity`); err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT control, severity, accounts, n FROM open_by_control`)
+	if err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ControlOpen
+		var sev int64
+		if err := rows.Scan(&c.Control, &sev, &c.Accounts, &c.Count); err != nil {
+			return OpenSummary{}, s.errorf("open summary: %w", err)
+		}
+		c.Severity = control.Severity(sev)
+		out.Controls = append(out.Controls, c)
+	}
+	if err := rows.Err(); err != nil {
+		return OpenSummary{}, s.errorf("open summary: %w", err)
+	}
+	return out, nil
+}
+
+// AccountOpenCounts counts the open findings of account by control and
+// severity.
+func (s *sqlStore) AccountOpenCounts(ctx context.Context, account string) ([]OpenCount, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, s.errorf("open counts of %s: %w", account, err)
+	}
+	defer tx.Rollback()
+	out, err := openCounts(ctx, tx, s.d.q(`SELECT account, MAX(ou_path), control, severity, CAST(SUM(n) AS BIGINT)
+FROM open_counts WHERE account = ? GROUP BY account, control, severity`), account)
+	if err != nil {
+		return nil, s.errorf("open counts of %s: %w", account, err)
+	}
+	return out, nil
+}
+
+func openCounts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]OpenCount, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OpenCount
+	for rows.Next() {
+		var c OpenCount
+		var sev int64
+		if err := rows.Scan(&c.Account, &c.OUPath, &c.Control, &sev, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Severity = control.Severity(sev)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // OpenCounts counts open findings by account, control and severity,
@@ -177,6 +293,42 @@ func (s *sqlStore) ScanChanges(ctx context.Context, id string, n int) (ScanChang
 			return ScanChanges{}, s.errorf("scan %s: changes: %w", id, err)
 		}
 		*q.dst = fs
+	}
+	return out, nil
+}
+
+// ScanHeads lists the organization's scans, newest first, reading only
+// their small columns: a list of 50 scans of 3,400 targets each decodes
+// 50 changes, not 50 scores.
+func (s *sqlStore) ScanHeads(ctx context.Context, limit int) ([]ScanHead, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT seq, id, started, finished, status, actor, owner, passed, failed, not_applicable, errors, changes
+FROM scans WHERE kind = ? ORDER BY seq DESC LIMIT ?`), KindScan, limitArg(limit))
+	if err != nil {
+		return nil, s.errorf("scans: %w", err)
+	}
+	defer rows.Close()
+	var out []ScanHead
+	for rows.Next() {
+		var (
+			h                 ScanHead
+			started, finished int64
+			owner, chg        string
+		)
+		if err := rows.Scan(&h.Seq, &h.ID, &started, &finished, &h.Status, &h.By, &owner,
+			&h.Counts.Passed, &h.Counts.Failed, &h.Counts.NotApplicable, &h.Counts.Error, &chg); err != nil {
+			return nil, s.errorf("scans: %w", err)
+		}
+		h.Started, h.Finished = fromNanos(started), fromNanos(finished)
+		if h.Status == Running && !ownerAlive(owner) {
+			h.Status = Interrupted
+		}
+		if err := unmarshal(chg, &h.Changes); err != nil {
+			return nil, s.errorf("scans: scan %s: changes: %w", h.ID, err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("scans: %w", err)
 	}
 	return out, nil
 }

@@ -227,7 +227,19 @@ func (s *sqlStore) FinishScan(ctx context.Context, rep *report.Report, rules *ru
 	if err := tx.Commit(); err != nil {
 		return Changes{}, s.errorf("finish scan %s: commit: %w", rep.ID, err)
 	}
+	s.afterScan(ctx, len(rep.Results))
 	return ch, nil
+}
+
+// afterScan runs, once a scan of n results is committed, what makes the
+// pages that follow faster (PostgreSQL: VACUUM ANALYZE of the findings a
+// big scan rewrote). The scan is stored, and autovacuum does the same
+// later, so its failure (a role that does not own the table) is not the
+// scan's.
+func (s *sqlStore) afterScan(ctx context.Context, n int) {
+	if s.d.afterBigScan != "" && n >= bigScan {
+		s.w.ExecContext(ctx, s.d.afterBigScan)
+	}
 }
 
 // finishIn stores rep in tx, a write transaction on conn, without
@@ -348,6 +360,10 @@ WHERE id IN (SELECT finding_id FROM scan_results WHERE scan = ? AND compliance <
 	}
 	return fin.changes, nil
 }
+
+// bigScan is how many results make a scan big enough for the dialect's
+// afterBigScan.
+const bigScan = 10000
 
 // gone is the compliance scan_results records for a finding whose
 // resource the scan found gone.

@@ -333,6 +333,7 @@ func (s *sqlStore) ReportPart(ctx context.Context, header *report.Report, part s
 	if err := tx.Commit(); err != nil {
 		return Completion{}, s.errorf("scan %s: complete: commit: %w", scan, err)
 	}
+	s.afterScan(ctx, len(rep.Results))
 	c.Complete = true
 	return c, nil
 }

@@ -24,7 +24,7 @@ type controlRow struct {
 }
 
 func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
-	counts, err := s.openCounts(r)
+	open, err := s.openSummary(r)
 	if err != nil {
 		return nil, err
 	}
@@ -32,18 +32,15 @@ func (s *Server) controlRows(r *http.Request) ([]controlRow, error) {
 	if ov, err := s.overview(r.Context()); err == nil && len(ov.Scan.Scores.Controls) > 0 {
 		latest = &ov.Scan.Scores
 	}
-	accts := map[string]map[string]bool{}
+	accts := map[string]int{}
 	n := map[string]int{}
-	for _, c := range counts {
-		if accts[c.Control] == nil {
-			accts[c.Control] = map[string]bool{}
-		}
-		accts[c.Control][c.Account] = true
+	for _, c := range open.Controls {
+		accts[c.Control] += c.Accounts
 		n[c.Control] += c.Count
 	}
 	var out []controlRow
 	for _, c := range s.o.Catalog.Controls() {
-		row := controlRow{C: c, Accounts: len(accts[c.ID]), Findings: n[c.ID]}
+		row := controlRow{C: c, Accounts: accts[c.ID], Findings: n[c.ID]}
 		if latest != nil {
 			row.Status = latest.Control(c.ID)
 		}
@@ -115,11 +112,23 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("account %s is not in the latest scan", id))
 		return
 	}
-	var mine []store.OpenCount
-	for _, c := range ov.counts {
-		if c.Account == id {
-			mine = append(mine, c)
+	counts, err := s.o.Store.AccountOpenCounts(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	// The account's open findings by control: in one account each.
+	var mine []store.ControlOpen
+	at := map[string]int{}
+	for _, c := range counts {
+		i, ok := at[c.Control]
+		if !ok {
+			i = len(mine)
+			at[c.Control] = i
+			mine = append(mine, store.ControlOpen{Control: c.Control, Accounts: 1})
 		}
+		mine[i].Count += c.Count
+		mine[i].Severity = max(mine[i].Severity, c.Severity)
 	}
 	acct, _ := ov.Scan.Scores.Account(id)
 	var stds []scoreCard
@@ -159,15 +168,15 @@ func (s *Server) scansPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "scans", http.StatusOK, map[string]any{"Title": "Scans", "Scans": scans})
 }
 
-// openCounts are the open findings by account, control and severity: the
+// openSummary is the open findings by account and by control: the
 // overview's when there is one (cached), else the store's.
-func (s *Server) openCounts(r *http.Request) ([]store.OpenCount, error) {
+func (s *Server) openSummary(r *http.Request) (store.OpenSummary, error) {
 	ov, err := s.overview(r.Context())
 	if err == nil {
-		return ov.counts, nil
+		return ov.open, nil
 	}
 	if !errors.Is(err, errNoScan) {
-		return nil, err
+		return store.OpenSummary{}, err
 	}
-	return s.o.Store.OpenCounts(r.Context())
+	return s.o.Store.OpenSummary(r.Context())
 }

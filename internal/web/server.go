@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/guardrail-sec/guardrail/internal/control"
+	"github.com/guardrail-sec/guardrail/internal/httpstop"
 	"github.com/guardrail-sec/guardrail/internal/remediate"
 	"github.com/guardrail-sec/guardrail/internal/store"
 )
@@ -85,6 +86,12 @@ type Server struct {
 	mu     sync.Mutex
 	cached *overview // for cachedVersion
 	cacheV string
+	// latest is the latest complete scan as read whole, kept across
+	// versions of the store: a COMPLETE scan never changes, so a
+	// suppression or a scan that starts rebuilds the overview without
+	// decoding its scores again.
+	latest    *store.Scan
+	latestSeq int64
 
 	// plans bounds the remediation plans running at once; rolling is
 	// held by the rollback in progress (one at a time).
@@ -248,6 +255,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tc *tls.Config) err
 	}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.o.Log.Handler(), slog.LevelWarn), TLSConfig: tc}
+	// A browser opens connections ahead of need: Shutdown closes those
+	// at once instead of waiting 5 seconds for them.
+	httpstop.Track(hs)
 	errc := make(chan error, 1)
 	go func() {
 		if tc != nil {

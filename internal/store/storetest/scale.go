@@ -170,6 +170,62 @@ func testSummaryCounts(t *testing.T, s store.Store) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: open counts %v, want %v", when, diffKeys(got, want), diffKeys(want, got))
 		}
+		// The overview's summary: by account and severity, by control
+		// with its accounts; one account's counts.
+		wantAcct, wantCtl, accts := map[string]int{}, map[string]int{}, map[string]map[string]bool{}
+		wantOne := map[string]int{}
+		wantSev, gotSev := map[string]control.Severity{}, map[string]control.Severity{}
+		for _, f := range all {
+			if f.Compliance == control.Failed && (f.Workflow == finding.New || f.Workflow == finding.Notified) {
+				wantAcct[fmt.Sprintf("%s %s %s", f.Account, f.OUPath, f.Severity)]++
+				k := f.Control
+				wantCtl[k+" findings"]++
+				wantSev[k] = max(wantSev[k], f.Severity)
+				if accts[k] == nil {
+					accts[k] = map[string]bool{}
+				}
+				accts[k][f.Account] = true
+				if f.Account == all[0].Account {
+					wantOne[fmt.Sprintf("%s %s %s", f.Account, f.Control, f.Severity)]++
+				}
+			}
+		}
+		for k, a := range accts {
+			wantCtl[k+" accounts"] = len(a)
+		}
+		sum, err := s.OpenSummary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotAcct, gotCtl := map[string]int{}, map[string]int{}
+		for _, c := range sum.Accounts {
+			gotAcct[fmt.Sprintf("%s %s %s", c.Account, c.OUPath, c.Severity)] += c.Count
+		}
+		for _, c := range sum.Controls {
+			gotCtl[c.Control+" findings"] += c.Count
+			gotCtl[c.Control+" accounts"] += c.Accounts
+			gotSev[c.Control] = c.Severity
+		}
+		if !reflect.DeepEqual(gotAcct, wantAcct) {
+			t.Errorf("%s: open by account %v, want %v", when, diffKeys(gotAcct, wantAcct), diffKeys(wantAcct, gotAcct))
+		}
+		if !reflect.DeepEqual(gotCtl, wantCtl) {
+			t.Errorf("%s: open by control %v, want %v", when, diffKeys(gotCtl, wantCtl), diffKeys(wantCtl, gotCtl))
+		}
+		if !reflect.DeepEqual(gotSev, wantSev) {
+			t.Errorf("%s: open by control: severities %v, want %v", when, gotSev, wantSev)
+		}
+		one, err := s.AccountOpenCounts(ctx, all[0].Account)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotOne := map[string]int{}
+		for _, c := range one {
+			gotOne[fmt.Sprintf("%s %s %s", c.Account, c.Control, c.Severity)] += c.Count
+		}
+		if !reflect.DeepEqual(gotOne, wantOne) {
+			t.Errorf("%s: open counts of %s %v, want %v", when, all[0].Account, diffKeys(gotOne, wantOne), diffKeys(wantOne, gotOne))
+		}
 		acct := all[0].Account
 		for _, f := range []store.Filter{
 			{},

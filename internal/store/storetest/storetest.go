@@ -428,6 +428,31 @@ func testScans(t *testing.T, s store.Store) {
 	if list, _ := s.Scans(ctx, 2); len(list) != 2 || list[0].ID != "s3" {
 		t.Errorf("scans limit 2: %d scans, first %v", len(list), list)
 	}
+	// ScanHeads is Scans without the big columns: the same scans, in
+	// the same order, with the same small fields; Seq grows with time.
+	heads, err := s.ScanHeads(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(heads) != len(list) {
+		t.Fatalf("%d scan heads, want %d", len(heads), len(list))
+	}
+	for i, h := range heads {
+		sc := list[i]
+		want := store.ScanHead{ID: sc.ID, Seq: h.Seq, Started: sc.Started, Finished: sc.Finished, Status: sc.Status, By: sc.By, Counts: sc.Counts, Changes: sc.Changes}
+		if !reflect.DeepEqual(h, want) {
+			t.Errorf("scan head %d:\n got %+v\nwant %+v", i, h, want)
+		}
+		if i > 0 && h.Seq >= heads[i-1].Seq {
+			t.Errorf("scan head %s has seq %d, not below the newer %s's %d", h.ID, h.Seq, heads[i-1].ID, heads[i-1].Seq)
+		}
+	}
+	if heads[1].Changes.New == 0 && heads[1].Changes.Resolved == 0 {
+		t.Errorf("scan head s2 has no changes: %+v", heads[1])
+	}
+	if hs, _ := s.ScanHeads(ctx, 2); len(hs) != 2 || hs[0].ID != "s3" {
+		t.Errorf("scan heads limit 2: %d scans, first %v", len(hs), hs)
+	}
 
 	sc, err := s.Scan(ctx, "s2")
 	if err != nil {
