@@ -102,16 +102,25 @@ var wallClock = map[string]string{
 	"internal/cli/notify_outbox.go#advancing":            "a stopped clock (--now) advanced by the real time a delivery's retries wait",
 	"internal/cli/bench_baseline.go#runBenchBaseline":    "measures a benchmark",
 	"internal/cli/bench_remediate.go#runBenchRemediate":  "measures a benchmark",
+	"internal/cli/bench_shards.go#runBenchShards":        "measures a benchmark",
+	"internal/worker/start.go#Start":                     "default StartOptions.Now",
 
 	// Tests.
-	"internal/awsx/timeout_test.go#TestUnreachableEndpoints":     "bounds a hang: a silent endpoint must fail, not wait",
-	"internal/cli/discover_test.go#TestUnreachableEndpoint":      "bounds a hang: a silent endpoint must fail, not wait",
-	"internal/scan/collectors_test.go#TestSilentServiceTimesOut": "bounds a hang: a silent service must fail, not wait",
-	"internal/sim/sim_test.go#TestAnswerFaults":                  "bounds a hang: a delayed or dropped answer",
-	"internal/cli/cli_test.go#TestScripts":                       "NEXT_YEAR, a date for the store's real clock, never compared",
-	"internal/sim/sim_test.go#TestFaults":                        "measures injected latency",
-	"internal/store/bench_test.go#finish":                        "measures a benchmark",
-	"internal/store/storetest/storetest.go#testConcurrentRead":   "measures how long reads wait during a write",
+	"internal/awsx/timeout_test.go#TestUnreachableEndpoints":                 "bounds a hang: a silent endpoint must fail, not wait",
+	"internal/cli/discover_test.go#TestUnreachableEndpoint":                  "bounds a hang: a silent endpoint must fail, not wait",
+	"internal/scan/collectors_test.go#TestSilentServiceTimesOut":             "bounds a hang: a silent service must fail, not wait",
+	"internal/sim/sim_test.go#TestAnswerFaults":                              "bounds a hang: a delayed or dropped answer",
+	"internal/cli/cli_test.go#TestScripts":                                   "NEXT_YEAR, a date for the store's real clock, never compared",
+	"internal/sim/sim_test.go#TestFaults":                                    "measures injected latency",
+	"internal/store/bench_test.go#finish":                                    "measures a benchmark",
+	"internal/store/storetest/storetest.go#testConcurrentRead":               "measures how long reads wait during a write",
+	"internal/cli/worker_test.go#TestDispatchAndWorkers":                     "bounds a wait for the dead-letter queue",
+	"internal/deploy/actions_test.go#TestWatchQueueActions":                  "bounds a wait for the watch to take a message",
+	"internal/deploy/run_test.go#TestTaskCommands":                           "bounds a wait for the watch to take a message",
+	"internal/gcpace/gcpace_test.go#waitPercent":                             "bounds a wait for the pacer",
+	"internal/httpstop/httpstop_test.go#TestShutdownClosesUnusedConnections": "bounds a read on a closed connection",
+	"internal/worker/loop_test.go#TestHeartbeatAndStop":                      "how long no other receiver may get the message (three visibility timeouts)",
+	"internal/worker/queue_test.go#waitFor":                                  "bounds a wait on a loaded machine",
 }
 
 // TestNoWallClock fails when a function not in wallClock reads the wall
