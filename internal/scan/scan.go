@@ -75,9 +75,10 @@ type Options struct {
 	// inventory (its scope, accounts, coverage of what was collected and
 	// stats only): the scan's memory then does not grow with the
 	// organization. An account's results may come in several parts
-	// (report.AccountPart with the same ID: the controls that read other
-	// accounts are evaluated once those are collected); the parts of one
-	// account add up. Calls come from the scan's goroutines, one at a
+	// (report.AccountPart with the same ID and a different Piece: the
+	// controls that read other accounts are evaluated once those are
+	// collected); the parts of one account add up, and no (ID, Piece)
+	// comes twice. Calls come from the scan's goroutines, one at a
 	// time per account; a call that blocks holds collection back. The
 	// first error ends the scan with it. Account records (the parts'
 	// Account) come last, in one part per account, once discovery has
@@ -150,11 +151,11 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if o.Snapshot == nil {
 		r.stream = newStream(r, o.Controls, o.Collectors, started)
 		if o.Account != nil {
-			r.stream.emit = func(id string, res []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) error {
+			r.stream.emit = func(id string, piece int, res []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) error {
 				if len(res) == 0 && len(gaps) == 0 && inv == nil {
 					return nil
 				}
-				return o.Account(report.AccountPart{ID: id, Results: res, Gaps: gaps, Inventory: inv})
+				return o.Account(report.AccountPart{ID: id, Piece: piece, Results: res, Gaps: gaps, Inventory: inv})
 			}
 		} else {
 			kept = &collected{results: map[string][]control.Result{}, inv: map[string]*inventory.Inventory{}}
@@ -212,7 +213,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	rep := &report.Report{
 		ID:        o.ID,
 		Started:   started,
-		Scope:     report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Discover.Regions, Include: o.Discover.Include, Exclude: o.Discover.Exclude},
+		Scope:     ScopeOf(organization, o.Discover),
 		Controls:  o.Controls,
 		Standards: o.Standards,
 	}
@@ -253,7 +254,7 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
 	if o.Account != nil && r.stream != nil {
 		for i := range rep.Accounts {
-			if err := o.Account(report.AccountPart{ID: rep.Accounts[i].ID, Account: &rep.Accounts[i]}); err != nil {
+			if err := o.Account(report.AccountPart{ID: rep.Accounts[i].ID, Piece: pieceRecord, Account: &rep.Accounts[i]}); err != nil {
 				return nil, err
 			}
 		}
@@ -279,6 +280,12 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		WallSecs: time.Since(r.started).Seconds(),
 	}
 	return rep, nil
+}
+
+// ScopeOf is the scope of a scan of organization discovered with o: the
+// report's Scope, known once discovery is over (org.Options.Discovered).
+func ScopeOf(organization *org.Organization, o org.Options) report.Scope {
+	return report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Regions, Include: o.Include, Exclude: o.Exclude}
 }
 
 // needed returns the collectors of all that the controls need, in the

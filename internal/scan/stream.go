@@ -141,6 +141,16 @@ func release(a *snapshot.Account, keep map[string]bool) {
 	}
 }
 
+// The pieces of an account's results (report.AccountPart.Piece), in the
+// order they come: the local set with the account's gaps and inventory,
+// the trail set, the bucket set, and last the account's record.
+const (
+	pieceLocal = iota
+	pieceTrail
+	pieceBucket
+	pieceRecord
+)
+
 // stream evaluates accounts as they complete.
 type stream struct {
 	r    *run
@@ -150,7 +160,7 @@ type stream struct {
 	now    time.Time
 	// emit receives each account's results (possibly in several parts);
 	// it is called with mu not held.
-	emit func(id string, results []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) error
+	emit func(id string, piece int, results []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) error
 
 	// eval is held for reading while controls read other accounts,
 	// and for writing while an account's state is let go.
@@ -221,7 +231,7 @@ func (s *stream) finished(id string) {
 	if !isContext {
 		res := control.EvaluateAccount(s.sets.local, s.r.snap, a, s.global, s.now)
 		inv := inventory.BuildAccount(s.r.snap, a)
-		s.send(id, res, s.r.snap.AccountGaps(id), inv)
+		s.send(id, pieceLocal, res, s.r.snap.AccountGaps(id), inv)
 	}
 	s.mu.Lock()
 	s.complete[id] = true
@@ -267,7 +277,7 @@ func (s *stream) retry(final bool) {
 		s.eval.RLock()
 		res := control.EvaluateAccount(s.sets.trail, s.r.snap, a, s.global, s.now)
 		s.eval.RUnlock()
-		s.send(id, res, nil, nil)
+		s.send(id, pieceTrail, res, nil, nil)
 		if !s.keepWhole(id) {
 			s.eval.Lock()
 			release(a, s.sets.bucketKeep)
@@ -324,7 +334,7 @@ func (s *stream) end(accounts []*snapshot.Account) error {
 			s.eval.RLock()
 			res := control.EvaluateAccount(s.sets.bucket, s.r.snap, a, s.global, s.now)
 			s.eval.RUnlock()
-			s.send(a.ID, res, nil, nil)
+			s.send(a.ID, pieceBucket, res, nil, nil)
 		}
 	}
 	s.mu.Lock()
@@ -334,14 +344,14 @@ func (s *stream) end(accounts []*snapshot.Account) error {
 
 // send hands a part of an account's results to emit, and keeps its
 // first error.
-func (s *stream) send(id string, res []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) {
+func (s *stream) send(id string, piece int, res []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) {
 	s.mu.Lock()
 	failed := s.err != nil
 	s.mu.Unlock()
 	if failed {
 		return
 	}
-	if err := s.emit(id, res, gaps, inv); err != nil {
+	if err := s.emit(id, piece, res, gaps, inv); err != nil {
 		s.mu.Lock()
 		if s.err == nil {
 			s.err = err
@@ -385,7 +395,7 @@ type collected struct {
 	inv     map[string]*inventory.Inventory
 }
 
-func (c *collected) add(id string, res []control.Result, _ []snapshot.Gap, inv *inventory.Inventory) error {
+func (c *collected) add(id string, _ int, res []control.Result, _ []snapshot.Gap, inv *inventory.Inventory) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.results[id] = append(c.results[id], res...)

@@ -38,9 +38,15 @@ func TestStreamedScanIsWholeScan(t *testing.T) {
 
 		var mu sync.Mutex
 		byID := map[string]*report.AccountPart{}
+		pieces := map[[2]any]bool{}
 		sink := func(p report.AccountPart) error {
 			mu.Lock()
 			defer mu.Unlock()
+			if k := [2]any{p.ID, p.Piece}; pieces[k] {
+				t.Errorf("account %s: piece %d sent twice", p.ID, p.Piece)
+			} else {
+				pieces[k] = true
+			}
 			q := byID[p.ID]
 			if q == nil {
 				q = &report.AccountPart{ID: p.ID}
