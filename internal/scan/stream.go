@@ -222,6 +222,7 @@ func (s *stream) finished(id string) {
 	}
 	s.r.mu.Lock()
 	isContext := s.r.context[id]
+	delete(s.r.configs, id) // no task of the account is left
 	s.r.mu.Unlock()
 	if ownsOrgTrail(a) {
 		s.mu.Lock()
