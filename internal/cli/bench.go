@@ -16,6 +16,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -190,7 +191,22 @@ func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) 
 	var streamed atomic.Int64
 	if o.stream {
 		if o.memProfile != "" {
-			return usageErr("--memprofile cannot go with --stream: it keeps the whole snapshot")
+			// No whole snapshot to profile: the heap once nine tenths
+			// of the tasks are done, discovery over (what the scan holds
+			// while it runs).
+			j.opts.Snapshot = nil
+			var once sync.Once
+			j.opts.Progress = func(p scan.Progress) {
+				if p.Discovering || p.TasksDone*10 < int64(p.TasksQueued)*9 {
+					return
+				}
+				once.Do(func() {
+					runtime.GC()
+					if err := writeHeapProfile(o.memProfile + ".running"); err != nil {
+						fmt.Fprintf(stderr, "guardrail: bench: %v\n", err)
+					}
+				})
+			}
 		}
 		j.opts.Account = func(p report.AccountPart) error {
 			streamed.Add(int64(len(p.Results)))
@@ -199,7 +215,12 @@ func runBenchScan(ctx context.Context, o benchScanOptions, w, stderr io.Writer) 
 	}
 	cpu0, simCPU0 := selfCPU(), procCPU(pid)
 	start := time.Now()
-	rep, err := scanQuiet(ctx, cfg, j)
+	var rep *report.Report
+	if j.opts.Progress != nil {
+		rep, err = scan.Run(ctx, cfg, j.opts) // the profile's hook, no output
+	} else {
+		rep, err = scanQuiet(ctx, cfg, j)
+	}
 	if err != nil {
 		return err
 	}
