@@ -224,6 +224,7 @@ func (s *stream) finished(id string) {
 	isContext := s.r.context[id]
 	delete(s.r.configs, id) // no task of the account is left
 	s.r.mu.Unlock()
+	s.r.o.Limiter.Forget(id)
 	if ownsOrgTrail(a) {
 		s.mu.Lock()
 		s.whole[id] = true
