@@ -114,7 +114,7 @@ type Limiter struct {
 	// operation ("service:Operation" keys of limits).
 	opLimited map[string]bool
 
-	mu      sync.Mutex
+	mu sync.Mutex
 	// buckets are by account, then key: Forget drops an account's.
 	buckets map[string]map[key]*rate.Limiter
 
