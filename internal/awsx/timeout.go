@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -339,7 +340,9 @@ func FailFast(cfg aws.Config) aws.Config {
 			return out, md, err
 		})
 	out := cfg.Copy()
-	out.APIOptions = append(out.APIOptions, func(s *middleware.Stack) error {
+	// Clipped: cfg.Copy shares APIOptions' array, and an append into its
+	// spare capacity would race with (and overwrite) another copy's.
+	out.APIOptions = append(slices.Clip(out.APIOptions), func(s *middleware.Stack) error {
 		return s.Initialize.Add(fail, middleware.Before)
 	})
 	return out

@@ -327,6 +327,12 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 		j.opts.Progress = prog.update
 	}
 	var st store.Store
+	// A shard whose report goes nowhere but the store stages each
+	// account as soon as it is evaluated: its memory stays flat however
+	// large its share. An output file, another format or --fail-on need
+	// the whole report, which is then kept until the scan ends.
+	var sg *stager
+	var header *report.Report
 	if j.db != nil {
 		var err error
 		if st, err = j.db.open(ctx); err != nil {
@@ -346,6 +352,19 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 			if err := j.rules.CheckOUs(o.HasOU); err != nil {
 				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--rules: %w", err)}
 			}
+			if j.shard.Count > 0 && sg != nil {
+				// The shard joins the scan now that its scope is known,
+				// and stages its accounts from here on.
+				header = &report.Report{ID: j.opts.ID, Started: started, Scope: scan.ScopeOf(o, j.opts.Discover), Controls: j.opts.Controls, Standards: j.opts.Standards}
+				for _, c := range j.opts.Collectors {
+					header.Collectors = append(header.Collectors, report.Collector{Name: c.Name, Global: c.Global})
+				}
+				if err := beginShard(ctx, st, j, header); err != nil {
+					return err
+				}
+				sg.begin()
+				return nil
+			}
 			if j.shard.Count > 0 {
 				return nil // the shard joins the scan once it has its results
 			}
@@ -355,15 +374,39 @@ func runScan(ctx context.Context, cfg aws.Config, j *scanJob, w io.Writer) error
 			return nil
 		}
 	}
+	if st != nil && j.shard.Count > 0 && j.output == "" && j.format == "text" && j.failOn == nil {
+		sg = newStager(ctx, st, j.opts.ID, j.shard.String())
+		j.opts.Account = sg.put
+	}
 	rep, err := scan.Run(ctx, cfg, j.opts)
 	if prog != nil {
 		prog.finish()
+	}
+	if sg != nil {
+		if serr := sg.close(); err == nil {
+			err = serr
+		}
 	}
 	if err != nil {
 		return err
 	}
 	var stored string
 	complete := true
+	if sg != nil {
+		c, err := st.ReportPart(ctx, header, j.shard.String(), rep.Stats, j.rules)
+		if err != nil {
+			return fmt.Errorf("shard %s of scan %s: %w", j.shard, rep.ID, err)
+		}
+		fmt.Fprintf(w, "Shard %s of scan %s: %d accounts, %d targets, %d results staged as each account was evaluated.\n", j.shard, rep.ID, len(rep.Accounts), rep.Stats.Targets, sg.results)
+		fmt.Fprint(w, "\n"+shardStored(j, rep.ID, c))
+		complete = c.Complete
+		if st != nil && complete {
+			if err := autoRemediate(ctx, cfg, st, j, rep.ID, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if st != nil && j.shard.Count > 0 {
 		if stored, complete, err = reportShard(ctx, st, j, rep); err != nil {
 			return err
@@ -420,16 +463,9 @@ const stageBatch = 32
 // the scan. It returns what to print and whether the scan is complete.
 func reportShard(ctx context.Context, st store.Store, j *scanJob, rep *report.Report) (string, bool, error) {
 	header := &report.Report{ID: rep.ID, Started: rep.Started, Scope: rep.Scope, Controls: rep.Controls, Standards: rep.Standards, Collectors: rep.Collectors}
-	parts := make([]string, j.shard.Count)
-	for i := range parts {
-		parts[i] = shard.Spec{Index: i + 1, Count: j.shard.Count}.String()
-	}
 	part := j.shard.String()
-	if _, err := st.BeginPart(ctx, store.StagedScan{Header: header, By: localUser(), Parts: parts}, part); err != nil {
-		if errors.Is(err, store.ErrScanMismatch) {
-			return "", false, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--scan-id %s: %w", rep.ID, err)}
-		}
-		return "", false, fmt.Errorf("shard %s of scan %s: %w", part, rep.ID, err)
+	if err := beginShard(ctx, st, j, header); err != nil {
+		return "", false, err
 	}
 	split := rep.Split()
 	for len(split) > 0 {
@@ -443,13 +479,35 @@ func reportShard(ctx context.Context, st store.Store, j *scanJob, rep *report.Re
 	if err != nil {
 		return "", false, fmt.Errorf("shard %s of scan %s: %w", part, rep.ID, err)
 	}
+	return shardStored(j, rep.ID, c), c.Complete, nil
+}
+
+// beginShard starts or joins the scan as j's shard.
+func beginShard(ctx context.Context, st store.Store, j *scanJob, header *report.Report) error {
+	parts := make([]string, j.shard.Count)
+	for i := range parts {
+		parts[i] = shard.Spec{Index: i + 1, Count: j.shard.Count}.String()
+	}
+	part := j.shard.String()
+	if _, err := st.BeginPart(ctx, store.StagedScan{Header: header, By: localUser(), Parts: parts}, part); err != nil {
+		if errors.Is(err, store.ErrScanMismatch) {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--scan-id %s: %w", header.ID, err)}
+		}
+		return fmt.Errorf("shard %s of scan %s: %w", part, header.ID, err)
+	}
+	return nil
+}
+
+// shardStored says what a shard's report did.
+func shardStored(j *scanJob, id string, c store.Completion) string {
+	part := j.shard.String()
 	if !c.Complete {
 		return fmt.Sprintf("Shard %s of scan %s stored: %d of %d shards reported; no finding changes until all have.\nSee 'guardrail scans show %s%s'.\n",
-			part, rep.ID, c.Reported, c.Parts, rep.ID, j.db.flag()), false, nil
+			part, id, c.Reported, c.Parts, id, j.db.flag())
 	}
 	ch := c.Changes
 	return fmt.Sprintf("Shard %s of scan %s stored, the last of %d: the scan is complete: %d new, %d reopened, %d resolved, %d unchanged findings, %d changes by rules.\nSee 'guardrail findings list%s' and 'guardrail scans show %s%s'.\n",
-		part, rep.ID, c.Parts, ch.New, ch.Reopened, ch.Resolved, ch.Unchanged, ch.RuleEvents, j.db.flag(), rep.ID, j.db.flag()), true, nil
+		part, id, c.Parts, ch.New, ch.Reopened, ch.Resolved, ch.Unchanged, ch.RuleEvents, j.db.flag(), id, j.db.flag())
 }
 
 // failOn returns, when sev is set, exit code 1 when a result at or over

@@ -70,20 +70,43 @@ func (inv *Inventory) index() {
 func Build(snap *snapshot.Snapshot) *Inventory {
 	inv := &Inventory{Taken: snap.Taken}
 	for _, a := range snap.Accounts {
-		if a.Err != "" {
-			continue
-		}
-		b := &builder{inv: inv, snap: snap, acct: a}
-		b.iam()
-		b.s3()
-		for _, name := range a.RegionNames() {
-			r := a.Regions[name]
-			b.ec2(name, r.EC2)
-			b.rds(name, r)
-			b.lambda(name, r)
-			b.kms(name, r)
-		}
+		build(inv, snap, a)
 	}
+	inv.finish()
+	return inv
+}
+
+// BuildAccount is Build over one account of snap (its gaps are snap's):
+// the inventories of snap's accounts, joined in account order, are
+// Build's. It reads nothing of the other accounts, so a scan builds each
+// account's as soon as it is collected and then lets it go.
+func BuildAccount(snap *snapshot.Snapshot, a *snapshot.Account) *Inventory {
+	inv := &Inventory{Taken: snap.Taken}
+	build(inv, snap, a)
+	inv.finish()
+	return inv
+}
+
+// build adds a's resources and scopes to inv.
+func build(inv *Inventory, snap *snapshot.Snapshot, a *snapshot.Account) {
+	if a.Err != "" {
+		return
+	}
+	b := &builder{inv: inv, snap: snap, acct: a}
+	b.iam()
+	b.s3()
+	for _, name := range a.RegionNames() {
+		r := a.Regions[name]
+		b.ec2(name, r.EC2)
+		b.rds(name, r)
+		b.lambda(name, r)
+		b.kms(name, r)
+	}
+}
+
+// finish sorts inv, stamps its resources with when they were seen and
+// indexes them.
+func (inv *Inventory) finish() {
 	sort.Slice(inv.Resources, func(i, j int) bool {
 		x, y := &inv.Resources[i], &inv.Resources[j]
 		if x.Account != y.Account {
@@ -108,10 +131,9 @@ func Build(snap *snapshot.Snapshot) *Inventory {
 		return x.Type < y.Type
 	})
 	for i := range inv.Resources {
-		inv.Resources[i].Seen = snap.Taken
+		inv.Resources[i].Seen = inv.Taken
 	}
 	inv.index()
-	return inv
 }
 
 // builder reads one account.

@@ -16,7 +16,12 @@ import (
 // organization trail judged from a member).
 type AccountPart struct {
 	// ID is the account the part is about.
-	ID      string           `json:"id"`
+	ID string `json:"id"`
+	// Piece tells apart parts of one account that add up (a scan that
+	// streams hands over an account's results in several pieces as they
+	// are evaluated: scan.Options.Account); a part with the same ID and
+	// Piece replaces the other. Split gives piece 0 only.
+	Piece   int              `json:"piece,omitempty"`
 	Account *Account         `json:"account,omitempty"`
 	Results []control.Result `json:"results,omitempty"`
 	Gaps    []snapshot.Gap   `json:"gaps,omitempty"`
@@ -78,7 +83,8 @@ func (r *Report) Split() []AccountPart {
 // Join fills r (a header: ID, scope, controls, standards, collectors)
 // with parts, in account order: the accounts, results, gaps and
 // inventory, then computes the coverage and scores as the scanner does.
-// Results keep their order within each part; parts are taken by ID.
+// Results keep their order within each part; parts are taken by ID (an
+// account's pieces in the order given).
 func (r *Report) Join(parts []AccountPart) {
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].ID < parts[j].ID })
 	r.Accounts, r.Results, r.Gaps = nil, nil, nil

@@ -70,6 +70,21 @@ type Options struct {
 	// the members' CloudTrail and CloudWatch controls judge, as in a scan
 	// of the whole organization.
 	Share func(account string) bool
+	// Account, when set, receives the results of each account as soon as
+	// they are known, and the report Run returns has no results, gaps nor
+	// inventory (its scope, accounts, coverage of what was collected and
+	// stats only): the scan's memory then does not grow with the
+	// organization. An account's results may come in several parts
+	// (report.AccountPart with the same ID and a different Piece: the
+	// controls that read other accounts are evaluated once those are
+	// collected); the parts of one account add up, and no (ID, Piece)
+	// comes twice. Calls come from the scan's goroutines, one at a
+	// time per account; a call that blocks holds collection back. The
+	// first error ends the scan with it. Account records (the parts'
+	// Account) come last, in one part per account, once discovery has
+	// filled them in. Ignored when Snapshot is set (the snapshot is then
+	// kept whole).
+	Account func(report.AccountPart) error
 	// Chain, when set, receives the number of calls of the run that had
 	// to follow one another: discovery's (org.Organization.Chain), then
 	// the longest chain of calls of one task (ratelimit.Chain). Times the
@@ -130,6 +145,23 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	}
 	r := &run{o: o, snap: snap, collectors: collectors, byName: byName, queue: exec.NewQueue(), home: home, started: time.Now(), configs: map[string]aws.Config{}, context: map[string]bool{}}
 	r.discovering.Store(true)
+	// Each account is evaluated as soon as it is collected, unless the
+	// caller wants the whole snapshot (see stream.go).
+	var kept *collected
+	if o.Snapshot == nil {
+		r.stream = newStream(r, o.Controls, o.Collectors, started)
+		if o.Account != nil {
+			r.stream.emit = func(id string, piece int, res []control.Result, gaps []snapshot.Gap, inv *inventory.Inventory) error {
+				if len(res) == 0 && len(gaps) == 0 && inv == nil {
+					return nil
+				}
+				return o.Account(report.AccountPart{ID: id, Piece: piece, Results: res, Gaps: gaps, Inventory: inv})
+			}
+		} else {
+			kept = &collected{results: map[string][]control.Result{}, inv: map[string]*inventory.Inventory{}}
+			r.stream.emit = kept.add
+		}
+	}
 
 	dopts := o.Discover
 	dopts.Configure = func(account string, c aws.Config) aws.Config { return o.Limiter.Instrument(c, account) }
@@ -150,6 +182,8 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	r.discovering.Store(false)
 	if derr != nil {
 		stop() // what was collected is of no use
+	} else if r.stream != nil {
+		r.stream.discoveryOver()
 	}
 	r.queue.Close()
 	perr := <-poolDone
@@ -176,23 +210,33 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 	if o.Chain != nil {
 		o.Chain(organization.Chain() + int(r.chain.Load()))
 	}
-	res := evaluate(snap, o.Controls, o.Collectors, started, func(a *snapshot.Account) bool { return !r.context[a.ID] })
 	rep := &report.Report{
 		ID:        o.ID,
 		Started:   started,
-		Scope:     report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Discover.Regions, Include: o.Discover.Include, Exclude: o.Discover.Exclude},
+		Scope:     ScopeOf(organization, o.Discover),
 		Controls:  o.Controls,
 		Standards: o.Standards,
-		Gaps:      snap.Gaps(),
 	}
-	rep.Results = res
-	rep.Inventory = inventory.Build(snap)
+	if r.stream == nil {
+		rep.Gaps = snap.Gaps()
+		rep.Results = evaluate(snap, o.Controls, o.Collectors, started, func(a *snapshot.Account) bool { return !r.context[a.ID] })
+		rep.Inventory = inventory.Build(snap)
+	} else {
+		if err := r.stream.end(snap.Accounts); err != nil {
+			return nil, err
+		}
+		if kept != nil {
+			rep.Gaps = snap.Gaps()
+			kept.fill(rep, snap.Accounts, snap.Taken, func(id string) bool { return r.context[id] })
+		}
+	}
 	if len(r.context) > 0 {
 		rep.Gaps = slices.DeleteFunc(rep.Gaps, func(g snapshot.Gap) bool { return r.context[g.Account] })
-		inv := rep.Inventory
-		inv.Resources = slices.DeleteFunc(inv.Resources, func(x inventory.Resource) bool { return r.context[x.Account] })
-		inv.Collected = slices.DeleteFunc(inv.Collected, func(x inventory.Scope) bool { return r.context[x.Account] })
-		rep.Inventory = &inventory.Inventory{Taken: inv.Taken, Resources: inv.Resources, Collected: inv.Collected}
+		if inv := rep.Inventory; inv != nil {
+			inv.Resources = slices.DeleteFunc(inv.Resources, func(x inventory.Resource) bool { return r.context[x.Account] })
+			inv.Collected = slices.DeleteFunc(inv.Collected, func(x inventory.Scope) bool { return r.context[x.Account] })
+			rep.Inventory = &inventory.Inventory{Taken: inv.Taken, Resources: inv.Resources, Collected: inv.Collected}
+		}
 	}
 	for _, a := range organization.Accounts {
 		if o.Share != nil && !o.Share(a.ID) {
@@ -208,6 +252,13 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		}
 	}
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
+	if o.Account != nil && r.stream != nil {
+		for i := range rep.Accounts {
+			if err := o.Account(report.AccountPart{ID: rep.Accounts[i].ID, Piece: pieceRecord, Account: &rep.Accounts[i]}); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, c := range o.Collectors {
 		rep.Collectors = append(rep.Collectors, report.Collector{Name: c.Name, Global: c.Global})
 	}
@@ -229,6 +280,12 @@ func Run(ctx context.Context, cfg aws.Config, o Options) (*report.Report, error)
 		WallSecs: time.Since(r.started).Seconds(),
 	}
 	return rep, nil
+}
+
+// ScopeOf is the scope of a scan of organization discovered with o: the
+// report's Scope, known once discovery is over (org.Options.Discovered).
+func ScopeOf(organization *org.Organization, o org.Options) report.Scope {
+	return report.Scope{OrgID: organization.ID, Management: organization.ManagementAccount, Caller: organization.Caller, Regions: o.Regions, Include: o.Include, Exclude: o.Exclude}
 }
 
 // needed returns the collectors of all that the controls need, in the
@@ -350,6 +407,9 @@ type run struct {
 	finished    atomic.Int64
 	errors      atomic.Int64
 	chain       atomic.Int64 // the longest chain of calls of a task
+	// stream evaluates accounts as they complete; nil when the whole
+	// snapshot is kept (Options.Snapshot).
+	stream *stream
 }
 
 // ready turns a discovered account into a snapshot account and tasks.
@@ -375,6 +435,9 @@ func (r *run) ready(a *org.Account) {
 	if a.Err != nil {
 		r.snap.Add(sa)
 		r.accounts.Add(1)
+		if r.stream != nil {
+			r.stream.add(a.ID, 0, a.Management)
+		}
 		return
 	}
 	for _, reg := range a.Regions {
@@ -400,6 +463,9 @@ func (r *run) ready(a *org.Account) {
 	if !isContext {
 		r.targets.Add(int64(len(a.Regions)))
 		r.accounts.Add(1)
+	}
+	if r.stream != nil {
+		r.stream.add(a.ID, len(tasks), a.Management)
 	}
 	r.queue.Push(tasks...)
 }
@@ -508,10 +574,13 @@ func (r *run) trailBuckets(ctx context.Context, pool exec.Local) error {
 }
 
 // done counts a finished task and reports progress.
-func (r *run) done(_ exec.Task, err error) {
+func (r *run) done(t exec.Task, err error) {
 	n := r.finished.Add(1)
 	if err != nil {
 		r.errors.Add(1)
+	}
+	if r.stream != nil {
+		r.stream.done(t.Target.Account)
 	}
 	if r.o.Progress != nil {
 		r.o.Progress(Progress{

@@ -237,12 +237,23 @@ func (s *Snapshot) Gap(account, region, collector string) (Gap, bool) {
 }
 
 // Gaps returns every gap, sorted by account, region, collector.
-func (s *Snapshot) Gaps() []Gap {
+func (s *Snapshot) Gaps() []Gap { return s.gapsOf("") }
+
+// AccountGaps returns the gaps of account, sorted by region, collector.
+func (s *Snapshot) AccountGaps(account string) []Gap { return s.gapsOf(account) }
+
+// gapsOf returns the gaps of account (all when ""), sorted.
+func (s *Snapshot) gapsOf(account string) []Gap {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Gap, 0, len(s.gaps))
+	var out []Gap
+	if account == "" {
+		out = make([]Gap, 0, len(s.gaps))
+	}
 	for _, g := range s.gaps {
-		out = append(out, g)
+		if account == "" || g.Account == account {
+			out = append(out, g)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -270,10 +270,14 @@ func (s *sqlStore) StageAccounts(ctx context.Context, scan, part string, account
 			}
 			cols = append(cols, text)
 		}
-		if _, err := del.ExecContext(ctx, scan, part, a.ID); err != nil {
+		if strings.Contains(a.ID, "/") || a.Piece < 0 {
+			return s.errorf("scan %s: part %s: stage: account part %q piece %d: not an account ID and piece", scan, part, a.ID, a.Piece)
+		}
+		key := pieceKey(a.ID, a.Piece)
+		if _, err := del.ExecContext(ctx, scan, part, key); err != nil {
 			return s.errorf("scan %s: part %s: stage account %s: %w", scan, part, a.ID, err)
 		}
-		if _, err := ins.ExecContext(ctx, append([]any{scan, a.ID, part}, cols...)...); err != nil {
+		if _, err := ins.ExecContext(ctx, append([]any{scan, key, part}, cols...)...); err != nil {
 			return s.errorf("scan %s: part %s: stage account %s: %w", scan, part, a.ID, err)
 		}
 	}
@@ -384,6 +388,7 @@ func (s *sqlStore) joinStaged(ctx context.Context, tx *sql.Tx, header *report.Re
 		if err := rows.Scan(&p.ID, &part, &record, &results, &gaps, &inv); err != nil {
 			return nil, err
 		}
+		p.ID, _, _ = strings.Cut(p.ID, "/")
 		for _, f := range []struct {
 			name, text string
 			v          any
@@ -401,6 +406,17 @@ func (s *sqlStore) joinStaged(ctx context.Context, tx *sql.Tx, header *report.Re
 	rep.Finished = s.now().UTC()
 	rep.Stats.Accounts = len(rep.Accounts)
 	return rep, nil
+}
+
+// pieceKey is the staged row's account key of an account's piece: the
+// account ID for piece 0 (as rows staged before pieces existed), else
+// "<account>/<piece>", which sorts after the account's piece 0 and
+// before the next account.
+func pieceKey(id string, piece int) string {
+	if piece == 0 {
+		return id
+	}
+	return fmt.Sprintf("%s/%d", id, piece)
 }
 
 // addStats adds a part's work to a scan's: counts add up, the wall time

@@ -123,8 +123,9 @@ type Limiter struct {
 	// operation ("service:Operation" keys of limits).
 	opLimited map[string]bool
 
-	mu      sync.Mutex
-	buckets map[key]*rate.Limiter
+	mu sync.Mutex
+	// buckets are by account, then key: Forget drops an account's.
+	buckets map[string]map[key]*rate.Limiter
 
 	ops      atomic.Int64
 	attempts atomic.Int64
@@ -140,7 +141,7 @@ func New(limits map[string]Limit, def Limit) *Limiter {
 	if def.Rate == 0 {
 		def = DefaultLimit
 	}
-	l := &Limiter{limits: limits, def: def, buckets: map[key]*rate.Limiter{}, opLimited: map[string]bool{}}
+	l := &Limiter{limits: limits, def: def, buckets: map[string]map[key]*rate.Limiter{}, opLimited: map[string]bool{}}
 	for k := range limits {
 		if svc, _, ok := strings.Cut(k, ":"); ok {
 			l.opLimited[svc] = true
@@ -154,7 +155,12 @@ func New(limits map[string]Limit, def Limit) *Limiter {
 func (l *Limiter) bucket(k key) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[k]
+	byKey := l.buckets[k.account]
+	if byKey == nil {
+		byKey = map[key]*rate.Limiter{}
+		l.buckets[k.account] = byKey
+	}
+	b := byKey[k]
 	if b == nil {
 		lim, ok := l.limits[k.service]
 		if !ok {
@@ -164,9 +170,18 @@ func (l *Limiter) bucket(k key) *rate.Limiter {
 			lim = l.def
 		}
 		b = rate.NewLimiter(rate.Limit(lim.Rate), lim.Burst)
-		l.buckets[k] = b
+		byKey[k] = b
 	}
 	return b
+}
+
+// Forget drops the buckets of account, which makes no more calls (a
+// scan forgets each account once its tasks are done, so that the buckets
+// do not grow with the organization). A later call starts it afresh.
+func (l *Limiter) Forget(account string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.buckets, account)
 }
 
 // Wait takes a token of (account, region, service), waiting for one.

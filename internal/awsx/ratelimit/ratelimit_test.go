@@ -160,3 +160,27 @@ func TestChain(t *testing.T) {
 		t.Errorf("a call without a chain changed one: %d, %d", par.Len(), seq.Len())
 	}
 }
+
+// TestForget: an account's buckets, once forgotten, start afresh (full),
+// and another account's are untouched.
+func TestForget(t *testing.T) {
+	l := ratelimit.New(map[string]ratelimit.Limit{"s3": {Rate: 0.001, Burst: 1}}, ratelimit.Limit{})
+	ctx := context.Background()
+	short := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, time.Second) }
+	for _, a := range []string{"111111111111", "222222222222"} {
+		if err := l.Wait(ctx, a, "eu-west-1", "s3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Forget("111111111111")
+	c, cancel := short()
+	defer cancel()
+	if err := l.Wait(c, "111111111111", "eu-west-1", "s3"); err != nil {
+		t.Errorf("a forgotten account's bucket is not full: %v", err)
+	}
+	c2, cancel2 := short()
+	defer cancel2()
+	if err := l.Wait(c2, "222222222222", "eu-west-1", "s3"); err == nil {
+		t.Errorf("another account's empty bucket was refilled by Forget")
+	}
+}

@@ -37,14 +37,24 @@ func stage(t testing.TB, s store.Store, rep *report.Report, part string) {
 	if _, err := s.BeginPart(ctx, store.StagedScan{Header: header(rep), By: "carol", Parts: []string{"a", "b"}}, part); err != nil {
 		t.Fatalf("begin %s part %s: %v", rep.ID, part, err)
 	}
-	var mine []report.AccountPart
+	var mine, again []report.AccountPart
 	for _, p := range rep.Split() {
-		if shardOf(p.ID) == part {
-			mine = append(mine, p)
+		if shardOf(p.ID) != part {
+			continue
 		}
+		// Each account in pieces, as a scan that streams hands them
+		// over (report.AccountPart.Piece): its results in two, then its
+		// record; the second piece staged twice replaces itself.
+		half := len(p.Results) / 2
+		first, second, record := p, report.AccountPart{ID: p.ID, Piece: 1, Results: p.Results[half:]}, report.AccountPart{ID: p.ID, Piece: 3, Account: p.Account}
+		first.Results, first.Account = p.Results[:half], nil
+		mine = append(mine, first, second, record)
+		again = append(again, second)
 	}
-	if err := s.StageAccounts(ctx, rep.ID, part, mine); err != nil {
-		t.Fatalf("stage %s part %s: %v", rep.ID, part, err)
+	for _, ps := range [][]report.AccountPart{mine, again} {
+		if err := s.StageAccounts(ctx, rep.ID, part, ps); err != nil {
+			t.Fatalf("stage %s part %s: %v", rep.ID, part, err)
+		}
 	}
 }
 
