@@ -14,14 +14,7 @@ import (
 const region = "us-east-1"
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range apigateway.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, apigateway.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

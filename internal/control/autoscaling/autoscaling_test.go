@@ -18,14 +18,7 @@ var (
 )
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range autoscaling.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, autoscaling.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

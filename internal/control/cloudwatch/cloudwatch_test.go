@@ -107,14 +107,7 @@ func (e env) alarm(metric string, f func(*cloudwatch.Alarm)) {
 func (e env) topic(f func(*sns.Topic)) { f(&e.a.Regions["us-east-1"].SNS.Topics[0]) }
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, Controls(), id)
 }
 
 // result evaluates control id on s and returns account's one result.

@@ -15,14 +15,7 @@ const region = "us-east-1"
 var P, F, N = control.Passed, control.Failed, control.NotApplicable
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range codebuild.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, codebuild.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

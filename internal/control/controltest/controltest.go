@@ -70,3 +70,16 @@ func Statuses(t testing.TB, rs []control.Result) map[string]control.Status {
 	}
 	return out
 }
+
+// ByID returns the control of cs with ID id, failing the test when there
+// is none.
+func ByID(t testing.TB, cs []*control.Control, id string) *control.Control {
+	t.Helper()
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no control %s", id)
+	return nil
+}

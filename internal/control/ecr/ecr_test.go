@@ -15,14 +15,7 @@ const region = "us-east-1"
 var P, F, E = control.Passed, control.Failed, control.Error
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range ecr.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, ecr.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

@@ -19,14 +19,7 @@ var (
 )
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range ecs.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, ecs.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

@@ -14,14 +14,7 @@ import (
 const region = "us-east-1"
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range ctl.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, ctl.Controls(), id)
 }
 
 // eval runs control id over one region holding g and returns its only

@@ -16,14 +16,7 @@ import (
 const region = "us-east-1"
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range kms.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, kms.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

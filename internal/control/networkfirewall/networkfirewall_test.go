@@ -16,14 +16,7 @@ const (
 )
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range networkfirewall.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, networkfirewall.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {

@@ -13,14 +13,7 @@ import (
 const region = "us-east-1"
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range rds.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, rds.Controls(), id)
 }
 
 // TestCatalog pins the IDs, severities and scope the brief and Security

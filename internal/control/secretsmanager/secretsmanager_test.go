@@ -22,14 +22,7 @@ var now = controltest.Now
 func ago(d int) time.Time { return now.AddDate(0, 0, -d) }
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range ctl.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, ctl.Controls(), id)
 }
 
 func eval(t *testing.T, id string, s *secretsmanager.SecretsManager) []control.Result {

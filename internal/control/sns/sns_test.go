@@ -17,14 +17,7 @@ const (
 )
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range ctl.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, ctl.Controls(), id)
 }
 
 // eval runs control id over one region holding s and returns its results.

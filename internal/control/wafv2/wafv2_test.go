@@ -21,14 +21,7 @@ const (
 )
 
 func byID(t *testing.T, id string) *control.Control {
-	t.Helper()
-	for _, c := range wafv2.Controls() {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no control %s", id)
-	return nil
+	return controltest.ByID(t, wafv2.Controls(), id)
 }
 
 func TestCatalog(t *testing.T) {
